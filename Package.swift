@@ -1,0 +1,73 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "firebell",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "firebell", targets: ["firebell"]),
+        .executable(name: "firebell-bench", targets: ["FirebellBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "IncidentKit", swiftSettings: strict),
+        .target(name: "IncidentStore", dependencies: ["IncidentKit"], swiftSettings: strict),
+        .target(
+            name: "Messaging",
+            dependencies: ["IncidentKit", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict
+        ),
+        .target(name: "Platforms", dependencies: ["IncidentKit", "Messaging"], swiftSettings: strict),
+        .target(
+            name: "FirebellServer",
+            dependencies: [
+                "IncidentKit", "IncidentStore", "Messaging", "Platforms",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "firebell",
+            dependencies: [
+                "FirebellServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "FirebellBench",
+            dependencies: ["IncidentKit", "IncidentStore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IncidentKitTests",
+            dependencies: ["IncidentKit"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IncidentStoreTests",
+            dependencies: ["IncidentKit", "IncidentStore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MessagingTests",
+            dependencies: ["IncidentKit", "Messaging"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FirebellServerTests",
+            dependencies: ["IncidentKit", "IncidentStore", "Messaging", "Platforms", "FirebellServer"],
+            swiftSettings: strict
+        ),
+    ]
+)

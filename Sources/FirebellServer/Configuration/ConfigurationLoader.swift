@@ -1,0 +1,105 @@
+import Foundation
+import IncidentKit
+import Yams
+
+/// Reads `firebell.yaml` (optional) and the environment, which overrides the file.
+public struct ConfigurationLoader: Sendable {
+    public let environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) { self.environment = environment }
+
+    /// Keys accepted at the top level of the file.
+    public static let topLevelKeys: Set<String> = ["data_dir", "templates_dir", "severities", "permissions"]
+    static let severityKeys: Set<String> = ["label", "impact", "respond", "update_every", "target_resolution", "audience"]
+
+    public func load(file: URL?) throws(ConfigurationError) -> FirebellConfiguration {
+        var configuration = FirebellConfiguration()
+        let base = file?.deletingLastPathComponent() ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        if let file {
+            let name = file.lastPathComponent
+            let text: String
+            do { text = try String(contentsOf: file, encoding: .utf8) } catch {
+                throw ConfigurationError("\(file.path): cannot be read (\(error.localizedDescription)).")
+            }
+            let root: Any?
+            do { root = try Yams.load(yaml: text) } catch { throw ConfigurationError("\(name): not valid YAML: \(error)") }
+            if let root {
+                guard let map = root as? [String: Any] else { throw ConfigurationError("\(name): the top level must be a mapping of keys.") }
+                try apply(map, from: name, base: base, to: &configuration)
+            }
+        }
+        if let data = environment["FIREBELL_DATA_DIR"], !data.isEmpty { configuration.dataDirectory = URL(fileURLWithPath: data) }
+        if let templates = environment["FIREBELL_TEMPLATES_DIR"], !templates.isEmpty {
+            configuration.templatesDirectory = URL(fileURLWithPath: templates)
+        }
+        return configuration
+    }
+
+    private func apply(_ map: [String: Any], from name: String, base: URL, to configuration: inout FirebellConfiguration) throws(ConfigurationError) {
+        try rejectUnknown(map, allowed: Self.topLevelKeys, at: name)
+        if let value = map["data_dir"] { configuration.dataDirectory = path(try string(value, at: "\(name): data_dir"), base: base) }
+        if let value = map["templates_dir"] { configuration.templatesDirectory = path(try string(value, at: "\(name): templates_dir"), base: base) }
+        if let value = map["severities"] {
+            guard let severities = value as? [String: Any] else { throw ConfigurationError("\(name): severities must map sev1…sev4 to settings.") }
+            for (key, settings) in severities {
+                guard let severity = Severity(parsing: key) else { throw ConfigurationError("\(name): severities.\(key) is not a severity; use sev1 to sev4.") }
+                guard let settings = settings as? [String: Any] else { throw ConfigurationError("\(name): severities.\(key) must be a mapping.") }
+                let at = "\(name): severities.\(key)"
+                try rejectUnknown(settings, allowed: Self.severityKeys, at: at)
+                var policy = configuration.engine.severities[severity]
+                if let v = settings["label"] { policy.label = try string(v, at: "\(at).label") }
+                if let v = settings["impact"] { policy.impact = try string(v, at: "\(at).impact") }
+                if let v = settings["respond"] { policy.respond = try string(v, at: "\(at).respond") }
+                if let v = settings["audience"] { policy.audience = try string(v, at: "\(at).audience") }
+                if let v = settings["update_every"] {
+                    let text = try string(v, at: "\(at).update_every")
+                    policy.updateCadence = text.lowercased() == "none" ? nil : try span(text, at: "\(at).update_every")
+                }
+                if let v = settings["target_resolution"] { policy.targetResolution = try span(try string(v, at: "\(at).target_resolution"), at: "\(at).target_resolution") }
+                configuration.engine.severities.policies[severity] = policy
+            }
+        }
+        if let value = map["permissions"] {
+            guard let permissions = value as? [String: Any] else { throw ConfigurationError("\(name): permissions must map actions to role lists.") }
+            for (key, roles) in permissions {
+                guard let action = GuardedAction(rawValue: key) else {
+                    let known = GuardedAction.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw ConfigurationError("\(name): permissions.\(key) is not an action; use one of \(known).")
+                }
+                let list: [Any]
+                if let text = roles as? String, text == "anyone" { list = [] } else if let array = roles as? [Any] { list = array } else {
+                    throw ConfigurationError("\(name): permissions.\(key) must be a list of roles (ic, lead, scribe, comms) or 'anyone'.")
+                }
+                var set: Set<Role> = []
+                for item in list {
+                    guard let text = item as? String, let role = Role(parsing: text) else {
+                        throw ConfigurationError("\(name): permissions.\(key) lists '\(item)', which is not a role; use ic, lead, scribe or comms.")
+                    }
+                    set.insert(role)
+                }
+                configuration.engine.permissions.restrictions[action] = set
+            }
+        }
+    }
+
+    private func rejectUnknown(_ map: [String: Any], allowed: Set<String>, at: String) throws(ConfigurationError) {
+        if let unknown = map.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw ConfigurationError("\(at): unknown key '\(unknown)'; known keys are \(allowed.sorted().joined(separator: ", ")).")
+        }
+    }
+
+    private func string(_ value: Any, at: String) throws(ConfigurationError) -> String {
+        if let text = value as? String { return text }
+        if let number = value as? Int { return String(number) }
+        throw ConfigurationError("\(at) must be text.")
+    }
+
+    private func span(_ text: String, at: String) throws(ConfigurationError) -> TimeSpan {
+        guard let span = TimeSpan(parsing: text) else { throw ConfigurationError("\(at): '\(text)' is not a duration; write it like 15m, 1h or 1h30m.") }
+        return span
+    }
+
+    private func path(_ text: String, base: URL) -> URL {
+        text.hasPrefix("/") ? URL(fileURLWithPath: text) : base.appendingPathComponent(text)
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import IncidentKit
+
+/// Everything the operator configures, after the file and the environment are merged.
+public struct FirebellConfiguration: Sendable {
+    public var dataDirectory: URL
+    /// A folder whose `<name>.mustache` files replace the shipped stakeholder templates.
+    public var templatesDirectory: URL?
+    public var engine: EngineConfiguration
+
+    public init(dataDirectory: URL = URL(fileURLWithPath: "data"), templatesDirectory: URL? = nil, engine: EngineConfiguration = .standard) {
+        self.dataDirectory = dataDirectory
+        self.templatesDirectory = templatesDirectory
+        self.engine = engine
+    }
+}
+
+/// A configuration that cannot be used, saying where and why.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import IncidentKit
+import Messaging
+import Platforms
+
+/// A drill in a terminal: one channel, one command per line, the bot's posts and replies printed back.
+public struct ConsoleSession: Sendable {
+    public let service: IncidentService
+    public let channel: ChannelRef
+    public let defaultUser: UserRef
+    public let output: any ChatOutbound
+
+    public init(service: IncidentService, channel: ChannelRef, defaultUser: UserRef, output: any ChatOutbound) {
+        self.service = service
+        self.channel = channel
+        self.defaultUser = defaultUser
+        self.output = output
+    }
+
+    /// Handles lines until the input ends. Each answer is printed only after its events are durable.
+    public func run<Lines: AsyncSequence>(lines: Lines) async throws where Lines.Element == String {
+        for try await raw in lines {
+            await handle(line: raw)
+        }
+    }
+
+    /// Handles one typed line.
+    public func handle(line raw: String) async {
+        let line = ConsoleLine(raw, defaultSpeaker: defaultUser)
+        guard !line.text.isEmpty, !line.text.hasPrefix("#") else { return }
+        guard let arguments = CommandParser.stripCommandName(line.text) else {
+            await output.reply("Firebell only reads /incident (or /inc) commands; try /incident help.", to: line.speaker, in: channel)
+            return
+        }
+        let outcome = await service.handle(InboundCommand(channel: channel, actor: line.speaker, arguments: arguments), markup: output.markup)
+        for post in outcome.posts { await output.post(post, in: channel) }
+        if let reply = outcome.reply { await output.reply(reply, to: line.speaker, in: channel) }
+    }
+}
+
+/// Lines of standard input as an async sequence, read on a thread of their own so a blocking read
+/// never holds one of the few threads Swift concurrency runs on.
+public enum StandardInputLines {
+    public static func stream() -> AsyncStream<String> {
+        AsyncStream { continuation in
+            let thread = Thread {
+                while let line = readLine(strippingNewline: true) { continuation.yield(line) }
+                continuation.finish()
+            }
+            thread.start()
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import IncidentKit
+import IncidentStore
+import Logging
+import Messaging
+import Platforms
+import Synchronization
+
+/// The heart of the shell: turns inbound command text into durable events and rendered answers,
+/// one serialized runtime per channel, channels in parallel.
+public final class IncidentService: Sendable {
+    public let layout: DataLayout
+    /// What start-up repaired or quarantined in the data folder.
+    public let startupRepairs: [LogRepair]
+    private let dependencies: RuntimeDependencies
+    private let clock: any WallClock
+    private let logger: Logger
+    private let runtimes: Mutex<[ChannelRef: ChannelRuntime]>
+    private let unavailable: [ChannelRef: String]
+
+    /// Opens the data folder: loads every channel, cutting torn tails and moving unreadable logs aside.
+    public init(configuration: FirebellConfiguration, clock: any WallClock = SystemWallClock(), logger: Logger) throws {
+        let layout = DataLayout(root: configuration.dataDirectory)
+        let loaded = try DataFolder.load(layout, now: clock.now())
+        for repair in loaded.repairs { logger.warning("\(repair)") }
+        for (channel, reason) in loaded.unavailable { logger.error("channel \(channel) is unavailable: \(reason)") }
+        let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
+        let dependencies = RuntimeDependencies(
+            engine: IncidentEngine(configuration: configuration.engine),
+            allocator: try IncidentIDAllocator(file: layout.incidentIDsFile, seen: loaded.incidentIDs),
+            renderer: MessageRenderer(templates: templates, severities: configuration.engine.severities),
+            views: ViewRenderer(severities: configuration.engine.severities))
+        var runtimes: [ChannelRef: ChannelRuntime] = [:]
+        for (channel, records) in loaded.channels {
+            runtimes[channel] = ChannelRuntime(channel: channel, records: records, logURL: layout.logFile(for: channel),
+                                               unavailableReason: nil, dependencies: dependencies)
+        }
+        self.layout = layout
+        self.startupRepairs = loaded.repairs
+        self.dependencies = dependencies
+        self.clock = clock
+        self.logger = logger
+        self.runtimes = Mutex(runtimes)
+        self.unavailable = loaded.unavailable
+    }
+
+    /// Parses and runs one command. The answer exists only once its events are durable.
+    public func handle(_ inbound: InboundCommand, markup: Markup) async -> CommandOutcome {
+        let started = ContinuousClock.now
+        let outcome: CommandOutcome
+        do {
+            let command = try CommandParser.parse(arguments: inbound.arguments)
+            // Whole seconds: the log stores whole seconds, so state after a restart equals state before it.
+            let now = Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down))
+            outcome = await runtime(for: inbound.channel).execute(command, actor: inbound.actor, now: now, markup: markup)
+        } catch {
+            outcome = .refused(Self.typedVerb(inbound.arguments), error)
+        }
+        let elapsed = ContinuousClock.now - started
+        logger.info("command", metadata: [
+            "channel": "\(inbound.channel)", "verb": "\(outcome.verb)", "outcome": "\(outcome.result.rawValue)",
+            "latency_ms": "\(String(format: "%.2f", elapsed / .milliseconds(1)))",
+        ])
+        return outcome
+    }
+
+    /// The current state of a channel (for views and tests).
+    public func state(of channel: ChannelRef) async -> ChannelState {
+        guard let runtime = runtimes.withLock({ $0[channel] }) else { return ChannelState() }
+        return await runtime.state
+    }
+
+    /// Every channel with a runtime, i.e. every channel that has a log or was used since start-up.
+    public var channels: [ChannelRef] { runtimes.withLock { Array($0.keys) } }
+
+    /// The events of one channel, read from its log.
+    public func records(of channel: ChannelRef) async throws -> [EventRecord] {
+        guard let runtime = runtimes.withLock({ $0[channel] }) else { return [] }
+        return try await runtime.records()
+    }
+
+    private func runtime(for channel: ChannelRef) -> ChannelRuntime {
+        runtimes.withLock { runtimes in
+            if let existing = runtimes[channel] { return existing }
+            let created = ChannelRuntime(channel: channel, records: [], logURL: layout.logFile(for: channel),
+                                         unavailableReason: unavailable[channel], dependencies: dependencies)
+            runtimes[channel] = created
+            return created
+        }
+    }
+
+    /// The first word typed, for logging a command that did not parse.
+    private static func typedVerb(_ arguments: String) -> String {
+        let word = arguments.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? "help"
+        return VerbCatalog.spec(named: word)?.name ?? "unknown"
+    }
+}

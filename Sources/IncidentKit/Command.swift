@@ -1,0 +1,78 @@
+/// A parsed `/incident` command, ready for the engine.
+public enum Command: Equatable, Sendable {
+    case declare(severity: Severity, title: String, impact: String?, systems: [String])
+    case acknowledge
+    case setSeverity(Severity, reason: String?)
+    case assignRole(Role, UserRef)
+    case setStatus(IncidentStatus)
+    case postUpdate(text: String, next: TimeSpan?, eta: TimeSpan?)
+    case addNote(String)
+    case setImpact(String)
+    case setSystems([String])
+    case mitigate(String?)
+    case resolve(rootCause: String?)
+    case reopen(reason: String?)
+    case addAction(text: String, owner: UserRef, due: CalendarDate?)
+    case completeAction(Int)
+    case listActions
+    case timeline
+    case summary
+    case postmortem
+    case escalate(level: Int?, user: UserRef?)
+    case oncall
+    case handover(to: UserRef, notes: String)
+    case snooze(TimeSpan)
+    case remind(ReminderSetting)
+    case help(verb: String?)
+}
+
+/// Why a command was refused, in words for the person who typed it.
+public struct CommandError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What was wrong, as one sentence.
+    public let problem: String
+    /// The exact usage of the verb, when the problem is in how it was typed.
+    public let usage: String?
+
+    public init(_ problem: String, usage: String? = nil) {
+        self.problem = problem
+        self.usage = usage
+    }
+
+    /// One line: the problem, then the usage.
+    public var description: String {
+        guard let usage else { return problem }
+        return "\(problem) Usage: \(usage)"
+    }
+}
+
+extension Command {
+    /// The verb's name as typed, for logs and metrics.
+    public var verb: String {
+        switch self {
+        case .declare: "declare"
+        case .acknowledge: "ack"
+        case .setSeverity: "sev"
+        case .assignRole: "role"
+        case .setStatus: "status"
+        case .postUpdate: "update"
+        case .addNote: "note"
+        case .setImpact: "impact"
+        case .setSystems: "systems"
+        case .mitigate: "mitigated"
+        case .resolve: "resolve"
+        case .reopen: "reopen"
+        case .addAction: "action add"
+        case .completeAction: "action done"
+        case .listActions: "actions"
+        case .timeline: "timeline"
+        case .summary: "summary"
+        case .postmortem: "postmortem"
+        case .escalate: "escalate"
+        case .oncall: "oncall"
+        case .handover: "handover"
+        case .snooze: "snooze"
+        case .remind: "remind"
+        case .help: "help"
+        }
+    }
+}

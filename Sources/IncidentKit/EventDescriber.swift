@@ -1,0 +1,60 @@
+import Foundation
+
+/// Plain-text sentences for events: the lines of the timeline and of channel notices.
+public enum EventDescriber {
+    public static func describe(_ record: EventRecord) -> String {
+        let who = record.actor.description
+        switch record.event {
+        case .declared(let title, let severity, let impact, let systems):
+            var line = "\(who) declared \(severity) “\(title)”"
+            if let impact { line += ", impact: \(impact)" }
+            if !systems.isEmpty { line += ", systems: \(systems.joined(separator: ", "))" }
+            return line
+        case .acknowledged:
+            return "\(who) acknowledged"
+        case .severityChanged(let from, let to, let reason):
+            let verb = to.isMoreSevere(than: from) ? "raised" : "lowered"
+            return "\(who) \(verb) severity \(from) → \(to)" + (reason.map { ": \($0)" } ?? "")
+        case .roleAssigned(let role, let user, let previous):
+            if user == record.actor, let previous {
+                return "\(who) took over as \(role.title) from \(previous)"
+            }
+            let subject = user == record.actor ? "\(who) took the role of \(role.title)" : "\(who) made \(user) \(role.title)"
+            return subject + (previous.map { " (was \($0))" } ?? "")
+        case .statusChanged(let from, let to):
+            return "\(who) changed status \(from.title) → \(to.title)"
+        case .impactSet(let text):
+            return "\(who) set the impact: \(text)"
+        case .systemsSet(let systems):
+            return "\(who) set the affected systems: \(systems.joined(separator: ", "))"
+        case .updatePosted(let text, let next, _):
+            return "\(who) posted a Status Update: \(text)" + (next.map { " (next update by \(UTC.minute($0)))" } ?? "")
+        case .notePosted(let text):
+            return "\(who) noted: \(text)"
+        case .mitigated(let text):
+            return "\(who) marked the impact mitigated" + (text.map { ": \($0)" } ?? "")
+        case .resolved(let cause):
+            return "\(who) resolved the incident" + (cause.map { " (root cause: \($0))" } ?? "")
+        case .reopened(let reason):
+            return "\(who) reopened the incident" + (reason.map { ": \($0)" } ?? "")
+        case .actionAdded(let number, let text, let owner, let due):
+            return "\(who) added action item \(number): \(text) (owner \(owner)" + (due.map { ", due \($0)" } ?? "") + ")"
+        case .actionCompleted(let number):
+            return "\(who) completed action item \(number)"
+        case .escalated(let level, let user):
+            if let user { return "\(who) escalated to \(user)" }
+            if let level { return "\(who) escalated to level L\(level)" }
+            return "\(who) escalated to the next on-call level"
+        case .handoverRecorded(let user, let notes):
+            return "\(who) handed the on-call shift over to \(user): \(notes)"
+        case .snoozed(let until):
+            return "\(who) snoozed update reminders until \(UTC.minute(until))"
+        case .remindersChanged(let setting):
+            switch setting {
+            case .off: return "\(who) turned update reminders off"
+            case .cadence: return "\(who) set update reminders back to the severity's cadence"
+            case .every(let interval): return "\(who) set update reminders every \(interval)"
+            }
+        }
+    }
+}

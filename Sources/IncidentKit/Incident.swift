@@ -1,0 +1,67 @@
+import Foundation
+
+/// One incident as the fold of its events.
+public struct Incident: Sendable, Equatable {
+    public let id: IncidentID
+    public var title: String
+    public var severity: Severity
+    public var status: IncidentStatus
+    public var impact: String?
+    public var systems: [String]
+    public var roles: [Role: UserRef] = [:]
+    public var declaredBy: UserRef
+    public var detectedAt: Date
+    public var declaredAt: Date
+    public var acknowledgedAt: Date?
+    public var acknowledgedBy: UserRef?
+    public var mitigatedAt: Date?
+    public var resolvedAt: Date?
+    public var rootCause: String?
+    public var lastUpdate: StatusUpdate?
+    public var updateCount = 0
+    public var noteCount = 0
+    public var actionItems: [ActionItem] = []
+    public var snoozedUntil: Date?
+    public var reminders: ReminderSetting = .cadence
+    public var reopenCount = 0
+
+    public init(id: IncidentID, title: String, severity: Severity, impact: String?, systems: [String], declaredBy: UserRef, declaredAt: Date) {
+        self.id = id
+        self.title = title
+        self.severity = severity
+        self.status = .investigating
+        self.impact = impact
+        self.systems = systems
+        self.declaredBy = declaredBy
+        self.detectedAt = declaredAt
+        self.declaredAt = declaredAt
+    }
+
+    public var isActive: Bool { status != .resolved }
+
+    /// The ETA of the latest update, if one was given.
+    public var eta: Date? { lastUpdate?.eta }
+
+    /// Action items not yet done.
+    public var openActionItems: [ActionItem] { actionItems.filter { !$0.isDone } }
+}
+
+/// A Status Update as posted to stakeholders.
+public struct StatusUpdate: Sendable, Equatable {
+    public var text: String
+    public var postedAt: Date
+    public var postedBy: UserRef
+    public var nextUpdateAt: Date?
+    public var eta: Date?
+}
+
+/// A follow-up task with an owner, numbered from 1 within its incident.
+public struct ActionItem: Sendable, Equatable {
+    public var number: Int
+    public var text: String
+    public var owner: UserRef
+    public var due: CalendarDate?
+    public var createdAt: Date
+    public var doneAt: Date?
+    public var isDone: Bool { doneAt != nil }
+}

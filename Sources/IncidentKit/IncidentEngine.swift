@@ -1,0 +1,239 @@
+import Foundation
+
+/// Who is acting, when, and which id a new incident would take: everything the engine needs from outside.
+public struct CommandContext: Sendable {
+    public var actor: UserRef
+    public var now: Date
+    /// The id a `declare` gives its incident; the shell reserves it from the data folder.
+    public var newIncidentID: IncidentID
+
+    public init(actor: UserRef, now: Date, newIncidentID: IncidentID) {
+        self.actor = actor
+        self.now = now
+        self.newIncidentID = newIncidentID
+    }
+}
+
+/// A read-only view the shell renders for the person who asked.
+public enum ViewRequest: Equatable, Sendable {
+    case help(verb: String?)
+    case timeline(IncidentID)
+    case summary(IncidentID)
+    case actions(IncidentID)
+    case postmortem(IncidentID)
+    case oncall
+}
+
+/// What the engine decided: events to make durable, or a view to show.
+public enum Decision: Equatable, Sendable {
+    case record([EventRecord])
+    case view(ViewRequest)
+}
+
+/// The incident process as a pure function: state + command + context → events, or a refusal.
+public struct IncidentEngine: Sendable {
+    public let configuration: EngineConfiguration
+
+    public init(configuration: EngineConfiguration = .standard) { self.configuration = configuration }
+
+    public func decide(_ command: Command, state: ChannelState, context: CommandContext) throws(CommandError) -> Decision {
+        var rules = Rules(state: state, context: context, configuration: configuration)
+        switch command {
+        case .help(let verb): return .view(.help(verb: verb))
+        case .oncall: return .view(.oncall)
+        case .timeline: return .view(.timeline(try rules.latest().id))
+        case .summary: return .view(.summary(try rules.latest().id))
+        case .listActions: return .view(.actions(try rules.latest().id))
+        case .postmortem:
+            let incident = try rules.latest()
+            guard !incident.isActive else {
+                throw CommandError("\(incident.id) is still active; the postmortem draft is ready once it is resolved with /incident resolve.")
+            }
+            return .view(.postmortem(incident.id))
+        default:
+            try rules.record(command)
+            return .record(rules.records)
+        }
+    }
+}
+
+/// The rules of the process, applied to one command; collects the events it accepts.
+struct Rules {
+    let state: ChannelState
+    let context: CommandContext
+    let configuration: EngineConfiguration
+    private(set) var records: [EventRecord] = []
+
+    init(state: ChannelState, context: CommandContext, configuration: EngineConfiguration) {
+        self.state = state
+        self.context = context
+        self.configuration = configuration
+    }
+
+    private static let declareHint = "Declare one with /incident declare <sev1-4> <title>."
+
+    mutating func record(_ command: Command) throws(CommandError) {
+        switch command {
+        case .declare(let severity, let title, let impact, let systems):
+            if let active = state.activeIncident {
+                throw CommandError("\(active.id) (\(active.severity), \"\(active.title)\") is still active in this channel; resolve it first or post to it with /incident update.")
+            }
+            try permit(.declare, nil)
+            emit(.declared(title: title, severity: severity, impact: impact, systems: systems), for: context.newIncidentID)
+
+        case .acknowledge:
+            let incident = try active()
+            try permit(.acknowledge, incident)
+            if let at = incident.acknowledgedAt, let by = incident.acknowledgedBy {
+                throw CommandError("\(incident.id) was already acknowledged by \(by) at \(UTC.minute(at)).")
+            }
+            emit(.acknowledged, for: incident.id)
+
+        case .setSeverity(let severity, let reason):
+            let incident = try active()
+            guard severity != incident.severity else { throw CommandError("\(incident.id) is already \(severity).") }
+            let lowering = incident.severity.isMoreSevere(than: severity)
+            try permit(lowering ? .lowerSeverity : .raiseSeverity, incident)
+            if lowering, reason == nil {
+                throw CommandError("Lowering \(incident.id) from \(incident.severity) to \(severity) needs a reason.",
+                                   usage: "/incident sev \(severity.rawValue) <reason>")
+            }
+            emit(.severityChanged(from: incident.severity, to: severity, reason: reason), for: incident.id)
+
+        case .assignRole(let role, let user):
+            let incident = try active()
+            try permit(.assignRole, incident)
+            let previous = incident.roles[role]
+            guard previous != user else { throw CommandError("\(user) is already the \(role.title) of \(incident.id).") }
+            emit(.roleAssigned(role: role, user: user, previous: previous), for: incident.id)
+
+        case .setStatus(let status):
+            let incident = try active()
+            try permit(.setStatus, incident)
+            guard status != incident.status else { throw CommandError("\(incident.id) is already \(status.title).") }
+            emit(.statusChanged(from: incident.status, to: status), for: incident.id)
+
+        case .postUpdate(let text, let next, let eta):
+            let incident = try active()
+            try permit(.postUpdate, incident)
+            let cadence = next ?? configuration.severities[incident.severity].updateCadence
+            emit(.updatePosted(text: text, nextUpdateAt: cadence.map { context.now.addingTimeInterval($0.timeInterval) },
+                               eta: eta.map { context.now.addingTimeInterval($0.timeInterval) }), for: incident.id)
+
+        case .addNote(let text):
+            let incident = try latest()
+            try permit(.note, incident)
+            emit(.notePosted(text: text), for: incident.id)
+
+        case .setImpact(let text):
+            let incident = try active()
+            try permit(.setImpact, incident)
+            guard text != incident.impact else { throw CommandError("That is already the impact of \(incident.id).") }
+            emit(.impactSet(text: text), for: incident.id)
+
+        case .setSystems(let systems):
+            let incident = try active()
+            try permit(.setImpact, incident)
+            emit(.systemsSet(systems: systems), for: incident.id)
+
+        case .mitigate(let text):
+            let incident = try active()
+            try permit(.mitigate, incident)
+            if let at = incident.mitigatedAt {
+                throw CommandError("\(incident.id) was already marked mitigated at \(UTC.minute(at)); resolve it with /incident resolve.")
+            }
+            emit(.mitigated(text: text), for: incident.id)
+
+        case .resolve(let rootCause):
+            let incident = try active()
+            try permit(.resolve, incident)
+            emit(.resolved(rootCause: rootCause), for: incident.id)
+
+        case .reopen(let reason):
+            if let active = state.activeIncident {
+                throw CommandError("\(active.id) is still active; only a resolved incident can be reopened.")
+            }
+            guard let incident = state.latestIncident else {
+                throw CommandError("There is no resolved incident in this channel to reopen. \(Self.declareHint)")
+            }
+            try permit(.reopen, incident)
+            emit(.reopened(reason: reason), for: incident.id)
+
+        case .addAction(let text, let owner, let due):
+            let incident = try latest()
+            try permit(.manageActions, incident)
+            if let due, due < CalendarDate(containing: context.now) {
+                throw CommandError("The due date \(due) is in the past; give today or a later day.",
+                                   usage: VerbCatalog.usage("action"))
+            }
+            emit(.actionAdded(number: (incident.actionItems.map(\.number).max() ?? 0) + 1, text: text, owner: owner, due: due),
+                 for: incident.id)
+
+        case .completeAction(let number):
+            let incident = try latest()
+            try permit(.manageActions, incident)
+            guard let item = incident.actionItems.first(where: { $0.number == number }) else {
+                throw CommandError("\(incident.id) has no action item \(number); see them with /incident actions.")
+            }
+            guard !item.isDone else { throw CommandError("Action item \(number) of \(incident.id) is already done.") }
+            emit(.actionCompleted(number: number), for: incident.id)
+
+        case .escalate(let level, let user):
+            let incident = try active()
+            try permit(.escalate, incident)
+            emit(.escalated(level: level, user: user), for: incident.id)
+
+        case .handover(let user, let notes):
+            try permit(.handover, state.activeIncident)
+            guard user != context.actor else { throw CommandError("Hand over to someone else than yourself.", usage: VerbCatalog.usage("handover")) }
+            emit(.handoverRecorded(to: user, notes: notes), for: state.activeID)
+
+        case .snooze(let span):
+            let incident = try active()
+            try permit(.snooze, incident)
+            emit(.snoozed(until: context.now.addingTimeInterval(span.timeInterval)), for: incident.id)
+
+        case .remind(let setting):
+            let incident = try active()
+            try permit(.remind, incident)
+            guard setting != incident.reminders else { throw CommandError("Reminders of \(incident.id) are already set that way.") }
+            emit(.remindersChanged(setting: setting), for: incident.id)
+
+        case .help, .oncall, .timeline, .summary, .listActions, .postmortem:
+            break
+        }
+    }
+
+    /// The active incident, or a refusal that says how to declare one.
+    func active() throws(CommandError) -> Incident {
+        guard let incident = state.activeIncident else {
+            if let latest = state.latestIncident {
+                throw CommandError("There is no active incident in this channel (\(latest.id) is resolved; reopen it with /incident reopen). \(Self.declareHint)")
+            }
+            throw CommandError("There is no active incident in this channel. \(Self.declareHint)")
+        }
+        return incident
+    }
+
+    /// The active incident, else the most recent one (for notes, action items and read-only views after resolution).
+    func latest() throws(CommandError) -> Incident {
+        guard let incident = state.activeIncident ?? state.latestIncident else {
+            throw CommandError("There is no incident in this channel yet. \(Self.declareHint)")
+        }
+        return incident
+    }
+
+    private func permit(_ action: GuardedAction, _ incident: Incident?) throws(CommandError) {
+        guard let holders = configuration.permissions.holdersRequired(for: action, in: incident),
+              !holders.contains(where: { $0.1 == context.actor }) else { return }
+        let names = holders.map { "the \($0.0.title) (\($0.1))" }.joined(separator: " or ")
+        let takeOver = holders.first.map { " To take over: /incident role \($0.0.rawValue) @you" } ?? ""
+        let target = incident.map { " \($0.id)" } ?? ""
+        throw CommandError("Only \(names) can \(action.phrase)\(target).\(takeOver)")
+    }
+
+    private mutating func emit(_ event: IncidentEvent, for incident: IncidentID?) {
+        records.append(EventRecord(sequence: state.lastSequence + records.count + 1, at: context.now,
+                                   actor: context.actor, incident: incident, event: event))
+    }
+}

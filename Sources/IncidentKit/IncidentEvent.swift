@@ -1,0 +1,61 @@
+import Foundation
+
+/// Something that happened to an incident; the channel's state is the fold of these.
+/// Case and field names are part of the on-disk format: add cases, never rename them.
+public enum IncidentEvent: Codable, Sendable, Equatable {
+    case declared(title: String, severity: Severity, impact: String?, systems: [String])
+    case acknowledged
+    case severityChanged(from: Severity, to: Severity, reason: String?)
+    case roleAssigned(role: Role, user: UserRef, previous: UserRef?)
+    case statusChanged(from: IncidentStatus, to: IncidentStatus)
+    case impactSet(text: String)
+    case systemsSet(systems: [String])
+    case updatePosted(text: String, nextUpdateAt: Date?, eta: Date?)
+    case notePosted(text: String)
+    case mitigated(text: String?)
+    case resolved(rootCause: String?)
+    case reopened(reason: String?)
+    case actionAdded(number: Int, text: String, owner: UserRef, due: CalendarDate?)
+    case actionCompleted(number: Int)
+    case escalated(level: Int?, user: UserRef?)
+    case handoverRecorded(to: UserRef, notes: String)
+    case snoozed(until: Date)
+    case remindersChanged(setting: ReminderSetting)
+}
+
+/// How update reminders behave for one incident.
+public enum ReminderSetting: Codable, Sendable, Equatable {
+    /// Follow the severity's update cadence (the default).
+    case cadence
+    case off
+    case every(interval: TimeSpan)
+}
+
+/// One line of a channel's event log: the event with who did it, when, and its place in the log.
+public struct EventRecord: Codable, Sendable, Equatable {
+    /// The schema version this build writes; older versions keep loading.
+    public static let currentSchema = 1
+
+    /// Schema version of this record.
+    public var schema: Int
+    /// Position in the channel's log, from 1, without gaps.
+    public var sequence: Int
+    public var at: Date
+    public var actor: UserRef
+    /// The incident the event belongs to; nil for channel-level events such as an on-call handover.
+    public var incident: IncidentID?
+    public var event: IncidentEvent
+
+    public init(schema: Int = EventRecord.currentSchema, sequence: Int, at: Date, actor: UserRef, incident: IncidentID?, event: IncidentEvent) {
+        self.schema = schema
+        self.sequence = sequence
+        self.at = at
+        self.actor = actor
+        self.incident = incident
+        self.event = event
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schema = "v", sequence = "seq", at, actor, incident, event
+    }
+}

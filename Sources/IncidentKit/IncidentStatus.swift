@@ -1,0 +1,13 @@
+/// Where an incident stands; `resolved` is reached only through `/incident resolve`.
+public enum IncidentStatus: String, Codable, Sendable, CaseIterable {
+    case investigating, identified, mitigating, monitoring, resolved
+
+    /// The statuses a responder may set with `/incident status`.
+    public static let settable: [IncidentStatus] = [.investigating, .identified, .mitigating, .monitoring]
+
+    /// "Investigating", "Mitigating", …
+    public var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
+
+    /// The stakeholder wording: "In Progress - Mitigating", or "Resolved".
+    public var stakeholderPhrase: String { self == .resolved ? "Resolved" : "In Progress - \(title)" }
+}

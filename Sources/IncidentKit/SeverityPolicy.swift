@@ -1,0 +1,46 @@
+/// What one severity level means and implies: the row of the severity table.
+public struct SeverityPolicy: Codable, Sendable, Equatable {
+    public var label: String
+    public var impact: String
+    public var respond: String
+    /// How often the IC owes stakeholders an update; nil means no scheduled updates.
+    public var updateCadence: TimeSpan?
+    public var targetResolution: TimeSpan
+    public var audience: String
+
+    public init(label: String, impact: String, respond: String, updateCadence: TimeSpan?, targetResolution: TimeSpan, audience: String) {
+        self.label = label
+        self.impact = impact
+        self.respond = respond
+        self.updateCadence = updateCadence
+        self.targetResolution = targetResolution
+        self.audience = audience
+    }
+}
+
+/// The severity table in force, one policy per level; the default is DESIGN.md's table.
+public struct SeverityPolicyTable: Sendable, Equatable {
+    public var policies: [Severity: SeverityPolicy]
+
+    public init(policies: [Severity: SeverityPolicy]) { self.policies = policies }
+
+    public subscript(severity: Severity) -> SeverityPolicy {
+        policies[severity] ?? Self.standard.policies[severity]!
+    }
+
+    /// DESIGN.md's table: SEV1 every 15 min, SEV2 every 30 min, SEV3 every 2 h, SEV4 none.
+    public static let standard = SeverityPolicyTable(policies: [
+        .sev1: SeverityPolicy(label: "Critical", impact: "complete outage, all customers, revenue or data loss",
+                              respond: "immediate, all hands", updateCadence: .minutes(15),
+                              targetResolution: .hours(1), audience: "executives + customers, war room"),
+        .sev2: SeverityPolicy(label: "High", impact: "major feature down, significant impact",
+                              respond: "within 30 min", updateCadence: .minutes(30),
+                              targetResolution: .hours(4), audience: "status page"),
+        .sev3: SeverityPolicy(label: "Medium", impact: "partial, workaround exists",
+                              respond: "business hours", updateCadence: .hours(2),
+                              targetResolution: .hours(24), audience: "team channel"),
+        .sev4: SeverityPolicy(label: "Low", impact: "minor / cosmetic",
+                              respond: "next sprint", updateCadence: nil,
+                              targetResolution: .days(7), audience: "ticket only"),
+    ])
+}

@@ -1,0 +1,44 @@
+/// A person, by the id the chat platform gives them (`alice` in the console, `U024BE7LH` on Slack).
+public struct UserRef: Hashable, Codable, Sendable, CustomStringConvertible {
+    public let id: String
+
+    public init(_ id: String) { self.id = id }
+
+    public init(from decoder: any Decoder) throws {
+        id = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(id)
+    }
+
+    /// "@alice".
+    public var description: String { "@\(id)" }
+
+    /// The names every chat platform treats as "notify everyone"; never valid as a person.
+    public static let broadcastNames: Set<String> = ["channel", "here", "everyone", "all", "room", "group"]
+
+    /// Parses `@alice`, and Slack's escaped forms `<@U024BE7LH>` and `<@U024BE7LH|alice>`.
+    /// Returns nil for anything else, including broadcast names such as `@channel`.
+    public init?(mention text: String) {
+        var body = Substring(text)
+        if body.hasPrefix("<@"), body.hasSuffix(">") {
+            body = body.dropFirst(2).dropLast()
+            if let bar = body.firstIndex(of: "|") { body = body[..<bar] }
+        } else if body.hasPrefix("@") {
+            body = body.dropFirst()
+        } else {
+            return nil
+        }
+        guard Self.isValidID(body) else { return nil }
+        self.id = String(body)
+    }
+
+    static func isValidID(_ body: Substring) -> Bool {
+        guard !body.isEmpty, body.count <= 80, !broadcastNames.contains(body.lowercased()) else { return false }
+        return body.unicodeScalars.allSatisfy { scalar in
+            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-'".unicodeScalars.contains(scalar)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import IncidentKit
+
+/// Where everything lives in the data folder.
+public struct DataLayout: Sendable {
+    public let root: URL
+
+    public init(root: URL) { self.root = root.standardizedFileURL }
+
+    public var channelsDirectory: URL { root.appendingPathComponent("channels", isDirectory: true) }
+    public var incidentIDsFile: URL { root.appendingPathComponent("incident-ids.json") }
+
+    /// `channels/<platform>/<workspace>/<channel>.jsonl`, each part made safe as a file name.
+    public func logFile(for channel: ChannelRef) -> URL {
+        channelsDirectory
+            .appendingPathComponent(Self.safeName(channel.platform), isDirectory: true)
+            .appendingPathComponent(Self.safeName(channel.workspace), isDirectory: true)
+            .appendingPathComponent(Self.safeName(channel.channel) + ".jsonl")
+    }
+
+    /// The channel a log file belongs to, when the path has the layout's shape.
+    public func channel(forLogFile url: URL) -> ChannelRef? {
+        let parts = url.standardizedFileURL.pathComponents
+        guard parts.count >= 3, url.pathExtension == "jsonl" else { return nil }
+        let name = String(parts[parts.count - 1].dropLast(".jsonl".count))
+        guard let platform = Self.originalName(parts[parts.count - 3]), let workspace = Self.originalName(parts[parts.count - 2]),
+              let channel = Self.originalName(name) else { return nil }
+        return ChannelRef(platform: platform, workspace: workspace, channel: channel)
+    }
+
+    /// Percent-encodes everything but letters, digits, `-` and `_`, so no name can climb out of its folder.
+    static func safeName(_ name: String) -> String {
+        var out = ""
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"):
+                out.append(Character(Unicode.Scalar(byte)))
+            default:
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out.isEmpty ? "%00" : out
+    }
+
+    static func originalName(_ safe: String) -> String? {
+        guard safe != "%00" else { return "" }
+        return safe.removingPercentEncoding
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import IncidentKit
+
+/// Encodes and decodes one event-log line; the one place that fixes the on-disk JSON shape.
+public struct EventCodec: Sendable {
+    public init() {}
+
+    /// One record as a JSON line, newline included.
+    public func line(for record: EventRecord) throws -> Data {
+        var data = try Self.encoder().encode(record)
+        data.append(0x0A)
+        return data
+    }
+
+    public func record(from line: Data) throws -> EventRecord {
+        try Self.decoder().decode(EventRecord.self, from: line)
+    }
+
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(ISOTimestamp.format(date))
+        }
+        return encoder
+    }
+
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = ISOTimestamp.parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a timestamp: \(text)")
+            }
+            return date
+        }
+        return decoder
+    }
+}

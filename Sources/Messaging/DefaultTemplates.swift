@@ -1,0 +1,44 @@
+/// The stakeholder message templates shipped with Firebell. A templates folder in the configuration can
+/// replace any of them with a file of the same name (`initial-alert.mustache`, …).
+///
+/// Every variable is already escaped for the target platform; `{{#bold}}…{{/bold}}` makes a label bold there.
+public enum DefaultTemplates {
+    public static let initialAlert = """
+    {{#bold}}🚨 Initial Alert: {{title}}{{/bold}}
+    {{#bold}}Incident:{{/bold}} {{title}} ({{id}})
+    {{#bold}}Severity:{{/bold}} {{severity}} ({{severityLabel}})
+    {{#bold}}Status:{{/bold}} {{status}}
+    {{#bold}}Impact:{{/bold}} {{impact}}
+    {{#systems}}{{#bold}}Affected systems:{{/bold}} {{systems}}
+    {{/systems}}{{#bold}}Commander:{{/bold}} {{commander}}
+    {{#bold}}Updates:{{/bold}} {{updates}}
+    """
+
+    public static let statusUpdate = """
+    {{#bold}}📣 Status Update: {{title}}{{/bold}}
+    {{#bold}}Incident:{{/bold}} {{title}} ({{id}})
+    {{#bold}}Status:{{/bold}} {{status}}
+    {{#bold}}Update:{{/bold}} {{update}}
+    {{#bold}}Next Update:{{/bold}} {{nextUpdate}}
+    {{#eta}}{{#bold}}ETA:{{/bold}} {{eta}}
+    {{/eta}}
+    """
+
+    public static let resolution = """
+    {{#bold}}✅ Resolution: {{title}}{{/bold}}
+    {{#bold}}Incident:{{/bold}} {{title}} ({{id}})
+    {{#bold}}Status:{{/bold}} Resolved
+    {{#bold}}Duration:{{/bold}} {{duration}}
+    {{#bold}}Root Cause:{{/bold}} {{rootCause}}
+    {{#bold}}Action Items:{{/bold}} {{actionSummary}}
+    {{#actionItems}}• {{.}}
+    {{/actionItems}}
+    """
+
+    /// Template names, which are also the override file names without `.mustache`.
+    public static let byName: [String: String] = [
+        "initial-alert": initialAlert,
+        "status-update": statusUpdate,
+        "resolution": resolution,
+    ]
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// The text format of a chat platform; user text is escaped for it so it can neither format nor ping.
+public enum Markup: String, Sendable, CaseIterable {
+    /// Terminal text (the console).
+    case plain
+    /// Slack mrkdwn: `&`, `<`, `>` are control characters.
+    case slack
+    /// Markdown as Mattermost and Discord read it.
+    case markdown
+    /// Matrix `formatted_body` HTML.
+    case html
+
+    /// Escapes user text so that it shows literally and pings nobody.
+    public func escape(_ text: String) -> String {
+        let escaped: String
+        switch self {
+        case .plain:
+            escaped = text
+        case .slack:
+            escaped = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;")
+        case .markdown:
+            escaped = Self.backslashEscaped(text)
+        case .html:
+            escaped = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+                .replacingOccurrences(of: "'", with: "&#39;")
+        }
+        return Self.neutralizingBroadcasts(escaped)
+    }
+
+    /// Wraps our own label text in bold.
+    public func bold(_ text: String) -> String {
+        switch self {
+        case .plain: text
+        case .slack: "*\(text)*"
+        case .markdown: "**\(text)**"
+        case .html: "<b>\(text)</b>"
+        }
+    }
+
+    /// Turns rendered lines into the platform's line breaks.
+    func finish(_ rendered: String) -> String {
+        let trimmed = rendered.trimmingCharacters(in: .whitespacesAndNewlines)
+        return self == .html ? trimmed.replacingOccurrences(of: "\n", with: "<br>\n") : trimmed
+    }
+
+    private static let markdownSpecials: Set<Character> = ["\\", "`", "*", "_", "~", "[", "]", "(", ")", "<", ">", "#", "|", "!"]
+
+    private static func backslashEscaped(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for character in text {
+            if markdownSpecials.contains(character) { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+
+    /// Puts a word joiner after the `@` of `@channel`, `@here`, `@everyone`, `@all`, `@room`, `@group`:
+    /// the text reads the same, and no platform sees a broadcast mention in it.
+    static func neutralizingBroadcasts(_ text: String) -> String {
+        guard text.contains("@") else { return text }
+        var out = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            out.append(character)
+            index = text.index(after: index)
+            guard character == "@" || character == "＠" else { continue }
+            let word = text[index...].prefix(while: { $0.isLetter })
+            if UserRef.broadcastNames.contains(word.lowercased()) { out.append("\u{2060}") }
+        }
+        return out
+    }
+}
+
+import IncidentKit

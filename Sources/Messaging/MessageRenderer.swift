@@ -1,0 +1,86 @@
+import Foundation
+import IncidentKit
+
+/// Renders channel posts (Initial Alert, Status Update, Resolution, notices) for one platform's markup.
+public struct MessageRenderer: Sendable {
+    public let templates: TemplateLibrary
+    public let severities: SeverityPolicyTable
+
+    public init(templates: TemplateLibrary, severities: SeverityPolicyTable = .standard) {
+        self.templates = templates
+        self.severities = severities
+    }
+
+    /// The text of `post`, read from `state` after the events that implied it were applied.
+    public func render(_ post: ChannelPost, state: ChannelState, markup: Markup) -> String {
+        switch post {
+        case .initialAlert(let id):
+            guard let incident = state.incidents[id] else { return "" }
+            return templates.render("initial-alert", values: initialAlertValues(incident, markup), markup: markup)
+        case .statusUpdate(let id):
+            guard let incident = state.incidents[id] else { return "" }
+            return templates.render("status-update", values: statusUpdateValues(incident, markup), markup: markup)
+        case .resolution(let id):
+            guard let incident = state.incidents[id] else { return "" }
+            return templates.render("resolution", values: resolutionValues(incident, markup), markup: markup)
+        case .notice(let record):
+            let prefix = record.incident.map { "\($0): " } ?? ""
+            return markup.finish(markup.escape(prefix + EventDescriber.describe(record)))
+        }
+    }
+
+    /// "will post every 30 min", or why there are none.
+    public func updatesPhrase(for severity: Severity) -> String {
+        guard let cadence = severities[severity].updateCadence else { return "no scheduled updates for \(severity)" }
+        return "will post every \(cadence.spoken)"
+    }
+
+    private func common(_ incident: Incident, _ markup: Markup) -> [String: Any] {
+        ["id": incident.id.description, "title": markup.escape(incident.title)]
+    }
+
+    func initialAlertValues(_ incident: Incident, _ markup: Markup) -> [String: Any] {
+        var values = common(incident, markup)
+        values["severity"] = incident.severity.description
+        values["severityLabel"] = markup.escape(severities[incident.severity].label)
+        values["status"] = incident.status.title
+        values["impact"] = incident.impact.map(markup.escape) ?? "not yet assessed"
+        if !incident.systems.isEmpty { values["systems"] = markup.escape(incident.systems.joined(separator: ", ")) }
+        values["commander"] = incident.roles[.ic].map { markup.escape($0.description) }
+            ?? "not yet assigned (take it with /incident role ic @you)"
+        values["updates"] = markup.escape(updatesPhrase(for: incident.severity))
+        return values
+    }
+
+    func statusUpdateValues(_ incident: Incident, _ markup: Markup) -> [String: Any] {
+        var values = common(incident, markup)
+        values["status"] = incident.status.stakeholderPhrase
+        values["update"] = incident.lastUpdate.map { markup.escape($0.text) } ?? ""
+        values["nextUpdate"] = incident.lastUpdate?.nextUpdateAt.map(UTC.minute) ?? "none scheduled (\(incident.severity))"
+        if let eta = incident.eta { values["eta"] = UTC.minute(eta) }
+        return values
+    }
+
+    func resolutionValues(_ incident: Incident, _ markup: Markup) -> [String: Any] {
+        var values = common(incident, markup)
+        let metrics = ResponseMetrics(incident: incident)
+        let resolvedAt = incident.resolvedAt ?? incident.declaredAt
+        values["duration"] = "\(metrics.duration?.spoken ?? "0 min") (declared \(UTC.minute(incident.declaredAt)), resolved \(UTC.minute(resolvedAt)))"
+        values["rootCause"] = incident.rootCause.map(markup.escape) ?? "not yet determined; it will be in the postmortem"
+        let items = incident.actionItems.map { markup.escape(ActionItemFormatter.line($0)) }
+        let open = incident.openActionItems.count
+        values["actionSummary"] = items.isEmpty ? "none recorded" : "\(items.count) recorded, \(open) open"
+        values["actionItems"] = items
+        return values
+    }
+}
+
+/// One line per action item, the same wherever items are listed.
+public enum ActionItemFormatter {
+    public static func line(_ item: ActionItem) -> String {
+        var line = "\(item.number). \(item.text) (owner \(item.owner)"
+        if let due = item.due { line += ", due \(due)" }
+        line += item.isDone ? ", done)" : ")"
+        return line
+    }
+}

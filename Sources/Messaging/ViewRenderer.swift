@@ -1,0 +1,69 @@
+import Foundation
+import IncidentKit
+
+/// Renders the read-only views a responder asks for: help, summary, timeline, actions.
+public struct ViewRenderer: Sendable {
+    public let severities: SeverityPolicyTable
+
+    public init(severities: SeverityPolicyTable = .standard) { self.severities = severities }
+
+    /// The verb list, or one verb's usage, explanation and example.
+    public func help(verb: String?, markup: Markup) -> String {
+        if let verb, let spec = VerbCatalog.spec(named: verb) {
+            var lines = ["Usage: \(spec.usage)", spec.summary, "Example: \(spec.example)"]
+            if !spec.aliases.isEmpty { lines.append("Also: \(spec.aliases.joined(separator: ", "))") }
+            return markup.finish(markup.escape(lines.joined(separator: "\n")))
+        }
+        let lines = ["Firebell commands (/incident or /inc):"] + VerbCatalog.verbs.map { "\($0.usage)  (\($0.summary))" }
+            + ["Details: /incident help <verb>"]
+        return markup.finish(markup.escape(lines.joined(separator: "\n")))
+    }
+
+    /// The one-screen view for someone joining late.
+    public func summary(_ incident: Incident, markup: Markup) -> String {
+        var lines = ["\(incident.id): \(incident.title)",
+                     "Severity: \(incident.severity) (\(severities[incident.severity].label))",
+                     "Status: \(incident.status.title)",
+                     "Impact: \(incident.impact ?? "not yet assessed")"]
+        if !incident.systems.isEmpty { lines.append("Affected systems: \(incident.systems.joined(separator: ", "))") }
+        for role in Role.allCases {
+            lines.append("\(role.title): \(incident.roles[role]?.description ?? "not assigned")")
+        }
+        lines.append("Declared: \(UTC.minute(incident.declaredAt)) by \(incident.declaredBy)")
+        if let at = incident.acknowledgedAt { lines.append("Acknowledged: \(UTC.minute(at))") }
+        if let at = incident.mitigatedAt { lines.append("Mitigated: \(UTC.minute(at))") }
+        if let at = incident.resolvedAt { lines.append("Resolved: \(UTC.minute(at))") }
+        if let update = incident.lastUpdate {
+            lines.append("Last update (\(UTC.minute(update.postedAt))): \(update.text)")
+            if incident.isActive, let next = update.nextUpdateAt { lines.append("Next update due: \(UTC.minute(next))") }
+        } else if incident.isActive, let cadence = severities[incident.severity].updateCadence {
+            lines.append("Next update due: \(UTC.minute(incident.declaredAt.addingTimeInterval(cadence.timeInterval)))")
+        }
+        if let eta = incident.eta, incident.isActive { lines.append("ETA: \(UTC.minute(eta))") }
+        let open = incident.openActionItems
+        lines.append(open.isEmpty ? "Open action items: none" : "Open action items:")
+        lines += open.map { "  " + ActionItemFormatter.line($0) }
+        return markup.finish(markup.escape(lines.joined(separator: "\n")))
+    }
+
+    /// Every event of the incident, oldest first, with UTC times.
+    public func timeline(_ incident: Incident, records: [EventRecord], markup: Markup) -> String {
+        let entries = records.filter { $0.incident == incident.id }
+        let lines = ["Timeline of \(incident.id): \(incident.title) (times UTC)"]
+            + entries.map { "\(UTC.minute($0.at).dropLast(4))  \(EventDescriber.describe($0))" }
+        return markup.finish(markup.escape(lines.joined(separator: "\n")))
+    }
+
+    public func actions(_ incident: Incident, markup: Markup) -> String {
+        guard !incident.actionItems.isEmpty else {
+            return markup.finish(markup.escape("\(incident.id) has no action items. Add one with /incident action add <text> @owner [due: YYYY-MM-DD]"))
+        }
+        let lines = ["Action items of \(incident.id):"] + incident.actionItems.map { "  " + ActionItemFormatter.line($0) }
+        return markup.finish(markup.escape(lines.joined(separator: "\n")))
+    }
+
+    /// Until rotations are configured (a later feature), say so and how.
+    public func oncall(markup: Markup) -> String {
+        markup.finish(markup.escape("No on-call rotation is configured yet. Rotations are set in firebell.yaml under 'oncall'."))
+    }
+}

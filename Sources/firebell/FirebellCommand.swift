@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `firebell` command line.
+@main
+struct FirebellCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "firebell",
+        abstract: "Chat-ops incident bot: declare, run and learn from incidents from a chat channel.",
+        subcommands: [ConsoleCommand.self, CheckConfigCommand.self, PostmortemCommand.self],
+        defaultSubcommand: ConsoleCommand.self)
+}
