@@ -61,7 +61,7 @@ public enum Markup: String, Sendable, CaseIterable {
     /// Puts a word joiner after the `@` of `@channel`, `@here`, `@everyone`, `@all`, `@room`, `@group`:
     /// the text reads the same, and no platform sees a broadcast mention in it.
     static func neutralizingBroadcasts(_ text: String) -> String {
-        guard text.contains("@") else { return text }
+        guard text.contains("@") || text.contains("＠") else { return text }
         var out = ""
         var index = text.startIndex
         while index < text.endIndex {

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import IncidentKit
+@testable import IncidentStore
+
+@Suite("Data folder")
+struct DataFolderTests {
+    let now = Date(timeIntervalSince1970: 1_795_000_000)
+
+    func declare(_ id: IncidentID, sequence: Int = 1) -> EventRecord {
+        EventRecord(sequence: sequence, at: now, actor: UserRef("a"), incident: id, event: .declared(title: "t", severity: .sev3, impact: nil, systems: []))
+    }
+
+    @Test func channelNamesCannotEscapeTheirFolder() {
+        let layout = DataLayout(root: URL(fileURLWithPath: "/data"))
+        let hostile = ChannelRef(platform: "slack", workspace: "../../etc", channel: "passwd/../x y.é")
+        let file = layout.logFile(for: hostile)
+        #expect(file.path.hasPrefix("/data/channels/slack/"))
+        #expect(!file.path.contains("/../"))
+        #expect(layout.channel(forLogFile: file) == hostile)
+        let plain = ChannelRef(platform: "console", workspace: "local", channel: "incident")
+        #expect(layout.logFile(for: plain).path == "/data/channels/console/local/incident.jsonl")
+    }
+
+    @Test func loadsEveryChannelAndIsolatesADamagedOne() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let layout = DataLayout(root: folder.url)
+        let good = ChannelRef(platform: "slack", workspace: "T1", channel: "C1")
+        let other = ChannelRef(platform: "console", workspace: "local", channel: "drill")
+        let damaged = ChannelRef(platform: "slack", workspace: "T1", channel: "C2")
+        try ChannelLog(url: layout.logFile(for: good)).append([declare(IncidentID(year: 2026, sequence: 1))])
+        try ChannelLog(url: layout.logFile(for: other)).append([declare(IncidentID(year: 2026, sequence: 2))])
+        try ChannelLog(url: layout.logFile(for: damaged)).append([declare(IncidentID(year: 2026, sequence: 3))])
+        let damagedURL = layout.logFile(for: damaged)
+        try (Data("{oops\n".utf8) + Data(contentsOf: damagedURL)).write(to: damagedURL)
+
+        let loaded = try DataFolder.load(layout, now: now)
+        #expect(Set(loaded.channels.keys) == [good, other])
+        #expect(loaded.repairs.count == 1)
+        #expect(Set(loaded.incidentIDs) == Set((1...3).map { IncidentID(year: 2026, sequence: $0) }))
+    }
+
+    @Test func idsAreSequentialDurableAndNeverRepeat() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = folder.url.appendingPathComponent("incident-ids.json")
+        let first = try IncidentIDAllocator(file: file, seen: [])
+        #expect(first.peek(year: 2026).description == "INC-2026-0001")
+        #expect(try first.reserve(year: 2026).description == "INC-2026-0001")
+        #expect(try first.reserve(year: 2026).description == "INC-2026-0002")
+        #expect(try first.reserve(year: 2027).description == "INC-2027-0001")
+        // A restart continues from the durable counter even when no log mentions the ids (crash before the append).
+        let restarted = try IncidentIDAllocator(file: file, seen: [])
+        #expect(try restarted.reserve(year: 2026).description == "INC-2026-0003")
+        // Ids seen in logs win over a counter that is behind (counter file lost or restored from an old backup).
+        try FileManager.default.removeItem(at: file)
+        let rebuilt = try IncidentIDAllocator(file: file, seen: [IncidentID(year: 2026, sequence: 41)])
+        #expect(try rebuilt.reserve(year: 2026).description == "INC-2026-0042")
+    }
+
+    @Test func concurrentReservationsGetDistinctIDs() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let allocator = try IncidentIDAllocator(file: folder.url.appendingPathComponent("ids.json"), seen: [])
+        let ids = try await withThrowingTaskGroup(of: IncidentID.self) { group in
+            for _ in 0..<40 { group.addTask { try allocator.reserve(year: 2026) } }
+            return try await group.reduce(into: [IncidentID]()) { $0.append($1) }
+        }
+        #expect(Set(ids).count == 40)
+        #expect(Set(ids.map(\.sequence)) == Set(1...40))
+    }
+}

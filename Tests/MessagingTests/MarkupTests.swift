@@ -1,0 +1,27 @@
+import Testing
+@testable import Messaging
+
+@Suite("Markup escaping")
+struct MarkupTests {
+    @Test func slackEscapesControlCharactersSoNoOneIsPinged() {
+        #expect(Markup.slack.escape("<!channel> down & <@U123> <https://x|y>") == "&lt;!channel&gt; down &amp; &lt;@U123&gt; &lt;https://x|y&gt;")
+    }
+
+    @Test(arguments: Markup.allCases)
+    func broadcastMentionsAreNeutralizedEverywhere(markup: Markup) {
+        for word in ["@channel", "@here", "@everyone", "@all", "@room", "@Channel", "＠here"] {
+            let escaped = markup.escape("ping \(word) now")
+            #expect(!escaped.contains(word), "\(markup) still contains \(word)")
+            #expect(escaped.replacingOccurrences(of: "\u{2060}", with: "").contains(word.replacingOccurrences(of: "＠", with: "＠")), "reads the same")
+        }
+        #expect(markup.escape("mail me at ops@example.com or @alice") .contains("@alice"), "people are not touched")
+    }
+
+    @Test func markdownCannotFormatOrLink() {
+        #expect(Markup.markdown.escape("**bold** [x](http://evil) <@&123> `code`") == "\\*\\*bold\\*\\* \\[x\\]\\(http://evil\\) \\<@&123\\> \\`code\\`")
+    }
+
+    @Test func htmlIsEscaped() {
+        #expect(Markup.html.escape("<script>alert('x')</script> & \"q\"") == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;")
+    }
+}
