@@ -1,0 +1,28 @@
+import Foundation
+
+/// `firebell-bench [--scale N] [--dir PATH]`: engine, append and replay figures for the README.
+@main
+enum FirebellBench {
+    static func main() throws {
+        var scale = 10_000
+        var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".bench-data")
+        var arguments = CommandLine.arguments.dropFirst()
+        while let flag = arguments.popFirst() {
+            switch flag {
+            case "--scale": scale = Int(arguments.popFirst() ?? "") ?? scale
+            case "--dir": directory = URL(fileURLWithPath: arguments.popFirst() ?? directory.path)
+            default:
+                print("usage: firebell-bench [--scale N] [--dir PATH]   (the folder must be on the disk you will run on)")
+                exit(2)
+            }
+        }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        print("Firebell benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB, scale \(scale), data in \(directory.path)")
+        let benchmarks = Benchmarks(scale: scale, directory: directory)
+        try benchmarks.engineThroughput()
+        try benchmarks.appendLatency()
+        try benchmarks.replaySpeed()
+        benchmarks.report("peak resident memory", String(format: "%.0f MiB", Stopwatch.peakResidentMiB()), "")
+    }
+}
