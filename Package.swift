@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         .target(name: "IncidentKit", swiftSettings: strict),
@@ -33,6 +34,7 @@ let package = Package(
                 "IncidentKit", "IncidentStore", "Messaging", "Platforms",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "HeapModule", package: "swift-collections"),
             ],
             swiftSettings: strict
         ),
@@ -46,7 +48,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "FirebellBench",
-            dependencies: ["IncidentKit", "IncidentStore"],
+            dependencies: ["IncidentKit", "IncidentStore", "FirebellServer"],
             swiftSettings: strict
         ),
         .testTarget(

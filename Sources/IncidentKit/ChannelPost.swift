@@ -5,6 +5,10 @@ public enum ChannelPost: Equatable, Sendable {
     case resolution(IncidentID)
     /// A one-line notice describing the event (role changes, severity changes, notes, …).
     case notice(EventRecord)
+    /// A reminder from a fired timer, mentioning whoever it is for.
+    case reminder(EventRecord)
+    /// The holding Status Update the bot posts when the IC stays silent.
+    case holdingUpdate(EventRecord)
 
     /// The posts that a batch of newly recorded events implies, in order.
     public static func implied(by records: [EventRecord]) -> [ChannelPost] {
@@ -14,6 +18,9 @@ public enum ChannelPost: Equatable, Sendable {
             case .declared: return .initialAlert(id)
             case .updatePosted: return .statusUpdate(id)
             case .resolved: return .resolution(id)
+            case .reminderSent: return .reminder(record)
+            case .holdingUpdatePosted: return .holdingUpdate(record)
+            case .postmortemDrafted: return nil
             default: return .notice(record)
             }
         }

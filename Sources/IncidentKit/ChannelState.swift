@@ -50,6 +50,7 @@ extension Incident {
             acknowledgedBy = record.actor
         case .severityChanged(_, let to, _):
             severity = to
+            cadenceChangedAt = at
         case .roleAssigned(let role, let user, _):
             roles[role] = user
         case .statusChanged(_, let to):
@@ -61,6 +62,7 @@ extension Incident {
         case .updatePosted(let text, let next, let eta):
             lastUpdate = StatusUpdate(text: text, postedAt: at, postedBy: record.actor, nextUpdateAt: next, eta: eta)
             updateCount += 1
+            restartUpdateClock(at: at, promising: next)
         case .notePosted:
             noteCount += 1
         case .mitigated:
@@ -75,6 +77,8 @@ extension Incident {
             status = .investigating
             resolvedAt = nil
             reopenCount += 1
+            restartUpdateClock(at: at, promising: nil)
+            firedTimers[.postmortemDue] = nil
         case .actionAdded(let number, let text, let owner, let due):
             actionItems.append(ActionItem(number: number, text: text, owner: owner, due: due, createdAt: at))
         case .actionCompleted(let number):
@@ -85,6 +89,25 @@ extension Incident {
             snoozedUntil = until
         case .remindersChanged(let setting):
             reminders = setting
+            cadenceChangedAt = at
+        case .reminderSent(let kind, let due):
+            if kind.updateStageRank != nil {
+                firedUpdateStage = FiredStage(due: due, kind: kind)
+            } else {
+                firedTimers[kind] = due
+            }
+        case .holdingUpdatePosted(_, let next):
+            holdingUpdateCount += 1
+            restartUpdateClock(at: at, promising: next)
+        case .postmortemDrafted:
+            hasPostmortemDraft = true
         }
+    }
+
+    private mutating func restartUpdateClock(at: Date, promising next: Date?) {
+        updateClockStart = at
+        promisedNextUpdate = next
+        cadenceChangedAt = nil
+        firedUpdateStage = nil
     }
 }

@@ -24,6 +24,8 @@ public enum Command: Equatable, Sendable {
     case snooze(TimeSpan)
     case remind(ReminderSetting)
     case help(verb: String?)
+    /// Internal, never typed: the scheduler says timers of this incident are due now.
+    case timersDue(IncidentID)
 }
 
 /// Why a command was refused, in words for the person who typed it.
@@ -73,6 +75,7 @@ extension Command {
         case .snooze: "snooze"
         case .remind: "remind"
         case .help: "help"
+        case .timersDue: "timer"
         }
     }
 }

@@ -2,10 +2,12 @@
 public struct EngineConfiguration: Sendable, Equatable {
     public var severities: SeverityPolicyTable
     public var permissions: PermissionTable
+    public var reminders: ReminderPolicy
 
-    public init(severities: SeverityPolicyTable = .standard, permissions: PermissionTable = .standard) {
+    public init(severities: SeverityPolicyTable = .standard, permissions: PermissionTable = .standard, reminders: ReminderPolicy = ReminderPolicy()) {
         self.severities = severities
         self.permissions = permissions
+        self.reminders = reminders
     }
 
     public static let standard = EngineConfiguration()

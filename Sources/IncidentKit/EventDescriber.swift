@@ -55,6 +55,12 @@ public enum EventDescriber {
             case .cadence: return "\(who) set update reminders back to the severity's cadence"
             case .every(let interval): return "\(who) set update reminders every \(interval)"
             }
+        case .reminderSent(let kind, let due):
+            return "\(who) sent a reminder: \(kind.summary) (due \(UTC.minute(due)))"
+        case .holdingUpdatePosted(let due, _):
+            return "\(who) posted a holding Status Update (no update since the one due \(UTC.minute(due)))"
+        case .postmortemDrafted:
+            return "\(who) drafted the postmortem"
         }
     }
 }

@@ -23,6 +23,18 @@ public struct Incident: Sendable, Equatable {
     public var actionItems: [ActionItem] = []
     public var snoozedUntil: Date?
     public var reminders: ReminderSetting = .cadence
+    /// When the update clock last restarted: declaration, a Status Update, or a holding post.
+    public var updateClockStart: Date
+    /// The "Next Update" time promised by the last Status Update or holding post.
+    public var promisedNextUpdate: Date?
+    /// When the severity or the reminder setting last changed (the promise is re-derived after it).
+    public var cadenceChangedAt: Date?
+    /// The most advanced update-clock stage fired for the current due time.
+    public var firedUpdateStage: FiredStage?
+    /// One-shot timers already fired, and the last due time of repeating ones.
+    public var firedTimers: [TimerKind: Date] = [:]
+    public var holdingUpdateCount = 0
+    public var hasPostmortemDraft = false
     public var reopenCount = 0
 
     public init(id: IncidentID, title: String, severity: Severity, impact: String?, systems: [String], declaredBy: UserRef, declaredAt: Date) {
@@ -35,6 +47,7 @@ public struct Incident: Sendable, Equatable {
         self.declaredBy = declaredBy
         self.detectedAt = declaredAt
         self.declaredAt = declaredAt
+        self.updateClockStart = declaredAt
     }
 
     public var isActive: Bool { status != .resolved }
@@ -64,4 +77,10 @@ public struct ActionItem: Sendable, Equatable {
     public var createdAt: Date
     public var doneAt: Date?
     public var isDone: Bool { doneAt != nil }
+}
+
+/// The update-clock stage last fired, with the time that stage was due.
+public struct FiredStage: Equatable, Sendable {
+    public var due: Date
+    public var kind: TimerKind
 }

@@ -28,6 +28,8 @@ public enum ViewRequest: Equatable, Sendable {
 public enum Decision: Equatable, Sendable {
     case record([EventRecord])
     case view(ViewRequest)
+    /// Record the events, then show the view (a first postmortem draft is both).
+    case recordThenShow([EventRecord], ViewRequest)
 }
 
 /// The incident process as a pure function: state + command + context → events, or a refusal.
@@ -48,6 +50,9 @@ public struct IncidentEngine: Sendable {
             let incident = try rules.latest()
             guard !incident.isActive else {
                 throw CommandError("\(incident.id) is still active; the postmortem draft is ready once it is resolved with /incident resolve.")
+            }
+            guard incident.hasPostmortemDraft else {
+                return .recordThenShow([rules.event(.postmortemDrafted, for: incident.id)], .postmortem(incident.id))
             }
             return .view(.postmortem(incident.id))
         default:
@@ -73,6 +78,7 @@ struct Rules {
     private static let declareHint = "Declare one with /incident declare <sev1-4> <title>."
 
     mutating func record(_ command: Command) throws(CommandError) {
+        let planner = DeadlinePlanner(configuration: configuration)
         switch command {
         case .declare(let severity, let title, let impact, let systems):
             if let active = state.activeIncident {
@@ -116,7 +122,7 @@ struct Rules {
         case .postUpdate(let text, let next, let eta):
             let incident = try active()
             try permit(.postUpdate, incident)
-            let cadence = next ?? configuration.severities[incident.severity].updateCadence
+            let cadence = next ?? planner.cadence(incident) ?? configuration.severities[incident.severity].updateCadence
             emit(.updatePosted(text: text, nextUpdateAt: cadence.map { context.now.addingTimeInterval($0.timeInterval) },
                                eta: eta.map { context.now.addingTimeInterval($0.timeInterval) }), for: incident.id)
 
@@ -199,6 +205,17 @@ struct Rules {
             guard setting != incident.reminders else { throw CommandError("Reminders of \(incident.id) are already set that way.") }
             emit(.remindersChanged(setting: setting), for: incident.id)
 
+        case .timersDue(let id):
+            guard let incident = state.incidents[id] else { return }
+            for deadline in planner.deadlines(for: incident, now: context.now) where deadline.fireAt <= context.now {
+                if deadline.kind == .holdingUpdate {
+                    let next = planner.cadence(incident).map { context.now.addingTimeInterval($0.timeInterval) }
+                    emit(.holdingUpdatePosted(due: deadline.due, nextUpdateAt: next), for: id)
+                } else {
+                    emit(.reminderSent(kind: deadline.kind, due: deadline.due), for: id)
+                }
+            }
+
         case .help, .oncall, .timeline, .summary, .listActions, .postmortem:
             break
         }
@@ -233,7 +250,11 @@ struct Rules {
     }
 
     private mutating func emit(_ event: IncidentEvent, for incident: IncidentID?) {
-        records.append(EventRecord(sequence: state.lastSequence + records.count + 1, at: context.now,
-                                   actor: context.actor, incident: incident, event: event))
+        records.append(self.event(event, for: incident))
+    }
+
+    /// The record for `event`, numbered after those already collected.
+    func event(_ event: IncidentEvent, for incident: IncidentID?) -> EventRecord {
+        EventRecord(sequence: state.lastSequence + records.count + 1, at: context.now, actor: context.actor, incident: incident, event: event)
     }
 }

@@ -21,6 +21,12 @@ public enum IncidentEvent: Codable, Sendable, Equatable {
     case handoverRecorded(to: UserRef, notes: String)
     case snoozed(until: Date)
     case remindersChanged(setting: ReminderSetting)
+    /// A timer fired and its reminder was sent; `due` is when it was due by the rules.
+    case reminderSent(kind: TimerKind, due: Date)
+    /// The IC stayed silent a whole cadence: the bot posted a holding Status Update itself.
+    case holdingUpdatePosted(due: Date, nextUpdateAt: Date?)
+    /// A postmortem draft was produced.
+    case postmortemDrafted
 }
 
 /// How update reminders behave for one incident.

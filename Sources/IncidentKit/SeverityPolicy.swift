@@ -7,6 +7,12 @@ public struct SeverityPolicy: Codable, Sendable, Equatable {
     public var updateCadence: TimeSpan?
     public var targetResolution: TimeSpan
     public var audience: String
+    /// How long after a missed update the IC and Comms Lead get a second nudge; nil: half the cadence.
+    public var nudgeAfter: TimeSpan?
+    /// How long after a missed update the bot posts a holding update; nil: one cadence.
+    public var holdingAfter: TimeSpan?
+    /// Whether the bot posts a holding update at all when the IC stays silent.
+    public var holdingPost = true
 
     public init(label: String, impact: String, respond: String, updateCadence: TimeSpan?, targetResolution: TimeSpan, audience: String) {
         self.label = label

@@ -35,10 +35,19 @@ public enum DefaultTemplates {
     {{/actionItems}}
     """
 
+    public static let holdingUpdate = """
+    {{#bold}}📣 Status Update: {{title}}{{/bold}}
+    {{#bold}}Incident:{{/bold}} {{title}} ({{id}})
+    {{#bold}}Status:{{/bold}} {{status}}
+    {{#bold}}Update:{{/bold}} Status unchanged: {{currentStatus}}. No new information since {{since}}. Next update by {{nextUpdateClock}}.
+    {{#bold}}Next Update:{{/bold}} {{nextUpdate}}
+    """
+
     /// Template names, which are also the override file names without `.mustache`.
     public static let byName: [String: String] = [
         "initial-alert": initialAlert,
         "status-update": statusUpdate,
         "resolution": resolution,
+        "holding-update": holdingUpdate,
     ]
 }

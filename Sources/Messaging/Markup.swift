@@ -40,6 +40,23 @@ public enum Markup: String, Sendable, CaseIterable {
         }
     }
 
+    /// A mention that notifies `user` on this platform.
+    public func mention(_ user: UserRef) -> String {
+        switch self {
+        case .slack: "<@\(user.id)>"
+        default: escape(user.description)
+        }
+    }
+
+    /// The mention that notifies the people active in the channel, used when a reminder has nobody else to address.
+    public var channelMention: String {
+        switch self {
+        case .slack: "<!here>"
+        case .html: "@room"
+        case .plain, .markdown: "@here"
+        }
+    }
+
     /// Turns rendered lines into the platform's line breaks.
     func finish(_ rendered: String) -> String {
         let trimmed = rendered.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -23,6 +23,12 @@ public struct MessageRenderer: Sendable {
         case .resolution(let id):
             guard let incident = state.incidents[id] else { return "" }
             return templates.render("resolution", values: resolutionValues(incident, markup), markup: markup)
+        case .reminder(let record):
+            guard let id = record.incident, let incident = state.incidents[id] else { return "" }
+            return markup.finish(ReminderWriter(severities: severities, markup: markup).text(for: record, incident: incident))
+        case .holdingUpdate(let record):
+            guard let id = record.incident, let incident = state.incidents[id] else { return "" }
+            return templates.render("holding-update", values: holdingValues(incident, record, markup), markup: markup)
         case .notice(let record):
             let prefix = record.incident.map { "\($0): " } ?? ""
             return markup.finish(markup.escape(prefix + EventDescriber.describe(record)))
@@ -58,6 +64,17 @@ public struct MessageRenderer: Sendable {
         values["update"] = incident.lastUpdate.map { markup.escape($0.text) } ?? ""
         values["nextUpdate"] = incident.lastUpdate?.nextUpdateAt.map(UTC.minute) ?? "none scheduled (\(incident.severity))"
         if let eta = incident.eta { values["eta"] = UTC.minute(eta) }
+        return values
+    }
+
+    func holdingValues(_ incident: Incident, _ record: EventRecord, _ markup: Markup) -> [String: Any] {
+        var values = common(incident, markup)
+        values["status"] = incident.status.stakeholderPhrase
+        values["currentStatus"] = incident.status.title
+        values["since"] = UTC.minute(incident.lastUpdate?.postedAt ?? incident.declaredAt)
+        let next: Date? = if case .holdingUpdatePosted(_, let next) = record.event { next } else { nil }
+        values["nextUpdate"] = next.map(UTC.minute) ?? "none scheduled (\(incident.severity))"
+        values["nextUpdateClock"] = next.map { UTC.clock($0) + " UTC" } ?? "the IC's next post"
         return values
     }
 

@@ -13,7 +13,12 @@ struct Drill {
         let command = try CommandParser.parse(line: line)
         let context = CommandContext(actor: UserRef(user), now: now, newIncidentID: IncidentID(year: 2026, sequence: nextSequence))
         let decision = try engine.decide(command, state: state, context: context)
-        if case .record(let records) = decision {
+        var recorded: [EventRecord] = []
+        switch decision {
+        case .record(let records), .recordThenShow(let records, _): recorded = records
+        case .view: break
+        }
+        if case let records = recorded, !records.isEmpty {
             for record in records { state.apply(record) }
             if records.contains(where: { if case .declared = $0.event { true } else { false } }) { nextSequence += 1 }
         }
@@ -36,7 +41,12 @@ struct Drill {
     var incident: Incident { (state.activeIncident ?? state.latestIncident)! }
 
     func events(of decision: Decision) -> [IncidentEvent] {
-        if case .record(let records) = decision { return records.map(\.event) }
+        var recorded: [EventRecord] = []
+        switch decision {
+        case .record(let records), .recordThenShow(let records, _): recorded = records
+        case .view: break
+        }
+        if case let records = recorded, !records.isEmpty { return records.map(\.event) }
         return []
     }
 }

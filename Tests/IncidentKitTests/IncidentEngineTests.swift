@@ -182,8 +182,12 @@ struct IncidentEngineTests {
         #expect(try drill.run("/incident oncall") == .view(.oncall))
         #expect(drill.refusal("/incident postmortem")?.problem == "INC-2026-0001 is still active; the postmortem draft is ready once it is resolved with /incident resolve.")
         try drill.run("/incident resolve")
-        #expect(try drill.run("/incident postmortem") == .view(.postmortem(id)))
-        #expect(drill.state.lastSequence == 2)
+        guard case .recordThenShow(let drafted, .postmortem(id)) = try drill.run("/incident postmortem") else {
+            Issue.record("the first draft is recorded, for the postmortem reminder"); return
+        }
+        #expect(drafted.map(\.event) == [.postmortemDrafted])
+        #expect(try drill.run("/incident postmortem") == .view(.postmortem(id)), "later drafts record nothing")
+        #expect(drill.state.lastSequence == 3)
     }
 
     @Test func schedulerAndOnCallVerbsRecordTheirEvents() throws {

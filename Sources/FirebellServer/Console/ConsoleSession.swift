@@ -17,8 +17,16 @@ public struct ConsoleSession: Sendable {
         self.output = output
     }
 
-    /// Handles lines until the input ends. Each answer is printed only after its events are durable.
-    public func run<Lines: AsyncSequence>(lines: Lines) async throws where Lines.Element == String {
+    /// Handles lines until the input ends, printing reminders as their timers fire in between.
+    /// Each answer is printed only after its events are durable.
+    public func run<Lines: AsyncSequence & Sendable>(lines: Lines) async throws where Lines.Element == String {
+        let output = output
+        let timers = Task {
+            await TimerLoop(service: service) { delivery in
+                for post in delivery.posts { await output.post(post, in: delivery.channel) }
+            }.run()
+        }
+        defer { timers.cancel() }
         for try await raw in lines {
             await handle(line: raw)
         }

@@ -3,22 +3,31 @@ import IncidentKit
 import IncidentStore
 import Messaging
 
-/// One channel's state and log. The actor serializes the channel's commands; `execute` has no suspension
-/// point, so a command's decision and its durable append happen with nothing in between.
+/// One channel's state and log. The actor serializes the channel's commands and timers; `execute` has no
+/// suspension point, so a command's decision and its durable append happen with nothing in between.
 actor ChannelRuntime {
     let channel: ChannelRef
     private(set) var state: ChannelState
+    /// When the next timer of this channel fires, if any is armed.
+    private(set) var earliestDeadline: Date?
     private var log: ChannelLog?
     private let logURL: URL
     private let unavailableReason: String?
     private let dependencies: RuntimeDependencies
 
-    init(channel: ChannelRef, records: [EventRecord], logURL: URL, unavailableReason: String?, dependencies: RuntimeDependencies) {
+    /// The name the bot's own events are recorded under.
+    static let bot = UserRef("firebell")
+    /// How long a timer whose events could not be saved waits before it is tried again.
+    static let retryAfterFailure: TimeInterval = 30
+
+    init(channel: ChannelRef, records: [EventRecord], logURL: URL, unavailableReason: String?, dependencies: RuntimeDependencies, now: Date) {
         self.channel = channel
         self.state = ChannelState(replaying: records)
         self.logURL = logURL
         self.unavailableReason = unavailableReason
         self.dependencies = dependencies
+        self.earliestDeadline = dependencies.planner.earliest(in: state, now: now)
+        dependencies.deadlines.set(channel, to: earliestDeadline)
     }
 
     func execute(_ command: Command, actor: UserRef, now: Date, markup: Markup) -> CommandOutcome {
@@ -28,19 +37,23 @@ actor ChannelRuntime {
                                   confirmation: nil, posts: [], records: [])
         }
         do {
-            let decision = try decide(command, actor: actor, now: now)
-            switch decision {
-            case .view(let view):
-                return CommandOutcome(result: .shown, verb: command.verb, reply: try render(view, markup: markup),
-                                      confirmation: nil, posts: [], records: [])
-            case .record(let records):
+            var records: [EventRecord] = []
+            var view: ViewRequest?
+            switch try decide(command, actor: actor, now: now) {
+            case .record(let recorded): records = recorded
+            case .view(let shown): view = shown
+            case .recordThenShow(let recorded, let shown): (records, view) = (recorded, shown)
+            }
+            if !records.isEmpty {
                 try openLog().append(records)
                 for record in records { state.apply(record) }
-                let posts = ChannelPost.implied(by: records).map { dependencies.renderer.render($0, state: state, markup: markup) }
-                let confirmation = records.map { markup.escape(EventDescriber.describe($0)) }.joined(separator: "\n")
-                return CommandOutcome(result: .accepted, verb: command.verb, reply: nil, confirmation: "✓ " + confirmation,
-                                      posts: posts, records: records)
+                publishDeadline(now: now)
             }
+            let posts = ChannelPost.implied(by: records).map { dependencies.renderer.render($0, state: state, markup: markup) }
+            let reply = try view.map { try render($0, markup: markup) }
+            let confirmation = records.isEmpty ? nil : "✓ " + records.map { markup.escape(EventDescriber.describe($0)) }.joined(separator: "\n")
+            return CommandOutcome(result: view != nil && records.isEmpty ? .shown : .accepted, verb: command.verb, reply: reply,
+                                  confirmation: confirmation, posts: posts, records: records)
         } catch let error as CommandError {
             return .refused(command.verb, error)
         } catch {
@@ -48,6 +61,24 @@ actor ChannelRuntime {
                                   reply: "✗ Not saved, nothing changed: \(error). Try again in a moment; if it keeps failing, tell the operator (disk full or read-only?).",
                                   confirmation: nil, posts: [], records: [])
         }
+    }
+
+    /// Fires every timer of this channel that is due at `now`, one incident at a time, through the engine.
+    func fireDueTimers(now: Date, markup: Markup) -> [CommandOutcome] {
+        let due = Set(dependencies.planner.deadlines(in: state, now: now).filter { $0.fireAt <= now }.map(\.incident))
+        let outcomes = state.order.filter(due.contains).map { id in
+            execute(.timersDue(id), actor: Self.bot, now: now, markup: markup)
+        }
+        // A timer whose events could not be saved (disk full) is retried later, not in a tight loop.
+        let retry = outcomes.contains { $0.result == .failed } ? now.addingTimeInterval(Self.retryAfterFailure) : nil
+        publishDeadline(now: now, notBefore: retry)
+        return outcomes
+    }
+
+    /// Recomputes this channel's earliest deadline and tells the index (and the sleeper, when it is sooner).
+    private func publishDeadline(now: Date, notBefore: Date? = nil) {
+        earliestDeadline = dependencies.planner.earliest(in: state, now: now).map { max($0, notBefore ?? $0) }
+        if dependencies.deadlines.set(channel, to: earliestDeadline) { dependencies.wake.signal() }
     }
 
     /// Runs the engine; a `declare` that the engine accepts reserves its id durably first.
@@ -99,7 +130,10 @@ actor ChannelRuntime {
 /// What every channel runtime shares.
 struct RuntimeDependencies: Sendable {
     let engine: IncidentEngine
+    let planner: DeadlinePlanner
     let allocator: IncidentIDAllocator
     let renderer: MessageRenderer
     let views: ViewRenderer
+    let deadlines: DeadlineIndex
+    let wake: WakeSignal
 }

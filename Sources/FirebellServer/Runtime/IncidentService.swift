@@ -13,32 +13,40 @@ public final class IncidentService: Sendable {
     /// What start-up repaired or quarantined in the data folder.
     public let startupRepairs: [LogRepair]
     private let dependencies: RuntimeDependencies
-    private let clock: any WallClock
+    /// The clock commands and timers read; the timer loop sleeps on it.
+    public let clock: any SchedulerClock
+    /// Signalled when a deadline earlier than every other is armed, so the sleeper re-plans.
+    public let wake: WakeSignal
     private let logger: Logger
     private let runtimes: Mutex<[ChannelRef: ChannelRuntime]>
     private let unavailable: [ChannelRef: String]
 
     /// Opens the data folder: loads every channel, cutting torn tails and moving unreadable logs aside.
-    public init(configuration: FirebellConfiguration, clock: any WallClock = SystemWallClock(), logger: Logger) throws {
+    public init(configuration: FirebellConfiguration, clock: any SchedulerClock = SystemWallClock(), logger: Logger) throws {
         let layout = DataLayout(root: configuration.dataDirectory)
         let loaded = try DataFolder.load(layout, now: clock.now())
         for repair in loaded.repairs { logger.warning("\(repair)") }
         for (channel, reason) in loaded.unavailable { logger.error("channel \(channel) is unavailable: \(reason)") }
         let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
+        let wake = WakeSignal()
         let dependencies = RuntimeDependencies(
             engine: IncidentEngine(configuration: configuration.engine),
+            planner: DeadlinePlanner(configuration: configuration.engine),
             allocator: try IncidentIDAllocator(file: layout.incidentIDsFile, seen: loaded.incidentIDs),
             renderer: MessageRenderer(templates: templates, severities: configuration.engine.severities),
-            views: ViewRenderer(severities: configuration.engine.severities))
+            views: ViewRenderer(severities: configuration.engine.severities),
+            deadlines: DeadlineIndex(), wake: wake)
+        let now = clock.now()
         var runtimes: [ChannelRef: ChannelRuntime] = [:]
         for (channel, records) in loaded.channels {
             runtimes[channel] = ChannelRuntime(channel: channel, records: records, logURL: layout.logFile(for: channel),
-                                               unavailableReason: nil, dependencies: dependencies)
+                                               unavailableReason: nil, dependencies: dependencies, now: now)
         }
         self.layout = layout
         self.startupRepairs = loaded.repairs
         self.dependencies = dependencies
         self.clock = clock
+        self.wake = wake
         self.logger = logger
         self.runtimes = Mutex(runtimes)
         self.unavailable = loaded.unavailable
@@ -50,8 +58,7 @@ public final class IncidentService: Sendable {
         let outcome: CommandOutcome
         do {
             let command = try CommandParser.parse(arguments: inbound.arguments)
-            // Whole seconds: the log stores whole seconds, so state after a restart equals state before it.
-            let now = Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down))
+            let now = Self.wholeSecond(clock.now())
             outcome = await runtime(for: inbound.channel).execute(command, actor: inbound.actor, now: now, markup: markup)
         } catch {
             outcome = .refused(Self.typedVerb(inbound.arguments), error)
@@ -63,6 +70,42 @@ public final class IncidentService: Sendable {
         ])
         return outcome
     }
+
+    /// The earliest armed deadline of all channels.
+    public var nextDeadline: Date? { dependencies.deadlines.earliest }
+
+    /// How many channels have at least one armed timer.
+    public var armedChannelCount: Int { dependencies.deadlines.armedChannels }
+
+    /// Fires every timer due at `now` through the engine (durably, once) and returns what to post where.
+    public func fireDueTimers(now: Date) async -> [TimerDelivery] {
+        let now = Self.wholeSecond(now)
+        var deliveries: [TimerDelivery] = []
+        for channel in dependencies.deadlines.takeDue(now) {
+            let markup = Self.markup(for: channel.platform)
+            for outcome in await runtime(for: channel).fireDueTimers(now: now, markup: markup) {
+                if outcome.result == .failed { logger.error("timer in \(channel) not saved: \(outcome.reply ?? "")") }
+                for record in outcome.records {
+                    logger.info("timer fired", metadata: ["channel": "\(channel)", "event": "\(EventDescriber.describe(record))"])
+                }
+                if !outcome.posts.isEmpty { deliveries.append(TimerDelivery(channel: channel, posts: outcome.posts)) }
+            }
+        }
+        return deliveries
+    }
+
+    /// The markup each platform reads.
+    public static func markup(for platform: String) -> Markup {
+        switch platform {
+        case "slack": .slack
+        case "mattermost", "discord": .markdown
+        case "matrix": .html
+        default: .plain
+        }
+    }
+
+    /// The log stores whole seconds, so state after a restart equals state before it.
+    static func wholeSecond(_ date: Date) -> Date { Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)) }
 
     /// The current state of a channel (for views and tests).
     public func state(of channel: ChannelRef) async -> ChannelState {
@@ -83,7 +126,7 @@ public final class IncidentService: Sendable {
         runtimes.withLock { runtimes in
             if let existing = runtimes[channel] { return existing }
             let created = ChannelRuntime(channel: channel, records: [], logURL: layout.logFile(for: channel),
-                                         unavailableReason: unavailable[channel], dependencies: dependencies)
+                                         unavailableReason: unavailable[channel], dependencies: dependencies, now: clock.now())
             runtimes[channel] = created
             return created
         }
@@ -94,4 +137,10 @@ public final class IncidentService: Sendable {
         let word = arguments.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? "help"
         return VerbCatalog.spec(named: word)?.name ?? "unknown"
     }
+}
+
+/// Posts produced by fired timers, for one channel.
+public struct TimerDelivery: Sendable, Equatable {
+    public var channel: ChannelRef
+    public var posts: [String]
 }

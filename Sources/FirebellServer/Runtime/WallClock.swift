@@ -6,21 +6,70 @@ public protocol WallClock: Sendable {
     func now() -> Date
 }
 
-/// The system clock.
-public struct SystemWallClock: WallClock {
-    public init() {}
-    public func now() -> Date { Date() }
+/// A clock the timer loop can also sleep on.
+public protocol SchedulerClock: WallClock {
+    /// Returns at `deadline` or later; throws when the task is cancelled.
+    func sleep(until deadline: Date) async throws
 }
 
-/// A clock that moves only when told to.
-public final class ManualWallClock: WallClock {
-    private let current: Mutex<Date>
+/// The system clock.
+public struct SystemWallClock: SchedulerClock {
+    public init() {}
+    public func now() -> Date { Date() }
 
-    public init(_ start: Date) { current = Mutex(start) }
+    public func sleep(until deadline: Date) async throws {
+        let seconds = deadline.timeIntervalSinceNow
+        if seconds > 0 { try await Task.sleep(for: .milliseconds(Int64((seconds * 1000).rounded(.up)))) }
+    }
+}
 
-    public func now() -> Date { current.withLock { $0 } }
+/// A clock that moves only when told to; sleepers wake when it is moved past their deadline.
+public final class ManualWallClock: SchedulerClock {
+    private struct State {
+        var now: Date
+        var sleepers: [(id: Int, deadline: Date, continuation: CheckedContinuation<Void, any Error>)] = []
+        var nextID = 0
+    }
 
-    public func advance(by seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    private let state: Mutex<State>
 
-    public func set(_ date: Date) { current.withLock { $0 = date } }
+    public init(_ start: Date) { state = Mutex(State(now: start)) }
+
+    public func now() -> Date { state.withLock { $0.now } }
+
+    public func advance(by seconds: TimeInterval) { set(now().addingTimeInterval(seconds)) }
+
+    public func set(_ date: Date) {
+        let due = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
+            state.now = date
+            let due = state.sleepers.filter { $0.deadline <= date }
+            state.sleepers.removeAll { $0.deadline <= date }
+            return due.map(\.continuation)
+        }
+        for continuation in due { continuation.resume() }
+    }
+
+    public func sleep(until deadline: Date) async throws {
+        let id = state.withLock { state -> Int in
+            state.nextID += 1
+            return state.nextID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.now >= deadline || Task.isCancelled { return true }
+                    state.sleepers.append((id, deadline, continuation))
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+            try Task.checkCancellation()
+        } onCancel: {
+            let cancelled = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+                guard let index = state.sleepers.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.sleepers.remove(at: index).continuation
+            }
+            cancelled?.resume(throwing: CancellationError())
+        }
+    }
 }

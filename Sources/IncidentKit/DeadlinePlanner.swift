@@ -1,0 +1,124 @@
+import Foundation
+
+/// Derives every timer an incident owes from its state: nothing is stored as a free-floating job.
+/// Fired timers are events too, so a deadline disappears once its reminder is in the log.
+public struct DeadlinePlanner: Sendable {
+    public let configuration: EngineConfiguration
+
+    public init(configuration: EngineConfiguration = .standard) { self.configuration = configuration }
+
+    /// The pending deadlines of every incident in the channel, as they stand at `now`.
+    public func deadlines(in state: ChannelState, now: Date) -> [Deadline] {
+        state.order.compactMap { state.incidents[$0] }.flatMap { deadlines(for: $0, now: now) }
+    }
+
+    /// The earliest moment anything in the channel fires, if anything is pending.
+    public func earliest(in state: ChannelState, now: Date) -> Date? {
+        deadlines(in: state, now: now).map(\.fireAt).min()
+    }
+
+    /// The pending deadlines of one incident. Stages of the update clock that were all missed
+    /// (downtime, a stalled process) are coalesced: only the most advanced stage due by `now` is pending.
+    public func deadlines(for incident: Incident, now: Date) -> [Deadline] {
+        var result: [Deadline] = []
+        if incident.isActive {
+            result += updateClock(incident, now: now)
+            if let deadline = commanderNudge(incident) { result.append(deadline) }
+            if incident.firedTimers[.targetResolution] == nil {
+                let due = incident.declaredAt.addingTimeInterval(policy(incident).targetResolution.timeInterval)
+                result.append(snoozable(Deadline(incident: incident.id, kind: .targetResolution, due: due), incident))
+            }
+        } else if let resolvedAt = incident.resolvedAt, !incident.hasPostmortemDraft,
+                  let after = configuration.reminders.postmortemReminderAfter, incident.firedTimers[.postmortemDue] == nil {
+            result.append(Deadline(incident: incident.id, kind: .postmortemDue, due: resolvedAt.addingTimeInterval(after.timeInterval)))
+        }
+        result += actionItems(incident, now: now)
+        return result
+    }
+
+    /// When the next Status Update is due by the rules, or nil when none is expected. After a change of
+    /// severity or reminder interval it is re-derived from the last update with the new cadence, and is
+    /// due at once (not earlier) when that time has already passed.
+    public func nextUpdateDue(for incident: Incident) -> Date? {
+        guard incident.isActive else { return nil }
+        guard let changedAt = incident.cadenceChangedAt else {
+            if let promised = incident.promisedNextUpdate { return promised }
+            return cadence(incident).map { incident.updateClockStart.addingTimeInterval($0.timeInterval) }
+        }
+        guard let cadence = cadence(incident) else { return nil }
+        return max(incident.updateClockStart.addingTimeInterval(cadence.timeInterval), changedAt)
+    }
+
+    /// The interval between updates in force for the incident: its reminder setting, else its severity's cadence.
+    public func cadence(_ incident: Incident) -> TimeSpan? {
+        switch incident.reminders {
+        case .off: nil
+        case .every(let interval): interval
+        case .cadence: policy(incident).updateCadence
+        }
+    }
+
+    private func policy(_ incident: Incident) -> SeverityPolicy { configuration.severities[incident.severity] }
+
+    private func updateClock(_ incident: Incident, now: Date) -> [Deadline] {
+        guard incident.reminders != .off, let due = nextUpdateDue(for: incident) else { return [] }
+        let interval = cadence(incident) ?? TimeSpan.between(incident.updateClockStart, due)
+        let policy = policy(incident)
+        var stages: [(TimerKind, Date)] = []
+        if TimeSpan.between(incident.updateClockStart, due) >= configuration.reminders.quietAfterUpdate {
+            stages.append((.updateDue, due))
+        }
+        let nudge = policy.nudgeAfter ?? TimeSpan(seconds: interval.seconds / 2)
+        stages.append((.updateNudge, due.addingTimeInterval(nudge.timeInterval)))
+        if policy.holdingPost {
+            stages.append((.holdingUpdate, due.addingTimeInterval((policy.holdingAfter ?? interval).timeInterval)))
+        }
+        // A fired stage counts for this due time only if it fired at this stage's time.
+        let firedRank = incident.firedUpdateStage.flatMap { fired in
+            stages.contains { $0.0 == fired.kind && $0.1 == fired.due } ? fired.kind.updateStageRank : nil
+        } ?? -1
+        let pending = stages.filter { ($0.0.updateStageRank ?? 0) > firedRank }
+        let deadlines = pending.map { kind, at -> Deadline in
+            let deadline = Deadline(incident: incident.id, kind: kind, due: at)
+            return kind == .holdingUpdate ? deadline : snoozable(deadline, incident)
+        }
+        // Coalesce: of the stages already due, only the most advanced fires; later ones stay pending.
+        if let lastDue = deadlines.lastIndex(where: { $0.fireAt <= now }) {
+            return Array(deadlines[lastDue...])
+        }
+        return deadlines
+    }
+
+    private func commanderNudge(_ incident: Incident) -> Deadline? {
+        let reminders = configuration.reminders
+        guard incident.roles[.ic] == nil, reminders.commanderNudgeSeverities.contains(incident.severity),
+              incident.firedTimers[.noCommander] == nil else { return nil }
+        let due = incident.declaredAt.addingTimeInterval(reminders.commanderNudgeAfter.timeInterval)
+        return snoozable(Deadline(incident: incident.id, kind: .noCommander, due: due), incident)
+    }
+
+    /// Each open item with a due date is reminded at the set hour of its due day, then daily; after a
+    /// downtime only the latest missed day fires.
+    private func actionItems(_ incident: Incident, now: Date) -> [Deadline] {
+        incident.actionItems.compactMap { item in
+            guard !item.isDone, let due = item.due else { return nil }
+            let kind = TimerKind.actionItemDue(number: item.number)
+            let first = due.startOfDay.addingTimeInterval(TimeInterval(configuration.reminders.actionReminderHourUTC * 3600))
+            var next = first
+            if let last = incident.firedTimers[kind] {
+                let days = Int((last.timeIntervalSince(first) / 86400).rounded(.down)) + 1
+                next = first.addingTimeInterval(TimeInterval(max(0, days) * 86400))
+            }
+            if next < now {
+                let missedDays = Int((now.timeIntervalSince(next) / 86400).rounded(.down))
+                next = next.addingTimeInterval(TimeInterval(missedDays * 86400))
+            }
+            return Deadline(incident: incident.id, kind: kind, due: next)
+        }
+    }
+
+    private func snoozable(_ deadline: Deadline, _ incident: Incident) -> Deadline {
+        guard let until = incident.snoozedUntil, until > deadline.due else { return deadline }
+        return Deadline(incident: deadline.incident, kind: deadline.kind, due: deadline.due, fireAt: until)
+    }
+}

@@ -1,0 +1,54 @@
+/// A reminder or automatic post that Firebell owes at a time derived from state.
+public enum TimerKind: Codable, Sendable, Hashable {
+    /// The next Status Update is due: remind the IC.
+    case updateDue
+    /// The update is overdue by half a cadence: nudge the IC and the Communications Lead.
+    case updateNudge
+    /// The update is overdue by a whole cadence: the bot posts a holding Status Update itself.
+    case holdingUpdate
+    /// A SEV1/SEV2 incident still has no Incident Commander.
+    case noCommander
+    /// The severity's target resolution time has passed.
+    case targetResolution
+    /// An action item's due date has been reached (repeats daily until done).
+    case actionItemDue(number: Int)
+    /// A resolved incident still has no postmortem draft.
+    case postmortemDue
+
+    /// The stages of the update clock, in order.
+    static let updateStages: [TimerKind] = [.updateDue, .updateNudge, .holdingUpdate]
+
+    var updateStageRank: Int? { Self.updateStages.firstIndex(of: self) }
+
+    /// A few words for the timeline.
+    public var summary: String {
+        switch self {
+        case .updateDue: "Status Update due"
+        case .updateNudge: "Status Update overdue"
+        case .holdingUpdate: "holding update"
+        case .noCommander: "no Incident Commander yet"
+        case .targetResolution: "target resolution time passed"
+        case .actionItemDue(let number): "action item \(number) due"
+        case .postmortemDue: "postmortem not written yet"
+        }
+    }
+}
+
+/// A moment at which an incident owes something.
+public struct Deadline: Hashable, Sendable {
+    public let incident: IncidentID
+    public let kind: TimerKind
+    /// When the timer is due by the rules (what "late" is measured against).
+    public let due: Date
+    /// When it fires: `due`, or later while reminders are snoozed.
+    public let fireAt: Date
+
+    public init(incident: IncidentID, kind: TimerKind, due: Date, fireAt: Date? = nil) {
+        self.incident = incident
+        self.kind = kind
+        self.due = due
+        self.fireAt = fireAt ?? due
+    }
+}
+
+import Foundation

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+@testable import FirebellServer
+import IncidentKit
+import Platforms
+
+@Suite("Timer loop", .timeLimit(.minutes(1)))
+struct TimerLoopTests {
+    @Test func sleepsUntilTheEarliestDeadlineAndReplansWhenASoonerOneIsArmed() async throws {
+        let drill = try TimerDrill()
+        defer { drill.remove() }
+        await drill.run("declare sev2 Down")
+        await drill.run("role ic @alice")
+        let (deliveries, sink) = AsyncStream<TimerDelivery>.makeStream()
+        let loop = Task { await TimerLoop(service: drill.service) { sink.yield($0) }.run() }
+        defer { loop.cancel() }
+        var received = deliveries.makeAsyncIterator()
+
+        // The loop sleeps until the SEV2 reminder at 30 min. Raising to SEV1 at 1 min arms 15 min:
+        // unless the sleeper is woken and re-plans, advancing to 15 min delivers nothing and this test times out.
+        drill.clock.advance(by: 60)
+        await drill.run("sev 1 spreading")
+        drill.clock.advance(by: 14 * 60)
+        let first = await received.next()
+        #expect(first?.posts.first?.contains("(SEV1: Down) is due now") == true)
+        #expect(first?.channel == drill.channel)
+
+        drill.clock.advance(by: 7.5 * 60)
+        let second = await received.next()
+        #expect(second?.posts.first?.hasPrefix("⏰ Second reminder") == true)
+    }
+
+    @Test func theConsoleShowsRemindersWhileWaitingForInput() async throws {
+        let drill = try TimerDrill()
+        defer { drill.remove() }
+        let (printed, printer) = AsyncStream<String>.makeStream()
+        let session = ConsoleSession(service: drill.service, channel: drill.channel, defaultUser: UserRef("carol"),
+                                     output: ConsoleOutput { printer.yield($0) })
+        let (lines, typist) = AsyncStream<String>.makeStream()
+        let running = Task { try await session.run(lines: lines) }
+        var output = printed.makeAsyncIterator()
+
+        typist.yield("/incident declare sev1 Checkout down")
+        #expect(await output.next()?.contains("Initial Alert") == true)
+        typist.yield("/incident role ic @alice")
+        #expect(await output.next()?.contains("made @alice Incident Commander") == true)
+        // Nobody types; time passes.
+        drill.clock.advance(by: 15 * 60)
+        #expect(await output.next()?.contains("⏰ @alice The next Status Update for INC-2026-0001") == true)
+        typist.finish()
+        try await running.value
+    }
+}
