@@ -3,16 +3,20 @@ import Foundation
 /// `firebell-bench [--scale N] [--dir PATH]`: engine, append and replay figures for the README.
 @main
 enum FirebellBench {
-    static func main() throws {
+    static func main() async throws {
         var scale = 10_000
+        var incidents = 100_000
+        var burst = 10_000
         var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".bench-data")
         var arguments = CommandLine.arguments.dropFirst()
         while let flag = arguments.popFirst() {
             switch flag {
             case "--scale": scale = Int(arguments.popFirst() ?? "") ?? scale
+            case "--incidents": incidents = Int(arguments.popFirst() ?? "") ?? incidents
+            case "--burst": burst = Int(arguments.popFirst() ?? "") ?? burst
             case "--dir": directory = URL(fileURLWithPath: arguments.popFirst() ?? directory.path)
             default:
-                print("usage: firebell-bench [--scale N] [--dir PATH]   (the folder must be on the disk you will run on)")
+                print("usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--dir PATH]   (the folder must be on the disk you will run on)")
                 exit(2)
             }
         }
@@ -23,6 +27,7 @@ enum FirebellBench {
         try benchmarks.engineThroughput()
         try benchmarks.appendLatency()
         try benchmarks.replaySpeed()
+        try await TimerBenchmarks(incidents: incidents, burst: min(burst, incidents), directory: directory, report: benchmarks.report).run()
         benchmarks.report("peak resident memory", String(format: "%.0f MiB", Stopwatch.peakResidentMiB()), "")
     }
 }

@@ -18,6 +18,13 @@ enum Stopwatch {
         return sorted[max(0, min(sorted.count - 1, rank))]
     }
 
+    /// Resident memory of this process now, in bytes (Linux /proc).
+    static func currentResidentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let pages = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
     /// Peak resident memory of this process, in MiB.
     static func peakResidentMiB() -> Double {
         var usage = rusage()

@@ -18,6 +18,6 @@ public struct InboundCommand: Sendable, Equatable {
 public protocol ChatOutbound: Sendable {
     /// The markup this platform reads.
     var markup: Markup { get }
-    func post(_ text: String, in channel: ChannelRef) async
+    func post(_ post: RenderedPost, in channel: ChannelRef) async
     func reply(_ text: String, to user: UserRef, in channel: ChannelRef) async
 }

@@ -39,6 +39,31 @@ struct ConfigurationLoaderTests {
         #expect(configuration.engine.permissions.restrictions[.lowerSeverity] == [.ic])
     }
 
+    @Test func reminderStepsAreConfigurable() throws {
+        let configuration = try load("""
+        severities:
+          sev2:
+            nudge_after: 10m
+            holding_after: 45m
+            holding_post: false
+        reminders:
+          quiet_after_update: 2m
+          commander_nudge_after: 3m
+          commander_nudge_severities: [sev1]
+          postmortem_reminder_after: none
+          action_reminder_hour_utc: 14
+        """)
+        let sev2 = configuration.engine.severities[.sev2]
+        #expect(sev2.nudgeAfter == .minutes(10) && sev2.holdingAfter == .minutes(45) && sev2.holdingPost == false)
+        let reminders = configuration.engine.reminders
+        #expect(reminders.quietAfterUpdate == .minutes(2) && reminders.commanderNudgeAfter == .minutes(3))
+        #expect(reminders.commanderNudgeSeverities == [.sev1])
+        #expect(reminders.postmortemReminderAfter == nil)
+        #expect(reminders.actionReminderHourUTC == 14)
+        #expect(problem("reminders:\n  action_reminder_hour_utc: 25")?.contains("must be an hour from 0 to 23") == true)
+        #expect(problem("severities:\n  sev1:\n    holding_post: maybe")?.contains("holding_post must be true or false") == true)
+    }
+
     @Test func theEnvironmentOverridesTheFile() throws {
         let configuration = try load("data_dir: /from/file\n", environment: ["FIREBELL_DATA_DIR": "/from/env", "FIREBELL_TEMPLATES_DIR": "/tpl"])
         #expect(configuration.dataDirectory.path == "/from/env")

@@ -59,7 +59,7 @@ struct SchedulerTests {
         await drill.run("role ic @alice")
         _ = await drill.advance(minutes: 20)
         let update = await drill.run("update Found the cause", as: "alice")
-        #expect(fields(update.posts[0])["Next Update"] == UTC.minute(TimerDrill.start.addingTimeInterval(50 * 60)))
+        #expect(fields(update.posts[0].text)["Next Update"] == UTC.minute(TimerDrill.start.addingTimeInterval(50 * 60)))
         #expect(await drill.advance(minutes: 10).isEmpty, "the old due time (30 min) no longer fires")
         #expect(drill.nextDeadlineMinute == 50)
         let reminder = await drill.advance(minutes: 20)
@@ -99,7 +99,7 @@ struct SchedulerTests {
         await drill.run("role ic @alice")
         _ = await drill.advance(minutes: 10)
         let snooze = await drill.run("snooze 30m", as: "alice")
-        #expect(snooze.posts == ["INC-2026-0001: @alice snoozed update reminders until 2026-11-18 11:46 UTC"])
+        #expect(snooze.posts.map(\.text) == ["INC-2026-0001: @alice snoozed update reminders until 2026-11-18 11:46 UTC"])
         // Due at 15 min, snoozed until 40 min; the holding post (at 30 min) still keeps stakeholders informed.
         #expect(await drill.advance(minutes: 5).isEmpty)
         let holding = await drill.advance(minutes: 15)

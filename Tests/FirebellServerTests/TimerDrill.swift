@@ -45,7 +45,7 @@ final class TimerDrill: Sendable {
         return await fire()
     }
 
-    func fire() async -> [String] { await service.fireDueTimers(now: clock.now()).flatMap(\.posts) }
+    func fire() async -> [String] { await service.fireDueTimers(now: clock.now()).flatMap(\.posts).map(\.text) }
 
     /// Minutes since the start of the drill at which the service's next deadline falls.
     var nextDeadlineMinute: Double? { service.nextDeadline.map { ($0.timeIntervalSince(Self.start) / 60 * 1000).rounded() / 1000 } }

@@ -3,6 +3,7 @@ import Testing
 @testable import FirebellServer
 import IncidentKit
 import Platforms
+import Messaging
 
 @Suite("Timer loop", .timeLimit(.minutes(1)))
 struct TimerLoopTests {
@@ -22,12 +23,14 @@ struct TimerLoopTests {
         await drill.run("sev 1 spreading")
         drill.clock.advance(by: 14 * 60)
         let first = await received.next()
-        #expect(first?.posts.first?.contains("(SEV1: Down) is due now") == true)
+        #expect(first?.posts.first?.text.contains("(SEV1: Down) is due now") == true)
         #expect(first?.channel == drill.channel)
+        #expect(first?.posts.first?.purpose == .reminder)
+        #expect(first?.posts.first?.incident?.description == "INC-2026-0001", "adapters with threads keep reminders in the incident's thread")
 
         drill.clock.advance(by: 7.5 * 60)
         let second = await received.next()
-        #expect(second?.posts.first?.hasPrefix("⏰ Second reminder") == true)
+        #expect(second?.posts.first?.text.hasPrefix("⏰ Second reminder") == true)
     }
 
     @Test func theConsoleShowsRemindersWhileWaitingForInput() async throws {

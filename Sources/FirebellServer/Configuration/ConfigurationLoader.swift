@@ -9,8 +9,11 @@ public struct ConfigurationLoader: Sendable {
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) { self.environment = environment }
 
     /// Keys accepted at the top level of the file.
-    public static let topLevelKeys: Set<String> = ["data_dir", "templates_dir", "severities", "permissions"]
-    static let severityKeys: Set<String> = ["label", "impact", "respond", "update_every", "target_resolution", "audience"]
+    public static let topLevelKeys: Set<String> = ["data_dir", "templates_dir", "severities", "permissions", "reminders"]
+    static let severityKeys: Set<String> = ["label", "impact", "respond", "update_every", "target_resolution", "audience",
+                                            "nudge_after", "holding_after", "holding_post"]
+    static let reminderKeys: Set<String> = ["quiet_after_update", "commander_nudge_after", "commander_nudge_severities",
+                                            "postmortem_reminder_after", "action_reminder_hour_utc"]
 
     public func load(file: URL?) throws(ConfigurationError) -> FirebellConfiguration {
         var configuration = FirebellConfiguration()
@@ -56,8 +59,40 @@ public struct ConfigurationLoader: Sendable {
                     policy.updateCadence = text.lowercased() == "none" ? nil : try span(text, at: "\(at).update_every")
                 }
                 if let v = settings["target_resolution"] { policy.targetResolution = try span(try string(v, at: "\(at).target_resolution"), at: "\(at).target_resolution") }
+                if let v = settings["nudge_after"] { policy.nudgeAfter = try span(try string(v, at: "\(at).nudge_after"), at: "\(at).nudge_after") }
+                if let v = settings["holding_after"] { policy.holdingAfter = try span(try string(v, at: "\(at).holding_after"), at: "\(at).holding_after") }
+                if let v = settings["holding_post"] {
+                    guard let flag = v as? Bool else { throw ConfigurationError("\(at).holding_post must be true or false.") }
+                    policy.holdingPost = flag
+                }
                 configuration.engine.severities.policies[severity] = policy
             }
+        }
+        if let value = map["reminders"] {
+            guard let settings = value as? [String: Any] else { throw ConfigurationError("\(name): reminders must be a mapping.") }
+            let at = "\(name): reminders"
+            try rejectUnknown(settings, allowed: Self.reminderKeys, at: at)
+            var reminders = configuration.engine.reminders
+            if let v = settings["quiet_after_update"] { reminders.quietAfterUpdate = try span(try string(v, at: "\(at).quiet_after_update"), at: "\(at).quiet_after_update") }
+            if let v = settings["commander_nudge_after"] { reminders.commanderNudgeAfter = try span(try string(v, at: "\(at).commander_nudge_after"), at: "\(at).commander_nudge_after") }
+            if let v = settings["commander_nudge_severities"] {
+                guard let list = v as? [Any] else { throw ConfigurationError("\(at).commander_nudge_severities must be a list such as [sev1, sev2].") }
+                var severities: Set<Severity> = []
+                for item in list {
+                    guard let severity = Severity(parsing: "\(item)") else { throw ConfigurationError("\(at).commander_nudge_severities lists '\(item)', which is not a severity.") }
+                    severities.insert(severity)
+                }
+                reminders.commanderNudgeSeverities = severities
+            }
+            if let v = settings["postmortem_reminder_after"] {
+                let text = try string(v, at: "\(at).postmortem_reminder_after")
+                reminders.postmortemReminderAfter = text.lowercased() == "none" ? nil : try span(text, at: "\(at).postmortem_reminder_after")
+            }
+            if let v = settings["action_reminder_hour_utc"] {
+                guard let hour = v as? Int, (0...23).contains(hour) else { throw ConfigurationError("\(at).action_reminder_hour_utc must be an hour from 0 to 23.") }
+                reminders.actionReminderHourUTC = hour
+            }
+            configuration.engine.reminders = reminders
         }
         if let value = map["permissions"] {
             guard let permissions = value as? [String: Any] else { throw ConfigurationError("\(name): permissions must map actions to role lists.") }

@@ -49,7 +49,7 @@ actor ChannelRuntime {
                 for record in records { state.apply(record) }
                 publishDeadline(now: now)
             }
-            let posts = ChannelPost.implied(by: records).map { dependencies.renderer.render($0, state: state, markup: markup) }
+            let posts = ChannelPost.implied(by: records).map { dependencies.renderer.renderPost($0, state: state, markup: markup) }
             let reply = try view.map { try render($0, markup: markup) }
             let confirmation = records.isEmpty ? nil : "✓ " + records.map { markup.escape(EventDescriber.describe($0)) }.joined(separator: "\n")
             return CommandOutcome(result: view != nil && records.isEmpty ? .shown : .accepted, verb: command.verb, reply: reply,

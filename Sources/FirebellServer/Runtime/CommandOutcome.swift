@@ -1,4 +1,5 @@
 import IncidentKit
+import Messaging
 
 /// What handling one command produced: channel posts, a reply for the invoker, and how it ended.
 public struct CommandOutcome: Sendable {
@@ -21,7 +22,7 @@ public struct CommandOutcome: Sendable {
     /// A short confirmation for platforms that must answer the invoker even when the channel got posts.
     public var confirmation: String?
     /// Rendered posts for the channel, in order.
-    public var posts: [String]
+    public var posts: [RenderedPost]
     /// The events that were made durable.
     public var records: [EventRecord]
 

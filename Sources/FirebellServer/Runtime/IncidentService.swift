@@ -79,19 +79,36 @@ public final class IncidentService: Sendable {
 
     /// Fires every timer due at `now` through the engine (durably, once) and returns what to post where.
     public func fireDueTimers(now: Date) async -> [TimerDelivery] {
+        let collected = DeliveryCollector()
+        await fireDueTimers(now: now) { collected.add($0) }
+        return collected.all
+    }
+
+    /// Fires every timer due at `now`, channels in parallel (a bounded number at a time), handing each
+    /// channel's posts to `deliver` as soon as its events are durable.
+    public func fireDueTimers(now: Date, deliver: @escaping @Sendable (TimerDelivery) async -> Void) async {
         let now = Self.wholeSecond(now)
-        var deliveries: [TimerDelivery] = []
-        for channel in dependencies.deadlines.takeDue(now) {
-            let markup = Self.markup(for: channel.platform)
-            for outcome in await runtime(for: channel).fireDueTimers(now: now, markup: markup) {
-                if outcome.result == .failed { logger.error("timer in \(channel) not saved: \(outcome.reply ?? "")") }
-                for record in outcome.records {
-                    logger.info("timer fired", metadata: ["channel": "\(channel)", "event": "\(EventDescriber.describe(record))"])
-                }
-                if !outcome.posts.isEmpty { deliveries.append(TimerDelivery(channel: channel, posts: outcome.posts)) }
+        let due = dependencies.deadlines.takeDue(now)
+        await withTaskGroup(of: Void.self) { group in
+            for (position, channel) in due.enumerated() {
+                if position >= Self.timerParallelism { await group.next() }
+                group.addTask { await self.fireTimers(of: channel, now: now, deliver: deliver) }
             }
         }
-        return deliveries
+    }
+
+    /// How many channels fire their timers at the same time.
+    static let timerParallelism = 8
+
+    private func fireTimers(of channel: ChannelRef, now: Date, deliver: @Sendable (TimerDelivery) async -> Void) async {
+        let markup = Self.markup(for: channel.platform)
+        for outcome in await runtime(for: channel).fireDueTimers(now: now, markup: markup) {
+            if outcome.result == .failed { logger.error("timer in \(channel) not saved: \(outcome.reply ?? "")") }
+            for record in outcome.records {
+                logger.info("timer fired", metadata: ["channel": "\(channel)", "event": "\(EventDescriber.describe(record))"])
+            }
+            if !outcome.posts.isEmpty { await deliver(TimerDelivery(channel: channel, posts: outcome.posts)) }
+        }
     }
 
     /// The markup each platform reads.
@@ -142,5 +159,12 @@ public final class IncidentService: Sendable {
 /// Posts produced by fired timers, for one channel.
 public struct TimerDelivery: Sendable, Equatable {
     public var channel: ChannelRef
-    public var posts: [String]
+    public var posts: [RenderedPost]
+}
+
+/// Gathers deliveries from concurrent channel tasks.
+final class DeliveryCollector: Sendable {
+    private let deliveries = Mutex<[TimerDelivery]>([])
+    func add(_ delivery: TimerDelivery) { deliveries.withLock { $0.append(delivery) } }
+    var all: [TimerDelivery] { deliveries.withLock { $0 } }
 }

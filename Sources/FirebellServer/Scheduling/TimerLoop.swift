@@ -15,9 +15,7 @@ public struct TimerLoop: Sendable {
     /// Runs until the calling task is cancelled. Overdue timers found at start fire once, coalesced.
     public func run() async {
         while !Task.isCancelled {
-            for delivery in await service.fireDueTimers(now: service.clock.now()) {
-                await deliver(delivery)
-            }
+            await service.fireDueTimers(now: service.clock.now(), deliver: deliver)
             guard !Task.isCancelled else { return }
             await service.wake.wait(until: service.nextDeadline, on: service.clock)
         }

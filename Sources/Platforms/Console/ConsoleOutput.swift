@@ -17,8 +17,8 @@ public struct ConsoleOutput: ChatOutbound {
     /// Writes through `write` (tests capture the transcript this way).
     public init(write: @escaping @Sendable (String) -> Void) { self.write = write }
 
-    public func post(_ text: String, in channel: ChannelRef) async {
-        write("── #\(channel.channel) · Firebell ──\n\(text)\n")
+    public func post(_ post: RenderedPost, in channel: ChannelRef) async {
+        write("── #\(channel.channel) · Firebell ──\n\(post.text)\n")
     }
 
     public func reply(_ text: String, to user: UserRef, in channel: ChannelRef) async {

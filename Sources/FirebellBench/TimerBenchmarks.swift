@@ -1,0 +1,81 @@
+import FirebellServer
+import Foundation
+import IncidentKit
+import IncidentStore
+import Logging
+
+/// Scheduler figures: many open incidents with armed timers, and a burst of simultaneous deadlines.
+struct TimerBenchmarks {
+    let incidents: Int
+    let burst: Int
+    let directory: URL
+    let report: (String, String, String) -> Void
+
+    func run() async throws {
+        let folder = directory.appendingPathComponent("timers")
+        try? FileManager.default.removeItem(at: folder)
+        let layout = DataLayout(root: folder)
+        let now = Date()
+        // The first `burst` incidents owe their update 3 s from now; the rest in 30 min.
+        let codec = EventCodec()
+        var states: [ChannelState] = []
+        states.reserveCapacity(incidents)
+        for index in 0..<incidents {
+            let declaredAt = index < burst ? now.addingTimeInterval(-30 * 60 + 3) : now
+            let record = EventRecord(sequence: 1, at: declaredAt, actor: UserRef("carol"), incident: IncidentID(year: 2026, sequence: index + 1),
+                                     event: .declared(title: "Checkout returns 500s", severity: .sev2, impact: nil, systems: []))
+            let assign = EventRecord(sequence: 2, at: declaredAt, actor: UserRef("carol"), incident: IncidentID(year: 2026, sequence: index + 1),
+                                     event: .roleAssigned(role: .ic, user: UserRef("alice"), previous: nil))
+            let url = layout.logFile(for: ChannelRef(platform: "console", workspace: "bench", channel: "c\(index)"))
+            if index == 0 { try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true) }
+            try (codec.line(for: record) + codec.line(for: assign)).write(to: url)
+            states.append(ChannelState(replaying: [record, assign]))
+        }
+
+        let planner = DeadlinePlanner()
+        var armed = 0
+        let recompute = Stopwatch.seconds {
+            for state in states where planner.earliest(in: state, now: now) != nil { armed += 1 }
+        }
+        report("timers: recompute all", String(format: "%.0f ms", recompute * 1000), "(\(armed) incidents, planner only)")
+
+        let index = DeadlineIndex()
+        let before = Stopwatch.currentResidentBytes()
+        for (position, state) in states.enumerated() {
+            index.set(ChannelRef(platform: "console", workspace: "bench", channel: "c\(position)"), to: planner.earliest(in: state, now: now))
+        }
+        let indexBytes = Stopwatch.currentResidentBytes() - before
+        report("timers: index memory", "\(indexBytes / max(1, index.armedChannels)) bytes/timer", "(\(index.armedChannels) armed channels)")
+        states = []
+
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let beforeService = Stopwatch.currentResidentBytes()
+        var service: IncidentService?
+        let startup = try Stopwatch.seconds {
+            service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder), logger: logger)
+        }
+        let perIncident = (Stopwatch.currentResidentBytes() - beforeService) / incidents
+        report("timers: start-up", String(format: "%.2f s", startup), "(load \(incidents) logs + derive every deadline)")
+        report("timers: memory per open incident", "\(perIncident) bytes", "(state, runtime and armed timers)")
+
+        // Lateness counts from the deadline, or from the moment the loop could start when set-up ran past it.
+        let due = max(now.addingTimeInterval(3), Date())
+        let (latenesses, sink) = AsyncStream<Double>.makeStream()
+        let loop = Task { [service] in
+            await TimerLoop(service: service!) { delivery in
+                for _ in delivery.posts { sink.yield(Date().timeIntervalSince(due) * 1000) }
+            }.run()
+        }
+        var samples: [Double] = []
+        for await lateness in latenesses {
+            samples.append(lateness)
+            if samples.count == burst { break }
+        }
+        loop.cancel()
+        report("timers: burst lateness p50", String(format: "%.0f ms", Stopwatch.percentile(samples, 50)),
+               "(\(burst) deadlines at the same instant; each fsynced before it is posted)")
+        report("timers: burst lateness p99", String(format: "%.0f ms", Stopwatch.percentile(samples, 99)), "")
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
