@@ -25,6 +25,14 @@ enum Stopwatch {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
+    /// User and system CPU time this process has used, in seconds.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     /// Peak resident memory of this process, in MiB.
     static func peakResidentMiB() -> Double {
         var usage = rusage()
