@@ -51,6 +51,7 @@ let package = Package(
             dependencies: ["IncidentKit", "IncidentStore", "FirebellServer"],
             swiftSettings: strict
         ),
+        .target(name: "FirebellTestSupport", path: "Tests/FirebellTestSupport", swiftSettings: strict),
         .testTarget(
             name: "IncidentKitTests",
             dependencies: ["IncidentKit"],
@@ -58,17 +59,17 @@ let package = Package(
         ),
         .testTarget(
             name: "IncidentStoreTests",
-            dependencies: ["IncidentKit", "IncidentStore"],
+            dependencies: ["IncidentKit", "IncidentStore", "FirebellTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "MessagingTests",
-            dependencies: ["IncidentKit", "Messaging"],
+            dependencies: ["IncidentKit", "Messaging", "FirebellTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "FirebellServerTests",
-            dependencies: ["IncidentKit", "IncidentStore", "Messaging", "Platforms", "FirebellServer"],
+            dependencies: ["IncidentKit", "IncidentStore", "Messaging", "Platforms", "FirebellServer", "FirebellTestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -64,6 +64,19 @@ struct ConfigurationLoaderTests {
         #expect(problem("severities:\n  sev1:\n    holding_post: maybe")?.contains("holding_post must be true or false") == true)
     }
 
+    @Test func theShippedExampleIsValidAndMatchesTheDefaults() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("deploy/firebell.example.yaml")
+        let configuration = try ConfigurationLoader(environment: [:]).load(file: example)
+        #expect(configuration.engine.severities[.sev1].nudgeAfter == TimeSpan(seconds: 450))
+        #expect(configuration.engine.severities[.sev3].targetResolution == .hours(24))
+        #expect(configuration.engine.severities[.sev2].updateCadence == .minutes(30))
+        #expect(configuration.engine.severities[.sev4].updateCadence == nil)
+        #expect(configuration.engine.permissions == .standard)
+        #expect(configuration.engine.reminders == ReminderPolicy())
+        #expect(configuration.dataDirectory.lastPathComponent == "data")
+    }
+
     @Test func theEnvironmentOverridesTheFile() throws {
         let configuration = try load("data_dir: /from/file\n", environment: ["FIREBELL_DATA_DIR": "/from/env", "FIREBELL_TEMPLATES_DIR": "/tpl"])
         #expect(configuration.dataDirectory.path == "/from/env")

@@ -4,18 +4,7 @@ import Synchronization
 import FirebellServer
 import IncidentKit
 import Platforms
-
-/// A fresh folder under the system temporary directory.
-struct TemporaryFolder {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("firebell-test-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: url) }
-}
+@_exported import FirebellTestSupport
 
 /// Collects everything a console session prints.
 final class Transcript: Sendable {
@@ -31,14 +20,4 @@ func quietLogger() -> Logger {
     var logger = Logger(label: "test")
     logger.logLevel = .critical
     return logger
-}
-
-/// Reads "Field: value" lines into a dictionary.
-func fields(_ text: String) -> [String: String] {
-    var result: [String: String] = [:]
-    for line in text.split(separator: "\n") {
-        guard let colon = line.firstIndex(of: ":") else { continue }
-        result[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-    }
-    return result
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import IncidentKit
 @testable import IncidentStore
+import FirebellTestSupport
 
 @Suite("Channel log")
 struct ChannelLogTests {

@@ -2,16 +2,7 @@ import Foundation
 import Testing
 import IncidentKit
 @testable import Messaging
-
-/// Reads "Field: value" lines of a plain rendering into a dictionary.
-func fields(_ text: String) -> [String: String] {
-    var result: [String: String] = [:]
-    for line in text.split(separator: "\n") {
-        guard let colon = line.firstIndex(of: ":") else { continue }
-        result[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-    }
-    return result
-}
+import FirebellTestSupport
 
 @Suite("Stakeholder messages")
 struct StakeholderMessageTests {
