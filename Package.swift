@@ -18,6 +18,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .target(name: "IncidentKit", swiftSettings: strict),
@@ -27,7 +32,15 @@ let package = Package(
             dependencies: ["IncidentKit", .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: strict
         ),
-        .target(name: "Platforms", dependencies: ["IncidentKit", "Messaging"], swiftSettings: strict),
+        .target(
+            name: "Platforms",
+            dependencies: [
+                "IncidentKit", "Messaging",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "FirebellServer",
             dependencies: [
@@ -35,6 +48,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),
@@ -69,7 +86,13 @@ let package = Package(
         ),
         .testTarget(
             name: "FirebellServerTests",
-            dependencies: ["IncidentKit", "IncidentStore", "Messaging", "Platforms", "FirebellServer", "FirebellTestSupport"],
+            dependencies: [
+                "IncidentKit", "IncidentStore", "Messaging", "Platforms", "FirebellServer", "FirebellTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
     ]

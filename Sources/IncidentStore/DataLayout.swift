@@ -18,6 +18,17 @@ public struct DataLayout: Sendable {
             .appendingPathComponent(Self.safeName(channel.channel) + ".jsonl")
     }
 
+    /// `outbox/<platform>/<workspace>/<channel>.jsonl`: the channel's undelivered messages.
+    public func outboxFile(for channel: ChannelRef) -> URL {
+        root.appendingPathComponent("outbox", isDirectory: true)
+            .appendingPathComponent(Self.safeName(channel.platform), isDirectory: true)
+            .appendingPathComponent(Self.safeName(channel.workspace), isDirectory: true)
+            .appendingPathComponent(Self.safeName(channel.channel) + ".jsonl")
+    }
+
+    /// The channel an outbox file belongs to.
+    public func channel(forOutboxFile url: URL) -> ChannelRef? { channel(forLogFile: url) }
+
     /// The channel a log file belongs to, when the path has the layout's shape.
     public func channel(forLogFile url: URL) -> ChannelRef? {
         let parts = url.standardizedFileURL.pathComponents

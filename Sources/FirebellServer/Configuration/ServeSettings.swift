@@ -1,0 +1,38 @@
+import Foundation
+
+/// What `firebell serve` needs beyond the incident configuration. Secrets come from the environment only.
+public struct ServeSettings: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var slackSigningSecret: String?
+    public var slackBotToken: String?
+    /// The Slack Web API base URL; tests and staging point it elsewhere.
+    public var slackAPIURL = "https://slack.com/api/"
+
+    public init() {}
+
+    /// Reads `FIREBELL_HTTP_HOST`, `FIREBELL_HTTP_PORT`, `SLACK_SIGNING_SECRET`, `SLACK_BOT_TOKEN`, `SLACK_API_URL`.
+    public init(environment: [String: String]) throws(ConfigurationError) {
+        if let host = environment["FIREBELL_HTTP_HOST"], !host.isEmpty { self.host = host }
+        if let text = environment["FIREBELL_HTTP_PORT"], !text.isEmpty {
+            guard let port = Int(text), (0...65535).contains(port) else {
+                throw ConfigurationError("FIREBELL_HTTP_PORT: '\(text)' is not a port number (0 to 65535).")
+            }
+            self.port = port
+        }
+        slackSigningSecret = environment["SLACK_SIGNING_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        slackBotToken = environment["SLACK_BOT_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        if let url = environment["SLACK_API_URL"], !url.isEmpty {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? "") else {
+                throw ConfigurationError("SLACK_API_URL: '\(url)' is not an http(s) URL.")
+            }
+            slackAPIURL = url.hasSuffix("/") ? url : url + "/"
+        }
+        if slackBotToken != nil, slackSigningSecret == nil {
+            throw ConfigurationError("SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: Firebell cannot verify Slack's requests without it.")
+        }
+    }
+
+    /// Whether any chat platform is configured (otherwise `firebell` runs the console).
+    public var hasPlatform: Bool { slackSigningSecret != nil }
+}

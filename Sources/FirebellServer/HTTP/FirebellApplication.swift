@@ -1,0 +1,63 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import Platforms
+import ServiceLifecycle
+
+/// Everything `firebell serve` runs, wired together: service, outbox, timers and HTTP routes.
+public struct FirebellApplication: Sendable {
+    public let service: IncidentService
+    public let outbox: OutboxDispatcher
+    public let settings: ServeSettings
+    let logger: Logger
+
+    /// Opens the data folder and prepares delivery through `httpClient`.
+    public init(configuration: FirebellConfiguration, settings: ServeSettings, httpClient: HTTPClient,
+                clock: any SchedulerClock = SystemWallClock(), deliveryPolicy: DeliveryPolicy = DeliveryPolicy(), logger: Logger) throws {
+        self.settings = settings
+        self.logger = logger
+        service = try IncidentService(configuration: configuration, clock: clock, logger: logger)
+        var deliveries: [String: any ChatDelivery] = [:]
+        if let token = settings.slackBotToken {
+            deliveries["slack"] = SlackWebAPI(baseURL: settings.slackAPIURL, token: token, client: httpClient)
+        }
+        outbox = OutboxDispatcher(dataDirectory: configuration.dataDirectory, deliveries: deliveries, policy: deliveryPolicy, logger: logger)
+    }
+
+    /// The Hummingbird application, with the timer loop and the outbox as services of its lifecycle.
+    public func application(port: Int? = nil) -> some ApplicationProtocol {
+        let verifier = settings.slackSigningSecret.flatMap { SlackRequestVerifier(signingSecret: $0) }
+        let router = FirebellRouter.build(service: service, outbox: outbox, slackVerifier: verifier, logger: logger)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(settings.host, port: port ?? settings.port), serverName: "firebell"),
+            services: [BackgroundWork(service: service, outbox: outbox, logger: logger)],
+            logger: logger)
+    }
+}
+
+/// Runs the timer loop and the outbox for the life of the server; on shutdown, flushes what it can.
+struct BackgroundWork: Service {
+    let service: IncidentService
+    let outbox: OutboxDispatcher
+    let logger: Logger
+    static let flushDeadline: Duration = .seconds(10)
+
+    func run() async throws {
+        try await outbox.resume()
+        let outbox = outbox
+        let timers = Task {
+            await TimerLoop(service: service) { delivery in
+                do { try await outbox.enqueue(delivery.posts, in: delivery.channel, now: Date()) } catch {
+                    logger.error("could not queue a reminder", metadata: ["channel": "\(delivery.channel)", "error": "\(error)"])
+                }
+            }.run()
+        }
+        try? await gracefulShutdown()
+        timers.cancel()
+        let flushed = await outbox.flush(timeout: Self.flushDeadline)
+        if !flushed { logger.warning("shutting down with undelivered messages; they are kept and sent after the next start") }
+        await outbox.stop()
+    }
+}

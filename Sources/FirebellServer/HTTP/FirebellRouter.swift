@@ -1,0 +1,22 @@
+import Foundation
+import Hummingbird
+import Logging
+import Platforms
+
+/// The HTTP routes of `firebell serve`.
+public enum FirebellRouter {
+    /// Builds the router. Slack routes exist only when a signing secret is configured.
+    public static func build(service: IncidentService, outbox: OutboxDispatcher, slackVerifier: SlackRequestVerifier?, logger: Logger) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/healthz") { _, _ in Response.text("ok", status: .ok) }
+        router.get("/readyz") { _, _ in
+            // Ready once the data folder is loaded, which is before the router exists.
+            Response.text("ready: \(service.channels.count) channels loaded", status: .ok)
+        }
+        if let slackVerifier {
+            let route = SlackCommandRoute(service: service, outbox: outbox, verifier: slackVerifier, logger: logger)
+            router.post("/slack/commands") { request, _ in try await route.handle(request) }
+        }
+        return router
+    }
+}

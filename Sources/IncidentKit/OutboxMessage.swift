@@ -1,0 +1,25 @@
+import Foundation
+
+/// A message waiting to be delivered to a chat platform, recorded before any attempt is made.
+public struct OutboxMessage: Codable, Sendable, Equatable {
+    /// Position in the channel's outbox, from 1; delivery follows this order.
+    public var id: Int
+    public var channel: ChannelRef
+    public var text: String
+    public var incident: IncidentID?
+    /// What the message is for (`stakeholder`, `reminder`, `notice`), so adapters can place it.
+    public var purpose: String
+    public var createdAt: Date
+
+    public init(id: Int, channel: ChannelRef, text: String, incident: IncidentID?, purpose: String, createdAt: Date) {
+        self.id = id
+        self.channel = channel
+        self.text = text
+        self.incident = incident
+        self.purpose = purpose
+        self.createdAt = createdAt
+    }
+
+    /// A key that is the same for every attempt at this message, for platforms that deduplicate on one.
+    public var idempotencyKey: String { "firebell-\(channel.platform)-\(channel.workspace)-\(channel.channel)-\(id)" }
+}

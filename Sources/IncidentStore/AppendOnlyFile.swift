@@ -1,0 +1,54 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file that only grows, one durable append at a time: each append is one write followed by fsync,
+/// and a failed append is cut back so nothing half-written stays behind. One owner uses it at a time.
+final class AppendOnlyFile {
+    let url: URL
+    private let fd: Int32
+    /// Length of the file up to the end of the last durable append.
+    private(set) var durableLength: Int
+
+    init(url: URL) throws(StoreError) {
+        self.url = url
+        let directory = url.deletingLastPathComponent()
+        try FileIO.makeDirectory(directory)
+        let existed = FileManager.default.fileExists(atPath: url.path)
+        fd = try FileIO.openForAppend(url.path)
+        durableLength = try FileIO.size(fd, path: url.path)
+        if !existed { try FileIO.syncDirectory(directory) }
+    }
+
+    deinit { close(fd) }
+
+    func append(_ data: Data) throws(StoreError) {
+        guard !data.isEmpty else { return }
+        do {
+            try FileIO.writeAll(fd, data, path: url.path)
+            try FileIO.sync(fd, path: url.path)
+        } catch {
+            try? FileIO.truncate(fd, to: durableLength, path: url.path)
+            throw error
+        }
+        durableLength += data.count
+    }
+
+    /// Cuts the file back to `length` bytes, durably (a torn tail, or everything once it is settled).
+    func cut(to length: Int) throws(StoreError) {
+        try FileIO.truncate(fd, to: length, path: url.path)
+        try FileIO.sync(fd, path: url.path)
+        durableLength = length
+    }
+
+    /// The durable contents.
+    func read() throws(StoreError) -> Data {
+        do { return try Data(contentsOf: url).prefix(durableLength) } catch {
+            throw StoreError("Could not read \(url.path): \(error.localizedDescription)")
+        }
+    }
+}

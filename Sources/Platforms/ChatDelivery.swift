@@ -1,0 +1,19 @@
+import Foundation
+import IncidentKit
+
+/// What one delivery attempt came to.
+public enum DeliveryResult: Sendable, Equatable {
+    /// Accepted; `reference` is the platform's id for the message (Slack's `ts`), when it gives one.
+    case delivered(reference: String?)
+    /// Rate limited: try again after this many seconds.
+    case retryAfter(TimeInterval)
+    /// A passing failure (5xx, timeout, dropped connection): retry with backoff.
+    case transient(String)
+    /// Refused for good (unknown channel, bot not in channel, bad token): do not retry.
+    case permanent(String)
+}
+
+/// Sends one outbox message to a chat platform.
+public protocol ChatDelivery: Sendable {
+    func deliver(_ message: OutboxMessage) async -> DeliveryResult
+}

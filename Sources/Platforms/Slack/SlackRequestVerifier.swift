@@ -1,0 +1,58 @@
+import Crypto
+import Foundation
+
+/// Why a request claiming to come from Slack was refused.
+public enum SlackVerificationFailure: Error, Equatable, Sendable {
+    case missingHeaders
+    case malformedTimestamp
+    /// The timestamp is more than the replay window away from now.
+    case stale
+    case badSignature
+}
+
+/// Checks Slack's `v0` request signature: HMAC-SHA256 of `v0:<timestamp>:<raw body>` with the signing
+/// secret, compared in constant time, within a 5-minute replay window. Runs before anything is parsed.
+public struct SlackRequestVerifier: Sendable {
+    private let key: SymmetricKey
+    public let replayWindow: TimeInterval
+
+    /// Nil for an empty secret: a verifier that accepts everything must not exist.
+    public init?(signingSecret: String, replayWindow: TimeInterval = 300) {
+        guard !signingSecret.isEmpty else { return nil }
+        key = SymmetricKey(data: Data(signingSecret.utf8))
+        self.replayWindow = replayWindow
+    }
+
+    public func verify(body: some DataProtocol, timestamp: String?, signature: String?, now: Date) throws(SlackVerificationFailure) {
+        guard let timestamp, let signature else { throw .missingHeaders }
+        guard timestamp.count <= 12, let seconds = Int(timestamp) else { throw .malformedTimestamp }
+        guard abs(now.timeIntervalSince1970 - TimeInterval(seconds)) <= replayWindow else { throw .stale }
+        guard signature.hasPrefix("v0="), let given = Self.hexBytes(signature.dropFirst(3)) else { throw .badSignature }
+        var message = Data("v0:\(timestamp):".utf8)
+        message.append(contentsOf: body)
+        // `isValidAuthenticationCode` compares in constant time.
+        guard HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: message, using: key) else { throw .badSignature }
+    }
+
+    /// The `X-Slack-Signature` value for a body, as Slack computes it (for tests and stand-ins).
+    public func signature(body: some DataProtocol, timestamp: String) -> String {
+        var message = Data("v0:\(timestamp):".utf8)
+        message.append(contentsOf: body)
+        let mac = HMAC<SHA256>.authenticationCode(for: message, using: key)
+        return "v0=" + mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func hexBytes(_ text: Substring) -> [UInt8]? {
+        guard text.count == 64 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        return bytes
+    }
+}

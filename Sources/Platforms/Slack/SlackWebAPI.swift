@@ -1,0 +1,59 @@
+import AsyncHTTPClient
+import Foundation
+import IncidentKit
+import NIOCore
+import NIOHTTP1
+
+/// Posts to Slack's Web API (`chat.postMessage`) with the bot token, and classifies the answer.
+public struct SlackWebAPI: ChatDelivery {
+    /// Base URL ending in `/`, `https://slack.com/api/` unless pointed elsewhere (`SLACK_API_URL`).
+    public let baseURL: String
+    private let token: String
+    private let client: HTTPClient
+    private let timeout: TimeAmount
+
+    public init(baseURL: String, token: String, client: HTTPClient, timeout: TimeAmount = .seconds(10)) {
+        self.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
+        self.token = token
+        self.client = client
+        self.timeout = timeout
+    }
+
+    /// Slack error codes that no retry will fix.
+    public static let permanentErrors: Set<String> = [
+        "channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "not_authed", "account_inactive",
+        "token_revoked", "token_expired", "missing_scope", "no_permission", "msg_too_long", "no_text",
+        "invalid_blocks", "restricted_action", "team_access_not_granted", "invalid_arguments",
+    ]
+
+    public func deliver(_ message: OutboxMessage) async -> DeliveryResult {
+        let body: [String: Any] = ["channel": message.channel.channel, "text": message.text, "unfurl_links": false, "unfurl_media": false]
+        return await call("chat.postMessage", body)
+    }
+
+    func call(_ method: String, _ body: [String: Any]) async -> DeliveryResult {
+        var request = HTTPClientRequest(url: baseURL + method)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        do {
+            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])))
+            let response = try await client.execute(request, timeout: timeout)
+            if response.status == .tooManyRequests {
+                let seconds = response.headers.first(name: "Retry-After").flatMap(TimeInterval.init) ?? 1
+                return .retryAfter(max(0, seconds))
+            }
+            guard response.status.code < 500 else { return .transient("HTTP \(response.status.code)") }
+            let bytes = try await response.body.collect(upTo: 1 << 20)
+            guard let json = try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any] else {
+                return .transient("HTTP \(response.status.code) without a JSON answer")
+            }
+            if json["ok"] as? Bool == true { return .delivered(reference: json["ts"] as? String) }
+            let error = json["error"] as? String ?? "unknown_error"
+            if error == "ratelimited" || error == "rate_limited" { return .retryAfter(1) }
+            return Self.permanentErrors.contains(error) ? .permanent(error) : .transient(error)
+        } catch {
+            return .transient("\(error)")
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import AsyncHTTPClient
+import FirebellServer
+import Foundation
+import Logging
+
+/// `firebell serve`: the long-running service for chat platforms.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP service for chat platforms (Slack). Secrets come from the environment.")
+
+    @OptionGroup var options: DataOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = try options.loadConfiguration()
+        let settings: ServeSettings
+        do { settings = try ServeSettings(environment: environment) } catch { throw UserFacingFailure(description: "firebell: \(error)") }
+        var logger = Logger(label: "firebell")
+        logger.logLevel = environment["FIREBELL_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        if !settings.hasPlatform {
+            logger.warning("no chat platform is configured (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN); only /healthz, /readyz answer")
+        }
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let firebell = try FirebellApplication(configuration: configuration, settings: settings, httpClient: httpClient, logger: logger)
+            logger.info("listening", metadata: ["address": "\(settings.host):\(settings.port)", "data": "\(configuration.dataDirectory.path)"])
+            try await firebell.application().runService()
+        } catch {
+            try? await httpClient.shutdown()
+            throw UserFacingFailure(description: "firebell: \(error)")
+        }
+        try await httpClient.shutdown()
+    }
+}
+
+/// `firebell` alone: serve when a chat platform is configured, else a console drill.
+struct DefaultCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "start", abstract: "Serve if a platform is configured, else the console.", shouldDisplay: false)
+
+    @OptionGroup var options: DataOptions
+
+    func run() async throws {
+        let settings = try? ServeSettings(environment: ProcessInfo.processInfo.environment)
+        // Parsed rather than constructed: ArgumentParser values exist only on parsed commands.
+        let arguments = (options.config.map { ["--config", $0] } ?? []) + (options.data.map { ["--data", $0] } ?? [])
+        if settings?.hasPlatform == true {
+            try await ServeCommand.parse(arguments).run()
+        } else {
+            try await ConsoleCommand.parse(arguments).run()
+        }
+    }
+}
