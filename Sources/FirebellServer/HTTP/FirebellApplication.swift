@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import NIOCore
 import Foundation
 import Hummingbird
 import Logging
@@ -20,7 +21,8 @@ public struct FirebellApplication: Sendable {
         service = try IncidentService(configuration: configuration, clock: clock, logger: logger)
         var deliveries: [String: any ChatDelivery] = [:]
         if let token = settings.slackBotToken {
-            deliveries["slack"] = SlackWebAPI(baseURL: settings.slackAPIURL, token: token, client: httpClient)
+            let timeout = TimeAmount.milliseconds(Int64(deliveryPolicy.requestTimeout / .milliseconds(1)))
+            deliveries["slack"] = SlackWebAPI(baseURL: settings.slackAPIURL, token: token, client: httpClient, timeout: timeout)
         }
         outbox = OutboxDispatcher(dataDirectory: configuration.dataDirectory, deliveries: deliveries, policy: deliveryPolicy, logger: logger)
     }

@@ -9,6 +9,8 @@ public struct DeliveryPolicy: Sendable {
     public var backoffCap: Duration = .seconds(60)
     /// Longest a Retry-After is honoured for before it is treated as this long.
     public var retryAfterCap: Duration = .seconds(300)
+    /// How long one request to a platform may take before it counts as a passing failure.
+    public var requestTimeout: Duration = .seconds(10)
 
     public init() {}
 

@@ -64,7 +64,8 @@ public final class ChannelOutbox {
         }
     }
 
-    static let compactAfterBytes = 64 * 1024
+    /// Once nothing is pending and the file is larger than this, it is emptied.
+    public static let compactAfterBytes = 64 * 1024
 
     private static func line(_ entry: OutboxEntry) throws(StoreError) -> Data {
         do {

@@ -1,0 +1,166 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+@testable import FirebellServer
+import IncidentKit
+import Platforms
+
+@Suite("firebell serve on Slack", .timeLimit(.minutes(2)))
+struct SlackServeTests {
+    static let secret = "test-signing-secret"
+    let verifier = SlackRequestVerifier(signingSecret: Self.secret)!
+
+    func form(_ text: String, user: String = "UCAROL", channel: String = "C0INCIDENT") -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let encoded = text.addingPercentEncoding(withAllowedCharacters: allowed)!
+        return "token=legacy&team_id=T0TEAM&team_domain=acme&channel_id=\(channel)&channel_name=incident&user_id=\(user)&user_name=x&command=%2Fincident&text=\(encoded)&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT0TEAM%2F1%2Fx&trigger_id=1.2.3"
+    }
+
+    func signed(_ body: String, at date: Date = Date(), signature: String? = nil) -> HTTPFields {
+        let timestamp = String(Int(date.timeIntervalSince1970))
+        return [.contentType: "application/x-www-form-urlencoded",
+                .slackTimestamp: timestamp,
+                .slackSignature: signature ?? verifier.signature(body: Data(body.utf8), timestamp: timestamp)]
+    }
+
+    func ephemeralText(_ response: TestResponse) throws -> String {
+        let json = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: String]
+        #expect(json?["response_type"] == "ephemeral")
+        return json?["text"] ?? ""
+    }
+
+    func withFirebell<T: Sendable>(standInPort: Int, folder: TemporaryFolder, _ body: @Sendable (any TestClientProtocol, FirebellApplication) async throws -> T) async throws -> T {
+        var settings = ServeSettings()
+        settings.slackSigningSecret = Self.secret
+        settings.slackBotToken = "xoxb-test-token"
+        settings.slackAPIURL = "http://127.0.0.1:\(standInPort)/api/"
+        var policy = DeliveryPolicy()
+        policy.minimumInterval = .milliseconds(100)
+        policy.backoffBase = .milliseconds(50)
+        policy.requestTimeout = .milliseconds(300)
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder.url), settings: settings,
+                                                   httpClient: httpClient, deliveryPolicy: policy, logger: quietLogger())
+            let value = try await firebell.application(port: 0).test(.live) { client in try await body(client, firebell) }
+            try await httpClient.shutdown()
+            return value
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+    }
+
+    @Test func aFullIncidentFromSignedSlashCommandsReachesTheWebAPIInOrder() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let standIn = SlackStandIn(faults: [.gate, .rateLimited(retryAfter: 1), .serverError, .slow(.seconds(1)), .slackError("internal_error")])
+        try await standIn.application().test(.live) { standInClient in
+            try await withFirebell(standInPort: standInClient.port!, folder: folder) { client, firebell in
+                let lines: [(String, String)] = [
+                    ("declare sev2 Checkout returns 500s impact: 30% of card payments fail", "UCAROL"),
+                    ("role ic <@UALICE|alice>", "UCAROL"),
+                    ("ack", "UALICE"),
+                    ("update Rolled back release 2026.11.3, error rate falling next: 30m", "UALICE"),
+                    ("resolve root cause: an untested config change", "UALICE"),
+                ]
+                for (index, (text, user)) in lines.enumerated() {
+                    let body = form(text, user: user)
+                    let response = try await client.execute(uri: "/slack/commands", method: .post, headers: signed(body), body: ByteBuffer(string: body))
+                    #expect(response.status == .ok)
+                    let reply = try ephemeralText(response)
+                    #expect(reply.hasPrefix("✓"), "\(text): \(reply)")
+                    // The first post is held at the stand-in until now: the answers never waited for the Web API.
+                    if index == lines.count - 1 { await standIn.release() }
+                }
+                #expect(await firebell.outbox.flush(timeout: .seconds(30)))
+            }
+        }
+        let posted = await standIn.posted
+        #expect(posted.count == 5)
+        #expect(posted.allSatisfy { $0.authorization == "Bearer xoxb-test-token" })
+        #expect(posted.allSatisfy { $0.contentType == "application/json; charset=utf-8" })
+        #expect(posted.allSatisfy { $0.json["channel"] == "C0INCIDENT" })
+        let texts = posted.map { $0.json["text"] ?? "" }
+        #expect(texts[0].contains("*Incident:* Checkout returns 500s (INC-"))
+        #expect(texts[0].contains("*Impact:* 30% of card payments fail"))
+        #expect(texts[1].contains("made <@UALICE> Incident Commander") || texts[1].contains("@UALICE"))
+        #expect(texts[2].contains("acknowledged"))
+        #expect(texts[3].contains("Status Update:") && texts[3].contains("Rolled back release 2026.11.3"))
+        #expect(texts[4].contains("*Status:* Resolved") && texts[4].contains("an untested config change"))
+        let calls = await standIn.calls
+        #expect(calls.map(\.answered) == ["ok", "429", "500", "late", "internal_error", "ok", "ok", "ok", "ok"])
+        #expect(calls[2].at - calls[1].at >= .milliseconds(990), "Retry-After: 1 is honoured")
+        for (earlier, later) in zip(calls, calls.dropFirst()) {
+            #expect(later.at - earlier.at >= .milliseconds(80), "about one message per interval per channel (arrival jitter allowed)")
+        }
+    }
+
+    @Test func forgedStaleTamperedAndOversizedRequestsAreRejectedBeforeAnythingIsStored() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let standIn = SlackStandIn()
+        try await standIn.application().test(.live) { standInClient in
+            try await withFirebell(standInPort: standInClient.port!, folder: folder) { client, firebell in
+                let body = form("declare sev1 Forged incident")
+                func post(_ headers: HTTPFields, _ text: String = body) async throws -> TestResponse {
+                    try await client.execute(uri: "/slack/commands", method: .post, headers: headers, body: ByteBuffer(string: text))
+                }
+                let unsigned = try await post([.contentType: "application/x-www-form-urlencoded"])
+                #expect(unsigned.status == .unauthorized)
+                let forged = try await post(signed(body, signature: "v0=" + String(repeating: "a", count: 64)))
+                #expect(forged.status == .unauthorized)
+                let stale = try await post(signed(body, at: Date().addingTimeInterval(-400)))
+                #expect(stale.status == .unauthorized)
+                let tampered = try await post(signed(body), body + "&text=declare+sev1+Other")
+                #expect(tampered.status == .unauthorized)
+                let huge = body + "&pad=" + String(repeating: "x", count: 70_000)
+                let oversized = try await post(signed(huge), huge)
+                #expect(oversized.status == .contentTooLarge)
+                var json = signed(body)
+                json[.contentType] = "application/json"
+                let wrongType = try await post(json)
+                #expect(wrongType.status == .unsupportedMediaType)
+                #expect(firebell.service.channels.isEmpty, "nothing was stored")
+                let ssl = "ssl_check=1&token=x"
+                let check = try await post(signed(ssl), ssl)
+                #expect(check.status == .ok && check.body.readableBytes == 0)
+                let health = try await client.execute(uri: "/healthz", method: .get)
+                #expect(health.status == .ok)
+                let ready = try await client.execute(uri: "/readyz", method: .get)
+                #expect(ready.status == .ok)
+            }
+        }
+        #expect(await standIn.calls.isEmpty)
+    }
+
+    @Test func errorsAndViewsGoOnlyToTheInvoker() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let standIn = SlackStandIn()
+        try await standIn.application().test(.live) { standInClient in
+            try await withFirebell(standInPort: standInClient.port!, folder: folder) { client, firebell in
+                func run(_ text: String) async throws -> String {
+                    let body = form(text)
+                    return try ephemeralText(try await client.execute(uri: "/slack/commands", method: .post, headers: signed(body), body: ByteBuffer(string: body)))
+                }
+                let typo = try await run("delcare sev1 x")
+                #expect(typo.hasPrefix("✗ Unknown command 'delcare'. Did you mean 'declare'?"))
+                let declared = try await run("declare sev1 <!channel> is down")
+                #expect(declared.hasPrefix("✓"))
+                let summary = try await run("summary")
+                #expect(summary.contains("&lt;!channel&gt; is down"), "user text is escaped in mrkdwn")
+                #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+            }
+        }
+        let posted = await standIn.posted
+        #expect(posted.count == 1, "only the Initial Alert reached the channel")
+        #expect(posted.first?.json["text"]?.contains("<!channel>") == false)
+    }
+}

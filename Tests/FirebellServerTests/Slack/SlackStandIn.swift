@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// A local stand-in for Slack's Web API: speaks `chat.postMessage` as documented, records every call,
+/// and injects faults into successive calls.
+actor SlackStandIn {
+    enum Fault: Sendable {
+        case rateLimited(retryAfter: Int)
+        case serverError
+        /// Answers only after this long (longer than the client's timeout: a timeout for the client).
+        case slow(Duration)
+        case slackError(String)
+        /// Holds the call until `release()` is called.
+        case gate
+    }
+
+    struct Call: Sendable {
+        let authorization: String?
+        let contentType: String?
+        let json: [String: String]
+        let at: ContinuousClock.Instant
+        let answered: String
+    }
+
+    private var faults: [Fault]
+    private(set) var calls: [Call] = []
+    private var gateWaiters: [CheckedContinuation<Void, Never>] = []
+    private var gateOpen = false
+
+    init(faults: [Fault] = []) { self.faults = faults }
+
+    /// Calls Slack answered with `ok: true` (what a channel would show), in order.
+    var posted: [Call] { calls.filter { $0.answered == "ok" } }
+
+    func release() {
+        gateOpen = true
+        for waiter in gateWaiters { waiter.resume() }
+        gateWaiters = []
+    }
+
+    private func nextFault() -> Fault? { faults.isEmpty ? nil : faults.removeFirst() }
+
+    private func waitAtGate() async {
+        if gateOpen { return }
+        await withCheckedContinuation { gateWaiters.append($0) }
+    }
+
+    private func record(_ request: Request, _ json: [String: String], _ answered: String, arrived: ContinuousClock.Instant) {
+        calls.append(Call(authorization: request.headers[.authorization], contentType: request.headers[.contentType], json: json, at: arrived, answered: answered))
+    }
+
+    func handle(_ request: Request, body: ByteBuffer) async throws -> Response {
+        let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+        let json = object.mapValues { "\($0)" }
+        let arrived = ContinuousClock.now
+        switch nextFault() {
+        case .rateLimited(let seconds):
+            record(request, json, "429", arrived: arrived)
+            return Self.json(#"{"ok":false,"error":"ratelimited"}"#, status: .tooManyRequests, extra: [.retryAfter: "\(seconds)"])
+        case .serverError:
+            record(request, json, "500", arrived: arrived)
+            return Self.json(#"{"ok":false,"error":"internal_error"}"#, status: .internalServerError)
+        case .slow(let delay):
+            record(request, json, "late", arrived: arrived)
+            try await Task.sleep(for: delay)
+            return Self.json(#"{"ok":true,"ts":"0"}"#)
+        case .slackError(let code):
+            record(request, json, code, arrived: arrived)
+            return Self.json(#"{"ok":false,"error":"\#(code)"}"#)
+        case .gate:
+            await waitAtGate()
+            fallthrough
+        case nil:
+            record(request, json, "ok", arrived: arrived)
+            return Self.json(#"{"ok":true,"channel":"\#(json["channel"] ?? "")","ts":"\#(calls.count).000100"}"#)
+        }
+    }
+
+    static func json(_ text: String, status: HTTPResponse.Status = .ok, extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    nonisolated func application() -> some ApplicationProtocol {
+        let router = Router()
+        router.post("/api/chat.postMessage") { request, _ in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            return try await self.handle(request, body: body)
+        }
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    }
+}
