@@ -9,17 +9,35 @@ public struct OutboxMessage: Codable, Sendable, Equatable {
     public var incident: IncidentID?
     /// What the message is for (`stakeholder`, `reminder`, `notice`), so adapters can place it.
     public var purpose: String
+    /// Set for a reply only this person should see (an ephemeral message where the platform has them).
+    public var ephemeralUser: UserRef?
     public var createdAt: Date
 
-    public init(id: Int, channel: ChannelRef, text: String, incident: IncidentID?, purpose: String, createdAt: Date) {
+    public init(id: Int, channel: ChannelRef, draft: OutboxDraft, createdAt: Date) {
         self.id = id
         self.channel = channel
-        self.text = text
-        self.incident = incident
-        self.purpose = purpose
+        self.text = draft.text
+        self.incident = draft.incident
+        self.purpose = draft.purpose
+        self.ephemeralUser = draft.ephemeralUser
         self.createdAt = createdAt
     }
 
     /// A key that is the same for every attempt at this message, for platforms that deduplicate on one.
     public var idempotencyKey: String { "firebell-\(channel.platform)-\(channel.workspace)-\(channel.channel)-\(id)" }
+}
+
+/// A message to put in the outbox: what to say, where it belongs, and for whom.
+public struct OutboxDraft: Sendable, Equatable {
+    public var text: String
+    public var incident: IncidentID?
+    public var purpose: String
+    public var ephemeralUser: UserRef?
+
+    public init(text: String, incident: IncidentID?, purpose: String, ephemeralUser: UserRef? = nil) {
+        self.text = text
+        self.incident = incident
+        self.purpose = purpose
+        self.ephemeralUser = ephemeralUser
+    }
 }

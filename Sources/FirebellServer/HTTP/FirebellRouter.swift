@@ -16,6 +16,8 @@ public enum FirebellRouter {
         if let slackVerifier {
             let route = SlackCommandRoute(service: service, outbox: outbox, verifier: slackVerifier, logger: logger)
             router.post("/slack/commands") { request, _ in try await route.handle(request) }
+            let events = SlackEventsRoute(service: service, outbox: outbox, verifier: slackVerifier, logger: logger)
+            router.post("/slack/events") { request, _ in try await events.handle(request) }
         }
         return router
     }

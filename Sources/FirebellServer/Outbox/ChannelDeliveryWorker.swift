@@ -27,7 +27,7 @@ actor ChannelDeliveryWorker {
     var isIdle: Bool { running == nil }
 
     /// Records the posts durably, then makes sure delivery is under way.
-    func enqueue(_ drafts: [(text: String, incident: IncidentID?, purpose: String)], now: Date) throws {
+    func enqueue(_ drafts: [OutboxDraft], now: Date) throws {
         try outbox.enqueue(drafts, at: now)
         start()
     }

@@ -37,12 +37,11 @@ public final class ChannelOutbox {
 
     /// Records messages durably; delivery may start once this returns.
     @discardableResult
-    public func enqueue(_ drafts: [(text: String, incident: IncidentID?, purpose: String)], at now: Date) throws(StoreError) -> [OutboxMessage] {
+    public func enqueue(_ drafts: [OutboxDraft], at now: Date) throws(StoreError) -> [OutboxMessage] {
         var messages: [OutboxMessage] = []
         var data = Data()
         for (offset, draft) in drafts.enumerated() {
-            let message = OutboxMessage(id: lastID + offset + 1, channel: channel, text: draft.text, incident: draft.incident,
-                                        purpose: draft.purpose, createdAt: now)
+            let message = OutboxMessage(id: lastID + offset + 1, channel: channel, draft: draft, createdAt: now)
             messages.append(message)
             data.append(try Self.line(.queued(message)))
         }

@@ -23,10 +23,13 @@ public struct SlackWebAPI: ChatDelivery {
     public static let permanentErrors: Set<String> = [
         "channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "not_authed", "account_inactive",
         "token_revoked", "token_expired", "missing_scope", "no_permission", "msg_too_long", "no_text",
-        "invalid_blocks", "restricted_action", "team_access_not_granted", "invalid_arguments",
+        "invalid_blocks", "restricted_action", "team_access_not_granted", "invalid_arguments", "user_not_in_channel",
     ]
 
     public func deliver(_ message: OutboxMessage) async -> DeliveryResult {
+        if let user = message.ephemeralUser {
+            return await call("chat.postEphemeral", ["channel": message.channel.channel, "user": user.id, "text": message.text])
+        }
         let body: [String: Any] = ["channel": message.channel.channel, "text": message.text, "unfurl_links": false, "unfurl_media": false]
         return await call("chat.postMessage", body)
     }

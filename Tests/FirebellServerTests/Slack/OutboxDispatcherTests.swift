@@ -93,28 +93,28 @@ struct OutboxDispatcherTests {
         let outbox = try ChannelOutbox(channel: channel, url: url)
         var lastID = 0
         for round in 0..<300 {
-            let message = try outbox.enqueue([(String(repeating: "x", count: 400) + "\(round)", nil, "notice")], at: Date())[0]
+            let message = try outbox.enqueue([OutboxDraft(text: String(repeating: "x", count: 400) + "\(round)", incident: nil, purpose: "notice")], at: Date())[0]
             #expect(message.id == lastID + 1)
             lastID = message.id
             try outbox.settle(message.id, outcome: .delivered, at: Date())
         }
         #expect(try Data(contentsOf: url).count < 2 * ChannelOutbox.compactAfterBytes, "settled history is compacted")
         let reopened = try ChannelOutbox(channel: channel, url: url)
-        #expect(try reopened.enqueue([("after", nil, "notice")], at: Date())[0].id == lastID + 1)
+        #expect(try reopened.enqueue([OutboxDraft(text: "after", incident: nil, purpose: "notice")], at: Date())[0].id == lastID + 1)
     }
 
     @Test func aTornOutboxTailIsCut() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let url = folder.url.appendingPathComponent("o.jsonl")
-        try ChannelOutbox(channel: channel, url: url).enqueue([("kept", nil, "notice")], at: Date())
+        try ChannelOutbox(channel: channel, url: url).enqueue([OutboxDraft(text: "kept", incident: nil, purpose: "notice")], at: Date())
         let handle = try FileHandle(forWritingTo: url)
         handle.seekToEndOfFile()
         handle.write(Data("{\"queued\":{\"id\":2,\"te".utf8))
         try handle.close()
         let reopened = try ChannelOutbox(channel: channel, url: url)
         #expect(reopened.pending.map(\.text) == ["kept"])
-        #expect(try reopened.enqueue([("next", nil, "notice")], at: Date())[0].id == 2)
+        #expect(try reopened.enqueue([OutboxDraft(text: "next", incident: nil, purpose: "notice")], at: Date())[0].id == 2)
         #expect(try ChannelOutbox(channel: channel, url: url).pending.map(\.text) == ["kept", "next"])
     }
 }

@@ -17,6 +17,7 @@ actor SlackStandIn {
     }
 
     struct Call: Sendable {
+        let method: String
         let authorization: String?
         let contentType: String?
         let json: [String: String]
@@ -31,8 +32,8 @@ actor SlackStandIn {
 
     init(faults: [Fault] = []) { self.faults = faults }
 
-    /// Calls Slack answered with `ok: true` (what a channel would show), in order.
-    var posted: [Call] { calls.filter { $0.answered == "ok" } }
+    /// `chat.postMessage` calls Slack answered with `ok: true` (what a channel would show), in order.
+    var posted: [Call] { calls.filter { $0.answered == "ok" && $0.method == "chat.postMessage" } }
 
     func release() {
         gateOpen = true
@@ -48,7 +49,8 @@ actor SlackStandIn {
     }
 
     private func record(_ request: Request, _ json: [String: String], _ answered: String, arrived: ContinuousClock.Instant) {
-        calls.append(Call(authorization: request.headers[.authorization], contentType: request.headers[.contentType], json: json, at: arrived, answered: answered))
+        let method = String(request.uri.path.split(separator: "/").last ?? "")
+        calls.append(Call(method: method, authorization: request.headers[.authorization], contentType: request.headers[.contentType], json: json, at: arrived, answered: answered))
     }
 
     func handle(_ request: Request, body: ByteBuffer) async throws -> Response {
@@ -86,7 +88,7 @@ actor SlackStandIn {
 
     nonisolated func application() -> some ApplicationProtocol {
         let router = Router()
-        router.post("/api/chat.postMessage") { request, _ in
+        router.post("/api/{method}") { request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
             return try await self.handle(request, body: body)
         }
