@@ -11,6 +11,7 @@ public struct FirebellApplication: Sendable {
     public let service: IncidentService
     public let outbox: OutboxDispatcher
     public let settings: ServeSettings
+    public let metrics = FirebellMetrics()
     let logger: Logger
 
     /// Opens the data folder and prepares delivery through `httpClient`.
@@ -18,19 +19,21 @@ public struct FirebellApplication: Sendable {
                 clock: any SchedulerClock = SystemWallClock(), deliveryPolicy: DeliveryPolicy = DeliveryPolicy(), logger: Logger) throws {
         self.settings = settings
         self.logger = logger
-        service = try IncidentService(configuration: configuration, clock: clock, logger: logger)
+        service = try IncidentService(configuration: configuration, clock: clock, logger: logger, metrics: metrics)
         var deliveries: [String: any ChatDelivery] = [:]
         if let token = settings.slackBotToken {
             let timeout = TimeAmount.milliseconds(Int64(deliveryPolicy.requestTimeout / .milliseconds(1)))
             deliveries["slack"] = SlackWebAPI(baseURL: settings.slackAPIURL, token: token, client: httpClient, timeout: timeout)
         }
-        outbox = OutboxDispatcher(dataDirectory: configuration.dataDirectory, deliveries: deliveries, policy: deliveryPolicy, logger: logger)
+        let metrics = metrics
+        outbox = OutboxDispatcher(dataDirectory: configuration.dataDirectory, deliveries: deliveries, policy: deliveryPolicy, logger: logger,
+                                  report: { metrics.delivery($0) })
     }
 
     /// The Hummingbird application, with the timer loop and the outbox as services of its lifecycle.
     public func application(port: Int? = nil) -> some ApplicationProtocol {
         let verifier = settings.slackSigningSecret.flatMap { SlackRequestVerifier(signingSecret: $0) }
-        let router = FirebellRouter.build(service: service, outbox: outbox, slackVerifier: verifier, logger: logger)
+        let router = FirebellRouter.build(service: service, outbox: outbox, slackVerifier: verifier, metrics: metrics, logger: logger)
         return Application(
             router: router,
             configuration: .init(address: .hostname(settings.host, port: port ?? settings.port), serverName: "firebell"),

@@ -20,9 +20,11 @@ public final class IncidentService: Sendable {
     private let logger: Logger
     private let runtimes: Mutex<[ChannelRef: ChannelRuntime]>
     private let unavailable: [ChannelRef: String]
+    /// Where command and timer figures go, when the service is observed (`firebell serve`).
+    public let metrics: FirebellMetrics?
 
     /// Opens the data folder: loads every channel, cutting torn tails and moving unreadable logs aside.
-    public init(configuration: FirebellConfiguration, clock: any SchedulerClock = SystemWallClock(), logger: Logger) throws {
+    public init(configuration: FirebellConfiguration, clock: any SchedulerClock = SystemWallClock(), logger: Logger, metrics: FirebellMetrics? = nil) throws {
         let layout = DataLayout(root: configuration.dataDirectory)
         let loaded = try DataFolder.load(layout, now: clock.now())
         for repair in loaded.repairs { logger.warning("\(repair)") }
@@ -50,6 +52,7 @@ public final class IncidentService: Sendable {
         self.logger = logger
         self.runtimes = Mutex(runtimes)
         self.unavailable = loaded.unavailable
+        self.metrics = metrics
     }
 
     /// Parses and runs one command. The answer exists only once its events are durable.
@@ -64,6 +67,7 @@ public final class IncidentService: Sendable {
             outcome = .refused(Self.typedVerb(inbound.arguments), error)
         }
         let elapsed = ContinuousClock.now - started
+        metrics?.commandHandled(verb: outcome.verb, outcome: outcome.result.rawValue, latency: elapsed)
         logger.info("command", metadata: [
             "channel": "\(inbound.channel)", "verb": "\(outcome.verb)", "outcome": "\(outcome.result.rawValue)",
             "latency_ms": "\(String(format: "%.2f", elapsed / .milliseconds(1)))",
@@ -104,6 +108,7 @@ public final class IncidentService: Sendable {
         let markup = Self.markup(for: channel.platform)
         for outcome in await runtime(for: channel).fireDueTimers(now: now, markup: markup) {
             if outcome.result == .failed { logger.error("timer in \(channel) not saved: \(outcome.reply ?? "")") }
+            metrics?.remindersFired(outcome.records.count)
             for record in outcome.records {
                 logger.info("timer fired", metadata: ["channel": "\(channel)", "event": "\(EventDescriber.describe(record))"])
             }

@@ -80,6 +80,16 @@ struct SlackServeTests {
                     if index == lines.count - 1 { await standIn.release() }
                 }
                 #expect(await firebell.outbox.flush(timeout: .seconds(30)))
+                let metrics = try await client.execute(uri: "/metrics", method: .get)
+                let text = String(buffer: metrics.body)
+                #expect(metrics.status == .ok)
+                #expect(text.contains(#"firebell_commands_total{verb="declare",outcome="accepted"} 1"#), "\(text)")
+                #expect(text.contains(#"firebell_commands_total{verb="resolve",outcome="accepted"} 1"#))
+                #expect(text.contains(#"firebell_deliveries_total{outcome="delivered"} 5"#))
+                #expect(text.contains(#"firebell_deliveries_total{outcome="rate_limited"} 1"#))
+                #expect(text.contains(#"firebell_deliveries_total{outcome="retried"} 3"#))
+                #expect(text.contains("firebell_outbox_depth 0"))
+                #expect(text.contains("firebell_command_duration_seconds_count 5"))
             }
         }
         let posted = await standIn.posted

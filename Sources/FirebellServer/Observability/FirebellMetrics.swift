@@ -1,0 +1,55 @@
+import CoreMetrics
+import Foundation
+import Metrics
+import Prometheus
+
+/// The service's metrics, exposed in Prometheus text format on `/metrics`. Uses its own registry
+/// rather than a process-wide bootstrap, so several instances (tests) never collide.
+public final class FirebellMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+
+    public init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+                                                   .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+                                                   .seconds(1), .seconds(3)]
+        self.factory = factory
+    }
+
+    /// One handled command: counted by verb and outcome, its latency in a histogram.
+    func commandHandled(verb: String, outcome: String, latency: Duration) {
+        Counter(label: "firebell_commands_total", dimensions: [("verb", verb), ("outcome", outcome)], factory: factory).increment()
+        Metrics.Timer(label: "firebell_command_duration_seconds", dimensions: [], factory: factory).recordInterval(latency)
+    }
+
+    /// One settled or retried delivery.
+    func delivery(_ report: DeliveryReport) {
+        let outcome = switch report {
+        case .delivered: "delivered"
+        case .failed: "failed"
+        case .retried: "retried"
+        case .rateLimited: "rate_limited"
+        }
+        Counter(label: "firebell_deliveries_total", dimensions: [("outcome", outcome)], factory: factory).increment()
+    }
+
+    func remindersFired(_ count: Int) {
+        guard count > 0 else { return }
+        Counter(label: "firebell_reminders_fired_total", dimensions: [], factory: factory).increment(by: count)
+    }
+
+    func outboxDepth(_ depth: Int) {
+        Gauge(label: "firebell_outbox_depth", dimensions: [], factory: factory).record(depth)
+    }
+
+    /// The Prometheus text exposition.
+    public func exposition() -> String { registry.emitToString() }
+}
+
+extension Metrics.Timer {
+    func recordInterval(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
