@@ -9,10 +9,12 @@ public enum ChannelPost: Equatable, Sendable {
     case reminder(EventRecord)
     /// The holding Status Update the bot posts when the IC stays silent.
     case holdingUpdate(EventRecord)
+    /// The Initial Alert as it reads now, to replace the original where the platform can edit messages.
+    case headline(IncidentID)
 
     /// The posts that a batch of newly recorded events implies, in order.
     public static func implied(by records: [EventRecord]) -> [ChannelPost] {
-        records.compactMap { record in
+        var posts: [ChannelPost] = records.compactMap { record in
             guard let id = record.incident else { return .notice(record) }
             switch record.event {
             case .declared: return .initialAlert(id)
@@ -23,6 +25,30 @@ public enum ChannelPost: Equatable, Sendable {
             case .postmortemDrafted: return nil
             default: return .notice(record)
             }
+        }
+        // Once per incident and batch, after the posts, when what the headline shows has changed.
+        var refreshed: Set<IncidentID> = []
+        for record in records {
+            guard let id = record.incident, record.changesHeadline, !refreshed.contains(id) else { continue }
+            if records.contains(where: { $0.incident == id && { if case .declared = $0.event { true } else { false } }($0) }) { continue }
+            refreshed.insert(id)
+            posts.append(.headline(id))
+        }
+        return posts
+    }
+}
+
+extension EventRecord {
+    /// Whether the event changes what the Initial Alert shows: severity, status, IC, impact, next update.
+    var changesHeadline: Bool {
+        switch event {
+        case .severityChanged, .statusChanged, .impactSet, .systemsSet, .updatePosted, .mitigated, .resolved, .reopened,
+             .holdingUpdatePosted, .remindersChanged:
+            return true
+        case .roleAssigned(let role, _, _):
+            return role == .ic
+        default:
+            return false
         }
     }
 }

@@ -12,6 +12,8 @@ public struct OutboxMessage: Codable, Sendable, Equatable {
     /// Set for a reply only this person should see (an ephemeral message where the platform has them).
     public var ephemeralUser: UserRef?
     public var createdAt: Date
+    /// For an edit: the platform's id of the message it replaces, filled in just before delivery.
+    public var replacing: String?
 
     public init(id: Int, channel: ChannelRef, draft: OutboxDraft, createdAt: Date) {
         self.id = id

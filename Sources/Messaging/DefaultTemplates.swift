@@ -12,6 +12,8 @@ public enum DefaultTemplates {
     {{#systems}}{{#bold}}Affected systems:{{/bold}} {{systems}}
     {{/systems}}{{#bold}}Commander:{{/bold}} {{commander}}
     {{#bold}}Updates:{{/bold}} {{updates}}
+    {{#nextUpdate}}{{#bold}}Next Update:{{/bold}} {{nextUpdate}}
+    {{/nextUpdate}}
     """
 
     public static let statusUpdate = """

@@ -14,7 +14,7 @@ public struct MessageRenderer: Sendable {
     /// The text of `post`, read from `state` after the events that implied it were applied.
     public func render(_ post: ChannelPost, state: ChannelState, markup: Markup) -> String {
         switch post {
-        case .initialAlert(let id):
+        case .initialAlert(let id), .headline(let id):
             guard let incident = state.incidents[id] else { return "" }
             return templates.render("initial-alert", values: initialAlertValues(incident, markup), markup: markup)
         case .statusUpdate(let id):
@@ -52,9 +52,14 @@ public struct MessageRenderer: Sendable {
         values["status"] = incident.status.title
         values["impact"] = incident.impact.map(markup.escape) ?? "not yet assessed"
         if !incident.systems.isEmpty { values["systems"] = markup.escape(incident.systems.joined(separator: ", ")) }
-        values["commander"] = incident.roles[.ic].map { markup.escape($0.description) }
+        values["commander"] = incident.roles[.ic].map(markup.mention)
             ?? "not yet assigned (take it with /incident role ic @you)"
         values["updates"] = markup.escape(updatesPhrase(for: incident.severity))
+        if incident.status == .resolved {
+            values["nextUpdate"] = "none (resolved)"
+        } else if let due = DeadlinePlanner(configuration: EngineConfiguration(severities: severities)).nextUpdateDue(for: incident) {
+            values["nextUpdate"] = UTC.minute(due)
+        }
         return values
     }
 

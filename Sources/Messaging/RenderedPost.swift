@@ -5,8 +5,12 @@ import IncidentKit
 public struct RenderedPost: Sendable, Equatable {
     /// What a post is for, so adapters can place it (headline, thread, channel).
     public enum Purpose: String, Sendable {
-        /// Initial Alert, Status Update, holding update, Resolution: for stakeholders.
+        /// The Initial Alert: the incident's headline post, which later edits replace.
+        case alert
+        /// Status Update, holding update, Resolution: for stakeholders.
         case stakeholder
+        /// The Initial Alert as it reads now, replacing the original where the platform can edit.
+        case headline
         /// A reminder or nudge from a fired timer.
         case reminder
         /// A one-line notice of a change.
@@ -29,7 +33,11 @@ extension MessageRenderer {
     public func renderPost(_ post: ChannelPost, state: ChannelState, markup: Markup) -> RenderedPost {
         let text = render(post, state: state, markup: markup)
         switch post {
-        case .initialAlert(let id), .statusUpdate(let id), .resolution(let id):
+        case .initialAlert(let id):
+            return RenderedPost(text: text, incident: id, purpose: .alert)
+        case .headline(let id):
+            return RenderedPost(text: text, incident: id, purpose: .headline)
+        case .statusUpdate(let id), .resolution(let id):
             return RenderedPost(text: text, incident: id, purpose: .stakeholder)
         case .holdingUpdate(let record):
             return RenderedPost(text: text, incident: record.incident, purpose: .stakeholder)

@@ -2,6 +2,7 @@ import Foundation
 @testable import FirebellServer
 import IncidentKit
 import Platforms
+import Messaging
 
 /// A service on a manual clock, driven through simulated time without sleeping.
 final class TimerDrill: Sendable {
@@ -45,7 +46,10 @@ final class TimerDrill: Sendable {
         return await fire()
     }
 
-    func fire() async -> [String] { await service.fireDueTimers(now: clock.now()).flatMap(\.posts).map(\.text) }
+    /// New channel messages from due timers (edits of the headline post are left out).
+    func fire() async -> [String] {
+        await service.fireDueTimers(now: clock.now()).flatMap(\.posts).filter { $0.purpose != .headline }.map(\.text)
+    }
 
     /// Minutes since the start of the drill at which the service's next deadline falls.
     var nextDeadlineMinute: Double? { service.nextDeadline.map { ($0.timeIntervalSince(Self.start) / 60 * 1000).rounded() / 1000 } }

@@ -2,6 +2,7 @@ import Foundation
 import IncidentKit
 import IncidentStore
 import Logging
+import Messaging
 import Platforms
 
 /// Delivers one channel's outbox in order: one message at a time, paced, retried until it is delivered
@@ -44,12 +45,26 @@ actor ChannelDeliveryWorker {
                 let wait = lastSent + policy.minimumInterval - .now
                 if wait > .zero { try? await Task.sleep(for: wait) }
             }
+            var message = message
+            if message.purpose == RenderedPost.Purpose.headline.rawValue {
+                guard let incident = message.incident, let reference = outbox.headlineReferences[incident] else {
+                    // The Initial Alert never landed (refused for good): there is nothing to edit.
+                    settle(message, .failed, detail: "no Initial Alert to edit")
+                    continue
+                }
+                message.replacing = reference
+            }
             lastSent = .now
             let result = await delivery.deliver(message)
             switch result {
-            case .delivered:
+            case .delivered(let reference):
                 attempt = 0
-                settle(message, .delivered, detail: nil)
+                if message.purpose == RenderedPost.Purpose.alert.rawValue, let incident = message.incident, let reference {
+                    do { try outbox.recordHeadline(reference, for: incident) } catch {
+                        logger.error("could not remember the Initial Alert's id; later edits of it will be skipped", metadata: ["error": "\(error)"])
+                    }
+                }
+                settle(message, .delivered, detail: reference)
             case .permanent(let reason):
                 attempt = 0
                 logger.error("delivery refused for good", metadata: ["channel": "\(message.channel)", "message": "\(message.id)", "reason": "\(reason)"])

@@ -7,6 +7,9 @@ import IncidentKit
 public final class ChannelOutbox {
     public let channel: ChannelRef
     private let file: AppendOnlyFile
+    private let referencesFile: URL
+    /// The platform's id of each incident's Initial Alert, so later edits can replace it.
+    public private(set) var headlineReferences: [IncidentID: String]
     /// Unsettled messages, oldest first.
     public private(set) var pending: [OutboxMessage]
     private var lastID: Int
@@ -14,6 +17,8 @@ public final class ChannelOutbox {
     /// Opens the outbox, cutting a torn last line, and loads what is still to deliver.
     public init(channel: ChannelRef, url: URL) throws(StoreError) {
         self.channel = channel
+        referencesFile = url.deletingPathExtension().appendingPathExtension("refs.json")
+        headlineReferences = Self.readReferences(referencesFile)
         let (entries, goodLength, total) = try Self.readEntries(url)
         file = try AppendOnlyFile(url: url)
         if goodLength < total { try file.cut(to: goodLength) }
@@ -61,6 +66,23 @@ public final class ChannelOutbox {
             try file.cut(to: 0)
             try file.append(marker)
         }
+    }
+
+    /// Remembers where an incident's Initial Alert landed (written atomically; the newest 200 are kept).
+    public func recordHeadline(_ reference: String, for incident: IncidentID) throws(StoreError) {
+        headlineReferences[incident] = reference
+        if headlineReferences.count > 200, let oldest = headlineReferences.keys.min() { headlineReferences[oldest] = nil }
+        let map = Dictionary(uniqueKeysWithValues: headlineReferences.map { ($0.key.description, $0.value) })
+        let data: Data
+        do { data = try JSONSerialization.data(withJSONObject: map, options: [.sortedKeys]) } catch {
+            throw StoreError("Could not encode the headline references: \(error)")
+        }
+        try FileIO.replaceAtomically(referencesFile, with: data)
+    }
+
+    private static func readReferences(_ url: URL) -> [IncidentID: String] {
+        guard let data = try? Data(contentsOf: url), let map = try? JSONSerialization.jsonObject(with: data) as? [String: String] else { return [:] }
+        return Dictionary(uniqueKeysWithValues: map.compactMap { key, value in IncidentID(parsing: key).map { ($0, value) } })
     }
 
     /// Once nothing is pending and the file is larger than this, it is emptied.

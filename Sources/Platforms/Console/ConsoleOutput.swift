@@ -18,6 +18,8 @@ public struct ConsoleOutput: ChatOutbound {
     public init(write: @escaping @Sendable (String) -> Void) { self.write = write }
 
     public func post(_ post: RenderedPost, in channel: ChannelRef) async {
+        // A terminal cannot edit what it printed; the notices already tell each change.
+        guard post.purpose != .headline else { return }
         write("── #\(channel.channel) · Firebell ──\n\(post.text)\n")
     }
 

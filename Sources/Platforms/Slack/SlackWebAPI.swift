@@ -24,9 +24,13 @@ public struct SlackWebAPI: ChatDelivery {
         "channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "not_authed", "account_inactive",
         "token_revoked", "token_expired", "missing_scope", "no_permission", "msg_too_long", "no_text",
         "invalid_blocks", "restricted_action", "team_access_not_granted", "invalid_arguments", "user_not_in_channel",
+        "message_not_found", "cant_update_message", "edit_window_closed",
     ]
 
     public func deliver(_ message: OutboxMessage) async -> DeliveryResult {
+        if let ts = message.replacing {
+            return await call("chat.update", ["channel": message.channel.channel, "ts": ts, "text": message.text])
+        }
         if let user = message.ephemeralUser {
             return await call("chat.postEphemeral", ["channel": message.channel.channel, "user": user.id, "text": message.text])
         }

@@ -9,19 +9,21 @@ import Platforms
 
 /// A delivery that answers from a script, then succeeds, and records what it was asked.
 final class ScriptedDelivery: ChatDelivery {
-    private let state: Mutex<(script: [DeliveryResult], attempts: [(String, ContinuousClock.Instant)])>
+    private let state: Mutex<(script: [DeliveryResult], attempts: [(String, ContinuousClock.Instant)], messages: [OutboxMessage])>
 
-    init(_ script: [DeliveryResult] = []) { state = Mutex((script, [])) }
+    init(_ script: [DeliveryResult] = []) { state = Mutex((script, [], [])) }
 
     func deliver(_ message: OutboxMessage) async -> DeliveryResult {
         state.withLock { state in
             state.attempts.append((message.text, .now))
+            state.messages.append(message)
             return state.script.isEmpty ? .delivered(reference: "\(state.attempts.count)") : state.script.removeFirst()
         }
     }
 
     var attempts: [String] { state.withLock { $0.attempts.map(\.0) } }
     var instants: [ContinuousClock.Instant] { state.withLock { $0.attempts.map(\.1) } }
+    var messages: [OutboxMessage] { state.withLock { $0.messages } }
 }
 
 @Suite("Outbox", .timeLimit(.minutes(1)))
@@ -84,6 +86,30 @@ struct OutboxDispatcherTests {
         let third = OutboxDispatcher(dataDirectory: folder.url, deliveries: ["slack": ScriptedDelivery()], policy: fastPolicy(), logger: quietLogger())
         try await third.resume()
         #expect(await third.depth() == 0, "settled messages are not sent again")
+    }
+
+    @Test func headlineEditsReplaceTheInitialAlertEvenAfterARestart() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let id = IncidentID(year: 2026, sequence: 1)
+        let first = ScriptedDelivery([.delivered(reference: "1700000000.000100")])
+        let before = OutboxDispatcher(dataDirectory: folder.url, deliveries: ["slack": first], policy: fastPolicy(), logger: quietLogger())
+        try await before.enqueue([RenderedPost(text: "alert v1", incident: id, purpose: .alert)], in: channel, now: Date())
+        #expect(await before.flush(timeout: .seconds(10)))
+        await before.stop()
+
+        let second = ScriptedDelivery()
+        let after = OutboxDispatcher(dataDirectory: folder.url, deliveries: ["slack": second], policy: fastPolicy(), logger: quietLogger())
+        try await after.enqueue([RenderedPost(text: "alert v2", incident: id, purpose: .headline)], in: channel, now: Date())
+        #expect(await after.flush(timeout: .seconds(10)))
+        #expect(second.messages.map(\.replacing) == ["1700000000.000100"])
+
+        // An incident whose Initial Alert never landed has nothing to edit: skipped, not retried.
+        let other = IncidentID(year: 2026, sequence: 2)
+        try await after.enqueue([RenderedPost(text: "orphan edit", incident: other, purpose: .headline),
+                                 RenderedPost(text: "next", incident: nil, purpose: .notice)], in: channel, now: Date())
+        #expect(await after.flush(timeout: .seconds(10)))
+        #expect(second.attempts == ["alert v2", "next"])
     }
 
     @Test func idsNeverRepeatAcrossCompaction() throws {

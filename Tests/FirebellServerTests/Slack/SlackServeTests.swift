@@ -85,7 +85,7 @@ struct SlackServeTests {
                 #expect(metrics.status == .ok)
                 #expect(text.contains(#"firebell_commands_total{verb="declare",outcome="accepted"} 1"#), "\(text)")
                 #expect(text.contains(#"firebell_commands_total{verb="resolve",outcome="accepted"} 1"#))
-                #expect(text.contains(#"firebell_deliveries_total{outcome="delivered"} 5"#))
+                #expect(text.contains(#"firebell_deliveries_total{outcome="delivered"} 8"#), "5 posts and 3 edits of the headline")
                 #expect(text.contains(#"firebell_deliveries_total{outcome="rate_limited"} 1"#))
                 #expect(text.contains(#"firebell_deliveries_total{outcome="retried"} 3"#))
                 #expect(text.contains("firebell_outbox_depth 0"))
@@ -105,7 +105,14 @@ struct SlackServeTests {
         #expect(texts[3].contains("Status Update:") && texts[3].contains("Rolled back release 2026.11.3"))
         #expect(texts[4].contains("*Status:* Resolved") && texts[4].contains("an untested config change"))
         let calls = await standIn.calls
-        #expect(calls.map(\.answered) == ["ok", "429", "500", "late", "internal_error", "ok", "ok", "ok", "ok"])
+        #expect(calls.map(\.answered) == ["ok", "429", "500", "late", "internal_error"] + Array(repeating: "ok", count: 7))
+        // The Initial Alert is the headline: kept current by editing it (IC assigned, update posted, resolved).
+        let edits = calls.filter { $0.method == "chat.update" }
+        #expect(edits.count == 3)
+        #expect(edits.allSatisfy { $0.json["ts"] == "1.000100" && $0.json["channel"] == "C0INCIDENT" }, "edits replace the Initial Alert's ts")
+        #expect(edits[0].json["text"]?.contains("*Commander:* <@UALICE>") == true)
+        #expect(edits[1].json["text"]?.contains("*Next Update:*") == true)
+        #expect(edits[2].json["text"]?.contains("*Status:* Resolved") == true)
         #expect(calls[2].at - calls[1].at >= .milliseconds(990), "Retry-After: 1 is honoured")
         for (earlier, later) in zip(calls, calls.dropFirst()) {
             #expect(later.at - earlier.at >= .milliseconds(80), "about one message per interval per channel (arrival jitter allowed)")
