@@ -11,6 +11,8 @@ public struct OutboxMessage: Codable, Sendable, Equatable {
     public var purpose: String
     /// Set for a reply only this person should see (an ephemeral message where the platform has them).
     public var ephemeralUser: UserRef?
+    /// Whether the message carries the incident's quick-action buttons.
+    public var offersActions: Bool?
     public var createdAt: Date
     /// For an edit: the platform's id of the message it replaces, filled in just before delivery.
     public var replacing: String?
@@ -22,6 +24,7 @@ public struct OutboxMessage: Codable, Sendable, Equatable {
         self.incident = draft.incident
         self.purpose = draft.purpose
         self.ephemeralUser = draft.ephemeralUser
+        self.offersActions = draft.offersActions ? true : nil
         self.createdAt = createdAt
     }
 
@@ -35,8 +38,10 @@ public struct OutboxDraft: Sendable, Equatable {
     public var incident: IncidentID?
     public var purpose: String
     public var ephemeralUser: UserRef?
+    public var offersActions: Bool
 
-    public init(text: String, incident: IncidentID?, purpose: String, ephemeralUser: UserRef? = nil) {
+    public init(text: String, incident: IncidentID?, purpose: String, ephemeralUser: UserRef? = nil, offersActions: Bool = false) {
+        self.offersActions = offersActions
         self.text = text
         self.incident = incident
         self.purpose = purpose

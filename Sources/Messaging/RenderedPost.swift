@@ -20,11 +20,15 @@ public struct RenderedPost: Sendable, Equatable {
     public var text: String
     public var incident: IncidentID?
     public var purpose: Purpose
+    /// Whether the post offers the incident's quick actions (Acknowledge, Post update, Snooze) where the
+    /// platform has buttons: the headline of an active incident, and update reminders.
+    public var offersActions: Bool
 
-    public init(text: String, incident: IncidentID?, purpose: Purpose) {
+    public init(text: String, incident: IncidentID?, purpose: Purpose, offersActions: Bool = false) {
         self.text = text
         self.incident = incident
         self.purpose = purpose
+        self.offersActions = offersActions
     }
 }
 
@@ -34,15 +38,17 @@ extension MessageRenderer {
         let text = render(post, state: state, markup: markup)
         switch post {
         case .initialAlert(let id):
-            return RenderedPost(text: text, incident: id, purpose: .alert)
+            return RenderedPost(text: text, incident: id, purpose: .alert, offersActions: state.incidents[id]?.isActive == true)
         case .headline(let id):
-            return RenderedPost(text: text, incident: id, purpose: .headline)
+            return RenderedPost(text: text, incident: id, purpose: .headline, offersActions: state.incidents[id]?.isActive == true)
         case .statusUpdate(let id), .resolution(let id):
             return RenderedPost(text: text, incident: id, purpose: .stakeholder)
         case .holdingUpdate(let record):
             return RenderedPost(text: text, incident: record.incident, purpose: .stakeholder)
         case .reminder(let record):
-            return RenderedPost(text: text, incident: record.incident, purpose: .reminder)
+            let isUpdateReminder = if case .reminderSent(.updateDue, _) = record.event { true }
+                else if case .reminderSent(.updateNudge, _) = record.event { true } else { false }
+            return RenderedPost(text: text, incident: record.incident, purpose: .reminder, offersActions: isUpdateReminder)
         case .notice(let record):
             return RenderedPost(text: text, incident: record.incident, purpose: .notice)
         }

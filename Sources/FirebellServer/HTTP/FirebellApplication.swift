@@ -12,6 +12,7 @@ public struct FirebellApplication: Sendable {
     public let outbox: OutboxDispatcher
     public let settings: ServeSettings
     public let metrics = FirebellMetrics()
+    let slackAPI: SlackWebAPI?
     let logger: Logger
 
     /// Opens the data folder and prepares delivery through `httpClient`.
@@ -21,10 +22,9 @@ public struct FirebellApplication: Sendable {
         self.logger = logger
         service = try IncidentService(configuration: configuration, clock: clock, logger: logger, metrics: metrics)
         var deliveries: [String: any ChatDelivery] = [:]
-        if let token = settings.slackBotToken {
-            let timeout = TimeAmount.milliseconds(Int64(deliveryPolicy.requestTimeout / .milliseconds(1)))
-            deliveries["slack"] = SlackWebAPI(baseURL: settings.slackAPIURL, token: token, client: httpClient, timeout: timeout)
-        }
+        let timeout = TimeAmount.milliseconds(Int64(deliveryPolicy.requestTimeout / .milliseconds(1)))
+        slackAPI = settings.slackBotToken.map { SlackWebAPI(baseURL: settings.slackAPIURL, token: $0, client: httpClient, timeout: timeout) }
+        if let slackAPI { deliveries["slack"] = slackAPI }
         let metrics = metrics
         outbox = OutboxDispatcher(dataDirectory: configuration.dataDirectory, deliveries: deliveries, policy: deliveryPolicy, logger: logger,
                                   report: { metrics.delivery($0) })
@@ -33,7 +33,7 @@ public struct FirebellApplication: Sendable {
     /// The Hummingbird application, with the timer loop and the outbox as services of its lifecycle.
     public func application(port: Int? = nil) -> some ApplicationProtocol {
         let verifier = settings.slackSigningSecret.flatMap { SlackRequestVerifier(signingSecret: $0) }
-        let router = FirebellRouter.build(service: service, outbox: outbox, slackVerifier: verifier, metrics: metrics, logger: logger)
+        let router = FirebellRouter.build(service: service, outbox: outbox, slackVerifier: verifier, slackAPI: slackAPI, metrics: metrics, logger: logger)
         return Application(
             router: router,
             configuration: .init(address: .hostname(settings.host, port: port ?? settings.port), serverName: "firebell"),

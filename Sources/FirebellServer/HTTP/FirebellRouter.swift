@@ -7,8 +7,8 @@ import Platforms
 /// The HTTP routes of `firebell serve`.
 public enum FirebellRouter {
     /// Builds the router. Slack routes exist only when a signing secret is configured.
-    public static func build(service: IncidentService, outbox: OutboxDispatcher, slackVerifier: SlackRequestVerifier?, metrics: FirebellMetrics,
-                             logger: Logger) -> Router<BasicRequestContext> {
+    public static func build(service: IncidentService, outbox: OutboxDispatcher, slackVerifier: SlackRequestVerifier?, slackAPI: SlackWebAPI?,
+                             metrics: FirebellMetrics, logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/healthz") { _, _ in Response.text("ok", status: .ok) }
         router.get("/readyz") { _, _ in
@@ -25,6 +25,8 @@ public enum FirebellRouter {
             router.post("/slack/commands") { request, _ in try await route.handle(request) }
             let events = SlackEventsRoute(service: service, outbox: outbox, verifier: slackVerifier, logger: logger)
             router.post("/slack/events") { request, _ in try await events.handle(request) }
+            let interactions = SlackInteractionsRoute(service: service, outbox: outbox, verifier: slackVerifier, slackAPI: slackAPI, logger: logger)
+            router.post("/slack/interactions") { request, _ in try await interactions.handle(request) }
         }
         return router
     }

@@ -41,7 +41,7 @@ public final class OutboxDispatcher: Sendable {
     /// Records posts for `channel` durably; returns once they are on disk (delivery happens after).
     public func enqueue(_ posts: [RenderedPost], in channel: ChannelRef, now: Date) async throws {
         guard !posts.isEmpty, deliveries[channel.platform] != nil else { return }
-        try await worker(for: channel).enqueue(posts.map { OutboxDraft(text: $0.text, incident: $0.incident, purpose: $0.purpose.rawValue) }, now: now)
+        try await worker(for: channel).enqueue(posts.map { OutboxDraft(text: $0.text, incident: $0.incident, purpose: $0.purpose.rawValue, offersActions: $0.offersActions) }, now: now)
     }
 
     /// Records a reply that only `user` should see, delivered like the channel's other messages.

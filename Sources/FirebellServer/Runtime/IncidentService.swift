@@ -57,19 +57,27 @@ public final class IncidentService: Sendable {
 
     /// Parses and runs one command. The answer exists only once its events are durable.
     public func handle(_ inbound: InboundCommand, markup: Markup) async -> CommandOutcome {
-        let started = ContinuousClock.now
-        let outcome: CommandOutcome
         do {
             let command = try CommandParser.parse(arguments: inbound.arguments)
-            let now = Self.wholeSecond(clock.now())
-            outcome = await runtime(for: inbound.channel).execute(command, actor: inbound.actor, now: now, markup: markup)
+            return await execute(command, in: inbound.channel, by: inbound.actor, markup: markup)
         } catch {
-            outcome = .refused(Self.typedVerb(inbound.arguments), error)
+            return observed(.refused(Self.typedVerb(inbound.arguments), error), channel: inbound.channel, started: .now)
         }
+    }
+
+    /// Runs a command that arrived already structured (a button, a form), without parsing text.
+    public func execute(_ command: Command, in channel: ChannelRef, by actor: UserRef, markup: Markup) async -> CommandOutcome {
+        let started = ContinuousClock.now
+        let now = Self.wholeSecond(clock.now())
+        let outcome = await runtime(for: channel).execute(command, actor: actor, now: now, markup: markup)
+        return observed(outcome, channel: channel, started: started)
+    }
+
+    private func observed(_ outcome: CommandOutcome, channel: ChannelRef, started: ContinuousClock.Instant) -> CommandOutcome {
         let elapsed = ContinuousClock.now - started
         metrics?.commandHandled(verb: outcome.verb, outcome: outcome.result.rawValue, latency: elapsed)
         logger.info("command", metadata: [
-            "channel": "\(inbound.channel)", "verb": "\(outcome.verb)", "outcome": "\(outcome.result.rawValue)",
+            "channel": "\(channel)", "verb": "\(outcome.verb)", "outcome": "\(outcome.result.rawValue)",
             "latency_ms": "\(String(format: "%.2f", elapsed / .milliseconds(1)))",
         ])
         return outcome

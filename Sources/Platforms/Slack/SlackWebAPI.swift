@@ -28,14 +28,24 @@ public struct SlackWebAPI: ChatDelivery {
     ]
 
     public func deliver(_ message: OutboxMessage) async -> DeliveryResult {
+        let blocks: [[String: Any]]? = (message.offersActions == true ? message.incident : nil).map { SlackBlocks.withActions(text: message.text, incident: $0) }
         if let ts = message.replacing {
-            return await call("chat.update", ["channel": message.channel.channel, "ts": ts, "text": message.text])
+            var body: [String: Any] = ["channel": message.channel.channel, "ts": ts, "text": message.text]
+            // An edit without blocks keeps none: a resolved headline loses its buttons.
+            body["blocks"] = blocks ?? []
+            return await call("chat.update", body)
         }
         if let user = message.ephemeralUser {
             return await call("chat.postEphemeral", ["channel": message.channel.channel, "user": user.id, "text": message.text])
         }
-        let body: [String: Any] = ["channel": message.channel.channel, "text": message.text, "unfurl_links": false, "unfurl_media": false]
+        var body: [String: Any] = ["channel": message.channel.channel, "text": message.text, "unfurl_links": false, "unfurl_media": false]
+        if let blocks { body["blocks"] = blocks }
         return await call("chat.postMessage", body)
+    }
+
+    /// Opens the "Post update" modal; must happen within 3 s of the click that gave `triggerID`.
+    public func openUpdateModal(triggerID: String, incident: String, metadata: String) async -> DeliveryResult {
+        await call("views.open", ["trigger_id": triggerID, "view": SlackBlocks.updateModalView(incident: incident, metadata: metadata)])
     }
 
     func call(_ method: String, _ body: [String: Any]) async -> DeliveryResult {
