@@ -21,12 +21,11 @@ public enum FirebellRouter {
                             body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
         if let slackVerifier {
-            let route = SlackCommandRoute(service: service, outbox: outbox, verifier: slackVerifier, logger: logger)
-            router.post("/slack/commands") { request, _ in try await route.handle(request) }
-            let events = SlackEventsRoute(service: service, outbox: outbox, verifier: slackVerifier, logger: logger)
-            router.post("/slack/events") { request, _ in try await events.handle(request) }
-            let interactions = SlackInteractionsRoute(service: service, outbox: outbox, verifier: slackVerifier, slackAPI: slackAPI, logger: logger)
-            router.post("/slack/interactions") { request, _ in try await interactions.handle(request) }
+            let routes = SlackRoutes(handler: SlackHandler(service: service, outbox: outbox, slackAPI: slackAPI, logger: logger),
+                                     verifier: slackVerifier, logger: logger)
+            router.post("/slack/commands") { request, _ in try await routes.command(request) }
+            router.post("/slack/events") { request, _ in try await routes.event(request) }
+            router.post("/slack/interactions") { request, _ in try await routes.interaction(request) }
         }
         return router
     }

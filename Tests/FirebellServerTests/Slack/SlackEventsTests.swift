@@ -20,7 +20,7 @@ struct SlackEventsTests {
     func jsonHeaders(_ body: String, retry: String? = nil) -> HTTPFields {
         var headers = serve.signed(body)
         headers[.contentType] = "application/json"
-        if let retry { headers[.slackRetryNum] = retry }
+        if let retry { headers[HTTPField.Name("X-Slack-Retry-Num")!] = retry }
         return headers
     }
 
