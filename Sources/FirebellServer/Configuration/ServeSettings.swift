@@ -6,6 +6,8 @@ public struct ServeSettings: Sendable {
     public var port = 8080
     public var slackSigningSecret: String?
     public var slackBotToken: String?
+    /// The app-level token (`xapp-…`) that turns on Socket Mode: no public HTTP endpoint needed.
+    public var slackAppToken: String?
     /// The Slack Web API base URL; tests and staging point it elsewhere.
     public var slackAPIURL = "https://slack.com/api/"
 
@@ -22,17 +24,21 @@ public struct ServeSettings: Sendable {
         }
         slackSigningSecret = environment["SLACK_SIGNING_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         slackBotToken = environment["SLACK_BOT_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        slackAppToken = environment["SLACK_APP_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         if let url = environment["SLACK_API_URL"], !url.isEmpty {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? "") else {
                 throw ConfigurationError("SLACK_API_URL: '\(url)' is not an http(s) URL.")
             }
             slackAPIURL = url.hasSuffix("/") ? url : url + "/"
         }
-        if slackBotToken != nil, slackSigningSecret == nil {
-            throw ConfigurationError("SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: Firebell cannot verify Slack's requests without it.")
+        if slackBotToken != nil, slackSigningSecret == nil, slackAppToken == nil {
+            throw ConfigurationError("SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP) nor SLACK_APP_TOKEN (Socket Mode) is: Firebell cannot receive Slack's commands.")
+        }
+        if slackAppToken != nil, slackBotToken == nil {
+            throw ConfigurationError("SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: Firebell could receive commands but not post to channels.")
         }
     }
 
     /// Whether any chat platform is configured (otherwise `firebell` runs the console).
-    public var hasPlatform: Bool { slackSigningSecret != nil }
+    public var hasPlatform: Bool { slackSigningSecret != nil || slackAppToken != nil }
 }

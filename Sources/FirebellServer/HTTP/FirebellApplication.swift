@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import Platforms
 import ServiceLifecycle
+import Synchronization
 
 /// Everything `firebell serve` runs, wired together: service, outbox, timers and HTTP routes.
 public struct FirebellApplication: Sendable {
@@ -12,7 +13,13 @@ public struct FirebellApplication: Sendable {
     public let outbox: OutboxDispatcher
     public let settings: ServeSettings
     public let metrics = FirebellMetrics()
+    /// Whether the Socket Mode connection is up (always true when Socket Mode is not used).
+    public let slackConnected: ConnectionStatus
+    /// The first delay before a Socket Mode reconnect (it doubles up to 30 s).
+    public var socketModeBackoff: Duration = .seconds(1)
     let slackAPI: SlackWebAPI?
+    let slackHandler: SlackHandler
+    let httpClient: HTTPClient
     let logger: Logger
 
     /// Opens the data folder and prepares delivery through `httpClient`.
@@ -25,20 +32,35 @@ public struct FirebellApplication: Sendable {
         let timeout = TimeAmount.milliseconds(Int64(deliveryPolicy.requestTimeout / .milliseconds(1)))
         slackAPI = settings.slackBotToken.map { SlackWebAPI(baseURL: settings.slackAPIURL, token: $0, client: httpClient, timeout: timeout) }
         if let slackAPI { deliveries["slack"] = slackAPI }
+        self.httpClient = httpClient
+        slackConnected = ConnectionStatus(initially: settings.slackAppToken == nil)
         let metrics = metrics
         outbox = OutboxDispatcher(dataDirectory: configuration.dataDirectory, deliveries: deliveries, policy: deliveryPolicy, logger: logger,
                                   report: { metrics.delivery($0) })
+        slackHandler = SlackHandler(service: service, outbox: outbox, slackAPI: slackAPI, logger: logger)
     }
 
     /// The Hummingbird application, with the timer loop and the outbox as services of its lifecycle.
     public func application(port: Int? = nil) -> some ApplicationProtocol {
         let verifier = settings.slackSigningSecret.flatMap { SlackRequestVerifier(signingSecret: $0) }
-        let router = FirebellRouter.build(service: service, outbox: outbox, slackVerifier: verifier, slackAPI: slackAPI, metrics: metrics, logger: logger)
+        let router = FirebellRouter.build(service: service, outbox: outbox, slack: verifier.map { (slackHandler, $0) },
+                                          slackConnected: slackConnected, metrics: metrics, logger: logger)
         return Application(
             router: router,
             configuration: .init(address: .hostname(settings.host, port: port ?? settings.port), serverName: "firebell"),
-            services: [BackgroundWork(service: service, outbox: outbox, logger: logger)],
+            services: [BackgroundWork(service: service, outbox: outbox, socketMode: socketModeClient(), logger: logger)],
             logger: logger)
+    }
+
+    /// The Socket Mode connection, when an app token is configured.
+    func socketModeClient() -> SlackSocketModeClient? {
+        guard let appToken = settings.slackAppToken else { return nil }
+        let router = SlackSocketModeRouter(handler: slackHandler)
+        let status = slackConnected
+        var client = SlackSocketModeClient(apiBaseURL: settings.slackAPIURL, appToken: appToken, httpClient: httpClient, logger: logger,
+                                           connectionChanged: { status.set($0) }, handle: { await router.handle($0) })
+        client.initialBackoff = socketModeBackoff
+        return client
     }
 }
 
@@ -46,6 +68,7 @@ public struct FirebellApplication: Sendable {
 struct BackgroundWork: Service {
     let service: IncidentService
     let outbox: OutboxDispatcher
+    let socketMode: SlackSocketModeClient?
     let logger: Logger
     static let flushDeadline: Duration = .seconds(10)
 
@@ -59,10 +82,20 @@ struct BackgroundWork: Service {
                 }
             }.run()
         }
+        let socket = Task { [socketMode] in await socketMode?.run() }
         try? await gracefulShutdown()
+        socket.cancel()
         timers.cancel()
         let flushed = await outbox.flush(timeout: Self.flushDeadline)
         if !flushed { logger.warning("shutting down with undelivered messages; they are kept and sent after the next start") }
         await outbox.stop()
     }
+}
+
+/// Whether a connection is up, readable from any task.
+public final class ConnectionStatus: Sendable {
+    private let state: Mutex<Bool>
+    public init(initially: Bool) { state = Mutex(initially) }
+    public var isUp: Bool { state.withLock { $0 } }
+    func set(_ up: Bool) { state.withLock { $0 = up } }
 }

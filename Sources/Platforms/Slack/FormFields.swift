@@ -18,6 +18,9 @@ public struct FormFields: Sendable, Equatable {
 
     public subscript(key: String) -> String? { values[key] }
 
+    /// Fields that arrived already decoded (Socket Mode sends them as JSON).
+    public init(values: [String: String]) { self.values = values }
+
     private static func decode(_ part: Substring) -> String? {
         part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }

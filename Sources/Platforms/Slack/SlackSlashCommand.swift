@@ -27,6 +27,13 @@ public struct SlackSlashCommand: Sendable, Equatable {
                   responseURL: fields["response_url"])
     }
 
+    /// Reads a slash command from a Socket Mode payload (the same fields as the form, as JSON).
+    public init?(json: Data) {
+        guard let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any] else { return nil }
+        let strings = object.compactMapValues { $0 as? String }
+        self.init(fields: FormFields(values: strings))
+    }
+
     /// The command for the engine: the channel and the person, in Firebell's terms.
     public var inbound: InboundCommand {
         InboundCommand(channel: ChannelRef(platform: "slack", workspace: teamID, channel: channelID), actor: UserRef(userID), arguments: text)

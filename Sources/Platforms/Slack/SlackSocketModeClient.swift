@@ -1,0 +1,100 @@
+import AsyncHTTPClient
+import Foundation
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import Synchronization
+
+/// Keeps a Socket Mode connection to Slack: opens it with `apps.connections.open` and the app token,
+/// hands every envelope to `handle` once (acknowledging each, duplicates included), and reconnects
+/// with backoff on `disconnect` or a dropped socket, asking for a fresh URL each time.
+public struct SlackSocketModeClient: Sendable {
+    public let apiBaseURL: String
+    private let appToken: String
+    private let httpClient: HTTPClient
+    private let logger: Logger
+    /// The first reconnect delay; it doubles up to `maxBackoff` and resets after a `hello`.
+    public var initialBackoff: Duration = .seconds(1)
+    public var maxBackoff: Duration = .seconds(30)
+    /// Runs an envelope and returns the response payload for its acknowledgement, if any.
+    private let handle: @Sendable (SocketModeEnvelope) async -> Data?
+    private let connectionChanged: @Sendable (Bool) -> Void
+    private let seen = RecentIDs(capacity: 10_000)
+
+    public init(apiBaseURL: String, appToken: String, httpClient: HTTPClient, logger: Logger,
+                connectionChanged: @escaping @Sendable (Bool) -> Void = { _ in },
+                handle: @escaping @Sendable (SocketModeEnvelope) async -> Data?) {
+        self.apiBaseURL = apiBaseURL.hasSuffix("/") ? apiBaseURL : apiBaseURL + "/"
+        self.appToken = appToken
+        self.httpClient = httpClient
+        self.logger = logger
+        self.connectionChanged = connectionChanged
+        self.handle = handle
+    }
+
+    /// Connects and reconnects until the calling task is cancelled.
+    public func run() async {
+        var backoff = initialBackoff
+        while !Task.isCancelled {
+            do {
+                let url = try await openConnection()
+                let greeted = try await session(url: url)
+                if greeted { backoff = initialBackoff }
+            } catch is CancellationError {
+                break
+            } catch {
+                logger.warning("Socket Mode connection failed", metadata: ["error": "\(error)"])
+            }
+            connectionChanged(false)
+            guard !Task.isCancelled else { break }
+            try? await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, maxBackoff)
+        }
+        connectionChanged(false)
+    }
+
+    /// `apps.connections.open`: a fresh WebSocket URL (URLs refresh; one is never reused).
+    func openConnection() async throws -> String {
+        var request = HTTPClientRequest(url: apiBaseURL + "apps.connections.open")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(appToken)")
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        let response = try await httpClient.execute(request, timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 1 << 16)
+        guard let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+              json["ok"] as? Bool == true, let url = json["url"] as? String else {
+            throw SocketModeError.openFailed(status: Int(response.status.code), body: String(buffer: body).prefix(200).description)
+        }
+        return url
+    }
+
+    /// One connection, until Slack says `disconnect` or the socket drops. Returns whether `hello` came.
+    private func session(url: String) async throws -> Bool {
+        let greeted = Mutex(false)
+        try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
+            for try await message in inbound.messages(maxSize: 1 << 20) {
+                guard case .text(let text) = message else { continue }
+                switch SocketModeFrame(text: text) {
+                case .hello:
+                    greeted.withLock { $0 = true }
+                    connectionChanged(true)
+                case .disconnect(let reason):
+                    logger.info("Slack asked to reconnect", metadata: ["reason": "\(reason)"])
+                    return
+                case .envelope(let envelope):
+                    // Delivery is at least once: a redelivered envelope is acknowledged again but not run twice.
+                    let response = seen.insert(envelope.id) ? await handle(envelope) : nil
+                    try await outbound.write(.text(envelope.acknowledgement(payload: response)))
+                case .unknown:
+                    continue
+                }
+            }
+        }
+        return greeted.withLock { $0 }
+    }
+}
+
+/// Why a Socket Mode connection could not be opened.
+public enum SocketModeError: Error, Equatable {
+    case openFailed(status: Int, body: String)
+}
