@@ -16,7 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try options.loadConfiguration()
         let settings: ServeSettings
-        do { settings = try ServeSettings(environment: environment) } catch { throw UserFacingFailure(description: "firebell: \(error)") }
+        do { settings = try ServeSettings(configuration: configuration, environment: environment) } catch {
+            throw UserFacingFailure(description: "firebell: \(error)")
+        }
         var logger = Logger(label: "firebell")
         logger.logLevel = environment["FIREBELL_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         if !settings.hasPlatform {

@@ -77,6 +77,47 @@ struct ConfigurationLoaderTests {
         #expect(configuration.dataDirectory.lastPathComponent == "data")
     }
 
+    @Test func everyKeyCanBeSetFromTheEnvironment() throws {
+        let configuration = try load("""
+        http_port: 9000
+        severities:
+          sev1:
+            update_every: 20m
+        """, environment: [
+            "FIREBELL_SEVERITIES_SEV1_UPDATE_EVERY": "10m",
+            "FIREBELL_SEVERITIES_SEV3_HOLDING_POST": "false",
+            "FIREBELL_PERMISSIONS_RESOLVE": "ic, lead",
+            "FIREBELL_PERMISSIONS_UPDATE": "anyone",
+            "FIREBELL_REMINDERS_COMMANDER_NUDGE_SEVERITIES": "sev1",
+            "FIREBELL_REMINDERS_ACTION_REMINDER_HOUR_UTC": "7",
+            "FIREBELL_HTTP_HOST": "0.0.0.0",
+            "SLACK_API_URL": "http://127.0.0.1:9999/api",
+            "FIREBELL_LOG_LEVEL": "debug",
+        ])
+        #expect(configuration.engine.severities[.sev1].updateCadence == .minutes(10), "the environment wins over the file")
+        #expect(configuration.engine.severities[.sev3].holdingPost == false)
+        #expect(configuration.engine.permissions.restrictions[.resolve] == [.ic, .lead])
+        #expect(configuration.engine.permissions.restrictions[.postUpdate] == [])
+        #expect(configuration.engine.reminders.commanderNudgeSeverities == [.sev1])
+        #expect(configuration.engine.reminders.actionReminderHourUTC == 7)
+        #expect(configuration.httpHost == "0.0.0.0" && configuration.httpPort == 9000)
+        let settings = try ServeSettings(configuration: configuration, environment: ["SLACK_SIGNING_SECRET": "s"])
+        #expect(settings.host == "0.0.0.0" && settings.port == 9000 && settings.slackAPIURL == "http://127.0.0.1:9999/api/")
+
+        #expect(throws: ConfigurationError.self) { try load("", environment: ["FIREBELL_SEVERITIES_SEV1_UPDATE_EVRY": "10m"]) }
+        #expect(throws: ConfigurationError.self) { try load("", environment: ["FIREBELL_PERMISSIONS_RESOLVE": "king"]) }
+    }
+
+    @Test func secretsComeOnlyFromTheEnvironmentAndAreChecked() throws {
+        #expect(problem("slack_bot_token: xoxb-1")?.contains("unknown key 'slack_bot_token'") == true)
+        #expect(throws: ConfigurationError.self) { try ServeSettings(environment: ["SLACK_BOT_TOKEN": "xoxb"]) }
+        #expect(throws: ConfigurationError.self) { try ServeSettings(environment: ["SLACK_APP_TOKEN": "xapp", "SLACK_SIGNING_SECRET": "s"]) }
+        #expect(throws: ConfigurationError.self) { try ServeSettings(environment: ["FIREBELL_HTTP_PORT": "http"]) }
+        let socket = try ServeSettings(environment: ["SLACK_APP_TOKEN": "xapp", "SLACK_BOT_TOKEN": "xoxb"])
+        #expect(socket.hasPlatform && socket.slackSigningSecret == nil)
+        #expect(!(try ServeSettings(environment: [:])).hasPlatform)
+    }
+
     @Test func theEnvironmentOverridesTheFile() throws {
         let configuration = try load("data_dir: /from/file\n", environment: ["FIREBELL_DATA_DIR": "/from/env", "FIREBELL_TEMPLATES_DIR": "/tpl"])
         #expect(configuration.dataDirectory.path == "/from/env")

@@ -9,7 +9,8 @@ public struct ConfigurationLoader: Sendable {
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) { self.environment = environment }
 
     /// Keys accepted at the top level of the file.
-    public static let topLevelKeys: Set<String> = ["data_dir", "templates_dir", "severities", "permissions", "reminders"]
+    public static let topLevelKeys: Set<String> = ["data_dir", "templates_dir", "http_host", "http_port", "slack_api_url",
+                                                   "severities", "permissions", "reminders"]
     static let severityKeys: Set<String> = ["label", "impact", "respond", "update_every", "target_resolution", "audience",
                                             "nudge_after", "holding_after", "holding_post"]
     static let reminderKeys: Set<String> = ["quiet_after_update", "commander_nudge_after", "commander_nudge_severities",
@@ -18,8 +19,10 @@ public struct ConfigurationLoader: Sendable {
     public func load(file: URL?) throws(ConfigurationError) -> FirebellConfiguration {
         var configuration = FirebellConfiguration()
         let base = file?.deletingLastPathComponent() ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        var map: [String: Any] = [:]
+        var name = "environment"
         if let file {
-            let name = file.lastPathComponent
+            name = file.lastPathComponent
             let text: String
             do { text = try String(contentsOf: file, encoding: .utf8) } catch {
                 throw ConfigurationError("\(file.path): cannot be read (\(error.localizedDescription)).")
@@ -27,10 +30,13 @@ public struct ConfigurationLoader: Sendable {
             let root: Any?
             do { root = try Yams.load(yaml: text) } catch { throw ConfigurationError("\(name): not valid YAML: \(error)") }
             if let root {
-                guard let map = root as? [String: Any] else { throw ConfigurationError("\(name): the top level must be a mapping of keys.") }
-                try apply(map, from: name, base: base, to: &configuration)
+                guard let fileMap = root as? [String: Any] else { throw ConfigurationError("\(name): the top level must be a mapping of keys.") }
+                map = fileMap
             }
         }
+        let overridden = EnvironmentOverlay.apply(environment, to: &map)
+        // Paths from the environment are taken as given (relative to the working folder), not to the file.
+        try apply(map, from: overridden.isEmpty ? name : "\(name) with environment overrides", base: base, to: &configuration)
         if let data = environment["FIREBELL_DATA_DIR"], !data.isEmpty { configuration.dataDirectory = URL(fileURLWithPath: data) }
         if let templates = environment["FIREBELL_TEMPLATES_DIR"], !templates.isEmpty {
             configuration.templatesDirectory = URL(fileURLWithPath: templates)
@@ -42,6 +48,20 @@ public struct ConfigurationLoader: Sendable {
         try rejectUnknown(map, allowed: Self.topLevelKeys, at: name)
         if let value = map["data_dir"] { configuration.dataDirectory = path(try string(value, at: "\(name): data_dir"), base: base) }
         if let value = map["templates_dir"] { configuration.templatesDirectory = path(try string(value, at: "\(name): templates_dir"), base: base) }
+        if let value = map["http_host"] { configuration.httpHost = try string(value, at: "\(name): http_host") }
+        if let value = map["http_port"] {
+            guard let port = Int(try string(value, at: "\(name): http_port")), (0...65535).contains(port) else {
+                throw ConfigurationError("\(name): http_port must be a port number (0 to 65535).")
+            }
+            configuration.httpPort = port
+        }
+        if let value = map["slack_api_url"] {
+            let text = try string(value, at: "\(name): slack_api_url")
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? "") else {
+                throw ConfigurationError("\(name): slack_api_url '\(text)' is not an http(s) URL.")
+            }
+            configuration.slackAPIURL = text
+        }
         if let value = map["severities"] {
             guard let severities = value as? [String: Any] else { throw ConfigurationError("\(name): severities must map sev1…sev4 to settings.") }
             for (key, settings) in severities {
@@ -62,7 +82,7 @@ public struct ConfigurationLoader: Sendable {
                 if let v = settings["nudge_after"] { policy.nudgeAfter = try span(try string(v, at: "\(at).nudge_after"), at: "\(at).nudge_after") }
                 if let v = settings["holding_after"] { policy.holdingAfter = try span(try string(v, at: "\(at).holding_after"), at: "\(at).holding_after") }
                 if let v = settings["holding_post"] {
-                    guard let flag = v as? Bool else { throw ConfigurationError("\(at).holding_post must be true or false.") }
+                    guard let flag = v as? Bool ?? (v as? String).flatMap(Bool.init) else { throw ConfigurationError("\(at).holding_post must be true or false.") }
                     policy.holdingPost = flag
                 }
                 configuration.engine.severities.policies[severity] = policy
@@ -89,7 +109,7 @@ public struct ConfigurationLoader: Sendable {
                 reminders.postmortemReminderAfter = text.lowercased() == "none" ? nil : try span(text, at: "\(at).postmortem_reminder_after")
             }
             if let v = settings["action_reminder_hour_utc"] {
-                guard let hour = v as? Int, (0...23).contains(hour) else { throw ConfigurationError("\(at).action_reminder_hour_utc must be an hour from 0 to 23.") }
+                guard let hour = v as? Int ?? (v as? String).flatMap({ Int($0) }), (0...23).contains(hour) else { throw ConfigurationError("\(at).action_reminder_hour_utc must be an hour from 0 to 23.") }
                 reminders.actionReminderHourUTC = hour
             }
             configuration.engine.reminders = reminders

@@ -7,6 +7,10 @@ public struct FirebellConfiguration: Sendable {
     /// A folder whose `<name>.mustache` files replace the shipped stakeholder templates.
     public var templatesDirectory: URL?
     public var engine: EngineConfiguration
+    /// Where `firebell serve` listens and which Slack Web API it calls, when the file or environment says.
+    public var httpHost: String?
+    public var httpPort: Int?
+    public var slackAPIURL: String?
 
     public init(dataDirectory: URL = URL(fileURLWithPath: "data"), templatesDirectory: URL? = nil, engine: EngineConfiguration = .standard) {
         self.dataDirectory = dataDirectory

@@ -39,6 +39,15 @@ public struct ServeSettings: Sendable {
         }
     }
 
+    /// Takes the listening address and API URL from the configuration (file and environment merged),
+    /// and the secrets from the environment only.
+    public init(configuration: FirebellConfiguration, environment: [String: String]) throws(ConfigurationError) {
+        try self.init(environment: environment)
+        if let host = configuration.httpHost { self.host = host }
+        if let port = configuration.httpPort { self.port = port }
+        if let url = configuration.slackAPIURL { slackAPIURL = url.hasSuffix("/") ? url : url + "/" }
+    }
+
     /// Whether any chat platform is configured (otherwise `firebell` runs the console).
     public var hasPlatform: Bool { slackSigningSecret != nil || slackAppToken != nil }
 }

@@ -1,0 +1,52 @@
+/// Lays environment variables over the configuration file's keys, so that every key can be set either way:
+/// `FIREBELL_<KEY>` for top-level keys, `FIREBELL_SEVERITIES_SEV1_UPDATE_EVERY`, `FIREBELL_PERMISSIONS_RESOLVE=ic,lead`,
+/// `FIREBELL_REMINDERS_QUIET_AFTER_UPDATE`, and `SLACK_API_URL`. Secrets are never file keys.
+enum EnvironmentOverlay {
+    static let topLevel = ["data_dir", "templates_dir", "http_host", "http_port", "slack_api_url"]
+    /// Keys whose value is a list, written comma-separated in the environment.
+    static let listKeys: Set<String> = ["commander_nudge_severities"]
+
+    /// Applies the overrides; returns the variables that were used.
+    @discardableResult
+    static func apply(_ environment: [String: String], to map: inout [String: Any]) -> [String] {
+        var used: [String] = []
+        if let url = environment["SLACK_API_URL"], !url.isEmpty {
+            map["slack_api_url"] = url
+            used.append("SLACK_API_URL")
+        }
+        for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("FIREBELL_") && !value.isEmpty {
+            let key = name.dropFirst("FIREBELL_".count).lowercased()
+            if topLevel.contains(key) {
+                map[key] = value
+            } else if key.hasPrefix("severities_sev"), key.count > "severities_sev1_".count {
+                let severity = String(key.dropFirst("severities_".count).prefix(4))
+                let setting = String(key.dropFirst("severities_sev1_".count))
+                var severities = map["severities"] as? [String: Any] ?? [:]
+                var settings = severities[severity] as? [String: Any] ?? [:]
+                settings[setting] = value
+                severities[severity] = settings
+                map["severities"] = severities
+            } else if key.hasPrefix("permissions_") {
+                var permissions = map["permissions"] as? [String: Any] ?? [:]
+                let action = String(key.dropFirst("permissions_".count))
+                permissions[action] = value == "anyone" ? value : list(value)
+                map["permissions"] = permissions
+            } else if key.hasPrefix("reminders_") {
+                var reminders = map["reminders"] as? [String: Any] ?? [:]
+                let setting = String(key.dropFirst("reminders_".count))
+                reminders[setting] = listKeys.contains(setting) ? list(value) : value
+                map["reminders"] = reminders
+            } else {
+                continue
+            }
+            used.append(name)
+        }
+        return used
+    }
+
+    private static func list(_ value: String) -> [Any] {
+        value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+import Foundation

@@ -1,0 +1,82 @@
+import AsyncHTTPClient
+import Foundation
+import HummingbirdTesting
+import NIOCore
+import Testing
+import IncidentKit
+import IncidentStore
+import Platforms
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("firebell serve process", .timeLimit(.minutes(1)))
+struct ServeProcessTests {
+    /// A port nobody listens on right now (bound, read, released).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try withUnsafeMutablePointer(to: &address) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                guard bind(fd, raw, length) == 0, getsockname(fd, raw, &length) == 0 else { throw POSIXError(.EADDRINUSE) }
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @Test func sigtermFinishesInFlightWorkFlushesTheOutboxAndExitsZero() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let standIn = SlackStandIn()
+        try await standIn.application().test(.live) { standInClient in
+            let port = try Self.freePort()
+            let process = Process()
+            process.executableURL = CrashRecoveryTests.binary
+            process.arguments = ["serve", "--data", folder.url.path]
+            process.environment = ["HOME": folder.url.path, "PATH": "/usr/bin:/bin",
+                                   "SLACK_SIGNING_SECRET": SlackServeTests.secret, "SLACK_BOT_TOKEN": "xoxb-process",
+                                   "SLACK_API_URL": "http://127.0.0.1:\(standInClient.port!)/api/",
+                                   "FIREBELL_HTTP_HOST": "127.0.0.1", "FIREBELL_HTTP_PORT": "\(port)", "FIREBELL_LOG_LEVEL": "error"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let pid = process.processIdentifier
+            let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + 45, execute: watchdog)
+            defer { watchdog.cancel() }
+
+            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            // Start-up is bounded: 200 tries, 25 ms apart.
+            var up = false
+            for _ in 0..<200 where !up {
+                up = (try? await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(1)))?.status == .ok
+                if !up { try await Task.sleep(for: .milliseconds(25)) }
+            }
+            #expect(up, "firebell serve answered /healthz")
+
+            let serve = SlackServeTests()
+            let body = serve.form("declare sev2 Shutdown drill")
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/slack/commands")
+            request.method = .POST
+            for field in serve.signed(body) { request.headers.add(name: field.name.rawName, value: field.value) }
+            request.body = .bytes(ByteBuffer(string: body))
+            let response = try await http.execute(request, timeout: .seconds(5))
+            #expect(response.status == .ok)
+            try await http.shutdown()
+
+            kill(pid, SIGTERM)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .exit && process.terminationStatus == 0, "a clean exit on SIGTERM")
+        }
+        #expect(await standIn.posted.count == 1, "the Initial Alert was delivered before exit")
+        let loaded = try DataFolder.load(DataLayout(root: folder.url))
+        #expect(loaded.channels.values.first?.count == 1, "the acknowledged command is in the log")
+        #expect(loaded.repairs.isEmpty)
+    }
+}
