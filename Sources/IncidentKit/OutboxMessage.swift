@@ -16,6 +16,10 @@ public struct OutboxMessage: Codable, Sendable, Equatable {
     public var createdAt: Date
     /// For an edit: the platform's id of the message it replaces, filled in just before delivery.
     public var replacing: String?
+    /// For a message that belongs in the incident's thread: the platform's id of the thread's first message.
+    public var threadParent: String?
+    /// Where to tell the invoker if the message is refused for good (Slack's `response_url`).
+    public var failureNoticeURL: String?
 
     public init(id: Int, channel: ChannelRef, draft: OutboxDraft, createdAt: Date) {
         self.id = id
@@ -25,6 +29,7 @@ public struct OutboxMessage: Codable, Sendable, Equatable {
         self.purpose = draft.purpose
         self.ephemeralUser = draft.ephemeralUser
         self.offersActions = draft.offersActions ? true : nil
+        self.failureNoticeURL = draft.failureNoticeURL
         self.createdAt = createdAt
     }
 
@@ -39,6 +44,7 @@ public struct OutboxDraft: Sendable, Equatable {
     public var purpose: String
     public var ephemeralUser: UserRef?
     public var offersActions: Bool
+    public var failureNoticeURL: String?
 
     public init(text: String, incident: IncidentID?, purpose: String, ephemeralUser: UserRef? = nil, offersActions: Bool = false) {
         self.offersActions = offersActions

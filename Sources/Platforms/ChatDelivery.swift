@@ -16,4 +16,10 @@ public enum DeliveryResult: Sendable, Equatable {
 /// Sends one outbox message to a chat platform.
 public protocol ChatDelivery: Sendable {
     func deliver(_ message: OutboxMessage) async -> DeliveryResult
+    /// Tells the person behind a message that it could not be posted, where the platform allows it.
+    func noticeFailure(of message: OutboxMessage, reason: String) async
+}
+
+extension ChatDelivery {
+    public func noticeFailure(of message: OutboxMessage, reason: String) async {}
 }

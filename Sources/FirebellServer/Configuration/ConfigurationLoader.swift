@@ -9,7 +9,7 @@ public struct ConfigurationLoader: Sendable {
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) { self.environment = environment }
 
     /// Keys accepted at the top level of the file.
-    public static let topLevelKeys: Set<String> = ["data_dir", "templates_dir", "http_host", "http_port", "slack_api_url",
+    public static let topLevelKeys: Set<String> = ["data_dir", "templates_dir", "http_host", "http_port", "slack_api_url", "status_updates_in_thread",
                                                    "severities", "permissions", "reminders"]
     static let severityKeys: Set<String> = ["label", "impact", "respond", "update_every", "target_resolution", "audience",
                                             "nudge_after", "holding_after", "holding_post"]
@@ -54,6 +54,12 @@ public struct ConfigurationLoader: Sendable {
                 throw ConfigurationError("\(name): http_port must be a port number (0 to 65535).")
             }
             configuration.httpPort = port
+        }
+        if let value = map["status_updates_in_thread"] {
+            guard let flag = value as? Bool ?? (value as? String).flatMap(Bool.init) else {
+                throw ConfigurationError("\(name): status_updates_in_thread must be true or false.")
+            }
+            configuration.statusUpdatesInThread = flag
         }
         if let value = map["slack_api_url"] {
             let text = try string(value, at: "\(name): slack_api_url")

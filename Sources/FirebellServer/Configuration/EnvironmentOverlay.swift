@@ -2,7 +2,7 @@
 /// `FIREBELL_<KEY>` for top-level keys, `FIREBELL_SEVERITIES_SEV1_UPDATE_EVERY`, `FIREBELL_PERMISSIONS_RESOLVE=ic,lead`,
 /// `FIREBELL_REMINDERS_QUIET_AFTER_UPDATE`, and `SLACK_API_URL`. Secrets are never file keys.
 enum EnvironmentOverlay {
-    static let topLevel = ["data_dir", "templates_dir", "http_host", "http_port", "slack_api_url"]
+    static let topLevel = ["data_dir", "templates_dir", "http_host", "http_port", "slack_api_url", "status_updates_in_thread"]
     /// Keys whose value is a list, written comma-separated in the environment.
     static let listKeys: Set<String> = ["commander_nudge_severities"]
 

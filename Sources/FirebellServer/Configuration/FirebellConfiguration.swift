@@ -11,6 +11,8 @@ public struct FirebellConfiguration: Sendable {
     public var httpHost: String?
     public var httpPort: Int?
     public var slackAPIURL: String?
+    /// Post Status Updates as replies in the incident's thread instead of new channel messages.
+    public var statusUpdatesInThread = false
 
     public init(dataDirectory: URL = URL(fileURLWithPath: "data"), templatesDirectory: URL? = nil, engine: EngineConfiguration = .standard) {
         self.dataDirectory = dataDirectory

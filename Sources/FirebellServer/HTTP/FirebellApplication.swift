@@ -27,6 +27,8 @@ public struct FirebellApplication: Sendable {
                 clock: any SchedulerClock = SystemWallClock(), deliveryPolicy: DeliveryPolicy = DeliveryPolicy(), logger: Logger) throws {
         self.settings = settings
         self.logger = logger
+        var deliveryPolicy = deliveryPolicy
+        deliveryPolicy.stakeholderPostsInThread = configuration.statusUpdatesInThread
         service = try IncidentService(configuration: configuration, clock: clock, logger: logger, metrics: metrics)
         var deliveries: [String: any ChatDelivery] = [:]
         let timeout = TimeAmount.milliseconds(Int64(deliveryPolicy.requestTimeout / .milliseconds(1)))

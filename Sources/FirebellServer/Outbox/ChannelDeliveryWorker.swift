@@ -54,6 +54,9 @@ actor ChannelDeliveryWorker {
                 }
                 message.replacing = reference
             }
+            if inThread(message), let incident = message.incident {
+                message.threadParent = outbox.headlineReferences[incident]
+            }
             lastSent = .now
             let result = await delivery.deliver(message)
             switch result {
@@ -69,6 +72,7 @@ actor ChannelDeliveryWorker {
                 attempt = 0
                 logger.error("delivery refused for good", metadata: ["channel": "\(message.channel)", "message": "\(message.id)", "reason": "\(reason)"])
                 settle(message, .failed, detail: reason)
+                await delivery.noticeFailure(of: message, reason: reason)
             case .retryAfter(let seconds):
                 report(.rateLimited(message.channel))
                 let wait = min(Duration.milliseconds(Int64(seconds * 1000)), policy.retryAfterCap)
@@ -98,6 +102,16 @@ actor ChannelDeliveryWorker {
     }
 
     func stop() { running?.cancel() }
+
+    /// Reminders keep to one thread per incident; stakeholder posts too when configured so.
+    private func inThread(_ message: OutboxMessage) -> Bool {
+        guard message.ephemeralUser == nil else { return false }
+        switch message.purpose {
+        case RenderedPost.Purpose.reminder.rawValue: return true
+        case RenderedPost.Purpose.stakeholder.rawValue: return policy.stakeholderPostsInThread
+        default: return false
+        }
+    }
 }
 
 /// A delivery event, for metrics and logs.

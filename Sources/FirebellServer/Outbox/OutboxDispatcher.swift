@@ -39,9 +39,15 @@ public final class OutboxDispatcher: Sendable {
     }
 
     /// Records posts for `channel` durably; returns once they are on disk (delivery happens after).
-    public func enqueue(_ posts: [RenderedPost], in channel: ChannelRef, now: Date) async throws {
+    /// - Parameter failureNoticeURL: where to tell the invoker if a post is refused for good (Slack's `response_url`).
+    public func enqueue(_ posts: [RenderedPost], in channel: ChannelRef, now: Date, failureNoticeURL: String? = nil) async throws {
         guard !posts.isEmpty, deliveries[channel.platform] != nil else { return }
-        try await worker(for: channel).enqueue(posts.map { OutboxDraft(text: $0.text, incident: $0.incident, purpose: $0.purpose.rawValue, offersActions: $0.offersActions) }, now: now)
+        let drafts = posts.map { post in
+            var draft = OutboxDraft(text: post.text, incident: post.incident, purpose: post.purpose.rawValue, offersActions: post.offersActions)
+            draft.failureNoticeURL = failureNoticeURL
+            return draft
+        }
+        try await worker(for: channel).enqueue(drafts, now: now)
     }
 
     /// Records a reply that only `user` should see, delivered like the channel's other messages.

@@ -20,7 +20,7 @@ struct SlackHandler: Sendable {
         }
         let outcome = await service.handle(command.inbound, markup: .slack)
         do {
-            try await outbox.enqueue(outcome.posts, in: command.inbound.channel, now: service.clock.now())
+            try await outbox.enqueue(outcome.posts, in: command.inbound.channel, now: service.clock.now(), failureNoticeURL: command.responseURL)
         } catch {
             logger.error("could not queue channel posts", metadata: ["channel": "\(command.inbound.channel)", "error": "\(error)"])
             return "✓ Recorded, but the channel post could not be queued (\(error)). Ask the operator to check the data folder."

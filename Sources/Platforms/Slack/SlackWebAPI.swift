@@ -40,7 +40,20 @@ public struct SlackWebAPI: ChatDelivery {
         }
         var body: [String: Any] = ["channel": message.channel.channel, "text": message.text, "unfurl_links": false, "unfurl_media": false]
         if let blocks { body["blocks"] = blocks }
+        if let parent = message.threadParent { body["thread_ts"] = parent }
         return await call("chat.postMessage", body)
+    }
+
+    /// Answers the invoker through the slash command's `response_url`, which works even where the bot cannot post.
+    public func noticeFailure(of message: OutboxMessage, reason: String) async {
+        guard let url = message.failureNoticeURL else { return }
+        let hint = ["not_in_channel": " Invite the bot with /invite @firebell.", "channel_not_found": " Invite the bot to this channel."][reason] ?? ""
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        let text = "✗ Firebell recorded your command but could not post to this channel (\(reason)).\(hint)"
+        request.body = .bytes(ByteBuffer(bytes: (try? JSONSerialization.data(withJSONObject: ["response_type": "ephemeral", "text": text])) ?? Data()))
+        _ = try? await client.execute(request, timeout: timeout)
     }
 
     /// Opens the "Post update" modal; must happen within 3 s of the click that gave `triggerID`.

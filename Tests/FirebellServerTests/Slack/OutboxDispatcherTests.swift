@@ -112,6 +112,27 @@ struct OutboxDispatcherTests {
         #expect(second.attempts == ["alert v2", "next"])
     }
 
+    @Test(arguments: [false, true])
+    func remindersGoToTheIncidentsThreadAndUpdatesWhereConfigured(updatesInThread: Bool) async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let id = IncidentID(year: 2026, sequence: 1)
+        let delivery = ScriptedDelivery([.delivered(reference: "1700000000.000100")])
+        var policy = fastPolicy()
+        policy.stakeholderPostsInThread = updatesInThread
+        let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: ["slack": delivery], policy: policy, logger: quietLogger())
+        try await outbox.enqueue([RenderedPost(text: "alert", incident: id, purpose: .alert),
+                                  RenderedPost(text: "reminder", incident: id, purpose: .reminder),
+                                  RenderedPost(text: "update", incident: id, purpose: .stakeholder),
+                                  RenderedPost(text: "notice", incident: id, purpose: .notice)], in: channel, now: Date())
+        #expect(await outbox.flush(timeout: .seconds(10)))
+        let parents = Dictionary(uniqueKeysWithValues: delivery.messages.map { ($0.text, $0.threadParent) })
+        #expect(parents["alert"] == .some(nil))
+        #expect(parents["reminder"] == "1700000000.000100", "reminders always keep to the incident's thread")
+        #expect((parents["update"] ?? nil) == (updatesInThread ? "1700000000.000100" : nil))
+        #expect(parents["notice"] == .some(nil))
+    }
+
     @Test func idsNeverRepeatAcrossCompaction() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

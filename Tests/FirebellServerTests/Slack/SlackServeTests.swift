@@ -15,11 +15,12 @@ struct SlackServeTests {
     static let secret = "test-signing-secret"
     let verifier = SlackRequestVerifier(signingSecret: Self.secret)!
 
-    func form(_ text: String, user: String = "UCAROL", channel: String = "C0INCIDENT") -> String {
+    func form(_ text: String, user: String = "UCAROL", channel: String = "C0INCIDENT",
+              responseURL: String = "https://hooks.slack.com/commands/T0TEAM/1/x") -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         let encoded = text.addingPercentEncoding(withAllowedCharacters: allowed)!
-        return "token=legacy&team_id=T0TEAM&team_domain=acme&channel_id=\(channel)&channel_name=incident&user_id=\(user)&user_name=x&command=%2Fincident&text=\(encoded)&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT0TEAM%2F1%2Fx&trigger_id=1.2.3"
+        return "token=legacy&team_id=T0TEAM&team_domain=acme&channel_id=\(channel)&channel_name=incident&user_id=\(user)&user_name=x&command=%2Fincident&text=\(encoded)&response_url=\(responseURL.addingPercentEncoding(withAllowedCharacters: allowed)!)&trigger_id=1.2.3"
     }
 
     func signed(_ body: String, at date: Date = Date(), signature: String? = nil) -> HTTPFields {
@@ -155,6 +156,25 @@ struct SlackServeTests {
             }
         }
         #expect(await standIn.calls.isEmpty)
+    }
+
+    @Test func aPostRefusedForGoodIsReportedToTheInvokerAndNotRetried() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let standIn = SlackStandIn(faults: [.slackError("not_in_channel")])
+        try await standIn.application().test(.live) { standInClient in
+            try await withFirebell(standInPort: standInClient.port!, folder: folder) { client, firebell in
+                let body = form("declare sev2 Bot not invited", responseURL: "http://127.0.0.1:\(standInClient.port!)/response/1")
+                let response = try await client.execute(uri: "/slack/commands", method: .post, headers: signed(body), body: ByteBuffer(string: body))
+                #expect(try ephemeralText(response).hasPrefix("✓"))
+                #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+            }
+        }
+        let calls = await standIn.calls
+        #expect(calls.filter { $0.method == "chat.postMessage" }.count == 1, "a permanent error is not retried")
+        let notice = try #require(calls.first { $0.method == "response_url" })
+        #expect(notice.json["response_type"] == "ephemeral")
+        #expect(notice.json["text"]?.contains("could not post to this channel (not_in_channel). Invite the bot with /invite @firebell.") == true)
     }
 
     @Test func errorsAndViewsGoOnlyToTheInvoker() async throws {

@@ -53,6 +53,12 @@ actor SlackStandIn {
         calls.append(Call(method: method, authorization: request.headers[.authorization], contentType: request.headers[.contentType], json: json, at: arrived, answered: answered))
     }
 
+    func recordResponseURL(_ request: Request, body: ByteBuffer) {
+        let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+        calls.append(Call(method: "response_url", authorization: request.headers[.authorization], contentType: request.headers[.contentType],
+                          json: object.mapValues { "\($0)" }, at: .now, answered: "ok"))
+    }
+
     func handle(_ request: Request, body: ByteBuffer) async throws -> Response {
         let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
         let json = object.mapValues { "\($0)" }
@@ -88,6 +94,11 @@ actor SlackStandIn {
 
     nonisolated func application() -> some ApplicationProtocol {
         let router = Router()
+        router.post("/response/{id}") { request, _ in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            await self.recordResponseURL(request, body: body)
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok")))
+        }
         router.post("/api/{method}") { request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
             return try await self.handle(request, body: body)
