@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (swiftc -sanitize=fuzzer,address) and runs each for a bounded time on its
+# seed corpus. Usage: Tests/Fuzz/run-fuzzers.sh [seconds per target, default 20]
+# A longer run: Tests/Fuzz/run-fuzzers.sh 600 (new inputs are kept in .build/fuzz/work/<target>/corpus).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds="${1:-20}"
+out=.build/fuzz
+mkdir -p "$out"
+export SWIFT_BACKTRACE=enable=no   # let libFuzzer, not Swift's handler, report and save a crashing input
+flags=(-O -sanitize=fuzzer,address -parse-as-library)
+
+# IncidentKit as an instrumented module the other targets import.
+swiftc "${flags[@]}" -emit-module -emit-module-path "$out/IncidentKit.swiftmodule" -module-name IncidentKit \
+  -emit-object -wmo Sources/IncidentKit/*.swift -o "$out/IncidentKit.o" 2>/dev/null
+
+build() {  # name, sources...
+  local name="$1"; shift
+  mkdir -p "$out/bin"
+  swiftc "${flags[@]}" -I "$out" "$out/IncidentKit.o" "$@" -o "$out/bin/$name" 2>&1 | grep -v 'Cannot export local symbol' || true
+}
+build parser Tests/Fuzz/ParserFuzzTarget.swift
+build log-reader Tests/Fuzz/LogReaderFuzzTarget.swift Sources/IncidentStore/EventCodec.swift Sources/IncidentStore/LogReader.swift \
+  Sources/IncidentStore/StoreError.swift Sources/IncidentStore/FileIO.swift
+build slack-payloads Tests/Fuzz/SlackPayloadFuzzTarget.swift Sources/Platforms/Slack/FormFields.swift Sources/Platforms/Slack/SlackEvent.swift \
+  Sources/Platforms/Slack/SlackSlashCommand.swift Sources/Platforms/Slack/SlackInteraction.swift Sources/Platforms/Slack/SlackBlocks.swift \
+  Sources/Platforms/Slack/SocketModeFrame.swift
+
+failed=0
+for target in parser log-reader slack-payloads; do
+  work="$out/work/$target"
+  mkdir -p "$work/corpus"
+  cp -n Tests/Fuzz/corpus/"$target"/* "$work/corpus/" 2>/dev/null || true
+  echo "fuzz: $target for ${seconds}s"
+  if ! (cd "$work" && timeout $((seconds + 60)) "../../bin/$target" -max_total_time="$seconds" -max_len=8192 -timeout=10 corpus > run.log 2>&1); then
+    echo "fuzz: $target FAILED; see $work/run.log and the crash-* file there"; tail -30 "$work/run.log"; failed=1
+  else
+    grep -E '^Done [0-9]+ runs' "$work/run.log" | sed "s/^/fuzz: $target: /"
+  fi
+done
+exit $failed
