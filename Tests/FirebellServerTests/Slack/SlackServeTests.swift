@@ -177,6 +177,37 @@ struct SlackServeTests {
         #expect(notice.json["text"]?.contains("could not post to this channel (not_in_channel). Invite the bot with /invite @firebell.") == true)
     }
 
+    @Test func hostileBodiesGetAClear4xxAndChangeNothing() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let standIn = SlackStandIn()
+        try await standIn.application().test(.live) { standInClient in
+            try await withFirebell(standInPort: standInClient.port!, folder: folder) { client, firebell in
+                func post(_ uri: String, _ bytes: [UInt8], json: Bool = false) async throws -> TestResponse {
+                    let timestamp = String(Int(Date().timeIntervalSince1970))
+                    var headers: HTTPFields = [.slackTimestamp: timestamp, .slackSignature: verifier.signature(body: bytes, timestamp: timestamp)]
+                    headers[.contentType] = json ? "application/json" : "application/x-www-form-urlencoded"
+                    return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(bytes: bytes))
+                }
+                let invalidUTF8 = try await post("/slack/commands", Array("command=%2Fincident&text=".utf8) + [0xFF, 0xFE, 0xC3])
+                #expect(invalidUTF8.status == .badRequest)
+                let nested = String(repeating: "[", count: 30_000) + String(repeating: "]", count: 30_000)
+                let deep = try await post("/slack/events", Array(nested.utf8), json: true)
+                #expect(deep.status == .badRequest)
+                let deepInteraction = try await post("/slack/interactions", Array(("payload=" + String(repeating: "%5B", count: 15_000)).utf8))
+                #expect(deepInteraction.status == .badRequest)
+                let huge = form("note " + String(repeating: "x", count: 20_000))
+                let gigantic = try await post("/slack/commands", Array(huge.utf8))
+                #expect(gigantic.status == .ok)
+                #expect(try ephemeralText(gigantic).contains("the limit is 8000"))
+                let state = await firebell.service.state(of: ChannelRef(platform: "slack", workspace: "T0TEAM", channel: "C0INCIDENT"))
+                #expect(state.order.isEmpty, "nothing was recorded")
+                let health = try await client.execute(uri: "/healthz", method: .get)
+                #expect(health.status == .ok, "still serving")
+            }
+        }
+    }
+
     @Test func errorsAndViewsGoOnlyToTheInvoker() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
