@@ -64,7 +64,7 @@ extension Incident {
             updateCount += 1
             restartUpdateClock(at: at, promising: next)
         case .notePosted:
-            noteCount += 1
+            break
         case .mitigated:
             mitigatedAt = at
             status = .monitoring

@@ -19,7 +19,6 @@ public struct Incident: Sendable, Equatable {
     public var rootCause: String?
     public var lastUpdate: StatusUpdate?
     public var updateCount = 0
-    public var noteCount = 0
     public var actionItems: [ActionItem] = []
     public var snoozedUntil: Date?
     public var reminders: ReminderSetting = .cadence

@@ -5,10 +5,13 @@ import IncidentKit
 public struct MessageRenderer: Sendable {
     public let templates: TemplateLibrary
     public let severities: SeverityPolicyTable
+    /// Says when the next update is due, for the Initial Alert's "Next Update" line.
+    private let planner: DeadlinePlanner
 
     public init(templates: TemplateLibrary, severities: SeverityPolicyTable = .standard) {
         self.templates = templates
         self.severities = severities
+        planner = DeadlinePlanner(configuration: EngineConfiguration(severities: severities))
     }
 
     /// The text of `post`, read from `state` after the events that implied it were applied.
@@ -57,7 +60,7 @@ public struct MessageRenderer: Sendable {
         values["updates"] = markup.escape(updatesPhrase(for: incident.severity))
         if incident.status == .resolved {
             values["nextUpdate"] = "none (resolved)"
-        } else if let due = DeadlinePlanner(configuration: EngineConfiguration(severities: severities)).nextUpdateDue(for: incident) {
+        } else if let due = planner.nextUpdateDue(for: incident) {
             values["nextUpdate"] = UTC.minute(due)
         }
         return values

@@ -48,22 +48,11 @@ struct CrashRecoveryTests {
     /// Starts the console, feeds it `input`, and sends SIGKILL once `killAfterNotes` answers were printed.
     /// Returns the notes whose answers were read (each one is durable by contract).
     private func runAndKill(_ binary: URL, data: URL, input: [String], killAfterNotes: Int, marker: String) throws -> [String] {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["console", "--data", data.path, "--user", "carol"]
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = data.path
-        process.environment = environment
         let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let pid = process.processIdentifier
-        // Bound the test: whatever happens, the child is gone within 60 s.
-        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
-        defer { watchdog.cancel() }
+        let child = try ChildProcess(binary, arguments: ["console", "--data", data.path, "--user", "carol"], environment: environment,
+                                     stdin: stdin, stdout: stdout, limit: 60)
 
         stdin.fileHandleForWriting.write(Data((input.joined(separator: "\n") + "\n").utf8))
         var buffer = ""
@@ -76,10 +65,9 @@ struct CrashRecoveryTests {
                 String(line[line.range(of: "noted: ")!.upperBound...])
             }
         }
-        kill(pid, SIGKILL)
-        process.waitUntilExit()
+        child.stop(with: SIGKILL)
         try? stdin.fileHandleForWriting.close()
-        #expect(process.terminationReason == .uncaughtSignal, "the child was killed, not finished")
+        #expect(child.process.terminationReason == .uncaughtSignal, "the child was killed, not finished")
         return seen
     }
 }

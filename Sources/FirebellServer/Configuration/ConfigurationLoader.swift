@@ -35,8 +35,8 @@ public struct ConfigurationLoader: Sendable {
             }
         }
         let overridden = EnvironmentOverlay.apply(environment, to: &map)
-        // Paths from the environment are taken as given (relative to the working folder), not to the file.
         try apply(map, from: overridden.isEmpty ? name : "\(name) with environment overrides", base: base, to: &configuration)
+        // Paths from the environment are taken as given (relative to the working folder), not to the file.
         if let data = environment["FIREBELL_DATA_DIR"], !data.isEmpty { configuration.dataDirectory = URL(fileURLWithPath: data) }
         if let templates = environment["FIREBELL_TEMPLATES_DIR"], !templates.isEmpty {
             configuration.templatesDirectory = URL(fileURLWithPath: templates)

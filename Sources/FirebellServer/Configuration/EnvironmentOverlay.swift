@@ -2,7 +2,9 @@
 /// `FIREBELL_<KEY>` for top-level keys, `FIREBELL_SEVERITIES_SEV1_UPDATE_EVERY`, `FIREBELL_PERMISSIONS_RESOLVE=ic,lead`,
 /// `FIREBELL_REMINDERS_QUIET_AFTER_UPDATE`, and `SLACK_API_URL`. Secrets are never file keys.
 enum EnvironmentOverlay {
-    static let topLevel = ["data_dir", "templates_dir", "http_host", "http_port", "slack_api_url", "status_updates_in_thread"]
+    /// `FIREBELL_DATA_DIR` and `FIREBELL_TEMPLATES_DIR` are not here: as paths they are read against the
+    /// working folder, not the file's, so `ConfigurationLoader` applies them itself.
+    static let topLevel = ["http_host", "http_port", "slack_api_url", "status_updates_in_thread"]
     /// Keys whose value is a list, written comma-separated in the environment.
     static let listKeys: Set<String> = ["commander_nudge_severities"]
 

@@ -8,8 +8,6 @@ import Messaging
 actor ChannelRuntime {
     let channel: ChannelRef
     private(set) var state: ChannelState
-    /// When the next timer of this channel fires, if any is armed.
-    private(set) var earliestDeadline: Date?
     private var log: ChannelLog?
     private let logURL: URL
     private let unavailableReason: String?
@@ -26,8 +24,7 @@ actor ChannelRuntime {
         self.logURL = logURL
         self.unavailableReason = unavailableReason
         self.dependencies = dependencies
-        self.earliestDeadline = dependencies.planner.earliest(in: state, now: now)
-        dependencies.deadlines.set(channel, to: earliestDeadline)
+        dependencies.deadlines.set(channel, to: dependencies.planner.earliest(in: state, now: now))
     }
 
     func execute(_ command: Command, actor: UserRef, now: Date, markup: Markup) -> CommandOutcome {
@@ -77,8 +74,8 @@ actor ChannelRuntime {
 
     /// Recomputes this channel's earliest deadline and tells the index (and the sleeper, when it is sooner).
     private func publishDeadline(now: Date, notBefore: Date? = nil) {
-        earliestDeadline = dependencies.planner.earliest(in: state, now: now).map { max($0, notBefore ?? $0) }
-        if dependencies.deadlines.set(channel, to: earliestDeadline) { dependencies.wake.signal() }
+        let earliest = dependencies.planner.earliest(in: state, now: now).map { max($0, notBefore ?? $0) }
+        if dependencies.deadlines.set(channel, to: earliest) { dependencies.wake.signal() }
     }
 
     /// Runs the engine; a `declare` that the engine accepts reserves its id durably first.

@@ -36,20 +36,12 @@ struct ServeProcessTests {
         let standIn = SlackStandIn()
         try await standIn.application().test(.live) { standInClient in
             let port = try Self.freePort()
-            let process = Process()
-            process.executableURL = CrashRecoveryTests.binary
-            process.arguments = ["serve", "--data", folder.url.path]
-            process.environment = ["HOME": folder.url.path, "PATH": "/usr/bin:/bin",
-                                   "SLACK_SIGNING_SECRET": SlackServeTests.secret, "SLACK_BOT_TOKEN": "xoxb-process",
-                                   "SLACK_API_URL": "http://127.0.0.1:\(standInClient.port!)/api/",
-                                   "FIREBELL_HTTP_HOST": "127.0.0.1", "FIREBELL_HTTP_PORT": "\(port)", "FIREBELL_LOG_LEVEL": "error"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let pid = process.processIdentifier
-            let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
-            DispatchQueue.global().asyncAfter(deadline: .now() + 45, execute: watchdog)
-            defer { watchdog.cancel() }
+            let environment = ["HOME": folder.url.path, "PATH": "/usr/bin:/bin",
+                               "SLACK_SIGNING_SECRET": SlackServeTests.secret, "SLACK_BOT_TOKEN": "xoxb-process",
+                               "SLACK_API_URL": "http://127.0.0.1:\(standInClient.port!)/api/",
+                               "FIREBELL_HTTP_HOST": "127.0.0.1", "FIREBELL_HTTP_PORT": "\(port)", "FIREBELL_LOG_LEVEL": "error"]
+            let child = try ChildProcess(CrashRecoveryTests.binary, arguments: ["serve", "--data", folder.url.path],
+                                         environment: environment, limit: 45)
 
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
             // Start-up is bounded: 200 tries, 25 ms apart.
@@ -70,9 +62,8 @@ struct ServeProcessTests {
             #expect(response.status == .ok)
             try await http.shutdown()
 
-            kill(pid, SIGTERM)
-            process.waitUntilExit()
-            #expect(process.terminationReason == .exit && process.terminationStatus == 0, "a clean exit on SIGTERM")
+            child.stop(with: SIGTERM)
+            #expect(child.process.terminationReason == .exit && child.process.terminationStatus == 0, "a clean exit on SIGTERM")
         }
         #expect(await standIn.posted.count == 1, "the Initial Alert was delivered before exit")
         let loaded = try DataFolder.load(DataLayout(root: folder.url))
