@@ -101,6 +101,16 @@ extension Incident {
             restartUpdateClock(at: at, promising: next)
         case .postmortemDrafted:
             hasPostmortemDraft = true
+        case .learningRecorded(let kind, let text):
+            learnings.append(Learning(kind: kind, text: text, by: record.actor))
+        case .whyRecorded(let text):
+            whys.append(text)
+        case .incidentLinked(let other, let note):
+            links.append(IncidentLink(incident: other, note: note))
+        case .actionReassigned(let number, let owner, _):
+            if let index = actionItems.firstIndex(where: { $0.number == number }) { actionItems[index].owner = owner }
+        case .visibilityChanged(let isPrivate):
+            self.isPrivate = isPrivate
         }
     }
 

@@ -12,8 +12,13 @@ public enum Command: Equatable, Sendable {
     case mitigate(String?)
     case resolve(rootCause: String?)
     case reopen(reason: String?)
-    case addAction(text: String, owner: UserRef, due: CalendarDate?)
+    case addAction(text: String, owner: UserRef, due: CalendarDate)
     case completeAction(Int)
+    case reassignAction(Int, to: UserRef)
+    case learn(LearningKind, String)
+    case addWhy(String)
+    case link(IncidentID, note: String?)
+    case setPrivate(Bool)
     case listActions
     case timeline
     case summary
@@ -65,6 +70,11 @@ extension Command {
         case .reopen: "reopen"
         case .addAction: "action add"
         case .completeAction: "action done"
+        case .reassignAction: "action reassign"
+        case .learn: "learn"
+        case .addWhy: "why"
+        case .link: "link"
+        case .setPrivate: "private"
         case .listActions: "actions"
         case .timeline: "timeline"
         case .summary: "summary"

@@ -85,6 +85,10 @@ struct VerbArguments {
         case "timeline": try noArguments(); return .timeline
         case "summary": try noArguments(); return .summary
         case "postmortem": try noArguments(); return .postmortem
+        case "learn": return try learn()
+        case "why": return .addWhy(try requiredText(from: 1, what: "the answer to this why"))
+        case "link": return try link()
+        case "private": return try visibility()
         case "escalate": return try escalate()
         case "oncall": try noArguments(); return .oncall
         case "handover": return try handover()
@@ -185,19 +189,49 @@ struct VerbArguments {
             let owner = try mention(ownerToken)
             let text = String(split.body[..<ownerToken.range.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !text.isEmpty else { throw fail("Describe the action item before its owner.") }
-            let due = try split.clauses["due"].map { (value) throws(CommandError) -> CalendarDate in
-                guard let date = CalendarDate(parsing: value) else { throw fail("'\(value)' is not a date; write due: YYYY-MM-DD.") }
-                return date
-            }
+            guard let dueText = split.clauses["due"] else { throw fail("Give the action item a due date with due: YYYY-MM-DD.") }
+            guard let due = CalendarDate(parsing: dueText) else { throw fail("'\(dueText)' is not a date; write due: YYYY-MM-DD.") }
             return .addAction(text: try checked(unquoted(text), what: "The action item"), owner: owner, due: due)
         case "done", "complete", "close":
             guard let token = tokens[safe: 2], tokens.count == 3 else { throw fail("Give the number of the action item.") }
-            guard let number = Int(token.text.trimmingCharacters(in: CharacterSet(charactersIn: "#"))), number > 0 else {
-                throw fail("'\(token.text)' is not an action item number; see them with /incident actions.")
+            return .completeAction(try actionNumber(token))
+        case "reassign", "assign":
+            guard let token = tokens[safe: 2], let ownerToken = tokens[safe: 3], tokens.count == 4 else {
+                throw fail("Give the number of the action item and its new owner.")
             }
-            return .completeAction(number)
+            return .reassignAction(try actionNumber(token), to: try mention(ownerToken))
         default:
-            throw fail("Say 'action add' or 'action done'.")
+            throw fail("Say 'action add', 'action done' or 'action reassign'.")
+        }
+    }
+
+    private func actionNumber(_ token: CommandToken) throws(CommandError) -> Int {
+        guard let number = Int(token.text.trimmingCharacters(in: CharacterSet(charactersIn: "#"))), number > 0 else {
+            throw fail("'\(token.text)' is not an action item number; see them with /incident actions.")
+        }
+        return number
+    }
+
+    private func learn() throws(CommandError) -> Command {
+        let kinds: [String: LearningKind] = ["good": .wentWell, "well": .wentWell, "improve": .toImprove, "better": .toImprove]
+        guard let token = tokens[safe: 1], let kind = kinds[token.text.lowercased()] else {
+            throw fail("Say 'good' (what went well) or 'improve' (what could be improved) first.")
+        }
+        return .learn(kind, try requiredText(from: 2, what: "the lesson"))
+    }
+
+    private func link() throws(CommandError) -> Command {
+        guard let token = tokens[safe: 1] else { throw fail("Give the id of the related incident.") }
+        guard let other = IncidentID(parsing: token.text) else { throw fail("'\(token.text)' is not an incident id such as INC-2026-0007.") }
+        return .link(other, note: try optionalText(from: 2))
+    }
+
+    private func visibility() throws(CommandError) -> Command {
+        guard tokens.count <= 2 else { throw fail("Say 'on' (private) or 'off' (public).") }
+        switch tokens[safe: 1]?.text.lowercased() ?? "on" {
+        case "on", "yes": return .setPrivate(true)
+        case "off", "no": return .setPrivate(false)
+        default: throw fail("Say 'on' (private) or 'off' (public).")
         }
     }
 

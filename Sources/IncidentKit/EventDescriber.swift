@@ -58,9 +58,20 @@ public enum EventDescriber {
         case .reminderSent(let kind, let due):
             return "\(who) sent a reminder: \(kind.summary) (due \(UTC.minute(due)))"
         case .holdingUpdatePosted(let due, _):
-            return "\(who) posted a holding Status Update (no update since the one due \(UTC.minute(due)))"
+            return "\(who) posted a holding Status Update: no update had come in by \(UTC.minute(due))"
         case .postmortemDrafted:
             return "\(who) drafted the postmortem"
+        case .learningRecorded(let kind, let text):
+            return "\(who) noted \(kind == .wentWell ? "what went well" : "what to improve"): \(text)"
+        case .whyRecorded(let text):
+            return "\(who) answered a why: \(text)"
+        case .incidentLinked(let other, let note):
+            return "\(who) linked \(other) as sharing the root cause" + (note.map { ": \($0)" } ?? "")
+        case .actionReassigned(let number, let owner, let previous):
+            return "\(who) reassigned action item \(number) to \(owner) (was \(previous))"
+        case .visibilityChanged(let isPrivate):
+            return isPrivate ? "\(who) made the incident private (no audience channels, not on the status page)"
+                : "\(who) made the incident public (audience channels and the status page)"
         }
     }
 }

@@ -35,6 +35,14 @@ public struct Incident: Sendable, Equatable {
     public var holdingUpdateCount = 0
     public var hasPostmortemDraft = false
     public var reopenCount = 0
+    /// What went well and what to improve, in the order recorded.
+    public var learnings: [Learning] = []
+    /// The 5 Whys, in the order given.
+    public var whys: [String] = []
+    /// Incidents that share this one's root cause, in the order linked.
+    public var links: [IncidentLink] = []
+    /// Kept off audience channels and the status page.
+    public var isPrivate = false
 
     public init(id: IncidentID, title: String, severity: Severity, impact: String?, systems: [String], declaredBy: UserRef, declaredAt: Date) {
         self.id = id
@@ -82,4 +90,17 @@ public struct ActionItem: Sendable, Equatable {
 public struct FiredStage: Equatable, Sendable {
     public var due: Date
     public var kind: TimerKind
+}
+
+/// A lesson recorded for the postmortem.
+public struct Learning: Sendable, Equatable {
+    public var kind: LearningKind
+    public var text: String
+    public var by: UserRef
+}
+
+/// A related incident that shares a root cause.
+public struct IncidentLink: Sendable, Equatable {
+    public var incident: IncidentID
+    public var note: String?
 }

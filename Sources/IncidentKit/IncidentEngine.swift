@@ -168,7 +168,7 @@ struct Rules {
         case .addAction(let text, let owner, let due):
             let incident = try latest()
             try permit(.manageActions, incident)
-            if let due, due < CalendarDate(containing: context.now) {
+            if due < CalendarDate(containing: context.now) {
                 throw CommandError("The due date \(due) is in the past; give today or a later day.",
                                    usage: VerbCatalog.usage("action"))
             }
@@ -183,6 +183,46 @@ struct Rules {
             }
             guard !item.isDone else { throw CommandError("Action item \(number) of \(incident.id) is already done.") }
             emit(.actionCompleted(number: number), for: incident.id)
+
+        case .reassignAction(let number, let owner):
+            let incident = try latest()
+            try permit(.manageActions, incident)
+            guard let item = incident.actionItems.first(where: { $0.number == number }) else {
+                throw CommandError("\(incident.id) has no action item \(number); see them with /incident actions.")
+            }
+            guard !item.isDone else { throw CommandError("Action item \(number) of \(incident.id) is already done.") }
+            guard item.owner != owner else { throw CommandError("\(owner) already owns action item \(number) of \(incident.id).") }
+            emit(.actionReassigned(number: number, owner: owner, previous: item.owner), for: incident.id)
+
+        case .learn(let kind, let text):
+            let incident = try latest()
+            try permit(.learn, incident)
+            emit(.learningRecorded(kind: kind, text: text), for: incident.id)
+
+        case .addWhy(let text):
+            let incident = try latest()
+            try permit(.learn, incident)
+            guard incident.whys.count < 10 else {
+                throw CommandError("\(incident.id) already has 10 whys; the root cause is usually found by the fifth.")
+            }
+            emit(.whyRecorded(text: text), for: incident.id)
+
+        case .link(let other, let note):
+            let incident = try latest()
+            try permit(.learn, incident)
+            guard other != incident.id else { throw CommandError("An incident cannot be linked to itself.", usage: VerbCatalog.usage("link")) }
+            guard !incident.links.contains(where: { $0.incident == other }) else {
+                throw CommandError("\(incident.id) is already linked to \(other).")
+            }
+            emit(.incidentLinked(to: other, note: note), for: incident.id)
+
+        case .setPrivate(let isPrivate):
+            let incident = try latest()
+            try permit(.visibility, incident)
+            guard incident.isPrivate != isPrivate else {
+                throw CommandError("\(incident.id) is already \(isPrivate ? "private" : "public").")
+            }
+            emit(.visibilityChanged(isPrivate: isPrivate), for: incident.id)
 
         case .escalate(let level, let user):
             let incident = try active()

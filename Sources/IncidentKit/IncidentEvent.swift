@@ -27,6 +27,21 @@ public enum IncidentEvent: Codable, Sendable, Equatable {
     case holdingUpdatePosted(due: Date, nextUpdateAt: Date?)
     /// A postmortem draft was produced.
     case postmortemDrafted
+    /// A lesson for the postmortem: something that went well, or something to improve.
+    case learningRecorded(kind: LearningKind, text: String)
+    /// One answer of the 5 Whys, in the order given.
+    case whyRecorded(text: String)
+    /// Another incident shares this one's root cause (problem management).
+    case incidentLinked(to: IncidentID, note: String?)
+    case actionReassigned(number: Int, owner: UserRef, previous: UserRef)
+    /// A private incident stays off audience channels and the status page.
+    case visibilityChanged(isPrivate: Bool)
+}
+
+/// Which list of the postmortem a lesson belongs to.
+public enum LearningKind: String, Codable, Sendable, Equatable {
+    case wentWell = "good"
+    case toImprove = "improve"
 }
 
 /// How update reminders behave for one incident.

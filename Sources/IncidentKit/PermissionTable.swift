@@ -3,6 +3,7 @@ public enum GuardedAction: String, Codable, Sendable, CaseIterable {
     case declare, acknowledge, raiseSeverity = "raise_severity", lowerSeverity = "lower_severity"
     case assignRole = "assign_role", setStatus = "status", postUpdate = "update", note, setImpact = "impact"
     case mitigate, resolve, reopen, manageActions = "actions", escalate, handover, snooze, remind
+    case learn, visibility
 
     /// The words a refusal uses: "resolve", "lower the severity of", …
     var phrase: String {
@@ -24,6 +25,8 @@ public enum GuardedAction: String, Codable, Sendable, CaseIterable {
         case .handover: "hand over"
         case .snooze: "snooze reminders of"
         case .remind: "change reminders of"
+        case .learn: "record lessons, whys and links for"
+        case .visibility: "change the visibility of"
         }
     }
 }

@@ -13,14 +13,18 @@ public struct SeverityPolicy: Codable, Sendable, Equatable {
     public var holdingAfter: TimeSpan?
     /// Whether the bot posts a holding update at all when the IC stays silent.
     public var holdingPost = true
+    /// Names of the stakeholder audiences (configured channel groups) that get this severity's posts.
+    public var audiences: [String]
 
-    public init(label: String, impact: String, respond: String, updateCadence: TimeSpan?, targetResolution: TimeSpan, audience: String) {
+    public init(label: String, impact: String, respond: String, updateCadence: TimeSpan?, targetResolution: TimeSpan, audience: String,
+                audiences: [String] = []) {
         self.label = label
         self.impact = impact
         self.respond = respond
         self.updateCadence = updateCadence
         self.targetResolution = targetResolution
         self.audience = audience
+        self.audiences = audiences
     }
 }
 
@@ -38,13 +42,14 @@ public struct SeverityPolicyTable: Sendable, Equatable {
     public static let standard = SeverityPolicyTable(policies: [
         .sev1: SeverityPolicy(label: "Critical", impact: "complete outage, all customers, revenue or data loss",
                               respond: "immediate, all hands", updateCadence: .minutes(15),
-                              targetResolution: .hours(1), audience: "executives + customers, war room"),
+                              targetResolution: .hours(1), audience: "executives + customers, war room",
+                              audiences: ["executives", "customers"]),
         .sev2: SeverityPolicy(label: "High", impact: "major feature down, significant impact",
                               respond: "within 30 min", updateCadence: .minutes(30),
-                              targetResolution: .hours(4), audience: "status page"),
+                              targetResolution: .hours(4), audience: "status page", audiences: ["status"]),
         .sev3: SeverityPolicy(label: "Medium", impact: "partial, workaround exists",
                               respond: "business hours", updateCadence: .hours(2),
-                              targetResolution: .hours(24), audience: "team channel"),
+                              targetResolution: .hours(24), audience: "team channel", audiences: ["team"]),
         .sev4: SeverityPolicy(label: "Low", impact: "minor / cosmetic",
                               respond: "next sprint", updateCadence: nil,
                               targetResolution: .days(7), audience: "ticket only"),

@@ -1,60 +1,168 @@
 import Foundation
 import IncidentKit
 
-/// Drafts a blameless postmortem in Markdown from an incident and its events.
-public enum PostmortemWriter {
-    public static func markdown(_ incident: Incident, records: [EventRecord]) -> String {
-        let entries = records.filter { $0.incident == incident.id }
-        let metrics = ResponseMetrics(incident: incident)
-        let contributors = Array(Set(entries.map(\.actor))).sorted { $0.id < $1.id }
-        func text(_ value: String) -> String { Markup.markdown.escape(value) }
-        func span(_ value: TimeSpan?) -> String { value?.spoken ?? "not recorded" }
+/// Drafts a blameless postmortem in Markdown from an incident and its events, following the classic template.
+public struct PostmortemWriter: Sendable {
+    public let configuration: EngineConfiguration
 
-        var lines: [String] = []
+    public init(configuration: EngineConfiguration = .standard) { self.configuration = configuration }
+
+    /// - Parameter relatedTitles: titles of linked incidents, where the caller can find them.
+    public func markdown(_ incident: Incident, records: [EventRecord], relatedTitles: [IncidentID: String] = [:]) -> String {
+        let entries = records.filter { $0.incident == incident.id }
+        var draft = PostmortemDraft()
+        draft.header(incident, entries: entries, metrics: ResponseMetrics(incident: incident))
+        draft.section("Summary", incident.lastUpdate.map { text($0.text) } ?? "_To be written._")
+        draft.section("Impact", incident.impact.map(text) ?? "_Not assessed during the incident._")
+        draft.section("Root cause", incident.rootCause.map(text) ?? "_Not determined yet._")
+        draft.timeline(entries)
+        draft.detection(incident)
+        draft.metrics(ResponseMetrics(incident: incident))
+        draft.compliance(UpdateCompliance(records: entries, incident: incident.id, configuration: configuration), incident: incident)
+        draft.learnings(incident)
+        draft.fiveWhys(incident)
+        draft.actionItems(incident)
+        draft.related(incident, titles: relatedTitles)
+        draft.section("Lessons learned", "_To be written by the team: what this incident taught about the system and the process._")
+        return draft.lines.joined(separator: "\n")
+    }
+}
+
+/// Markdown-escapes user text for the draft.
+fileprivate func text(_ value: String) -> String { Markup.markdown.escape(value) }
+
+/// The draft being written, one section after the other.
+struct PostmortemDraft {
+    var lines: [String] = []
+
+    static func span(_ value: TimeSpan?) -> String { value?.spoken ?? "not recorded" }
+
+    mutating func section(_ title: String, _ body: String...) {
+        lines.append("")
+        lines.append("## \(title)")
+        lines += body
+    }
+
+    mutating func header(_ incident: Incident, entries: [EventRecord], metrics: ResponseMetrics) {
+        var contributors: [UserRef] = []
+        for entry in entries where entry.actor != PostmortemDraft.bot && !contributors.contains(entry.actor) { contributors.append(entry.actor) }
         lines.append("# Postmortem: \(text(incident.title)) (\(incident.id))")
         lines.append("")
-        lines.append("_Blameless draft: people appear by role and action, never as causes. Edit before sharing._")
-        lines.append("")
-        lines.append("## Metadata")
-        lines.append("- **Incident:** \(incident.id)")
-        lines.append("- **Date:** \(UTC.minute(incident.declaredAt))")
-        lines.append("- **Duration:** \(span(metrics.duration))")
-        lines.append("- **Severity:** \(incident.severity)")
-        lines.append("- **Incident Commander:** \(incident.roles[.ic].map { text($0.description) } ?? "not assigned")")
-        lines.append("- **Contributors:** \(contributors.map { text($0.description) }.joined(separator: ", "))")
-        lines.append("")
-        lines.append("## Summary")
-        lines.append(incident.lastUpdate.map { text($0.text) } ?? "_To be written._")
-        lines.append("")
-        lines.append("## Impact")
-        lines.append(incident.impact.map(text) ?? "_Not assessed during the incident._")
-        lines.append("")
-        lines.append("## Root cause")
-        lines.append(incident.rootCause.map(text) ?? "_Not determined yet._")
-        lines.append("")
-        lines.append("## Response metrics")
-        lines.append("| measure | value |")
-        lines.append("|---|---|")
-        lines.append("| Time to acknowledge | \(span(metrics.timeToAcknowledge)) |")
-        lines.append("| Time to mitigate | \(span(metrics.timeToMitigate)) |")
-        lines.append("| Time to resolve | \(span(metrics.timeToResolve)) |")
-        lines.append("")
-        lines.append("## Timeline (UTC)")
-        for entry in entries { lines.append("- \(UTC.minute(entry.at).dropLast(4)) \(text(EventDescriber.describe(entry)))") }
-        lines.append("")
-        lines.append("## Action items")
-        if incident.actionItems.isEmpty {
-            lines.append("_None recorded._")
-        } else {
-            lines.append("| # | description | owner | due | status |")
-            lines.append("|---|---|---|---|---|")
-            for item in incident.actionItems {
-                lines.append("| \(item.number) | \(text(item.text)) | \(text(item.owner.description)) | \(item.due?.description ?? "none") | \(item.isDone ? "done" : "open") |")
-            }
-        }
-        lines.append("")
-        lines.append("## Lessons learned")
-        lines.append("_To be written._")
-        return lines.joined(separator: "\n")
+        lines.append("_Blameless draft: people appear by role and action, never as causes; look for what in the system and "
+            + "the process allowed the failure. Edit before sharing._")
+        section("Metadata",
+                "- **Incident:** \(incident.id)",
+                "- **Date:** \(UTC.minute(incident.declaredAt))",
+                "- **Duration:** \(Self.span(metrics.duration))",
+                "- **Severity:** \(incident.severity)",
+                "- **Incident Commander:** \(incident.roles[.ic].map { text($0.description) } ?? "not assigned")",
+                "- **Roles:** \(roleList(incident))",
+                "- **Contributors:** \(contributors.map { text($0.description) }.joined(separator: ", "))")
     }
+
+    private func roleList(_ incident: Incident) -> String {
+        let assigned = Role.allCases.compactMap { role in incident.roles[role].map { "\(role.title) \(text($0.description))" } }
+        return assigned.isEmpty ? "none assigned" : assigned.joined(separator: ", ")
+    }
+
+    mutating func timeline(_ entries: [EventRecord]) {
+        section("Timeline (UTC)")
+        lines += entries.map { "- \(UTC.minute($0.at).dropLast(4)) \(text(EventDescriber.describe($0)))" }
+    }
+
+    mutating func detection(_ incident: Incident) {
+        let declared = "Declared by \(text(incident.declaredBy.description)) at \(UTC.minute(incident.declaredAt))."
+        if incident.detectedAt < incident.declaredAt {
+            section("Detection", "- \(declared)",
+                    "- The failure started at \(UTC.minute(incident.detectedAt)) (alert start); "
+                        + "time from failure to detection: \(TimeSpan.between(incident.detectedAt, incident.declaredAt).spoken).")
+        } else {
+            section("Detection", "- \(declared)",
+                    "- When the failure started is not recorded (no alert start); measures below count from the declaration.")
+        }
+    }
+
+    mutating func metrics(_ metrics: ResponseMetrics) {
+        section("Response metrics",
+                "| measure | value |", "|---|---|",
+                "| Time to acknowledge | \(Self.span(metrics.timeToAcknowledge)) |",
+                "| Time to mitigate | \(Self.span(metrics.timeToMitigate)) |",
+                "| Time to resolve | \(Self.span(metrics.timeToResolve)) |")
+    }
+
+    mutating func compliance(_ compliance: UpdateCompliance, incident: Incident) {
+        section("Update compliance")
+        guard !compliance.entries.isEmpty else {
+            lines.append("No Status Update was due by the \(incident.severity) cadence while the incident was active.")
+            appendSnoozes(compliance)
+            return
+        }
+        lines.append("\(compliance.onTimeCount) of \(compliance.entries.count) expected updates were posted on time; "
+            + "\(compliance.holdingCount) holding update(s) were posted by the bot; "
+            + "longest time without an update: \(Self.span(compliance.longestGap)).")
+        lines.append("")
+        lines.append("| expected (UTC) | posted (UTC) | result |")
+        lines.append("|---|---|---|")
+        for entry in compliance.entries {
+            let posted = entry.actual.map { UTC.minute($0).dropLast(4) }.map(String.init) ?? "—"
+            let result = switch entry.outcome {
+            case .onTime: "on time"
+            case .late(let by): "late by \(by.spoken)"
+            case .holding(let late): "no update; holding post by the bot \(late.spoken) after"
+            case .missed: "not posted before resolution"
+            }
+            lines.append("| \(UTC.minute(entry.expected).dropLast(4)) | \(posted) | \(result) |")
+        }
+        appendSnoozes(compliance)
+    }
+
+    private mutating func appendSnoozes(_ compliance: UpdateCompliance) {
+        for snooze in compliance.snoozes {
+            lines.append("- Reminders snoozed at \(UTC.minute(snooze.at)) by \(text(snooze.by.description)) until \(UTC.minute(snooze.until)).")
+        }
+    }
+
+    mutating func learnings(_ incident: Incident) {
+        func list(_ kind: LearningKind) -> [String] {
+            let items = incident.learnings.filter { $0.kind == kind }.map { "- \(text($0.text))" }
+            return items.isEmpty ? ["_None recorded (add with /incident learn \(kind.rawValue) <text>)._"] : items
+        }
+        section("What went well")
+        lines += list(.wentWell)
+        section("What could be improved")
+        lines += list(.toImprove)
+    }
+
+    mutating func fiveWhys(_ incident: Incident) {
+        section("Root cause analysis (5 Whys)")
+        if incident.whys.isEmpty {
+            lines.append("_No whys recorded (add each answer in order with /incident why <text>)._")
+        } else {
+            lines += incident.whys.enumerated().map { "\($0.offset + 1). Why? \(text($0.element))" }
+        }
+    }
+
+    mutating func actionItems(_ incident: Incident) {
+        section("Action items")
+        guard !incident.actionItems.isEmpty else { lines.append("_None recorded._"); return }
+        lines.append("| # | description | owner | due | status |")
+        lines.append("|---|---|---|---|---|")
+        for item in incident.actionItems {
+            let status = item.doneAt.map { "done \(UTC.minute($0).prefix(10))" } ?? "open"
+            lines.append("| \(item.number) | \(text(item.text)) | \(text(item.owner.description)) | \(item.due?.description ?? "none") | \(status) |")
+        }
+    }
+
+    mutating func related(_ incident: Incident, titles: [IncidentID: String]) {
+        section("Related incidents")
+        guard !incident.links.isEmpty else { lines.append("_None linked (relate one with /incident link <id>)._"); return }
+        for link in incident.links {
+            var line = "- \(link.incident)"
+            if let title = titles[link.incident] { line += " “\(text(title))”" }
+            if let note = link.note { line += ": \(text(note))" }
+            lines.append(line)
+        }
+    }
+
+    static let bot = UserRef("firebell")
 }

@@ -56,7 +56,7 @@ public struct ViewRenderer: Sendable {
 
     public func actions(_ incident: Incident, markup: Markup) -> String {
         guard !incident.actionItems.isEmpty else {
-            return markup.finish(markup.escape("\(incident.id) has no action items. Add one with /incident action add <text> @owner [due: YYYY-MM-DD]"))
+            return markup.finish(markup.escape("\(incident.id) has no action items. Add one with /incident action add <text> @owner due: YYYY-MM-DD"))
         }
         let lines = ["Action items of \(incident.id):"] + incident.actionItems.map { "  " + ActionItemFormatter.line($0) }
         return markup.finish(markup.escape(lines.joined(separator: "\n")))

@@ -15,14 +15,16 @@ struct PostmortemCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let incidentID = IncidentID(parsing: id) else { throw ValidationError("'\(id)' is not an incident id; write INC-YYYY-NNNN.") }
-        let service = try IncidentService(configuration: try options.loadConfiguration(), logger: ConsoleLogging.logger())
-        for channel in service.channels {
-            let state = await service.state(of: channel)
-            guard let incident = state.incidents[incidentID] else { continue }
-            guard !incident.isActive else { throw UserFacingFailure(description: "\(incidentID) is still active; resolve it first.") }
-            print(PostmortemWriter.markdown(incident, records: try await service.records(of: channel)))
-            return
+        let configuration = try options.loadConfiguration()
+        let service = try IncidentService(configuration: configuration, logger: ConsoleLogging.logger())
+        let catalog = await service.incidentCatalog()
+        guard let found = catalog.first(where: { $0.incident.id == incidentID }) else {
+            throw UserFacingFailure(description: "No incident \(incidentID) in \(service.layout.root.path).")
         }
-        throw UserFacingFailure(description: "No incident \(incidentID) in \(service.layout.root.path).")
+        let incident = found.incident
+        guard !incident.isActive else { throw UserFacingFailure(description: "\(incidentID) is still active; resolve it first.") }
+        let titles = Dictionary(catalog.map { ($0.incident.id, $0.incident.title) }, uniquingKeysWith: { first, _ in first })
+        let records = try await service.records(of: found.channel)
+        print(PostmortemWriter(configuration: configuration.engine).markdown(incident, records: records, relatedTitles: titles))
     }
 }

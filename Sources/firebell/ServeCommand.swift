@@ -22,7 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "firebell")
         logger.logLevel = environment["FIREBELL_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         if !settings.hasPlatform {
-            logger.warning("no chat platform is configured (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN); only /healthz, /readyz answer")
+            logger.warning("no chat platform is configured (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN); only /healthz, /readyz, /metrics and the status page (/status) answer")
         }
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         do {

@@ -13,8 +13,9 @@ public final class ChildProcess {
     public var pid: Int32 { process.processIdentifier }
 
     public init(_ executable: URL, arguments: [String], environment: [String: String], stdin: Pipe? = nil, stdout: Pipe? = nil,
-                limit: TimeInterval) throws {
+                limit: TimeInterval, workingDirectory: URL? = nil) throws {
         process = Process()
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         process.executableURL = executable
         process.arguments = arguments
         process.environment = environment

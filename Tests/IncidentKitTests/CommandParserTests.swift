@@ -59,9 +59,18 @@ struct CommandParserTests {
         #expect(try parse("/incident mitigated Rollback complete") == .mitigate("Rollback complete"))
         #expect(try parse("/incident reopen errors are back") == .reopen(reason: "errors are back"))
         #expect(try parse("/incident action add Add integration test for the payment flow @bob due: 2026-12-15")
-            == .addAction(text: "Add integration test for the payment flow", owner: UserRef("bob"), due: CalendarDate(parsing: "2026-12-15")))
-        #expect(try parse("/incident action add \"Write runbook\" @bob") == .addAction(text: "Write runbook", owner: UserRef("bob"), due: nil))
+            == .addAction(text: "Add integration test for the payment flow", owner: UserRef("bob"), due: CalendarDate(parsing: "2026-12-15")!))
+        #expect(try parse("/incident action add \"Write runbook\" @bob due: 2026-12-01")
+            == .addAction(text: "Write runbook", owner: UserRef("bob"), due: CalendarDate(parsing: "2026-12-01")!))
         #expect(try parse("/incident action done 2") == .completeAction(2))
+        #expect(try parse("/incident action reassign #2 @dana") == .reassignAction(2, to: UserRef("dana")))
+        #expect(try parse("/incident learn good Paging reached the on-call in a minute") == .learn(.wentWell, "Paging reached the on-call in a minute"))
+        #expect(try parse("/incident learn improve \"Rollback took 20 min\"") == .learn(.toImprove, "Rollback took 20 min"))
+        #expect(try parse("/incident why The config skipped tests") == .addWhy("The config skipped tests"))
+        #expect(try parse("/incident link INC-2026-0007 same cache bug") == .link(IncidentID(year: 2026, sequence: 7), note: "same cache bug"))
+        #expect(try parse("/incident link inc-2026-0007") == .link(IncidentID(year: 2026, sequence: 7), note: nil))
+        #expect(try parse("/incident private") == .setPrivate(true))
+        #expect(try parse("/incident private off") == .setPrivate(false))
         #expect(try parse("/incident actions") == .listActions)
         #expect(try parse("/incident timeline") == .timeline)
         #expect(try parse("/incident summary") == .summary)
@@ -114,7 +123,15 @@ struct CommandParserTests {
         ("/incident action add Write a test", "End the action item with its owner, as @user."),
         ("/incident action add Write a test @bob due: 2026-02-30", "'2026-02-30' is not a date; write due: YYYY-MM-DD."),
         ("/incident action done two", "'two' is not an action item number; see them with /incident actions."),
-        ("/incident action", "Say 'action add' or 'action done'."),
+        ("/incident action", "Say 'action add', 'action done' or 'action reassign'."),
+        ("/incident action add Write a test @bob", "Give the action item a due date with due: YYYY-MM-DD."),
+        ("/incident action reassign 1", "Give the number of the action item and its new owner."),
+        ("/incident action reassign 1 @here", "'@here' is everyone, not a person; name one person with @user."),
+        ("/incident learn Something", "Say 'good' (what went well) or 'improve' (what could be improved) first."),
+        ("/incident learn good", "Write the lesson."),
+        ("/incident why", "Write the answer to this why."),
+        ("/incident link 42", "'42' is not an incident id such as INC-2026-0007."),
+        ("/incident private maybe", "Say 'on' (private) or 'off' (public)."),
         ("/incident ack now please", "'ack' takes no arguments."),
         ("/incident snooze", "Give how long to snooze as a duration such as 30m."),
         ("/incident remind sometimes", "The reminder interval 'sometimes' is not a duration; write it like 30s, 15m, 1h or 1h30m."),

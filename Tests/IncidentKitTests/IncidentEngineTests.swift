@@ -160,7 +160,7 @@ struct IncidentEngineTests {
         try drill.run("/incident declare sev2 Down")
         try drill.run("/incident action add Add a test @bob due: 2026-12-15")
         try drill.run("/incident resolve")
-        try drill.run("/incident action add Write the runbook @alice")
+        try drill.run("/incident action add Write the runbook @alice due: 2026-12-20")
         #expect(drill.incident.actionItems.map(\.number) == [1, 2])
         #expect(drill.incident.actionItems[0].due == CalendarDate(parsing: "2026-12-15"))
         try drill.run("/incident action done 1")
@@ -168,6 +168,45 @@ struct IncidentEngineTests {
         #expect(drill.refusal("/incident action done 1")?.problem == "Action item 1 of INC-2026-0001 is already done.")
         #expect(drill.refusal("/incident action done 9")?.problem == "INC-2026-0001 has no action item 9; see them with /incident actions.")
         #expect(drill.refusal("/incident action add Old @bob due: 2020-01-01")?.problem == "The due date 2020-01-01 is in the past; give today or a later day.")
+    }
+
+    @Test func actionItemsCanChangeOwner() throws {
+        var drill = Drill()
+        try drill.run("/incident declare sev2 Down")
+        try drill.run("/incident action add Add a test @bob due: 2026-12-15")
+        try drill.run("/incident action reassign 1 @dana")
+        #expect(drill.incident.actionItems[0].owner == UserRef("dana"))
+        #expect(drill.refusal("/incident action reassign 1 @dana")?.problem == "@dana already owns action item 1 of INC-2026-0001.")
+        #expect(drill.refusal("/incident action reassign 4 @bob")?.problem == "INC-2026-0001 has no action item 4; see them with /incident actions.")
+        try drill.run("/incident action done 1")
+        #expect(drill.refusal("/incident action reassign 1 @bob")?.problem == "Action item 1 of INC-2026-0001 is already done.")
+    }
+
+    @Test func lessonsWhysAndLinksAreKeptInOrderAfterResolution() throws {
+        var drill = Drill()
+        try drill.run("/incident declare sev2 Down")
+        try drill.run("/incident resolve")
+        try drill.run("/incident learn good The page reached the on-call at once")
+        try drill.run("/incident learn improve Nobody knew the rollback command", as: "dana")
+        try drill.run("/incident why The release broke checkout")
+        try drill.run("/incident why The config change was not covered by tests")
+        try drill.run("/incident link INC-2026-0007 same cache bug")
+        #expect(drill.incident.learnings.map(\.kind) == [.wentWell, .toImprove])
+        #expect(drill.incident.learnings[1].by == UserRef("dana"))
+        #expect(drill.incident.whys == ["The release broke checkout", "The config change was not covered by tests"])
+        #expect(drill.incident.links == [IncidentLink(incident: IncidentID(year: 2026, sequence: 7), note: "same cache bug")])
+        #expect(drill.refusal("/incident link INC-2026-0007")?.problem == "INC-2026-0001 is already linked to INC-2026-0007.")
+        #expect(drill.refusal("/incident link INC-2026-0001")?.problem == "An incident cannot be linked to itself.")
+    }
+
+    @Test func privacyIsToggledOnce() throws {
+        var drill = Drill()
+        try drill.run("/incident declare sev1 Down")
+        try drill.run("/incident private on")
+        #expect(drill.incident.isPrivate)
+        #expect(drill.refusal("/incident private")?.problem == "INC-2026-0001 is already private.")
+        try drill.run("/incident private off")
+        #expect(!drill.incident.isPrivate)
     }
 
     @Test func readOnlyViewsRecordNothing() throws {
@@ -218,7 +257,8 @@ struct IncidentEngineTests {
         var drill = Drill()
         var all: [EventRecord] = []
         for line in ["/incident declare sev2 Down impact: all", "/incident role ic @alice", "/incident ack", "/incident update x",
-                     "/incident action add y @bob", "/incident mitigated", "/incident note z"] {
+                     "/incident action add y @bob due: 2026-12-01", "/incident action reassign 1 @dana",
+                     "/incident learn good fast page", "/incident why a flag was on", "/incident link INC-2026-0042", "/incident private", "/incident mitigated", "/incident note z"] {
             if case .record(let records) = try drill.run(line) { all += records }
         }
         #expect(all.map(\.sequence) == Array(1...all.count))

@@ -10,9 +10,10 @@ public struct ConfigurationLoader: Sendable {
 
     /// Keys accepted at the top level of the file.
     public static let topLevelKeys: Set<String> = ["data_dir", "templates_dir", "http_host", "http_port", "slack_api_url", "status_updates_in_thread",
-                                                   "severities", "permissions", "reminders"]
+                                                   "severities", "permissions", "reminders", "stakeholder_channels",
+                                                   "status_page_title", "status_page_severities", "status_page_history_days"]
     static let severityKeys: Set<String> = ["label", "impact", "respond", "update_every", "target_resolution", "audience",
-                                            "nudge_after", "holding_after", "holding_post"]
+                                            "nudge_after", "holding_after", "holding_post", "audiences"]
     static let reminderKeys: Set<String> = ["quiet_after_update", "commander_nudge_after", "commander_nudge_severities",
                                             "postmortem_reminder_after", "action_reminder_hour_utc"]
 
@@ -87,6 +88,7 @@ public struct ConfigurationLoader: Sendable {
                 if let v = settings["target_resolution"] { policy.targetResolution = try span(try string(v, at: "\(at).target_resolution"), at: "\(at).target_resolution") }
                 if let v = settings["nudge_after"] { policy.nudgeAfter = try span(try string(v, at: "\(at).nudge_after"), at: "\(at).nudge_after") }
                 if let v = settings["holding_after"] { policy.holdingAfter = try span(try string(v, at: "\(at).holding_after"), at: "\(at).holding_after") }
+                if let v = settings["audiences"] { policy.audiences = try stringList(v, at: "\(at).audiences") }
                 if let v = settings["holding_post"] {
                     guard let flag = v as? Bool ?? (v as? String).flatMap(Bool.init) else { throw ConfigurationError("\(at).holding_post must be true or false.") }
                     policy.holdingPost = flag
@@ -94,6 +96,7 @@ public struct ConfigurationLoader: Sendable {
                 configuration.engine.severities.policies[severity] = policy
             }
         }
+        try applyStakeholders(map, from: name, to: &configuration)
         if let value = map["reminders"] {
             guard let settings = value as? [String: Any] else { throw ConfigurationError("\(name): reminders must be a mapping.") }
             let at = "\(name): reminders"
@@ -141,6 +144,51 @@ public struct ConfigurationLoader: Sendable {
                 configuration.engine.permissions.restrictions[action] = set
             }
         }
+    }
+
+    private func applyStakeholders(_ map: [String: Any], from name: String, to configuration: inout FirebellConfiguration) throws(ConfigurationError) {
+        if let value = map["stakeholder_channels"] {
+            guard let groups = value as? [String: Any] else {
+                throw ConfigurationError("\(name): stakeholder_channels must map audience names to channels, e.g. executives: [slack:C0EXEC].")
+            }
+            for (audience, channels) in groups {
+                let at = "\(name): stakeholder_channels.\(audience)"
+                configuration.stakeholderChannels[audience] = try stringList(channels, at: at).map { (text) throws(ConfigurationError) -> ChannelRef in
+                    guard let channel = ChannelRef(reference: text) else {
+                        throw ConfigurationError("\(at): '\(text)' is not a channel; write platform:channel or platform:workspace:channel, e.g. slack:C0EXEC.")
+                    }
+                    return channel
+                }
+            }
+        }
+        if let value = map["status_page_title"] { configuration.statusPage.title = try string(value, at: "\(name): status_page_title") }
+        if let value = map["status_page_severities"] {
+            var severities: Set<Severity> = []
+            for item in try stringList(value, at: "\(name): status_page_severities") {
+                guard let severity = Severity(parsing: item) else {
+                    throw ConfigurationError("\(name): status_page_severities lists '\(item)', which is not a severity; use sev1 to sev4.")
+                }
+                severities.insert(severity)
+            }
+            configuration.statusPage.severities = severities
+        }
+        if let value = map["status_page_history_days"] {
+            guard let days = Int(try string(value, at: "\(name): status_page_history_days")), (1...366).contains(days) else {
+                throw ConfigurationError("\(name): status_page_history_days must be a number of days from 1 to 366.")
+            }
+            configuration.statusPage.historyDays = days
+        }
+    }
+
+    /// A YAML list of text, or text with commas (as the environment writes lists).
+    private func stringList(_ value: Any, at: String) throws(ConfigurationError) -> [String] {
+        if let text = value as? String {
+            return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        guard let list = value as? [Any] else { throw ConfigurationError("\(at) must be a list.") }
+        var result: [String] = []
+        for item in list { result.append(try string(item, at: at)) }
+        return result
     }
 
     private func rejectUnknown(_ map: [String: Any], allowed: Set<String>, at: String) throws(ConfigurationError) {

@@ -1,10 +1,11 @@
 /// Lays environment variables over the configuration file's keys, so that every key can be set either way:
 /// `FIREBELL_<KEY>` for top-level keys, `FIREBELL_SEVERITIES_SEV1_UPDATE_EVERY`, `FIREBELL_PERMISSIONS_RESOLVE=ic,lead`,
-/// `FIREBELL_REMINDERS_QUIET_AFTER_UPDATE`, and `SLACK_API_URL`. Secrets are never file keys.
+/// `FIREBELL_REMINDERS_QUIET_AFTER_UPDATE`, `FIREBELL_STAKEHOLDER_CHANNELS_EXECUTIVES=slack:C0EXEC`, and `SLACK_API_URL`. Secrets are never file keys.
 enum EnvironmentOverlay {
     /// `FIREBELL_DATA_DIR` and `FIREBELL_TEMPLATES_DIR` are not here: as paths they are read against the
     /// working folder, not the file's, so `ConfigurationLoader` applies them itself.
-    static let topLevel = ["http_host", "http_port", "slack_api_url", "status_updates_in_thread"]
+    static let topLevel = ["http_host", "http_port", "slack_api_url", "status_updates_in_thread",
+                           "status_page_title", "status_page_severities", "status_page_history_days"]
     /// Keys whose value is a list, written comma-separated in the environment.
     static let listKeys: Set<String> = ["commander_nudge_severities"]
 
@@ -33,6 +34,10 @@ enum EnvironmentOverlay {
                 let action = String(key.dropFirst("permissions_".count))
                 permissions[action] = value == "anyone" ? value : list(value)
                 map["permissions"] = permissions
+            } else if key.hasPrefix("stakeholder_channels_"), key.count > "stakeholder_channels_".count {
+                var groups = map["stakeholder_channels"] as? [String: Any] ?? [:]
+                groups[String(key.dropFirst("stakeholder_channels_".count))] = list(value)
+                map["stakeholder_channels"] = groups
             } else if key.hasPrefix("reminders_") {
                 var reminders = map["reminders"] as? [String: Any] ?? [:]
                 let setting = String(key.dropFirst("reminders_".count))

@@ -1,5 +1,6 @@
 import Foundation
 import IncidentKit
+import Messaging
 
 /// Everything the operator configures, after the file and the environment are merged.
 public struct FirebellConfiguration: Sendable {
@@ -13,6 +14,10 @@ public struct FirebellConfiguration: Sendable {
     public var slackAPIURL: String?
     /// Post Status Updates as replies in the incident's thread instead of new channel messages.
     public var statusUpdatesInThread = false
+    /// Named groups of stakeholder channels (`executives`, `customers`, `status`, `team`, …) that the severity
+    /// table's `audiences` refer to.
+    public var stakeholderChannels: [String: [ChannelRef]] = [:]
+    public var statusPage = StatusPageSettings()
 
     public init(dataDirectory: URL = URL(fileURLWithPath: "data"), templatesDirectory: URL? = nil, engine: EngineConfiguration = .standard) {
         self.dataDirectory = dataDirectory

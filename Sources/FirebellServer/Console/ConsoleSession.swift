@@ -23,7 +23,9 @@ public struct ConsoleSession: Sendable {
         let output = output
         let timers = Task {
             await TimerLoop(service: service) { delivery in
-                for post in delivery.posts { await output.post(post, in: delivery.channel) }
+                for group in delivery.addressed {
+                    for post in group.posts { await output.post(post, in: group.channel) }
+                }
             }.run()
         }
         defer { timers.cancel() }
@@ -42,6 +44,9 @@ public struct ConsoleSession: Sendable {
         }
         let outcome = await service.handle(InboundCommand(channel: channel, actor: line.speaker, arguments: arguments), markup: output.markup)
         for post in outcome.posts { await output.post(post, in: channel) }
+        for group in outcome.audiencePosts {
+            for post in group.posts { await output.post(post, in: group.channel) }
+        }
         if let reply = outcome.reply { await output.reply(reply, to: line.speaker, in: channel) }
     }
 }

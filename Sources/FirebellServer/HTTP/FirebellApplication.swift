@@ -19,6 +19,7 @@ public struct FirebellApplication: Sendable {
     public var socketModeBackoff: Duration = .seconds(1)
     let slackAPI: SlackWebAPI?
     let slackHandler: SlackHandler
+    let statusPage: StatusPageRoutes
     let httpClient: HTTPClient
     let logger: Logger
 
@@ -40,13 +41,14 @@ public struct FirebellApplication: Sendable {
         outbox = OutboxDispatcher(dataDirectory: configuration.dataDirectory, deliveries: deliveries, policy: deliveryPolicy, logger: logger,
                                   report: { metrics.delivery($0) })
         slackHandler = SlackHandler(service: service, outbox: outbox, slackAPI: slackAPI, logger: logger)
+        statusPage = StatusPageRoutes(service: service, settings: configuration.statusPage, engine: configuration.engine)
     }
 
     /// The Hummingbird application, with the timer loop and the outbox as services of its lifecycle.
     public func application(port: Int? = nil) -> some ApplicationProtocol {
         let verifier = settings.slackSigningSecret.flatMap { SlackRequestVerifier(signingSecret: $0) }
         let router = FirebellRouter.build(service: service, outbox: outbox, slack: verifier.map { (slackHandler, $0) },
-                                          slackConnected: slackConnected, metrics: metrics, logger: logger)
+                                          statusPage: statusPage, slackConnected: slackConnected, metrics: metrics, logger: logger)
         return Application(
             router: router,
             configuration: .init(address: .hostname(settings.host, port: port ?? settings.port), serverName: "firebell"),
@@ -79,7 +81,7 @@ struct BackgroundWork: Service {
         let outbox = outbox
         let timers = Task {
             await TimerLoop(service: service) { delivery in
-                do { try await outbox.enqueue(delivery.posts, in: delivery.channel, now: Date()) } catch {
+                do { try await outbox.enqueue(delivery.addressed, now: Date()) } catch {
                     logger.error("could not queue a reminder", metadata: ["channel": "\(delivery.channel)", "error": "\(error)"])
                 }
             }.run()

@@ -50,6 +50,17 @@ public final class OutboxDispatcher: Sendable {
         try await worker(for: channel).enqueue(drafts, now: now)
     }
 
+    /// Records a command's channel posts, then the copies for its audience channels.
+    public func enqueue(_ outcome: CommandOutcome, in channel: ChannelRef, now: Date, failureNoticeURL: String? = nil) async throws {
+        try await enqueue(outcome.posts, in: channel, now: now, failureNoticeURL: failureNoticeURL)
+        try await enqueue(outcome.audiencePosts, now: now)
+    }
+
+    /// Records posts addressed to several channels, each channel's in order.
+    public func enqueue(_ addressed: [AddressedPosts], now: Date) async throws {
+        for group in addressed { try await enqueue(group.posts, in: group.channel, now: now) }
+    }
+
     /// Records a reply that only `user` should see, delivered like the channel's other messages.
     public func enqueueReply(_ text: String, to user: UserRef, in channel: ChannelRef, now: Date) async throws {
         guard deliveries[channel.platform] != nil else { return }

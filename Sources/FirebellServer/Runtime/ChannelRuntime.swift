@@ -41,16 +41,18 @@ actor ChannelRuntime {
             case .view(let shown): view = shown
             case .recordThenShow(let recorded, let shown): (records, view) = (recorded, shown)
             }
+            let before = state
             if !records.isEmpty {
                 try openLog().append(records)
                 for record in records { state.apply(record) }
                 publishDeadline(now: now)
             }
             let posts = ChannelPost.implied(by: records).map { dependencies.renderer.renderPost($0, state: state, markup: markup) }
+            let audiencePosts = dependencies.audiences.posts(for: records, before: before, after: state, own: channel, renderer: dependencies.renderer)
             let reply = try view.map { try render($0, markup: markup) }
             let confirmation = records.isEmpty ? nil : "✓ " + records.map { markup.escape(EventDescriber.describe($0)) }.joined(separator: "\n")
             return CommandOutcome(result: view != nil && records.isEmpty ? .shown : .accepted, verb: command.verb, reply: reply,
-                                  confirmation: confirmation, posts: posts, records: records)
+                                  confirmation: confirmation, posts: posts, records: records, audiencePosts: audiencePosts)
         } catch let error as CommandError {
             return .refused(command.verb, error)
         } catch {
@@ -105,7 +107,7 @@ actor ChannelRuntime {
         case .timeline(let id):
             return views.timeline(state.incidents[id]!, records: try records(), markup: markup)
         case .postmortem(let id):
-            let draft = PostmortemWriter.markdown(state.incidents[id]!, records: try records())
+            let draft = PostmortemWriter(configuration: dependencies.engine.configuration).markdown(state.incidents[id]!, records: try records())
             return markup == .markdown ? draft : markup.escape(draft)
         }
     }
@@ -131,6 +133,7 @@ struct RuntimeDependencies: Sendable {
     let allocator: IncidentIDAllocator
     let renderer: MessageRenderer
     let views: ViewRenderer
+    let audiences: AudienceDirectory
     let deadlines: DeadlineIndex
     let wake: WakeSignal
 }

@@ -25,6 +25,8 @@ public struct CommandOutcome: Sendable {
     public var posts: [RenderedPost]
     /// The events that were made durable.
     public var records: [EventRecord]
+    /// Copies of the stakeholder posts for the severity's audience channels.
+    public var audiencePosts: [AddressedPosts] = []
 
     static func refused(_ verb: String, _ error: CommandError) -> CommandOutcome {
         CommandOutcome(result: .refused, verb: verb, reply: "✗ \(error)", confirmation: nil, posts: [], records: [])

@@ -37,6 +37,7 @@ public final class IncidentService: Sendable {
             allocator: try IncidentIDAllocator(file: layout.incidentIDsFile, seen: loaded.incidentIDs),
             renderer: MessageRenderer(templates: templates, severities: configuration.engine.severities),
             views: ViewRenderer(severities: configuration.engine.severities),
+            audiences: AudienceDirectory(severities: configuration.engine.severities, channels: configuration.stakeholderChannels),
             deadlines: DeadlineIndex(), wake: wake)
         let now = clock.now()
         var runtimes: [ChannelRef: ChannelRuntime] = [:]
@@ -120,7 +121,9 @@ public final class IncidentService: Sendable {
             for record in outcome.records {
                 logger.info("timer fired", metadata: ["channel": "\(channel)", "event": "\(EventDescriber.describe(record))"])
             }
-            if !outcome.posts.isEmpty { await deliver(TimerDelivery(channel: channel, posts: outcome.posts)) }
+            if !outcome.posts.isEmpty || !outcome.audiencePosts.isEmpty {
+                await deliver(TimerDelivery(channel: channel, posts: outcome.posts, audiencePosts: outcome.audiencePosts))
+            }
         }
     }
 
@@ -173,6 +176,11 @@ public final class IncidentService: Sendable {
 public struct TimerDelivery: Sendable, Equatable {
     public var channel: ChannelRef
     public var posts: [RenderedPost]
+    /// Copies for the audience channels (holding updates are for stakeholders too).
+    public var audiencePosts: [AddressedPosts] = []
+
+    /// This channel's posts first, then the audience channels'.
+    public var addressed: [AddressedPosts] { [AddressedPosts(channel: channel, posts: posts)] + audiencePosts }
 }
 
 /// Gathers deliveries from concurrent channel tasks.

@@ -20,7 +20,7 @@ struct SlackHandler: Sendable {
         }
         let outcome = await service.handle(command.inbound, markup: .slack)
         do {
-            try await outbox.enqueue(outcome.posts, in: command.inbound.channel, now: service.clock.now(), failureNoticeURL: command.responseURL)
+            try await outbox.enqueue(outcome, in: command.inbound.channel, now: service.clock.now(), failureNoticeURL: command.responseURL)
         } catch {
             logger.error("could not queue channel posts", metadata: ["channel": "\(command.inbound.channel)", "error": "\(error)"])
             return "✓ Recorded, but the channel post could not be queued (\(error)). Ask the operator to check the data folder."
@@ -37,7 +37,7 @@ struct SlackHandler: Sendable {
         }
         let outcome = await service.handle(command, markup: .slack)
         let now = service.clock.now()
-        try await outbox.enqueue(outcome.posts, in: command.channel, now: now)
+        try await outbox.enqueue(outcome, in: command.channel, now: now)
         if let reply = outcome.reply { try await outbox.enqueueReply(reply, to: command.actor, in: command.channel, now: now) }
     }
 
@@ -89,13 +89,13 @@ struct SlackHandler: Sendable {
         }
         let outcome = await service.execute(.postUpdate(text: trimmed, next: span, eta: nil), in: channel, by: user, markup: .slack)
         guard outcome.result == .accepted else { return ["update": outcome.reply ?? "The update could not be posted."] }
-        try await outbox.enqueue(outcome.posts, in: channel, now: service.clock.now())
+        try await outbox.enqueue(outcome, in: channel, now: service.clock.now())
         return nil
     }
 
     private func run(_ command: Command, in channel: ChannelRef, by user: UserRef) async throws {
         let outcome = await service.execute(command, in: channel, by: user, markup: .slack)
-        try await outbox.enqueue(outcome.posts, in: channel, now: service.clock.now())
+        try await outbox.enqueue(outcome, in: channel, now: service.clock.now())
         if let text = outcome.reply { try await reply(text, to: user, in: channel) }
     }
 

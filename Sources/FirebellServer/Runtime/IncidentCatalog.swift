@@ -1,0 +1,29 @@
+import Foundation
+import IncidentKit
+import Messaging
+
+/// An incident with the channel it lives in.
+public struct CataloguedIncident: Sendable, Equatable {
+    public var channel: ChannelRef
+    public var incident: Incident
+}
+
+extension IncidentService {
+    /// Every incident of every loaded channel, oldest declaration first.
+    public func incidentCatalog() async -> [CataloguedIncident] {
+        var all: [CataloguedIncident] = []
+        for channel in channels {
+            let state = await state(of: channel)
+            all += state.order.compactMap { state.incidents[$0] }.map { CataloguedIncident(channel: channel, incident: $0) }
+        }
+        return all.sorted { ($0.incident.declaredAt, $0.incident.id.description) < ($1.incident.declaredAt, $1.incident.id.description) }
+    }
+
+    /// The status page as it stands at `now`; reads the logs of only the channels with an incident to show.
+    public func statusPage(_ builder: StatusPageBuilder, now: Date) async throws -> StatusPage {
+        let shown = await incidentCatalog().filter { builder.isShown($0.incident, now: now) }
+        var recordsByChannel: [ChannelRef: [EventRecord]] = [:]
+        for channel in Set(shown.map(\.channel)) { recordsByChannel[channel] = try await records(of: channel) }
+        return builder.build(shown.map { ($0.incident, recordsByChannel[$0.channel] ?? []) }, now: now)
+    }
+}

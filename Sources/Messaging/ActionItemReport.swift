@@ -1,0 +1,41 @@
+import Foundation
+import IncidentKit
+
+/// The action items of many incidents as one list, for `firebell actions`: the follow-ups a team promised.
+public struct ActionItemReport: Sendable {
+    /// One item with the incident it came from.
+    public struct Row: Sendable, Equatable {
+        public var incident: IncidentID
+        public var incidentTitle: String
+        public var item: ActionItem
+    }
+
+    public private(set) var rows: [Row]
+
+    /// - Parameter overdueOn: when given, only open items due before this day.
+    public init(incidents: [Incident], overdueOn today: CalendarDate? = nil) {
+        rows = incidents.flatMap { incident in
+            incident.actionItems.map { Row(incident: incident.id, incidentTitle: incident.title, item: $0) }
+        }.filter { row in
+            guard let today else { return true }
+            return !row.item.isDone && (row.item.due.map { $0 < today } ?? false)
+        }.sorted { ($0.item.due?.description ?? "9999", $0.incident.description, $0.item.number)
+            < ($1.item.due?.description ?? "9999", $1.incident.description, $1.item.number) }
+    }
+
+    /// A plain-text table, or a sentence when there is nothing to list.
+    public func text(overdueOnly: Bool) -> String {
+        guard !rows.isEmpty else { return overdueOnly ? "No overdue action items." : "No action items recorded." }
+        let header = ["due", "status", "incident", "#", "owner", "action item"]
+        let body = rows.map { row in
+            [row.item.due?.description ?? "none", row.item.isDone ? "done" : "open", row.incident.description,
+             String(row.item.number), row.item.owner.description, "\(row.item.text) (\(row.incidentTitle))"]
+        }
+        let widths = (0..<header.count - 1).map { column in ([header] + body).map { $0[column].count }.max()! }
+        return ([header] + body).map { cells in
+            cells.enumerated().map { index, cell in
+                index < widths.count ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) : cell
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}
