@@ -35,9 +35,11 @@ public struct ViewRenderer: Sendable {
         if let at = incident.resolvedAt { lines.append("Resolved: \(UTC.minute(at))") }
         if let update = incident.lastUpdate {
             lines.append("Last update (\(UTC.minute(update.postedAt))): \(update.text)")
-            if incident.isActive, let next = update.nextUpdateAt { lines.append("Next update due: \(UTC.minute(next))") }
-        } else if incident.isActive, let cadence = severities[incident.severity].updateCadence {
-            lines.append("Next update due: \(UTC.minute(incident.declaredAt.addingTimeInterval(cadence.timeInterval)))")
+        } else {
+            lines.append("Last update: none yet")
+        }
+        if incident.reminders != .off, let next = DeadlinePlanner(configuration: EngineConfiguration(severities: severities)).nextUpdateDue(for: incident) {
+            lines.append("Next update due: \(UTC.minute(next))")
         }
         if let eta = incident.eta, incident.isActive { lines.append("ETA: \(UTC.minute(eta))") }
         let open = incident.openActionItems

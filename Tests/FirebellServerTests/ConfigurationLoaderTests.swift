@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import FirebellServer
 import IncidentKit
+import Messaging
 
 @Suite("Configuration")
 struct ConfigurationLoaderTests {
@@ -37,6 +38,33 @@ struct ConfigurationLoaderTests {
         #expect(configuration.engine.permissions.restrictions[.postUpdate] == [.ic, .comms])
         #expect(configuration.engine.permissions.restrictions[.resolve] == [])
         #expect(configuration.engine.permissions.restrictions[.lowerSeverity] == [.ic])
+    }
+
+    @Test func stakeholderAudiencesAndTheStatusPage() throws {
+        let configuration = try load("""
+        stakeholder_channels:
+          executives: [slack:C0EXEC]
+          customers: slack:T0ACME:C0CUSTOMERS, matrix:!room
+        severities:
+          sev2:
+            audiences: [executives]
+        status_page_title: Acme status
+        status_page_severities: [sev1, sev2]
+        status_page_history_days: 30
+        """, environment: ["FIREBELL_STAKEHOLDER_CHANNELS_TEAM": "console:local:team", "FIREBELL_SEVERITIES_SEV3_AUDIENCES": "team,executives"])
+        #expect(configuration.stakeholderChannels["executives"] == [ChannelRef(platform: "slack", workspace: "default", channel: "C0EXEC")])
+        #expect(configuration.stakeholderChannels["customers"] == [ChannelRef(platform: "slack", workspace: "T0ACME", channel: "C0CUSTOMERS"),
+                                                                   ChannelRef(platform: "matrix", workspace: "default", channel: "!room")])
+        #expect(configuration.stakeholderChannels["team"] == [ChannelRef(platform: "console", workspace: "local", channel: "team")])
+        #expect(configuration.engine.severities[.sev2].audiences == ["executives"])
+        #expect(configuration.engine.severities[.sev3].audiences == ["team", "executives"])
+        #expect(configuration.engine.severities[.sev1].audiences == ["executives", "customers"], "the default after the severity table")
+        #expect(configuration.statusPage.title == "Acme status")
+        #expect(configuration.statusPage.severities == [.sev1, .sev2])
+        #expect(configuration.statusPage.historyDays == 30)
+        #expect(problem("stakeholder_channels:\n  executives: [C0EXEC]")?.contains("'C0EXEC' is not a channel; write platform:channel") == true)
+        #expect(problem("status_page_severities: [sev9]")?.contains("'sev9', which is not a severity") == true)
+        #expect(problem("status_page_history_days: 0")?.contains("from 1 to 366") == true)
     }
 
     @Test func reminderStepsAreConfigurable() throws {
@@ -75,6 +103,9 @@ struct ConfigurationLoaderTests {
         #expect(configuration.engine.permissions == .standard)
         #expect(configuration.engine.reminders == ReminderPolicy())
         #expect(configuration.dataDirectory.lastPathComponent == "data")
+        #expect(Severity.allCases.map { configuration.engine.severities[$0].audiences } == Severity.allCases.map { SeverityPolicyTable.standard[$0].audiences })
+        #expect(configuration.statusPage == StatusPageSettings())
+        #expect(configuration.stakeholderChannels["executives"] == [ChannelRef(platform: "slack", workspace: "default", channel: "C0EXEC")])
     }
 
     @Test func everyKeyCanBeSetFromTheEnvironment() throws {

@@ -44,7 +44,8 @@ struct SlackServeTests {
         var policy = DeliveryPolicy()
         policy.minimumInterval = .milliseconds(100)
         policy.backoffBase = .milliseconds(50)
-        policy.requestTimeout = .milliseconds(300)
+        // Long enough that the post held at the stand-in (`.gate`) outlives five commands on a loaded CI machine.
+        policy.requestTimeout = .milliseconds(2000)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
             let firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder.url), settings: settings,
@@ -61,7 +62,7 @@ struct SlackServeTests {
     @Test func aFullIncidentFromSignedSlashCommandsReachesTheWebAPIInOrder() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let standIn = SlackStandIn(faults: [.gate, .rateLimited(retryAfter: 1), .serverError, .slow(.seconds(1)), .slackError("internal_error")])
+        let standIn = SlackStandIn(faults: [.gate, .rateLimited(retryAfter: 1), .serverError, .slow(.seconds(3)), .slackError("internal_error")])
         try await standIn.application().test(.live) { standInClient in
             try await withFirebell(standInPort: standInClient.port!, folder: folder) { client, firebell in
                 let lines: [(String, String)] = [
