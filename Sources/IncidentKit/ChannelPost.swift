@@ -11,10 +11,28 @@ public enum ChannelPost: Equatable, Sendable {
     case holdingUpdate(EventRecord)
     /// The Initial Alert as it reads now, to replace the original where the platform can edit messages.
     case headline(IncidentID)
+    /// Someone on call is paged: mentioned in the channel (and messaged directly where the platform can).
+    case page(EventRecord)
+    /// Monitoring shows recovery: the IC is told.
+    case recovery(EventRecord)
+    /// A handover note, or a reminder that it is not acknowledged yet.
+    case handover(EventRecord)
 
     /// The posts that a batch of newly recorded events implies, in order.
     public static func implied(by records: [EventRecord]) -> [ChannelPost] {
+        let declaredHere = Set(records.compactMap { record -> IncidentID? in
+            if case .declared = record.event { record.incident } else { nil }
+        })
         var posts: [ChannelPost] = records.compactMap { record in
+            switch record.event {
+            case .paged: return .page(record)
+            case .alertRecovered: return .recovery(record)
+            case .handoverRecorded, .reminderSent(.handoverUnacknowledged, _): return .handover(record)
+            // Repeated notifications change counts on the timeline only; a new incident's alert shows in its Initial Alert.
+            case .alertsChanged, .reportDeclared: return nil
+            case .alertDetected where record.incident.map(declaredHere.contains) == true: return nil
+            default: break
+            }
             guard let id = record.incident else { return .notice(record) }
             switch record.event {
             case .declared: return .initialAlert(id)

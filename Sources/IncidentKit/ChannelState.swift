@@ -8,6 +8,10 @@ public struct ChannelState: Sendable, Equatable {
     public private(set) var activeID: IncidentID?
     /// Sequence number of the last event applied; the next event gets `lastSequence + 1`.
     public private(set) var lastSequence = 0
+    /// Customer reports filed in this channel, numbered from 1.
+    public private(set) var reports: [CustomerReport] = []
+    /// The last on-call handover of this channel.
+    public private(set) var handover: Handover?
 
     public init() {}
 
@@ -24,6 +28,7 @@ public struct ChannelState: Sendable, Equatable {
     /// Applies one event. Total: an event that does not fit (unknown incident) changes nothing but the sequence.
     public mutating func apply(_ record: EventRecord) {
         lastSequence = max(lastSequence, record.sequence)
+        applyChannelLevel(record)
         guard let id = record.incident else { return }
         if case .declared(let title, let severity, let impact, let systems) = record.event {
             incidents[id] = Incident(id: id, title: title, severity: severity, impact: impact, systems: systems,
@@ -36,6 +41,53 @@ public struct ChannelState: Sendable, Equatable {
         incident.fold(record)
         incidents[id] = incident
         if incident.isActive { activeID = id } else if activeID == id { activeID = nil }
+    }
+}
+
+/// A report from a customer or colleague that may become an incident.
+public struct CustomerReport: Sendable, Equatable {
+    public enum State: Sendable, Equatable {
+        case open
+        case dismissed(reason: String?)
+        case declared(IncidentID)
+    }
+
+    public var number: Int
+    public var text: String
+    public var by: UserRef
+    public var at: Date
+    public var state: State
+}
+
+/// An on-call shift handed from one person to the next, with notes.
+public struct Handover: Sendable, Equatable {
+    public var from: UserRef
+    public var to: UserRef
+    public var notes: String
+    public var at: Date
+    public var acknowledgedAt: Date?
+    public var remindersSent = 0
+}
+
+extension ChannelState {
+    /// Events that belong to the channel rather than to one incident: reports and handovers.
+    private mutating func applyChannelLevel(_ record: EventRecord) {
+        switch record.event {
+        case .reportFiled(let number, let text):
+            reports.append(CustomerReport(number: number, text: text, by: record.actor, at: record.at, state: .open))
+        case .reportDismissed(let number, let reason):
+            if let index = reports.firstIndex(where: { $0.number == number }) { reports[index].state = .dismissed(reason: reason) }
+        case .reportDeclared(let number, _):
+            if let index = reports.firstIndex(where: { $0.number == number }), let id = record.incident { reports[index].state = .declared(id) }
+        case .handoverRecorded(let to, let notes):
+            handover = Handover(from: record.actor, to: to, notes: notes, at: record.at)
+        case .handoverAcknowledged:
+            handover?.acknowledgedAt = record.at
+        case .reminderSent(.handoverUnacknowledged(let reminder), _):
+            handover?.remindersSent = reminder
+        default:
+            break
+        }
     }
 }
 
@@ -111,6 +163,26 @@ extension Incident {
             if let index = actionItems.firstIndex(where: { $0.number == number }) { actionItems[index].owner = owner }
         case .visibilityChanged(let isPrivate):
             self.isPrivate = isPrivate
+        case .alertDetected(let source, let key, let startedAt, _, _, let firing):
+            alertKeys.append(key)
+            alertCounts[key] = AlertCount(firing: firing, resolved: 0)
+            if detection == nil, record.at == declaredAt {
+                detection = Detection(source: source, key: key, startedAt: startedAt, detectedAt: at)
+                status = .triage
+                if let startedAt, startedAt < detectedAt { detectedAt = startedAt }
+            }
+        case .alertsChanged(let key, let firing, let resolved):
+            alertCounts[key] = AlertCount(firing: firing, resolved: resolved)
+            if firing > 0 { recoveredAlertKeys.remove(key) }
+        case .alertRecovered(let key):
+            recoveredAlertKeys.insert(key)
+            if let count = alertCounts[key] { alertCounts[key] = AlertCount(firing: 0, resolved: count.firing + count.resolved) }
+        case .paged(let level, let user, let rotation):
+            pages.append(Page(level: level, user: user, rotation: rotation, at: at))
+        case .reportFiled, .reportDismissed, .handoverAcknowledged:
+            break
+        case .reportDeclared(_, let reportedAt):
+            detectedAt = min(detectedAt, reportedAt)
         }
     }
 

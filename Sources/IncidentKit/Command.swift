@@ -1,6 +1,6 @@
 /// A parsed `/incident` command, ready for the engine.
 public enum Command: Equatable, Sendable {
-    case declare(severity: Severity, title: String, impact: String?, systems: [String])
+    case declare(severity: Severity, title: String, impact: String?, systems: [String], fromReport: Int? = nil)
     case acknowledge
     case setSeverity(Severity, reason: String?)
     case assignRole(Role, UserRef)
@@ -29,8 +29,14 @@ public enum Command: Equatable, Sendable {
     case snooze(TimeSpan)
     case remind(ReminderSetting)
     case help(verb: String?)
-    /// Internal, never typed: the scheduler says timers of this incident are due now.
-    case timersDue(IncidentID)
+    case report(String)
+    case dismissReport(Int, reason: String?)
+    case listReports
+    case acknowledgeHandover
+    /// Internal, never typed: the scheduler says timers of this incident (nil: of the channel) are due now.
+    case timersDue(IncidentID?)
+    /// Internal, never typed: monitoring reported on an alert group routed to this channel.
+    case alert(AlertSignal)
 }
 
 /// Why a command was refused, in words for the person who typed it.
@@ -85,7 +91,12 @@ extension Command {
         case .snooze: "snooze"
         case .remind: "remind"
         case .help: "help"
+        case .report: "report"
+        case .dismissReport: "dismiss"
+        case .listReports: "reports"
+        case .acknowledgeHandover: "handover ack"
         case .timersDue: "timer"
+        case .alert: "alert"
         }
     }
 }

@@ -92,6 +92,11 @@ struct VerbArguments {
         case "escalate": return try escalate()
         case "oncall": try noArguments(); return .oncall
         case "handover": return try handover()
+        case "report": return .report(try requiredText(from: 1, what: "what is wrong"))
+        case "reports": try noArguments(); return .listReports
+        case "dismiss":
+            guard let token = tokens[safe: 1] else { throw fail("Give the number of the report.") }
+            return .dismissReport(try reportNumber(token.text), reason: try optionalText(from: 2))
         case "snooze": return .snooze(try span(tokens[safe: 1]?.text, what: "how long to snooze", maximum: .hours(24)))
         case "remind": return try remind()
         default: return try help()
@@ -111,13 +116,14 @@ struct VerbArguments {
         guard let severity else {
             throw fail("'\(tokens[1].text)' is not a severity; start with sev1 (critical), sev2, sev3 or sev4 (low).")
         }
-        let split = try clauses(["impact", "systems"], from: titleStart)
-        guard !split.body.isEmpty else { throw fail("Give the incident a title.") }
+        let split = try clauses(["impact", "systems", "from"], from: titleStart)
+        let fromReport = try split.clauses["from"].map { (text) throws(CommandError) in try reportNumber(text) }
+        guard !split.body.isEmpty || fromReport != nil else { throw fail("Give the incident a title.") }
         let title = try checked(split.body, what: "The title", limit: CommandParser.maxTitleLength)
         let impact = try split.clauses["impact"].map { (text) throws(CommandError) in try checked(text, what: "The impact") }
         let systems = try split.clauses["systems"].map { (text) throws(CommandError) in try systemList(text) } ?? []
         if impact?.isEmpty == true { throw fail("'impact:' needs a description after it.") }
-        return .declare(severity: severity, title: title, impact: impact, systems: systems)
+        return .declare(severity: severity, title: title, impact: impact, systems: systems, fromReport: fromReport)
     }
 
     private func severity() throws(CommandError) -> Command {
@@ -244,8 +250,21 @@ struct VerbArguments {
         return .escalate(level: level, user: nil)
     }
 
+    private func reportNumber(_ text: String) throws(CommandError) -> Int {
+        var digits = text.lowercased()
+        if digits.hasPrefix("report") { digits = String(digits.dropFirst("report".count)).trimmingCharacters(in: .whitespaces) }
+        guard let number = Int(digits.trimmingCharacters(in: CharacterSet(charactersIn: "#"))), number > 0 else {
+            throw fail("'\(text)' is not a report number; see them with /incident reports.")
+        }
+        return number
+    }
+
     private func handover() throws(CommandError) -> Command {
         guard let token = tokens[safe: 1] else { throw fail("Name the next on-call with @user.") }
+        if token.text.lowercased() == "ack" || token.text.lowercased() == "acknowledge" {
+            guard tokens.count == 2 else { throw fail("'handover ack' takes nothing after it.") }
+            return .acknowledgeHandover
+        }
         let user = try mention(token)
         return .handover(to: user, notes: try requiredText(from: 2, what: "the handover notes"))
     }

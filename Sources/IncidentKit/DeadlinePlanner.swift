@@ -9,7 +9,16 @@ public struct DeadlinePlanner: Sendable {
 
     /// The pending deadlines of every incident in the channel, as they stand at `now`.
     public func deadlines(in state: ChannelState, now: Date) -> [Deadline] {
-        state.order.compactMap { state.incidents[$0] }.flatMap { deadlines(for: $0, now: now) }
+        state.order.compactMap { state.incidents[$0] }.flatMap { deadlines(for: $0, now: now) } + channelDeadlines(in: state)
+    }
+
+    /// Timers of the channel itself: reminders of an unacknowledged handover.
+    public func channelDeadlines(in state: ChannelState) -> [Deadline] {
+        let oncall = configuration.oncall
+        guard let handover = state.handover, handover.acknowledgedAt == nil, handover.remindersSent < oncall.handoverReminderLimit else { return [] }
+        let reminder = handover.remindersSent + 1
+        let due = handover.at.addingTimeInterval(oncall.handoverReminderEvery.timeInterval * Double(reminder))
+        return [Deadline(incident: nil, kind: .handoverUnacknowledged(reminder: reminder), due: due)]
     }
 
     /// The earliest moment anything in the channel fires, if anything is pending.
@@ -24,6 +33,7 @@ public struct DeadlinePlanner: Sendable {
         if incident.isActive {
             result += updateClock(incident, now: now)
             if let deadline = commanderNudge(incident) { result.append(deadline) }
+            if let deadline = acknowledgeDeadline(incident) { result.append(deadline) }
             if incident.firedTimers[.targetResolution] == nil {
                 let due = incident.declaredAt.addingTimeInterval(policy(incident).targetResolution.timeInterval)
                 result.append(snoozable(Deadline(incident: incident.id, kind: .targetResolution, due: due), incident))
@@ -87,6 +97,14 @@ public struct DeadlinePlanner: Sendable {
             return Array(deadlines[lastDue...])
         }
         return deadlines
+    }
+
+    /// The last page waits `acknowledgeWithin` for an acknowledgement; snoozing reminders does not delay it.
+    private func acknowledgeDeadline(_ incident: Incident) -> Deadline? {
+        guard incident.acknowledgedAt == nil, let last = incident.pages.last, last.level > 0 else { return nil }
+        let kind = TimerKind.acknowledgeDeadline(level: last.level)
+        guard incident.firedTimers[kind] == nil else { return nil }
+        return Deadline(incident: incident.id, kind: kind, due: last.at.addingTimeInterval(configuration.oncall.acknowledgeWithin.timeInterval))
     }
 
     private func commanderNudge(_ incident: Incident) -> Deadline? {

@@ -69,6 +69,27 @@ public enum EventDescriber {
             return "\(who) linked \(other) as sharing the root cause" + (note.map { ": \($0)" } ?? "")
         case .actionReassigned(let number, let owner, let previous):
             return "\(who) reassigned action item \(number) to \(owner) (was \(previous))"
+        case .alertDetected(let source, let key, let startedAt, let labels, let links, let firing):
+            var line = "\(source) reported alert group \(key) (\(firing) firing"
+            if let startedAt { line += ", started \(UTC.minute(startedAt))" }
+            line += ")"
+            if !labels.isEmpty { line += "; labels: " + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") }
+            if !links.isEmpty { line += "; links: " + links.joined(separator: " ") }
+            return line
+        case .alertsChanged(let key, let firing, let resolved):
+            return "\(who) updated alert group \(key): \(firing) firing, \(resolved) resolved"
+        case .alertRecovered(let key):
+            return "\(who) shows recovery: every alert of \(key) has resolved"
+        case .paged(let level, let user, let rotation):
+            return level == 0 ? "\(who) paged \(user) by name" : "\(who) paged \(user), L\(level) on call for \(rotation)"
+        case .reportFiled(let number, let text):
+            return "\(who) filed report \(number): \(text)"
+        case .reportDismissed(let number, let reason):
+            return "\(who) dismissed report \(number)" + (reason.map { ": \($0)" } ?? "")
+        case .reportDeclared(let number, let reportedAt):
+            return "\(who) declared the incident from report \(number) (reported \(UTC.minute(reportedAt)))"
+        case .handoverAcknowledged:
+            return "\(who) acknowledged the handover"
         case .visibilityChanged(let isPrivate):
             return isPrivate ? "\(who) made the incident private (no audience channels, not on the status page)"
                 : "\(who) made the incident public (audience channels and the status page)"

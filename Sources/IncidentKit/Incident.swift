@@ -43,6 +43,15 @@ public struct Incident: Sendable, Equatable {
     public var links: [IncidentLink] = []
     /// Kept off audience channels and the status page.
     public var isPrivate = false
+    /// How monitoring detected it, when an alert opened it.
+    public var detection: Detection?
+    /// The alert groups (keys) that belong to this incident, and those that have recovered.
+    public var alertKeys: [String] = []
+    public var recoveredAlertKeys: Set<String> = []
+    /// The last counts a notification gave, per alert group.
+    public var alertCounts: [String: AlertCount] = [:]
+    /// Everyone paged for this incident, in order.
+    public var pages: [Page] = []
 
     public init(id: IncidentID, title: String, severity: Severity, impact: String?, systems: [String], declaredBy: UserRef, declaredAt: Date) {
         self.id = id
@@ -103,4 +112,27 @@ public struct Learning: Sendable, Equatable {
 public struct IncidentLink: Sendable, Equatable {
     public var incident: IncidentID
     public var note: String?
+}
+
+/// How an incident was detected by monitoring.
+public struct Detection: Sendable, Equatable {
+    public var source: String
+    public var key: String
+    /// When the failure started, by the monitor's clock.
+    public var startedAt: Date?
+    public var detectedAt: Date
+}
+
+/// Firing and resolved alerts of one group, as last reported.
+public struct AlertCount: Sendable, Equatable {
+    public var firing: Int
+    public var resolved: Int
+}
+
+/// One page: who, at which level, when.
+public struct Page: Sendable, Equatable {
+    public var level: Int
+    public var user: UserRef
+    public var rotation: String
+    public var at: Date
 }

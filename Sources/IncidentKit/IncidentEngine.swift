@@ -6,11 +6,14 @@ public struct CommandContext: Sendable {
     public var now: Date
     /// The id a `declare` gives its incident; the shell reserves it from the data folder.
     public var newIncidentID: IncidentID
+    /// The channel the command runs in, for choosing its on-call rotation.
+    public var channel: ChannelRef?
 
-    public init(actor: UserRef, now: Date, newIncidentID: IncidentID) {
+    public init(actor: UserRef, now: Date, newIncidentID: IncidentID, channel: ChannelRef? = nil) {
         self.actor = actor
         self.now = now
         self.newIncidentID = newIncidentID
+        self.channel = channel
     }
 }
 
@@ -22,6 +25,7 @@ public enum ViewRequest: Equatable, Sendable {
     case actions(IncidentID)
     case postmortem(IncidentID)
     case oncall
+    case reports
 }
 
 /// What the engine decided: events to make durable, or a view to show.
@@ -43,6 +47,7 @@ public struct IncidentEngine: Sendable {
         switch command {
         case .help(let verb): return .view(.help(verb: verb))
         case .oncall: return .view(.oncall)
+        case .listReports: return .view(.reports)
         case .timeline: return .view(.timeline(try rules.latest().id))
         case .summary: return .view(.summary(try rules.latest().id))
         case .listActions: return .view(.actions(try rules.latest().id))
@@ -80,12 +85,17 @@ struct Rules {
     mutating func record(_ command: Command) throws(CommandError) {
         let planner = DeadlinePlanner(configuration: configuration)
         switch command {
-        case .declare(let severity, let title, let impact, let systems):
+        case .declare(let severity, let title, let impact, let systems, let fromReport):
             if let active = state.activeIncident {
                 throw CommandError("\(active.id) (\(active.severity), \"\(active.title)\") is still active in this channel; resolve it first or post to it with /incident update.")
             }
             try permit(.declare, nil)
-            emit(.declared(title: title, severity: severity, impact: impact, systems: systems), for: context.newIncidentID)
+            let report = try fromReport.map { (number) throws(CommandError) in try openReport(number) }
+            let id = context.newIncidentID
+            emit(.declared(title: title.isEmpty ? String((report?.text ?? "").prefix(CommandParser.maxTitleLength)) : title,
+                           severity: severity, impact: impact, systems: systems), for: id)
+            if let report { emit(.reportDeclared(number: report.number, reportedAt: report.at), for: id) }
+            if configuration.oncall.pageOnDeclare.contains(severity) { page(from: 1, for: id) }
 
         case .acknowledge:
             let incident = try active()
@@ -94,6 +104,8 @@ struct Rules {
                 throw CommandError("\(incident.id) was already acknowledged by \(by) at \(UTC.minute(at)).")
             }
             emit(.acknowledged, for: incident.id)
+            // Acknowledging an alert-opened incident confirms it: triage becomes investigation.
+            if incident.status == .triage { emit(.statusChanged(from: .triage, to: .investigating), for: incident.id) }
 
         case .setSeverity(let severity, let reason):
             let incident = try active()
@@ -228,6 +240,11 @@ struct Rules {
             let incident = try active()
             try permit(.escalate, incident)
             emit(.escalated(level: level, user: user), for: incident.id)
+            if let user {
+                emit(.paged(level: 0, user: user, rotation: ""), for: incident.id)
+            } else {
+                page(from: level ?? min(4, (incident.pages.map(\.level).max() ?? 1) + 1), for: incident.id)
+            }
 
         case .handover(let user, let notes):
             try permit(.handover, state.activeIncident)
@@ -246,17 +263,28 @@ struct Rules {
             emit(.remindersChanged(setting: setting), for: incident.id)
 
         case .timersDue(let id):
-            guard let incident = state.incidents[id] else { return }
-            for deadline in planner.deadlines(for: incident, now: context.now) where deadline.fireAt <= context.now {
-                if deadline.kind == .holdingUpdate {
-                    let next = planner.cadence(incident).map { context.now.addingTimeInterval($0.timeInterval) }
-                    emit(.holdingUpdatePosted(due: deadline.due, nextUpdateAt: next), for: id)
-                } else {
-                    emit(.reminderSent(kind: deadline.kind, due: deadline.due), for: id)
-                }
-            }
+            try fireTimers(of: id, planner: planner)
 
-        case .help, .oncall, .timeline, .summary, .listActions, .postmortem:
+        case .alert(let signal):
+            intake(signal)
+
+        case .report(let text):
+            emit(.reportFiled(number: (state.reports.map(\.number).max() ?? 0) + 1, text: text), for: nil)
+
+        case .dismissReport(let number, let reason):
+            _ = try openReport(number)
+            emit(.reportDismissed(number: number, reason: reason), for: nil)
+
+        case .acknowledgeHandover:
+            guard let handover = state.handover, handover.acknowledgedAt == nil else {
+                throw CommandError("There is no handover waiting for acknowledgement in this channel.")
+            }
+            guard handover.to == context.actor else {
+                throw CommandError("The handover is for \(handover.to); only they can acknowledge it.")
+            }
+            emit(.handoverAcknowledged, for: nil)
+
+        case .help, .oncall, .timeline, .summary, .listActions, .postmortem, .listReports:
             break
         }
     }
@@ -289,7 +317,7 @@ struct Rules {
         throw CommandError("Only \(names) can \(action.phrase)\(target).\(takeOver)")
     }
 
-    private mutating func emit(_ event: IncidentEvent, for incident: IncidentID?) {
+    mutating func emit(_ event: IncidentEvent, for incident: IncidentID?) {
         records.append(self.event(event, for: incident))
     }
 

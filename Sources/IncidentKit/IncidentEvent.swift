@@ -36,6 +36,21 @@ public enum IncidentEvent: Codable, Sendable, Equatable {
     case actionReassigned(number: Int, owner: UserRef, previous: UserRef)
     /// A private incident stays off audience channels and the status page.
     case visibilityChanged(isPrivate: Bool)
+    /// Monitoring reported an alert group; it opened the incident (in triage) or was attached to it.
+    case alertDetected(source: String, key: String, startedAt: Date?, labels: [String: String], links: [String], firing: Int)
+    /// A repeated notification changed how many alerts of the group fire or have resolved.
+    case alertsChanged(key: String, firing: Int, resolved: Int)
+    /// Every alert of the group has resolved: monitoring shows recovery.
+    case alertRecovered(key: String)
+    /// Someone on call was paged at an escalation level (1 = L1 on-call … 4 = director).
+    case paged(level: Int, user: UserRef, rotation: String)
+    /// A customer report: a triage candidate (channel-level) that the on-call declares from or dismisses.
+    case reportFiled(number: Int, text: String)
+    case reportDismissed(number: Int, reason: String?)
+    /// A report became the incident the record belongs to; the report's time counts as detection.
+    case reportDeclared(number: Int, reportedAt: Date)
+    /// The next on-call acknowledged the handover note.
+    case handoverAcknowledged
 }
 
 /// Which list of the postmortem a lesson belongs to.

@@ -1,6 +1,8 @@
 /// Where an incident stands; `resolved` is reached only through `/incident resolve`.
 public enum IncidentStatus: String, Codable, Sendable, CaseIterable {
     case investigating, identified, mitigating, monitoring, resolved
+    /// Opened by monitoring and not yet confirmed by a responder.
+    case triage
 
     /// The statuses a responder may set with `/incident status`.
     public static let settable: [IncidentStatus] = [.investigating, .identified, .mitigating, .monitoring]

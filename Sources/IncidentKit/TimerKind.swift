@@ -14,6 +14,10 @@ public enum TimerKind: Codable, Sendable, Hashable {
     case actionItemDue(number: Int)
     /// A resolved incident still has no postmortem draft.
     case postmortemDue
+    /// A page at this level was not acknowledged in time: page the next level (or, at the top, the channel).
+    case acknowledgeDeadline(level: Int)
+    /// A handover note is still unacknowledged (the n-th reminder).
+    case handoverUnacknowledged(reminder: Int)
 
     /// The stages of the update clock, in order.
     static let updateStages: [TimerKind] = [.updateDue, .updateNudge, .holdingUpdate]
@@ -30,20 +34,23 @@ public enum TimerKind: Codable, Sendable, Hashable {
         case .targetResolution: "target resolution time passed"
         case .actionItemDue(let number): "action item \(number) due"
         case .postmortemDue: "postmortem not written yet"
+        case .acknowledgeDeadline(let level): "page at L\(level) not acknowledged"
+        case .handoverUnacknowledged: "handover not acknowledged"
         }
     }
 }
 
 /// A moment at which an incident owes something.
 public struct Deadline: Hashable, Sendable {
-    public let incident: IncidentID
+    /// The incident that owes it; nil for a channel-level timer (a handover).
+    public let incident: IncidentID?
     public let kind: TimerKind
     /// When the timer is due by the rules (what "late" is measured against).
     public let due: Date
     /// When it fires: `due`, or later while reminders are snoozed.
     public let fireAt: Date
 
-    public init(incident: IncidentID, kind: TimerKind, due: Date, fireAt: Date? = nil) {
+    public init(incident: IncidentID?, kind: TimerKind, due: Date, fireAt: Date? = nil) {
         self.incident = incident
         self.kind = kind
         self.due = due

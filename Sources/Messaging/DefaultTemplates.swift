@@ -9,7 +9,8 @@ public enum DefaultTemplates {
     {{#bold}}Severity:{{/bold}} {{severity}} ({{severityLabel}})
     {{#bold}}Status:{{/bold}} {{status}}
     {{#bold}}Impact:{{/bold}} {{impact}}
-    {{#systems}}{{#bold}}Affected systems:{{/bold}} {{systems}}
+    {{#detected}}{{#bold}}Detected:{{/bold}} {{detected}}
+    {{/detected}}{{#systems}}{{#bold}}Affected systems:{{/bold}} {{systems}}
     {{/systems}}{{#bold}}Commander:{{/bold}} {{commander}}
     {{#bold}}Updates:{{/bold}} {{updates}}
     {{#nextUpdate}}{{#bold}}Next Update:{{/bold}} {{nextUpdate}}

@@ -5,12 +5,14 @@ import IncidentKit
 public struct MessageRenderer: Sendable {
     public let templates: TemplateLibrary
     public let severities: SeverityPolicyTable
+    public let oncall: OnCallPolicy
     /// Says when the next update is due, for the Initial Alert's "Next Update" line.
     private let planner: DeadlinePlanner
 
-    public init(templates: TemplateLibrary, severities: SeverityPolicyTable = .standard) {
+    public init(templates: TemplateLibrary, severities: SeverityPolicyTable = .standard, oncall: OnCallPolicy = OnCallPolicy()) {
         self.templates = templates
         self.severities = severities
+        self.oncall = oncall
         planner = DeadlinePlanner(configuration: EngineConfiguration(severities: severities))
     }
 
@@ -32,11 +34,21 @@ public struct MessageRenderer: Sendable {
         case .holdingUpdate(let record):
             guard let id = record.incident, let incident = state.incidents[id] else { return "" }
             return templates.render("holding-update", values: holdingValues(incident, record, markup), markup: markup)
+        case .page(let record):
+            guard let id = record.incident, let incident = state.incidents[id] else { return "" }
+            return markup.finish(onCall(markup).page(record, incident: incident))
+        case .recovery(let record):
+            guard let id = record.incident, let incident = state.incidents[id] else { return "" }
+            return markup.finish(onCall(markup).recovery(record, incident: incident))
+        case .handover(let record):
+            return markup.finish(onCall(markup).handover(record, state: state))
         case .notice(let record):
             let prefix = record.incident.map { "\($0): " } ?? ""
             return markup.finish(markup.escape(prefix + EventDescriber.describe(record)))
         }
     }
+
+    private func onCall(_ markup: Markup) -> OnCallWriter { OnCallWriter(markup: markup, oncall: oncall) }
 
     /// "will post every 30 min", or why there are none.
     public func updatesPhrase(for severity: Severity) -> String {
@@ -58,6 +70,10 @@ public struct MessageRenderer: Sendable {
         values["commander"] = incident.roles[.ic].map(markup.mention)
             ?? "not yet assigned (take it with /incident role ic @you)"
         values["updates"] = markup.escape(updatesPhrase(for: incident.severity))
+        if let detection = incident.detection {
+            values["detected"] = "auto-detected by \(markup.escape(detection.source)) at \(UTC.minute(detection.detectedAt))"
+                + (detection.startedAt.map { " (failing since \(UTC.minute($0)))" } ?? "") + "; severity suggested from its labels"
+        }
         if incident.status == .resolved {
             values["nextUpdate"] = "none (resolved)"
         } else if let due = planner.nextUpdateDue(for: incident) {

@@ -31,7 +31,10 @@ struct ReminderWriter {
             text = "📋 \(markup.mention(item.owner)) Action item \(number) of \(id) is due (\(item.due?.description ?? "today")): \(markup.escape(item.text)). When it is done: /incident action done \(number)"
         case .postmortemDue:
             text = "📝 \(ic) \(headline) was resolved \(incident.resolvedAt.map(UTC.minute) ?? "") and has no postmortem yet. Draft it with: /incident postmortem"
-        case .holdingUpdate:
+        case .acknowledgeDeadline:
+            let paged = incident.pages.filter { $0.level > 0 }.map { "L\($0.level) \(markup.mention($0.user))" }.joined(separator: ", ")
+            text = "🚨 \(markup.channelMention) Nobody has acknowledged \(headline) (paged \(paged)). Whoever can take it: /incident ack"
+        case .holdingUpdate, .handoverUnacknowledged:
             return ""
         }
         let scheduled = max(due, incident.snoozedUntil.flatMap { $0 > due ? $0 : nil } ?? due)

@@ -15,6 +15,8 @@ public struct RenderedPost: Sendable, Equatable {
         case reminder
         /// A one-line notice of a change.
         case notice
+        /// A page or an on-call handover: in the channel itself (never in a thread), mentioning someone.
+        case page
     }
 
     public var text: String
@@ -23,12 +25,15 @@ public struct RenderedPost: Sendable, Equatable {
     /// Whether the post offers the incident's quick actions (Acknowledge, Post update, Snooze) where the
     /// platform has buttons: the headline of an active incident, and update reminders.
     public var offersActions: Bool
+    /// Someone who should also get this post as a direct message (the person paged), where the platform can.
+    public var directRecipient: UserRef?
 
-    public init(text: String, incident: IncidentID?, purpose: Purpose, offersActions: Bool = false) {
+    public init(text: String, incident: IncidentID?, purpose: Purpose, offersActions: Bool = false, directRecipient: UserRef? = nil) {
         self.text = text
         self.incident = incident
         self.purpose = purpose
         self.offersActions = offersActions
+        self.directRecipient = directRecipient
     }
 }
 
@@ -51,6 +56,13 @@ extension MessageRenderer {
             return RenderedPost(text: text, incident: record.incident, purpose: .reminder, offersActions: isUpdateReminder)
         case .notice(let record):
             return RenderedPost(text: text, incident: record.incident, purpose: .notice)
+        case .page(let record):
+            let user: UserRef? = if case .paged(_, let user, _) = record.event { user } else { nil }
+            return RenderedPost(text: text, incident: record.incident, purpose: .page, directRecipient: user)
+        case .recovery(let record):
+            return RenderedPost(text: text, incident: record.incident, purpose: .reminder)
+        case .handover(let record):
+            return RenderedPost(text: text, incident: nil, purpose: .page)
         }
     }
 }

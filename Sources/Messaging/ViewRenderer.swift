@@ -64,8 +64,31 @@ public struct ViewRenderer: Sendable {
         return markup.finish(markup.escape(lines.joined(separator: "\n")))
     }
 
-    /// Until rotations are configured (a later feature), say so and how.
-    public func oncall(markup: Markup) -> String {
-        markup.finish(markup.escape("No on-call rotation is configured yet. Rotations are set in firebell.yaml under 'oncall'."))
+    /// Who is on call now and next at each level of the channel's rotation.
+    public func oncall(rotation: Rotation?, now: Date, markup: Markup) -> String {
+        guard let rotation else {
+            return markup.finish(markup.escape("No on-call rotation covers this channel. Rotations are set in firebell.yaml under 'oncall_rotations'."))
+        }
+        let handoff = String(format: "%02d:%02d", rotation.handoffHour, rotation.handoffMinute)
+        var lines = ["On call for \(rotation.name) (\(rotation.length.rawValue) shifts, hand-off \(handoff) \(rotation.timeZone.identifier)):"]
+        let titles = ["L1 on-call engineer", "L2 senior engineer / team lead", "L3 engineering manager", "L4 director"]
+        for level in 1...4 {
+            guard let current = rotation.member(level: level, at: now) else { continue }
+            var line = "  \(titles[level - 1]): \(current)"
+            if let next = rotation.next(level: level, after: now), next.user != current {
+                line += ", next \(next.user) from \(UTC.minute(next.from))"
+            }
+            lines.append(line)
+        }
+        return markup.finish(markup.escape(lines.joined(separator: "\n")))
+    }
+
+    /// The channel's customer reports still waiting for triage.
+    public func reports(_ reports: [CustomerReport], markup: Markup) -> String {
+        let open = reports.filter { $0.state == .open }
+        guard !open.isEmpty else { return markup.finish(markup.escape("No open reports in this channel.")) }
+        let lines = ["Open reports (declare one with /incident declare <sev> from: <n>, or /incident dismiss <n> [reason]):"]
+            + open.map { "  \($0.number). \($0.text) (by \($0.by), \(UTC.minute($0.at)))" }
+        return markup.finish(markup.escape(lines.joined(separator: "\n")))
     }
 }

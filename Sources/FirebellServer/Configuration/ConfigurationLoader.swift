@@ -11,7 +11,8 @@ public struct ConfigurationLoader: Sendable {
     /// Keys accepted at the top level of the file.
     public static let topLevelKeys: Set<String> = ["data_dir", "templates_dir", "http_host", "http_port", "slack_api_url", "status_updates_in_thread",
                                                    "severities", "permissions", "reminders", "stakeholder_channels",
-                                                   "status_page_title", "status_page_severities", "status_page_history_days"]
+                                                   "status_page_title", "status_page_severities", "status_page_history_days",
+                                                   "oncall", "alerts", "pagerduty_url"]
     static let severityKeys: Set<String> = ["label", "impact", "respond", "update_every", "target_resolution", "audience",
                                             "nudge_after", "holding_after", "holding_post", "audiences"]
     static let reminderKeys: Set<String> = ["quiet_after_update", "commander_nudge_after", "commander_nudge_severities",
@@ -97,6 +98,15 @@ public struct ConfigurationLoader: Sendable {
             }
         }
         try applyStakeholders(map, from: name, to: &configuration)
+        if let value = map["oncall"] { configuration.engine.oncall = try onCallPolicy(value, at: "\(name): oncall") }
+        if let value = map["alerts"] { try applyAlerts(value, at: "\(name): alerts", to: &configuration) }
+        if let value = map["pagerduty_url"] {
+            let text = try string(value, at: "\(name): pagerduty_url")
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? "") else {
+                throw ConfigurationError("\(name): pagerduty_url '\(text)' is not an http(s) URL.")
+            }
+            configuration.pagerDutyURL = text
+        }
         if let value = map["reminders"] {
             guard let settings = value as? [String: Any] else { throw ConfigurationError("\(name): reminders must be a mapping.") }
             let at = "\(name): reminders"
@@ -181,7 +191,7 @@ public struct ConfigurationLoader: Sendable {
     }
 
     /// A YAML list of text, or text with commas (as the environment writes lists).
-    private func stringList(_ value: Any, at: String) throws(ConfigurationError) -> [String] {
+    func stringList(_ value: Any, at: String) throws(ConfigurationError) -> [String] {
         if let text = value as? String {
             return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
@@ -191,19 +201,19 @@ public struct ConfigurationLoader: Sendable {
         return result
     }
 
-    private func rejectUnknown(_ map: [String: Any], allowed: Set<String>, at: String) throws(ConfigurationError) {
+    func rejectUnknown(_ map: [String: Any], allowed: Set<String>, at: String) throws(ConfigurationError) {
         if let unknown = map.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw ConfigurationError("\(at): unknown key '\(unknown)'; known keys are \(allowed.sorted().joined(separator: ", ")).")
         }
     }
 
-    private func string(_ value: Any, at: String) throws(ConfigurationError) -> String {
+    func string(_ value: Any, at: String) throws(ConfigurationError) -> String {
         if let text = value as? String { return text }
         if let number = value as? Int { return String(number) }
         throw ConfigurationError("\(at) must be text.")
     }
 
-    private func span(_ text: String, at: String) throws(ConfigurationError) -> TimeSpan {
+    func span(_ text: String, at: String) throws(ConfigurationError) -> TimeSpan {
         guard let span = TimeSpan(parsing: text) else { throw ConfigurationError("\(at): '\(text)' is not a duration; write it like 15m, 1h or 1h30m.") }
         return span
     }

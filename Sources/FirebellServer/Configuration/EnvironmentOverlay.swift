@@ -1,11 +1,13 @@
 /// Lays environment variables over the configuration file's keys, so that every key can be set either way:
 /// `FIREBELL_<KEY>` for top-level keys, `FIREBELL_SEVERITIES_SEV1_UPDATE_EVERY`, `FIREBELL_PERMISSIONS_RESOLVE=ic,lead`,
-/// `FIREBELL_REMINDERS_QUIET_AFTER_UPDATE`, `FIREBELL_STAKEHOLDER_CHANNELS_EXECUTIVES=slack:C0EXEC`, and `SLACK_API_URL`. Secrets are never file keys.
+/// `FIREBELL_REMINDERS_QUIET_AFTER_UPDATE`, `FIREBELL_STAKEHOLDER_CHANNELS_EXECUTIVES=slack:C0EXEC`,
+/// `FIREBELL_ONCALL_ACKNOWLEDGE_WITHIN=3m`, `FIREBELL_ONCALL_ROTATIONS=<YAML list>`, `FIREBELL_ALERTS_ROUTES=<YAML list>`,
+/// `FIREBELL_ALERT_CHANNEL=slack:C0ALERTS`, and `SLACK_API_URL`. Secrets are never file keys.
 enum EnvironmentOverlay {
     /// `FIREBELL_DATA_DIR` and `FIREBELL_TEMPLATES_DIR` are not here: as paths they are read against the
     /// working folder, not the file's, so `ConfigurationLoader` applies them itself.
     static let topLevel = ["http_host", "http_port", "slack_api_url", "status_updates_in_thread",
-                           "status_page_title", "status_page_severities", "status_page_history_days"]
+                           "status_page_title", "status_page_severities", "status_page_history_days", "pagerduty_url"]
     /// Keys whose value is a list, written comma-separated in the environment.
     static let listKeys: Set<String> = ["commander_nudge_severities"]
 
@@ -13,6 +15,12 @@ enum EnvironmentOverlay {
     @discardableResult
     static func apply(_ environment: [String: String], to map: inout [String: Any]) -> [String] {
         var used: [String] = []
+        if let channel = environment["FIREBELL_ALERT_CHANNEL"], !channel.isEmpty {
+            var alerts = map["alerts"] as? [String: Any] ?? [:]
+            alerts["default_channel"] = channel
+            map["alerts"] = alerts
+            used.append("FIREBELL_ALERT_CHANNEL")
+        }
         if let url = environment["SLACK_API_URL"], !url.isEmpty {
             map["slack_api_url"] = url
             used.append("SLACK_API_URL")
@@ -38,6 +46,11 @@ enum EnvironmentOverlay {
                 var groups = map["stakeholder_channels"] as? [String: Any] ?? [:]
                 groups[String(key.dropFirst("stakeholder_channels_".count))] = list(value)
                 map["stakeholder_channels"] = groups
+            } else if let section = ["oncall_", "alerts_"].first(where: { key.hasPrefix($0) && key.count > $0.count }) {
+                let name = String(section.dropLast())
+                var settings = map[name] as? [String: Any] ?? [:]
+                settings[String(key.dropFirst(section.count))] = value
+                map[name] = settings
             } else if key.hasPrefix("reminders_") {
                 var reminders = map["reminders"] as? [String: Any] ?? [:]
                 let setting = String(key.dropFirst("reminders_".count))

@@ -1,6 +1,7 @@
 import Foundation
 import IncidentKit
 import Messaging
+import Platforms
 
 /// Everything the operator configures, after the file and the environment are merged.
 public struct FirebellConfiguration: Sendable {
@@ -18,6 +19,10 @@ public struct FirebellConfiguration: Sendable {
     /// table's `audiences` refer to.
     public var stakeholderChannels: [String: [ChannelRef]] = [:]
     public var statusPage = StatusPageSettings()
+    /// Where alerts from monitoring go, and how severe they are.
+    public var alertRouting = AlertRouting()
+    /// The PagerDuty Events API v2 endpoint (used when `PAGERDUTY_ROUTING_KEY` is set).
+    public var pagerDutyURL = "https://events.pagerduty.com/v2/enqueue"
 
     public init(dataDirectory: URL = URL(fileURLWithPath: "data"), templatesDirectory: URL? = nil, engine: EngineConfiguration = .standard) {
         self.dataDirectory = dataDirectory

@@ -10,6 +10,13 @@ public struct ServeSettings: Sendable {
     public var slackAppToken: String?
     /// The Slack Web API base URL; tests and staging point it elsewhere.
     public var slackAPIURL = "https://slack.com/api/"
+    /// The bearer token Alertmanager sends (`http_config.authorization.credentials`); enables `/hooks/alertmanager`.
+    public var alertmanagerToken: String?
+    /// Credentials of `/hooks/generic`: a bearer token, an HMAC signing secret, or both.
+    public var genericWebhookToken: String?
+    public var genericWebhookSecret: String?
+    /// The PagerDuty Events API v2 integration key; enables trigger/acknowledge/resolve events.
+    public var pagerDutyRoutingKey: String?
 
     public init() {}
 
@@ -25,6 +32,10 @@ public struct ServeSettings: Sendable {
         slackSigningSecret = environment["SLACK_SIGNING_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         slackBotToken = environment["SLACK_BOT_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         slackAppToken = environment["SLACK_APP_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        alertmanagerToken = environment["ALERTMANAGER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        genericWebhookToken = environment["GENERIC_WEBHOOK_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        genericWebhookSecret = environment["GENERIC_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        pagerDutyRoutingKey = environment["PAGERDUTY_ROUTING_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         if let url = environment["SLACK_API_URL"], !url.isEmpty {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? "") else {
                 throw ConfigurationError("SLACK_API_URL: '\(url)' is not an http(s) URL.")
@@ -48,6 +59,8 @@ public struct ServeSettings: Sendable {
         if let url = configuration.slackAPIURL { slackAPIURL = url.hasSuffix("/") ? url : url + "/" }
     }
 
-    /// Whether any chat platform is configured (otherwise `firebell` runs the console).
-    public var hasPlatform: Bool { slackSigningSecret != nil || slackAppToken != nil }
+    /// Whether any chat platform or alert intake is configured (otherwise `firebell` runs the console).
+    public var hasPlatform: Bool {
+        slackSigningSecret != nil || slackAppToken != nil || alertmanagerToken != nil || genericWebhookToken != nil || genericWebhookSecret != nil
+    }
 }

@@ -20,6 +20,7 @@ public struct FirebellApplication: Sendable {
     let slackAPI: SlackWebAPI?
     let slackHandler: SlackHandler
     let statusPage: StatusPageRoutes
+    let alertRoutes: AlertRoutes
     let httpClient: HTTPClient
     let logger: Logger
 
@@ -30,11 +31,15 @@ public struct FirebellApplication: Sendable {
         self.logger = logger
         var deliveryPolicy = deliveryPolicy
         deliveryPolicy.stakeholderPostsInThread = configuration.statusUpdatesInThread
-        service = try IncidentService(configuration: configuration, clock: clock, logger: logger, metrics: metrics)
+        service = try IncidentService(configuration: configuration, clock: clock, logger: logger, metrics: metrics,
+                                      pagerDuty: settings.pagerDutyRoutingKey != nil)
         var deliveries: [String: any ChatDelivery] = [:]
         let timeout = TimeAmount.milliseconds(Int64(deliveryPolicy.requestTimeout / .milliseconds(1)))
         slackAPI = settings.slackBotToken.map { SlackWebAPI(baseURL: settings.slackAPIURL, token: $0, client: httpClient, timeout: timeout) }
         if let slackAPI { deliveries["slack"] = slackAPI }
+        if let key = settings.pagerDutyRoutingKey {
+            deliveries[PagerDutyEvents.queue.platform] = PagerDutyEvents(url: configuration.pagerDutyURL, routingKey: key, client: httpClient, timeout: timeout)
+        }
         self.httpClient = httpClient
         slackConnected = ConnectionStatus(initially: settings.slackAppToken == nil)
         let metrics = metrics
@@ -42,13 +47,17 @@ public struct FirebellApplication: Sendable {
                                   report: { metrics.delivery($0) })
         slackHandler = SlackHandler(service: service, outbox: outbox, slackAPI: slackAPI, logger: logger)
         statusPage = StatusPageRoutes(service: service, settings: configuration.statusPage, engine: configuration.engine)
+        alertRoutes = AlertRoutes(service: service, outbox: outbox, routing: configuration.alertRouting,
+                                  alertmanager: WebhookAuthenticator(token: settings.alertmanagerToken, signingSecret: nil),
+                                  generic: WebhookAuthenticator(token: settings.genericWebhookToken, signingSecret: settings.genericWebhookSecret),
+                                  logger: logger)
     }
 
     /// The Hummingbird application, with the timer loop and the outbox as services of its lifecycle.
     public func application(port: Int? = nil) -> some ApplicationProtocol {
         let verifier = settings.slackSigningSecret.flatMap { SlackRequestVerifier(signingSecret: $0) }
         let router = FirebellRouter.build(service: service, outbox: outbox, slack: verifier.map { (slackHandler, $0) },
-                                          statusPage: statusPage, slackConnected: slackConnected, metrics: metrics, logger: logger)
+                                          statusPage: statusPage, alerts: alertRoutes, slackConnected: slackConnected, metrics: metrics, logger: logger)
         return Application(
             router: router,
             configuration: .init(address: .hostname(settings.host, port: port ?? settings.port), serverName: "firebell"),

@@ -8,9 +8,10 @@ import Platforms
 public enum FirebellRouter {
     /// Builds the router. Slack routes exist only when a signing secret is configured.
     static func build(service: IncidentService, outbox: OutboxDispatcher, slack: (SlackHandler, SlackRequestVerifier)?,
-                      statusPage: StatusPageRoutes, slackConnected: ConnectionStatus, metrics: FirebellMetrics, logger: Logger) -> Router<BasicRequestContext> {
+                      statusPage: StatusPageRoutes, alerts: AlertRoutes, slackConnected: ConnectionStatus, metrics: FirebellMetrics, logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
         statusPage.register(on: router)
+        alerts.register(on: router)
         router.get("/healthz") { _, _ in Response.text("ok", status: .ok) }
         router.get("/readyz") { _, _ in
             // The data folder is loaded before the router exists; Socket Mode must also be connected.

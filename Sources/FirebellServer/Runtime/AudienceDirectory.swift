@@ -1,6 +1,7 @@
 import Foundation
 import IncidentKit
 import Messaging
+import Platforms
 
 /// Posts for a channel other than the incident's own.
 public struct AddressedPosts: Sendable, Equatable {
@@ -66,14 +67,50 @@ extension ChannelPost {
     var isForStakeholders: Bool {
         switch self {
         case .initialAlert, .statusUpdate, .resolution, .holdingUpdate: true
-        case .notice, .reminder, .headline: false
+        case .notice, .reminder, .headline, .page, .recovery, .handover: false
         }
     }
 
     var incident: IncidentID? {
         switch self {
         case .initialAlert(let id), .statusUpdate(let id), .resolution(let id), .headline(let id): id
-        case .notice(let record), .reminder(let record), .holdingUpdate(let record): record.incident
+        case .notice(let record), .reminder(let record), .holdingUpdate(let record), .page(let record), .recovery(let record),
+             .handover(let record): record.incident
         }
+    }
+}
+
+/// Direct messages for the people a batch pages, on platforms that can message a user by id (Slack).
+enum DirectMessages {
+    static let platforms: Set<String> = ["slack"]
+
+    static func posts(for posts: [RenderedPost], in channel: ChannelRef) -> [AddressedPosts] {
+        guard platforms.contains(channel.platform) else { return [] }
+        return posts.compactMap { post in
+            post.directRecipient.map { user in
+                // Slack delivers a bot's message to a user id to the app's direct-message conversation with that user.
+                AddressedPosts(channel: ChannelRef(platform: channel.platform, workspace: channel.workspace, channel: user.id),
+                               posts: [RenderedPost(text: post.text, incident: post.incident, purpose: .notice)])
+            }
+        }
+    }
+}
+
+/// PagerDuty events implied by a batch: the first page triggers, an acknowledgement acknowledges, resolution resolves.
+enum PagerDutyFanOut {
+    static func posts(for records: [EventRecord], before: ChannelState, after: ChannelState) -> [AddressedPosts] {
+        var events: [RenderedPost] = []
+        for record in records {
+            guard let id = record.incident, let incident = after.incidents[id] else { continue }
+            let wasPaged = !(before.incidents[id]?.pages.isEmpty ?? true)
+            let action: String? = switch record.event {
+            case .paged where !wasPaged && !events.contains(where: { $0.incident == id }): "trigger"
+            case .acknowledged where wasPaged: "acknowledge"
+            case .resolved where wasPaged || !incident.pages.isEmpty: "resolve"
+            default: nil
+            }
+            if let action { events.append(RenderedPost(text: PagerDutyEvents.event(action, incident: incident), incident: id, purpose: .notice)) }
+        }
+        return events.isEmpty ? [] : [AddressedPosts(channel: PagerDutyEvents.queue, posts: events)]
     }
 }

@@ -49,7 +49,9 @@ actor ChannelRuntime {
             }
             let posts = ChannelPost.implied(by: records).map { dependencies.renderer.renderPost($0, state: state, markup: markup) }
             let audiencePosts = dependencies.audiences.posts(for: records, before: before, after: state, own: channel, renderer: dependencies.renderer)
-            let reply = try view.map { try render($0, markup: markup) }
+                + DirectMessages.posts(for: posts, in: channel)
+                + (dependencies.pagerDuty ? PagerDutyFanOut.posts(for: records, before: before, after: state) : [])
+            let reply = try view.map { try render($0, now: now, markup: markup) }
             let confirmation = records.isEmpty ? nil : "✓ " + records.map { markup.escape(EventDescriber.describe($0)) }.joined(separator: "\n")
             return CommandOutcome(result: view != nil && records.isEmpty ? .shown : .accepted, verb: command.verb, reply: reply,
                                   confirmation: confirmation, posts: posts, records: records, audiencePosts: audiencePosts)
@@ -65,7 +67,8 @@ actor ChannelRuntime {
     /// Fires every timer of this channel that is due at `now`, one incident at a time, through the engine.
     func fireDueTimers(now: Date, markup: Markup) -> [CommandOutcome] {
         let due = Set(dependencies.planner.deadlines(in: state, now: now).filter { $0.fireAt <= now }.map(\.incident))
-        let outcomes = state.order.filter(due.contains).map { id in
+        let owners: [IncidentID?] = state.order.filter { due.contains($0) } + (due.contains(nil) ? [nil] : [])
+        let outcomes = owners.map { id in
             execute(.timersDue(id), actor: Self.bot, now: now, markup: markup)
         }
         // A timer whose events could not be saved (disk full) is retried later, not in a tight loop.
@@ -85,21 +88,23 @@ actor ChannelRuntime {
         let year = UTC.year(of: now)
         let probe = dependencies.allocator.peek(year: year)
         let engine = dependencies.engine
-        let decision = try engine.decide(command, state: state, context: CommandContext(actor: actor, now: now, newIncidentID: probe))
+        let decision = try engine.decide(command, state: state, context: CommandContext(actor: actor, now: now, newIncidentID: probe, channel: channel))
         guard case .record(let records) = decision, records.contains(where: { if case .declared = $0.event { true } else { false } }) else {
             return decision
         }
         let reserved = try dependencies.allocator.reserve(year: year)
-        return try engine.decide(command, state: state, context: CommandContext(actor: actor, now: now, newIncidentID: reserved))
+        return try engine.decide(command, state: state, context: CommandContext(actor: actor, now: now, newIncidentID: reserved, channel: channel))
     }
 
-    private func render(_ view: ViewRequest, markup: Markup) throws -> String {
+    private func render(_ view: ViewRequest, now: Date, markup: Markup) throws -> String {
         let views = dependencies.views
         switch view {
         case .help(let verb):
             return views.help(verb: verb, markup: markup)
         case .oncall:
-            return views.oncall(markup: markup)
+            return views.oncall(rotation: dependencies.engine.configuration.oncall.rotation(for: channel), now: now, markup: markup)
+        case .reports:
+            return views.reports(state.reports, markup: markup)
         case .summary(let id):
             return views.summary(state.incidents[id]!, markup: markup)
         case .actions(let id):
@@ -134,6 +139,8 @@ struct RuntimeDependencies: Sendable {
     let renderer: MessageRenderer
     let views: ViewRenderer
     let audiences: AudienceDirectory
+    /// Whether PagerDuty events are sent (`PAGERDUTY_ROUTING_KEY` is set).
+    let pagerDuty: Bool
     let deadlines: DeadlineIndex
     let wake: WakeSignal
 }

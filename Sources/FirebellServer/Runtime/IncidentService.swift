@@ -24,7 +24,9 @@ public final class IncidentService: Sendable {
     public let metrics: FirebellMetrics?
 
     /// Opens the data folder: loads every channel, cutting torn tails and moving unreadable logs aside.
-    public init(configuration: FirebellConfiguration, clock: any SchedulerClock = SystemWallClock(), logger: Logger, metrics: FirebellMetrics? = nil) throws {
+    /// - Parameter pagerDuty: whether to queue PagerDuty events for pages, acknowledgements and resolutions.
+    public init(configuration: FirebellConfiguration, clock: any SchedulerClock = SystemWallClock(), logger: Logger, metrics: FirebellMetrics? = nil,
+                pagerDuty: Bool = false) throws {
         let layout = DataLayout(root: configuration.dataDirectory)
         let loaded = try DataFolder.load(layout, now: clock.now())
         for repair in loaded.repairs { logger.warning("\(repair)") }
@@ -35,9 +37,10 @@ public final class IncidentService: Sendable {
             engine: IncidentEngine(configuration: configuration.engine),
             planner: DeadlinePlanner(configuration: configuration.engine),
             allocator: try IncidentIDAllocator(file: layout.incidentIDsFile, seen: loaded.incidentIDs),
-            renderer: MessageRenderer(templates: templates, severities: configuration.engine.severities),
+            renderer: MessageRenderer(templates: templates, severities: configuration.engine.severities, oncall: configuration.engine.oncall),
             views: ViewRenderer(severities: configuration.engine.severities),
             audiences: AudienceDirectory(severities: configuration.engine.severities, channels: configuration.stakeholderChannels),
+            pagerDuty: pagerDuty,
             deadlines: DeadlineIndex(), wake: wake)
         let now = clock.now()
         var runtimes: [ChannelRef: ChannelRuntime] = [:]

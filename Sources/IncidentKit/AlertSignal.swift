@@ -1,0 +1,46 @@
+import Foundation
+
+/// A monitoring notification about one alert group, decoded and routed by the shell, for the engine to act on.
+public struct AlertSignal: Sendable, Equatable {
+    /// Where it came from: `alertmanager`, or the generic webhook's `generic`.
+    public var source: String
+    /// What correlates repeated notifications: Alertmanager's `groupKey`, the generic webhook's `dedup_key`.
+    public var key: String
+    /// Whether anything in the group is still firing.
+    public var isFiring: Bool
+    public var title: String
+    /// The severity the rules suggest; responders can change it.
+    public var severity: Severity
+    public var summary: String?
+    public var service: String?
+    /// When the earliest alert of the group started failing, if the monitor says.
+    public var startedAt: Date?
+    public var labels: [String: String]
+    public var links: [String]
+    public var firingCount: Int
+    public var resolvedCount: Int
+
+    public init(source: String, key: String, isFiring: Bool, title: String, severity: Severity, summary: String? = nil, service: String? = nil,
+                startedAt: Date? = nil, labels: [String: String] = [:], links: [String] = [], firingCount: Int = 1, resolvedCount: Int = 0) {
+        self.source = source
+        self.key = key
+        self.isFiring = isFiring
+        self.title = title
+        self.severity = severity
+        self.summary = summary
+        self.service = service
+        self.startedAt = startedAt
+        self.labels = labels
+        self.links = links
+        self.firingCount = firingCount
+        self.resolvedCount = resolvedCount
+    }
+}
+
+/// What the engine does when monitoring reports recovery.
+public struct AlertPolicy: Sendable, Equatable {
+    /// Resolve the incident when every alert of the group that opened it has resolved.
+    public var autoResolve = false
+
+    public init() {}
+}

@@ -1,0 +1,107 @@
+import Foundation
+import IncidentKit
+
+/// A Prometheus Alertmanager webhook notification (payload version 4). Fields that older Alertmanagers
+/// omit are optional; each notification carries the whole current group, firing and resolved alerts together.
+public struct AlertmanagerPayload: Decodable, Sendable, Equatable {
+    public var version: String
+    public var groupKey: String?
+    public var truncatedAlerts: Int?
+    public var status: String
+    public var receiver: String
+    public var groupLabels: [String: String]?
+    public var commonLabels: [String: String]?
+    public var commonAnnotations: [String: String]?
+    public var externalURL: String?
+    public var alerts: [Alert]
+
+    public struct Alert: Decodable, Sendable, Equatable {
+        public var status: String
+        public var labels: [String: String]
+        public var annotations: [String: String]?
+        public var startsAt: String?
+        public var endsAt: String?
+        public var generatorURL: String?
+        public var fingerprint: String?
+    }
+
+    /// Decodes and checks a body; the error says what is wrong, for a 400 answer.
+    public static func decode(_ body: Data) throws(AlertPayloadError) -> AlertmanagerPayload {
+        let payload: AlertmanagerPayload
+        do { payload = try JSONDecoder().decode(AlertmanagerPayload.self, from: body) } catch {
+            throw AlertPayloadError("not an Alertmanager webhook payload: \(AlertPayloadError.describe(error))")
+        }
+        guard payload.version == "4" else { throw AlertPayloadError("unsupported payload version '\(payload.version)'; Firebell reads version 4") }
+        guard ["firing", "resolved"].contains(payload.status) else { throw AlertPayloadError("status must be firing or resolved, not '\(payload.status)'") }
+        guard !payload.alerts.isEmpty else { throw AlertPayloadError("the notification has no alerts") }
+        for alert in payload.alerts where !["firing", "resolved"].contains(alert.status) {
+            throw AlertPayloadError("an alert's status must be firing or resolved, not '\(alert.status)'")
+        }
+        return payload
+    }
+
+    /// The labels the routing rules match: the group's common labels, else the first alert's.
+    public var routingLabels: [String: String] {
+        let common = (groupLabels ?? [:]).merging(commonLabels ?? [:]) { $1 }
+        return common.isEmpty ? alerts[0].labels : common
+    }
+
+    /// The correlation key: `groupKey`, or (from Alertmanagers too old to send it) the receiver and group labels.
+    public var correlationKey: String {
+        if let groupKey, !groupKey.isEmpty { return groupKey }
+        let labels = (groupLabels ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ",")
+        return "\(receiver):{\(labels)}"
+    }
+
+    /// The engine's view of this notification, with the severity the routing chose.
+    public func signal(severity: Severity) -> AlertSignal {
+        let labels = routingLabels
+        let firing = alerts.filter { $0.status == "firing" }
+        let name = labels["alertname"] ?? alerts[0].labels["alertname"] ?? "Alert"
+        let summary = commonAnnotations?["summary"] ?? (alerts.count == 1 ? alerts[0].annotations?["summary"] : nil)
+        var title = summary.map { "\(name): \($0)" } ?? name
+        if alerts.count > 1 { title += " (\(alerts.count) alerts)" }
+        let starts = alerts.compactMap { $0.startsAt.flatMap(RFC3339.parse) }
+        var links = Array(Set(alerts.compactMap(\.generatorURL).filter { !$0.isEmpty })).sorted().prefix(5).map { $0 }
+        if let externalURL, !externalURL.isEmpty { links.append(externalURL) }
+        return AlertSignal(source: "alertmanager", key: correlationKey, isFiring: status == "firing",
+                           title: String(title.prefix(CommandParser.maxTitleLength)), severity: severity,
+                           summary: commonAnnotations?["description"].map { String($0.prefix(CommandParser.maxTextLength)) },
+                           service: labels["service"] ?? labels["job"], startedAt: starts.min(), labels: labels, links: links,
+                           firingCount: firing.count + (truncatedAlerts ?? 0), resolvedCount: alerts.count - firing.count)
+    }
+}
+
+/// A webhook body that cannot be used, with the reason for the 400 answer.
+public struct AlertPayloadError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) { self.description = description }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            return "missing field '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not valid JSON" : "invalid value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        default:
+            return "not valid JSON"
+        }
+    }
+}
+
+/// RFC 3339 timestamps as monitors write them (fractional seconds and offsets allowed).
+enum RFC3339 {
+    static func parse(_ text: String) -> Date? {
+        // Alertmanager's zero time marks "not ended yet".
+        guard !text.hasPrefix("0001-") else { return nil }
+        let withFraction = ISO8601DateFormatter()
+        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = withFraction.date(from: text) { return date }
+        let plain = ISO8601DateFormatter()
+        plain.formatOptions = [.withInternetDateTime]
+        return plain.date(from: text)
+    }
+}
