@@ -29,7 +29,8 @@ public struct AlertSignal: Sendable, Equatable {
         self.severity = severity
         self.summary = summary
         self.service = service
-        self.startedAt = startedAt
+        // The log keeps whole seconds; so does the signal, so that state after a restart equals state before it.
+        self.startedAt = startedAt.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.down)) }
         self.labels = labels
         self.links = links
         self.firingCount = firingCount

@@ -127,6 +127,11 @@ public struct Detection: Sendable, Equatable {
 public struct AlertCount: Sendable, Equatable {
     public var firing: Int
     public var resolved: Int
+
+    public init(firing: Int, resolved: Int) {
+        self.firing = firing
+        self.resolved = resolved
+    }
 }
 
 /// One page: who, at which level, when.

@@ -72,10 +72,19 @@ struct PostmortemDraft {
 
     mutating func detection(_ incident: Incident) {
         let declared = "Declared by \(text(incident.declaredBy.description)) at \(UTC.minute(incident.declaredAt))."
-        if incident.detectedAt < incident.declaredAt {
-            section("Detection", "- \(declared)",
-                    "- The failure started at \(UTC.minute(incident.detectedAt)) (alert start); "
-                        + "time from failure to detection: \(TimeSpan.between(incident.detectedAt, incident.declaredAt).spoken).")
+        if let detection = incident.detection {
+            var lines = ["- Detected automatically by \(text(detection.source)) (alert group \(text(detection.key))) at \(UTC.minute(detection.detectedAt)); "
+                + "it opened the incident in triage."]
+            if let started = detection.startedAt {
+                lines.append("- The failure started at \(UTC.minute(started)) (the alert's start); "
+                    + "time from failure to detection: \(TimeSpan.between(started, detection.detectedAt).spoken).")
+            } else {
+                lines.append("- The alert did not say when the failure started.")
+            }
+            section("Detection", lines[0], lines[1])
+        } else if incident.detectedAt < incident.declaredAt {
+            section("Detection", "- Reported at \(UTC.minute(incident.detectedAt)) (a customer report); \(declared)",
+                    "- Time from report to declaration: \(TimeSpan.between(incident.detectedAt, incident.declaredAt).spoken).")
         } else {
             section("Detection", "- \(declared)",
                     "- When the failure started is not recorded (no alert start); measures below count from the declaration.")

@@ -67,6 +67,57 @@ struct ConfigurationLoaderTests {
         #expect(problem("status_page_history_days: 0")?.contains("from 1 to 366") == true)
     }
 
+    @Test func onCallRotationsAndAlertRouting() throws {
+        let configuration = try load("""
+        oncall:
+          acknowledge_within: 3m
+          page_on_declare: [sev1]
+          rotations:
+            - name: payments
+              channels: [slack:C0PAYMENTS]
+              time_zone: Europe/Berlin
+              handoff: "08:30"
+              length: daily
+              start: 2026-11-02
+              l1: [U0ALICE, "<@U0BOB>"]
+              l4: [U0GRACE]
+              overrides:
+                - {level: 1, user: U0ERIN, from: "2026-12-24 08:30", until: "2026-12-27"}
+        alerts:
+          auto_resolve: true
+          severity_labels: {disaster: sev1}
+          routes:
+            - match: {service: payments}
+              channel: slack:C0PAYMENTS
+            - match: {severity: critical}
+              severity: sev1
+        pagerduty_url: http://127.0.0.1:9/v2/enqueue
+        """, environment: ["FIREBELL_ALERT_CHANNEL": "slack:C0ALERTS", "FIREBELL_ONCALL_HANDOVER_REMINDER_EVERY": "10m"])
+        let oncall = configuration.engine.oncall
+        #expect(oncall.acknowledgeWithin == .minutes(3) && oncall.pageOnDeclare == [.sev1] && oncall.handoverReminderEvery == .minutes(10))
+        let rotation = try #require(oncall.rotations.first)
+        #expect(rotation.name == "payments" && rotation.length == .daily && rotation.handoffHour == 8 && rotation.handoffMinute == 30)
+        #expect(rotation.levels[0] == [UserRef("U0ALICE"), UserRef("U0BOB")] && rotation.levels[3] == [UserRef("U0GRACE")])
+        #expect(rotation.overrides.first?.from == ISOTimestamp.parse("2026-12-24T07:30:00Z"), "local time in the rotation's zone")
+        #expect(rotation.overrides.first?.until == ISOTimestamp.parse("2026-12-26T23:00:00Z"), "a bare date is local midnight")
+        let routing = configuration.alertRouting
+        #expect(routing.defaultChannel == ChannelRef(platform: "slack", workspace: "default", channel: "C0ALERTS"))
+        #expect(routing.route(["service": "payments", "severity": "critical"])! == (ChannelRef(platform: "slack", workspace: "default", channel: "C0PAYMENTS"), .sev1))
+        #expect(routing.route(["severity": "disaster"])!.severity == .sev1)
+        #expect(routing.route(["severity": "warning"])!.severity == .sev3)
+        #expect(configuration.engine.alerts.autoResolve)
+        #expect(configuration.pagerDutyURL == "http://127.0.0.1:9/v2/enqueue")
+
+        let fromEnvironment = try load("", environment: ["FIREBELL_ONCALL_ROTATIONS": "[{name: ops, start: 2026-11-02, l1: [a, b]}]"])
+        #expect(fromEnvironment.engine.oncall.rotations.first?.levels.first == [UserRef("a"), UserRef("b")])
+
+        #expect(problem("oncall:\n  rotations:\n    - {name: x, start: 2026-11-02, l1: [a], time_zone: Mars/Olympus}")?
+            .contains("'Mars/Olympus' is not a time zone") == true)
+        #expect(problem("oncall:\n  rotations:\n    - {name: x, l1: [a]}")?.contains("needs a start date") == true)
+        #expect(problem("oncall:\n  rotations:\n    - {name: x, start: 2026-11-02}")?.contains("needs at least one L1 member") == true)
+        #expect(problem("alerts:\n  routes:\n    - {match: {a: b}}")?.contains("sets neither channel nor severity") == true)
+    }
+
     @Test func reminderStepsAreConfigurable() throws {
         let configuration = try load("""
         severities:

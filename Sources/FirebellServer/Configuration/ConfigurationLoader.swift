@@ -210,6 +210,11 @@ public struct ConfigurationLoader: Sendable {
     func string(_ value: Any, at: String) throws(ConfigurationError) -> String {
         if let text = value as? String { return text }
         if let number = value as? Int { return String(number) }
+        // YAML reads an unquoted 2026-11-02 as a timestamp; give it back as the date that was written.
+        if let date = value as? Date {
+            let day = CalendarDate(containing: date)
+            return day.startOfDay == date ? day.description : ISOTimestamp.format(date)
+        }
         throw ConfigurationError("\(at) must be text.")
     }
 

@@ -21,7 +21,9 @@ public enum SocketModeFrame: Sendable, Equatable {
         case "disconnect":
             self = .disconnect(reason: object["reason"] as? String ?? "")
         case .some(let type) where object["envelope_id"] is String:
-            let payload = (object["payload"]).flatMap { try? JSONSerialization.data(withJSONObject: $0) } ?? Data("{}".utf8)
+            // `data(withJSONObject:)` traps (it does not throw) on a scalar such as `"payload": true`: check first.
+            let payload = object["payload"].flatMap { JSONSerialization.isValidJSONObject($0) ? try? JSONSerialization.data(withJSONObject: $0) : nil }
+                ?? Data("{}".utf8)
             self = .envelope(SocketModeEnvelope(id: object["envelope_id"] as! String, type: type, payload: payload,
                                                 acceptsResponsePayload: object["accepts_response_payload"] as? Bool ?? false))
         default:

@@ -103,6 +103,14 @@ actor SocketModeStandIn {
 
 @Suite("Slack Socket Mode", .timeLimit(.minutes(1)))
 struct SlackSocketModeTests {
+    @Test func anEnvelopeWithAScalarPayloadIsReadNotFatal() throws {
+        // Found by the fuzzer: JSONSerialization traps on a top-level scalar instead of throwing.
+        let frame = SocketModeFrame(text: #"{"envelope_id":"e1","type":"slash_commands","payload":true,"accepts_response_payload":true}"#)
+        guard case .envelope(let envelope) = frame else { Issue.record("not an envelope: \(String(describing: frame))"); return }
+        #expect(envelope.payload == Data("{}".utf8))
+        #expect(SlackSlashCommand(json: envelope.payload) == nil)
+    }
+
     @Test func envelopesRunOnceAreAcknowledgedAndTheClientReconnects() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

@@ -1,0 +1,124 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+@testable import FirebellServer
+import IncidentKit
+import Platforms
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Prometheus Alertmanager from Debian (`prometheus-alertmanager`), on loopback, sending its real webhooks.
+@Suite("A real Alertmanager", .timeLimit(.minutes(2)))
+struct RealAlertmanagerTests {
+    static let binary: String? = ["/usr/bin/prometheus-alertmanager", "/usr/bin/alertmanager"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let required = ProcessInfo.processInfo.environment["FIREBELL_REQUIRE_ALERTMANAGER"] == "1"
+
+    @Test(.enabled(if: binary != nil || required, "needs prometheus-alertmanager (apt-get install prometheus-alertmanager); .ci/run installs it"))
+    func aFiringAlertOpensOneTriageIncidentAndItsRecoveryIsOnTheTimeline() async throws {
+        let binary = try #require(Self.binary, "FIREBELL_REQUIRE_ALERTMANAGER is set but Alertmanager is not installed")
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        var configuration = AlertIntakeTests().configuration()
+        configuration.dataDirectory = folder.url
+        var settings = ServeSettings()
+        settings.alertmanagerToken = "am-token"
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            try await run(binary: binary, folder: folder, configuration: configuration, settings: settings, httpClient: httpClient)
+            try await httpClient.shutdown()
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+    }
+
+    private func run(binary: String, folder: TemporaryFolder, configuration: FirebellConfiguration, settings: ServeSettings, httpClient: HTTPClient) async throws {
+        let firebell = try FirebellApplication(configuration: configuration, settings: settings, httpClient: httpClient, logger: quietLogger())
+        try await firebell.application(port: 0).test(.live) { client in
+            let amPort = try freeLoopbackPort()
+            let config = folder.url.appendingPathComponent("alertmanager.yml")
+            try """
+            route:
+              receiver: firebell
+              group_by: [alertname]
+              group_wait: 1s
+              group_interval: 1s
+              repeat_interval: 1h
+            receivers:
+              - name: firebell
+                webhook_configs:
+                  - url: http://127.0.0.1:\(client.port!)/hooks/alertmanager
+                    send_resolved: true
+                    http_config:
+                      authorization:
+                        type: Bearer
+                        credentials: am-token
+            """.write(to: config, atomically: true, encoding: .utf8)
+            let alertmanager = try ChildProcess(URL(fileURLWithPath: binary), arguments: [
+                "--config.file=\(config.path)", "--storage.path=\(folder.url.appendingPathComponent("am").path)",
+                "--web.listen-address=127.0.0.1:\(amPort)", "--cluster.listen-address=",
+            ], environment: [:], limit: 90)
+            defer { alertmanager.stop(with: SIGTERM) }
+
+            let api = "http://127.0.0.1:\(amPort)/api/v2/alerts"
+            let started = ISOTimestamp.format(Date().addingTimeInterval(-120))
+            let alert = #"[{"labels":{"alertname":"HighErrorRate","service":"payments","severity":"critical"},"annotations":{"summary":"5xx > 5%"},"startsAt":"\#(started)"}]"#
+            try await eventually("Alertmanager accepts alerts") { try await send(alert, to: api, with: httpClient) }
+            try await eventually("the incident is opened") { await firebell.service.state(of: AlertIntakeTests.payments).activeIncident != nil }
+            let incident = try #require(await firebell.service.state(of: AlertIntakeTests.payments).activeIncident)
+            #expect(incident.status == .triage && incident.severity == .sev1)
+            #expect(incident.detection?.source == "alertmanager" && incident.detection?.key == #"{}:{alertname="HighErrorRate"}"#)
+            #expect(incident.detectedAt == ISOTimestamp.parse(started), "detected = when the alert started")
+            #expect(incident.pages.first?.user == UserRef("alice"), "L1 is paged")
+
+            let ended = ISOTimestamp.format(Date().addingTimeInterval(-1))
+            let resolved = #"[{"labels":{"alertname":"HighErrorRate","service":"payments","severity":"critical"},"annotations":{"summary":"5xx > 5%"},"startsAt":"\#(started)","endsAt":"\#(ended)"}]"#
+            _ = try await send(resolved, to: api, with: httpClient)
+            try await eventually("the recovery is on the timeline") {
+                (try? await firebell.service.records(of: AlertIntakeTests.payments))?.contains { $0.event == .alertRecovered(key: #"{}:{alertname="HighErrorRate"}"#) } == true
+            }
+            #expect(await firebell.service.state(of: AlertIntakeTests.payments).incidents.count == 1, "exactly one incident for the group")
+        }
+    }
+
+    private func send(_ body: String, to url: String, with client: HTTPClient) async throws -> Bool {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await client.execute(request, timeout: .seconds(5))
+        return response.status == .ok
+    }
+
+    /// Polls a real outside process for at most 30 s.
+    private func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if (try? await condition()) == true { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        Issue.record("timed out waiting until \(what)")
+        throw CancellationError()
+    }
+}
+
+/// A loopback port that was free a moment ago (for a child process that needs a fixed port).
+func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw CancellationError() }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
