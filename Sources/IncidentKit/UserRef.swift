@@ -19,12 +19,14 @@ public struct UserRef: Hashable, Codable, Sendable, CustomStringConvertible {
     /// The names every chat platform treats as "notify everyone"; never valid as a person.
     public static let broadcastNames: Set<String> = ["channel", "here", "everyone", "all", "room", "group"]
 
-    /// Parses `@alice`, and Slack's escaped forms `<@U024BE7LH>` and `<@U024BE7LH|alice>`.
+    /// Parses `@alice`, `@alice:example.org` (Matrix), and the escaped forms `<@U024BE7LH>`, `<@U024BE7LH|alice>`
+    /// (Slack) and `<@80351110224678912>`, `<@!80351110224678912>` (Discord).
     /// Returns nil for anything else, including broadcast names such as `@channel`.
     public init?(mention text: String) {
         var body = Substring(text)
         if body.hasPrefix("<@"), body.hasSuffix(">") {
             body = body.dropFirst(2).dropLast()
+            if body.hasPrefix("!") { body = body.dropFirst() }
             if let bar = body.firstIndex(of: "|") { body = body[..<bar] }
         } else if body.hasPrefix("@") {
             body = body.dropFirst()
@@ -38,7 +40,8 @@ public struct UserRef: Hashable, Codable, Sendable, CustomStringConvertible {
     static func isValidID(_ body: Substring) -> Bool {
         guard !body.isEmpty, body.count <= 80, !broadcastNames.contains(body.lowercased()) else { return false }
         return body.unicodeScalars.allSatisfy { scalar in
-            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-'".unicodeScalars.contains(scalar)
+            // ':' for Matrix ids (`@alice:example.org`).
+            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-':".unicodeScalars.contains(scalar)
         }
     }
 }

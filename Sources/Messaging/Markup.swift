@@ -6,8 +6,10 @@ public enum Markup: String, Sendable, CaseIterable {
     case plain
     /// Slack mrkdwn: `&`, `<`, `>` are control characters.
     case slack
-    /// Markdown as Mattermost and Discord read it.
+    /// Markdown as Mattermost reads it (mentions are `@username`).
     case markdown
+    /// Discord's Markdown: the same escaping, mentions as `<@user id>`.
+    case discord
     /// Matrix `formatted_body` HTML.
     case html
 
@@ -20,7 +22,7 @@ public enum Markup: String, Sendable, CaseIterable {
         case .slack:
             escaped = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;")
-        case .markdown:
+        case .markdown, .discord:
             escaped = Self.backslashEscaped(text)
         case .html:
             escaped = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
@@ -35,7 +37,7 @@ public enum Markup: String, Sendable, CaseIterable {
         switch self {
         case .plain: text
         case .slack: "*\(text)*"
-        case .markdown: "**\(text)**"
+        case .markdown, .discord: "**\(text)**"
         case .html: "<b>\(text)</b>"
         }
     }
@@ -43,7 +45,7 @@ public enum Markup: String, Sendable, CaseIterable {
     /// A mention that notifies `user` on this platform.
     public func mention(_ user: UserRef) -> String {
         switch self {
-        case .slack: "<@\(user.id)>"
+        case .slack, .discord: "<@\(user.id)>"
         default: escape(user.description)
         }
     }
@@ -53,7 +55,7 @@ public enum Markup: String, Sendable, CaseIterable {
         switch self {
         case .slack: "<!here>"
         case .html: "@room"
-        case .plain, .markdown: "@here"
+        case .plain, .markdown, .discord: "@here"
         }
     }
 

@@ -61,7 +61,7 @@ extension MessageRenderer {
             return RenderedPost(text: text, incident: record.incident, purpose: .page, directRecipient: user)
         case .recovery(let record):
             return RenderedPost(text: text, incident: record.incident, purpose: .reminder)
-        case .handover(let record):
+        case .handover:
             return RenderedPost(text: text, incident: nil, purpose: .page)
         }
     }

@@ -14,14 +14,11 @@ enum Browser {
     static func run(_ executable: String, _ arguments: [String], screenshot: Bool = false) async throws -> Result {
         let profile = try TemporaryFolder()
         defer { profile.remove() }
-        let output = Pipe()
         // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
-        let child = try ChildProcess(URL(fileURLWithPath: executable),
-                                     arguments: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                                                 "--user-data-dir=\(profile.url.path)"] + arguments,
-                                     environment: ["HOME": profile.url.path, "PATH": "/usr/bin:/bin"], stdout: output, limit: 60, workingDirectory: profile.url)
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        child.process.waitUntilExit()
+        let (_, data) = await ChildProcess.output(URL(fileURLWithPath: executable),
+                                                  arguments: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                                                              "--user-data-dir=\(profile.url.path)"] + arguments,
+                                                  environment: ["HOME": profile.url.path, "PATH": "/usr/bin:/bin"], limit: 60, workingDirectory: profile.url)
         let shot = screenshot ? try? Data(contentsOf: profile.url.appendingPathComponent("screenshot.png")) : nil
         return Result(output: data, screenshot: shot)
     }

@@ -96,12 +96,10 @@ struct PostmortemScenarioTests {
     @Test func theCommandLineDraftNamesLinkedIncidents() async throws {
         let (drill, _) = try await runScript()
         defer { drill.remove() }
-        let output = Pipe()
-        let child = try ChildProcess(CrashRecoveryTests.binary, arguments: ["postmortem", "INC-2026-0001", "--data", drill.folder.url.path],
-                                     environment: [:], stdout: output, limit: 60)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        child.process.waitUntilExit()
-        #expect(child.process.terminationStatus == 0)
+        let (status, output) = await ChildProcess.output(CrashRecoveryTests.binary, arguments: ["postmortem", "INC-2026-0001", "--data", drill.folder.url.path],
+                                                         environment: [:], limit: 60)
+        let text = String(decoding: output, as: UTF8.self)
+        #expect(status == 0)
         #expect(text.contains("| Time to resolve | 1 h 30 min |"))
         #expect(text.contains("- INC-2026-0002 “Config pipeline drift”: same config pipeline"))
     }

@@ -63,7 +63,7 @@ struct RealAlertmanagerTests {
                 "--config.file=\(config.path)", "--storage.path=\(folder.url.appendingPathComponent("am").path)",
                 "--web.listen-address=127.0.0.1:\(amPort)", "--cluster.listen-address=",
             ], environment: [:], limit: 90)
-            defer { alertmanager.stop(with: SIGTERM) }
+            defer { alertmanager.stop(with: SIGKILL) }
 
             let api = "http://127.0.0.1:\(amPort)/api/v2/alerts"
             let started = ISOTimestamp.format(Date().addingTimeInterval(-120))

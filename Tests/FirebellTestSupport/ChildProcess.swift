@@ -6,9 +6,9 @@ import Glibc
 
 /// A program started for a test, killed with SIGKILL after `limit` whatever happens, so no test leaves
 /// a process behind or hangs on one.
-public final class ChildProcess {
+public final class ChildProcess: @unchecked Sendable {
     public let process: Process
-    private let watchdog: DispatchWorkItem
+    let watchdog: DispatchWorkItem
 
     public var pid: Int32 { process.processIdentifier }
 
@@ -33,5 +33,37 @@ public final class ChildProcess {
         kill(pid, signal)
         process.waitUntilExit()
         watchdog.cancel()
+    }
+}
+
+extension ChildProcess {
+    /// Runs a program to its end and returns its exit status and standard output. The waiting happens on a
+    /// dispatch thread, never on one of the few threads Swift concurrency runs tests on.
+    public static func output(_ executable: URL, arguments: [String], environment: [String: String], limit: TimeInterval,
+                              workingDirectory: URL? = nil) async -> (status: Int32, output: Data) {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let pipe = Pipe()
+                guard let child = try? ChildProcess(executable, arguments: arguments, environment: environment, stdout: pipe, limit: limit,
+                                                    workingDirectory: workingDirectory) else {
+                    continuation.resume(returning: (127, Data("could not start \(executable.path)".utf8)))
+                    return
+                }
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                child.process.waitUntilExit()
+                child.watchdog.cancel()
+                continuation.resume(returning: (child.process.terminationStatus, data))
+            }
+        }
+    }
+
+    /// Sends `signal` and waits for the end on a dispatch thread.
+    public func stopped(with signal: Int32) async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                self.stop(with: signal)
+                continuation.resume()
+            }
+        }
     }
 }

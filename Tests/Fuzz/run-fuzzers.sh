@@ -25,11 +25,14 @@ build log-reader Tests/Fuzz/LogReaderFuzzTarget.swift Sources/IncidentStore/Even
 build slack-payloads Tests/Fuzz/SlackPayloadFuzzTarget.swift Sources/Platforms/Slack/FormFields.swift Sources/Platforms/Slack/SlackEvent.swift \
   Sources/Platforms/Slack/SlackSlashCommand.swift Sources/Platforms/Slack/SlackInteraction.swift Sources/Platforms/Slack/SlackBlocks.swift \
   Sources/Platforms/Slack/SocketModeFrame.swift
+build chat-payloads Tests/Fuzz/ChatPayloadFuzzTarget.swift Sources/Platforms/Discord/DiscordInteraction.swift \
+  Sources/Platforms/Discord/DiscordCommandCatalog.swift Sources/Platforms/Discord/DiscordContent.swift Sources/Platforms/Slack/FormFields.swift Sources/Platforms/Mattermost/MattermostSlashCommand.swift \
+  Sources/Platforms/Matrix/MatrixSyncBatch.swift
 build alert-payloads Tests/Fuzz/AlertPayloadFuzzTarget.swift Sources/Platforms/Alerts/AlertmanagerPayload.swift \
   Sources/Platforms/Alerts/GenericAlertPayload.swift Sources/Platforms/Alerts/AlertRouting.swift
 
 failed=0
-for target in parser log-reader slack-payloads alert-payloads; do
+for target in parser log-reader slack-payloads alert-payloads chat-payloads; do
   work="$out/work/$target"
   mkdir -p "$work/corpus"
   cp -n Tests/Fuzz/corpus/"$target"/* "$work/corpus/" 2>/dev/null || true

@@ -12,7 +12,7 @@ public struct ConfigurationLoader: Sendable {
     public static let topLevelKeys: Set<String> = ["data_dir", "templates_dir", "http_host", "http_port", "slack_api_url", "status_updates_in_thread",
                                                    "severities", "permissions", "reminders", "stakeholder_channels",
                                                    "status_page_title", "status_page_severities", "status_page_history_days",
-                                                   "oncall", "alerts", "pagerduty_url"]
+                                                   "oncall", "alerts", "pagerduty_url", "mattermost_url", "discord_api_url", "matrix_homeserver_url"]
     static let severityKeys: Set<String> = ["label", "impact", "respond", "update_every", "target_resolution", "audience",
                                             "nudge_after", "holding_after", "holding_post", "audiences"]
     static let reminderKeys: Set<String> = ["quiet_after_update", "commander_nudge_after", "commander_nudge_severities",
@@ -100,6 +100,9 @@ public struct ConfigurationLoader: Sendable {
         try applyStakeholders(map, from: name, to: &configuration)
         if let value = map["oncall"] { configuration.engine.oncall = try onCallPolicy(value, at: "\(name): oncall") }
         if let value = map["alerts"] { try applyAlerts(value, at: "\(name): alerts", to: &configuration) }
+        if let value = map["mattermost_url"] { configuration.mattermostURL = try string(value, at: "\(name): mattermost_url") }
+        if let value = map["discord_api_url"] { configuration.discordAPIURL = try string(value, at: "\(name): discord_api_url") }
+        if let value = map["matrix_homeserver_url"] { configuration.matrixHomeserverURL = try string(value, at: "\(name): matrix_homeserver_url") }
         if let value = map["pagerduty_url"] {
             let text = try string(value, at: "\(name): pagerduty_url")
             guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? "") else {

@@ -7,7 +7,8 @@ enum EnvironmentOverlay {
     /// `FIREBELL_DATA_DIR` and `FIREBELL_TEMPLATES_DIR` are not here: as paths they are read against the
     /// working folder, not the file's, so `ConfigurationLoader` applies them itself.
     static let topLevel = ["http_host", "http_port", "slack_api_url", "status_updates_in_thread",
-                           "status_page_title", "status_page_severities", "status_page_history_days", "pagerduty_url"]
+                           "status_page_title", "status_page_severities", "status_page_history_days", "pagerduty_url",
+                           "mattermost_url", "discord_api_url", "matrix_homeserver_url"]
     /// Keys whose value is a list, written comma-separated in the environment.
     static let listKeys: Set<String> = ["commander_nudge_severities"]
 

@@ -21,6 +21,10 @@ public struct FirebellConfiguration: Sendable {
     public var statusPage = StatusPageSettings()
     /// Where alerts from monitoring go, and how severe they are.
     public var alertRouting = AlertRouting()
+    /// Platform URLs that may be set in the file (their secrets come from the environment only).
+    public var mattermostURL: String?
+    public var discordAPIURL: String?
+    public var matrixHomeserverURL: String?
     /// The PagerDuty Events API v2 endpoint (used when `PAGERDUTY_ROUTING_KEY` is set).
     public var pagerDutyURL = "https://events.pagerduty.com/v2/enqueue"
 

@@ -17,6 +17,9 @@ public struct ServeSettings: Sendable {
     public var genericWebhookSecret: String?
     /// The PagerDuty Events API v2 integration key; enables trigger/acknowledge/resolve events.
     public var pagerDutyRoutingKey: String?
+    public var mattermost: MattermostSettings?
+    public var discord: DiscordSettings?
+    public var matrix: MatrixSettings?
 
     public init() {}
 
@@ -36,6 +39,9 @@ public struct ServeSettings: Sendable {
         genericWebhookToken = environment["GENERIC_WEBHOOK_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         genericWebhookSecret = environment["GENERIC_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         pagerDutyRoutingKey = environment["PAGERDUTY_ROUTING_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        mattermost = try MattermostSettings(environment: environment, fileURL: nil)
+        discord = try DiscordSettings(environment: environment, fileURL: nil)
+        matrix = try MatrixSettings(environment: environment, fileURL: nil)
         if let url = environment["SLACK_API_URL"], !url.isEmpty {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? "") else {
                 throw ConfigurationError("SLACK_API_URL: '\(url)' is not an http(s) URL.")
@@ -57,10 +63,15 @@ public struct ServeSettings: Sendable {
         if let host = configuration.httpHost { self.host = host }
         if let port = configuration.httpPort { self.port = port }
         if let url = configuration.slackAPIURL { slackAPIURL = url.hasSuffix("/") ? url : url + "/" }
+        // The platforms' URLs may come from the file; their secrets never do.
+        mattermost = try MattermostSettings(environment: environment, fileURL: configuration.mattermostURL)
+        discord = try DiscordSettings(environment: environment, fileURL: configuration.discordAPIURL)
+        matrix = try MatrixSettings(environment: environment, fileURL: configuration.matrixHomeserverURL)
     }
 
     /// Whether any chat platform or alert intake is configured (otherwise `firebell` runs the console).
     public var hasPlatform: Bool {
         slackSigningSecret != nil || slackAppToken != nil || alertmanagerToken != nil || genericWebhookToken != nil || genericWebhookSecret != nil
+            || mattermost != nil || discord != nil || matrix != nil
     }
 }

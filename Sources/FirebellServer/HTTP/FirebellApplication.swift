@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import NIOCore
 import Foundation
 import Hummingbird
+import IncidentStore
 import Logging
 import Platforms
 import ServiceLifecycle
@@ -21,6 +22,11 @@ public struct FirebellApplication: Sendable {
     let slackHandler: SlackHandler
     let statusPage: StatusPageRoutes
     let alertRoutes: AlertRoutes
+    /// Route groups beyond Slack's: status page, alert webhooks, Mattermost, Discord.
+    var routeGroups: [any RouteGroup] = []
+    let matrixSession: MatrixSession?
+    /// The Matrix `/sync` reader, when Matrix is configured.
+    var matrixLoop: MatrixSyncLoop?
     let httpClient: HTTPClient
     let logger: Logger
 
@@ -37,6 +43,19 @@ public struct FirebellApplication: Sendable {
         let timeout = TimeAmount.milliseconds(Int64(deliveryPolicy.requestTimeout / .milliseconds(1)))
         slackAPI = settings.slackBotToken.map { SlackWebAPI(baseURL: settings.slackAPIURL, token: $0, client: httpClient, timeout: timeout) }
         if let slackAPI { deliveries["slack"] = slackAPI }
+        if let mattermost = settings.mattermost {
+            deliveries["mattermost"] = MattermostAPI(baseURL: mattermost.url, botToken: mattermost.botToken, client: httpClient, timeout: timeout)
+        }
+        let discordAPI = settings.discord.map {
+            DiscordAPI(baseURL: $0.apiURL, applicationID: $0.applicationID, botToken: $0.botToken, client: httpClient, timeout: timeout)
+        }
+        if let discordAPI { deliveries["discord"] = discordAPI }
+        matrixSession = settings.matrix.map { matrix in
+            let credentials: MatrixSession.Credentials = matrix.accessToken.map { .accessToken($0) }
+                ?? .password(user: matrix.user ?? "", password: matrix.password ?? "")
+            return MatrixSession(homeserver: matrix.homeserver, credentials: credentials, client: httpClient)
+        }
+        if let matrixSession { deliveries["matrix"] = MatrixDelivery(session: matrixSession) }
         if let key = settings.pagerDutyRoutingKey {
             deliveries[PagerDutyEvents.queue.platform] = PagerDutyEvents(url: configuration.pagerDutyURL, routingKey: key, client: httpClient, timeout: timeout)
         }
@@ -51,17 +70,29 @@ public struct FirebellApplication: Sendable {
                                   alertmanager: WebhookAuthenticator(token: settings.alertmanagerToken, signingSecret: nil),
                                   generic: WebhookAuthenticator(token: settings.genericWebhookToken, signingSecret: settings.genericWebhookSecret),
                                   logger: logger)
+        let runner = CommandRunner(service: service, outbox: outbox, logger: logger)
+        var groups: [any RouteGroup] = [statusPage, alertRoutes]
+        if let mattermost = settings.mattermost, let verifier = MattermostTokenVerifier(commandToken: mattermost.commandToken) {
+            groups.append(MattermostRoutes(runner: runner, verifier: verifier, logger: logger))
+        }
+        if let discord = settings.discord, let discordAPI, let verifier = DiscordVerifier(publicKeyHex: discord.publicKey) {
+            groups.append(DiscordRoutes(runner: runner, verifier: verifier, api: discordAPI, logger: logger))
+        }
+        routeGroups = groups
+        matrixLoop = matrixSession.map {
+            MatrixSyncLoop(session: $0, runner: runner, sinceFile: DataLayout(root: configuration.dataDirectory).matrixSyncFile, logger: logger)
+        }
     }
 
     /// The Hummingbird application, with the timer loop and the outbox as services of its lifecycle.
     public func application(port: Int? = nil) -> some ApplicationProtocol {
         let verifier = settings.slackSigningSecret.flatMap { SlackRequestVerifier(signingSecret: $0) }
         let router = FirebellRouter.build(service: service, outbox: outbox, slack: verifier.map { (slackHandler, $0) },
-                                          statusPage: statusPage, alerts: alertRoutes, slackConnected: slackConnected, metrics: metrics, logger: logger)
+                                          groups: routeGroups, slackConnected: slackConnected, metrics: metrics, logger: logger)
         return Application(
             router: router,
             configuration: .init(address: .hostname(settings.host, port: port ?? settings.port), serverName: "firebell"),
-            services: [BackgroundWork(service: service, outbox: outbox, socketMode: socketModeClient(), logger: logger)],
+            services: [BackgroundWork(service: service, outbox: outbox, socketMode: socketModeClient(), matrix: matrixLoop, logger: logger)],
             logger: logger)
     }
 
@@ -82,6 +113,7 @@ struct BackgroundWork: Service {
     let service: IncidentService
     let outbox: OutboxDispatcher
     let socketMode: SlackSocketModeClient?
+    let matrix: MatrixSyncLoop?
     let logger: Logger
     static let flushDeadline: Duration = .seconds(10)
 
@@ -96,8 +128,10 @@ struct BackgroundWork: Service {
             }.run()
         }
         let socket = Task { [socketMode] in await socketMode?.run() }
+        let matrixSync = Task { [matrix] in await matrix?.run() }
         try? await gracefulShutdown()
         socket.cancel()
+        matrixSync.cancel()
         timers.cancel()
         let flushed = await outbox.flush(timeout: Self.flushDeadline)
         if !flushed { logger.warning("shutting down with undelivered messages; they are kept and sent after the next start") }

@@ -8,10 +8,9 @@ import Platforms
 public enum FirebellRouter {
     /// Builds the router. Slack routes exist only when a signing secret is configured.
     static func build(service: IncidentService, outbox: OutboxDispatcher, slack: (SlackHandler, SlackRequestVerifier)?,
-                      statusPage: StatusPageRoutes, alerts: AlertRoutes, slackConnected: ConnectionStatus, metrics: FirebellMetrics, logger: Logger) -> Router<BasicRequestContext> {
+                      groups: [any RouteGroup], slackConnected: ConnectionStatus, metrics: FirebellMetrics, logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
-        statusPage.register(on: router)
-        alerts.register(on: router)
+        for group in groups { group.register(on: router) }
         router.get("/healthz") { _, _ in Response.text("ok", status: .ok) }
         router.get("/readyz") { _, _ in
             // The data folder is loaded before the router exists; Socket Mode must also be connected.
@@ -32,3 +31,13 @@ public enum FirebellRouter {
         return router
     }
 }
+
+/// A set of routes registered together (status page, alert webhooks, a chat platform).
+protocol RouteGroup: Sendable {
+    func register(on router: Router<BasicRequestContext>)
+}
+
+extension StatusPageRoutes: RouteGroup {}
+extension AlertRoutes: RouteGroup {}
+extension MattermostRoutes: RouteGroup {}
+extension DiscordRoutes: RouteGroup {}

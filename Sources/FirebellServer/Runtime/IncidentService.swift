@@ -134,7 +134,8 @@ public final class IncidentService: Sendable {
     public static func markup(for platform: String) -> Markup {
         switch platform {
         case "slack": .slack
-        case "mattermost", "discord": .markdown
+        case "mattermost": .markdown
+        case "discord": .discord
         case "matrix": .html
         default: .plain
         }

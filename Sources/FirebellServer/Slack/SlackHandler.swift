@@ -18,14 +18,8 @@ struct SlackHandler: Sendable {
         guard ["/incident", "/inc"].contains(command.command) else {
             return "Firebell answers /incident and /inc, not \(Markup.slack.escape(command.command))."
         }
-        let outcome = await service.handle(command.inbound, markup: .slack)
-        do {
-            try await outbox.enqueue(outcome, in: command.inbound.channel, now: service.clock.now(), failureNoticeURL: command.responseURL)
-        } catch {
-            logger.error("could not queue channel posts", metadata: ["channel": "\(command.inbound.channel)", "error": "\(error)"])
-            return "✓ Recorded, but the channel post could not be queued (\(error)). Ask the operator to check the data folder."
-        }
-        return outcome.reply ?? outcome.confirmation ?? ""
+        return await CommandRunner(service: service, outbox: outbox, logger: logger)
+            .run(command.inbound, markup: .slack, failureNoticeURL: command.responseURL)
     }
 
     /// Acts on an Events API callback; a redelivered event is ignored.

@@ -62,7 +62,7 @@ struct ServeProcessTests {
             #expect(response.status == .ok)
             try await http.shutdown()
 
-            child.stop(with: SIGTERM)
+            await child.stopped(with: SIGTERM)
             #expect(child.process.terminationReason == .exit && child.process.terminationStatus == 0, "a clean exit on SIGTERM")
         }
         #expect(await standIn.posted.count == 1, "the Initial Alert was delivered before exit")

@@ -1,0 +1,61 @@
+import Foundation
+import IncidentKit
+import IncidentStore
+import Logging
+import Platforms
+
+/// Reads commands from Matrix rooms: long-polls `/sync` (the `since` token is kept in the data folder, so a
+/// restart picks up where it stopped), joins the rooms the bot is invited to, and runs `!incident` / `/incident`
+/// messages. Errors back off from 1 s to 30 s and the loop carries on.
+struct MatrixSyncLoop: Sendable {
+    let session: MatrixSession
+    let runner: CommandRunner
+    let sinceFile: URL
+    let logger: Logger
+    var pollWait: Duration = .seconds(30)
+    var initialBackoff: Duration = .seconds(1)
+
+    func run() async {
+        var backoff = initialBackoff
+        while !Task.isCancelled {
+            do {
+                if session.userID == nil { try await session.connect() }
+                try await syncOnce()
+                backoff = initialBackoff
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("Matrix sync failed; retrying", metadata: ["error": "\(error)", "in": "\(backoff)"])
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(30))
+            }
+        }
+    }
+
+    /// One poll: join invites, run the commands, then store the new `since` token.
+    func syncOnce() async throws {
+        let since = readSince()
+        let batch = try await session.sync(since: since, wait: since == nil ? .zero : pollWait)
+        for room in batch.invitedRooms {
+            do { try await session.join(room) } catch { logger.warning("could not join an invited room", metadata: ["room": "\(room)", "error": "\(error)"]) }
+        }
+        // The first sync is history: only commands typed after Firebell started listening are run.
+        if since != nil {
+            for (_, command) in batch.commands(botUserID: session.userID) {
+                let reply = await runner.run(command, markup: .html)
+                guard !reply.isEmpty else { continue }
+                try await runner.outbox.enqueueReply(reply, to: command.actor, in: command.channel, now: runner.service.clock.now())
+            }
+        }
+        if let next = batch.nextBatch { try writeSince(next) }
+    }
+
+    private func readSince() -> String? {
+        guard let data = try? Data(contentsOf: sinceFile) else { return nil }
+        return (try? JSONSerialization.jsonObject(with: data) as? [String: String])?["since"]
+    }
+
+    private func writeSince(_ token: String) throws {
+        try AtomicFile.write(try JSONSerialization.data(withJSONObject: ["since": token]), to: sinceFile)
+    }
+}

@@ -1,0 +1,124 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+@testable import FirebellServer
+import IncidentKit
+import Platforms
+
+@Suite("Matrix against a real Synapse", .serialized, .timeLimit(.minutes(3)))
+struct MatrixEndToEndTests {
+    /// The console scenario as typed in a Matrix room; `carol` is played by bob, people by their Matrix ids.
+    static func scenario() -> [(speaker: String, body: String)] {
+        ConsoleScenarioTests.scenario.enumerated().map { index, line in
+            let speaker = line.hasPrefix("@alice: ") ? "alice" : "bob"
+            var body = line.replacingOccurrences(of: "@alice: ", with: "")
+            body = body.replacingOccurrences(of: "@alice", with: "@alice:localhost").replacingOccurrences(of: "@bob", with: "@bob:localhost")
+            // Both spellings work; the bang form is the Matrix custom (a leading slash is a client command in Element).
+            if index % 2 == 0 { body = "!" + body.dropFirst() }
+            return (speaker, body)
+        }
+    }
+
+    @Test(.enabled(if: SynapseHomeserver.unavailable == nil, "skipped: Python or the package index is unreachable, so Synapse cannot be installed"))
+    func theConsoleScenarioInARoom() async throws {
+        let synapse = try await SynapseHomeserver.start()
+        defer { synapse.stop() }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            try await run(synapse, folder: folder, httpClient: httpClient)
+            try await httpClient.shutdown()
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+    }
+
+    private func run(_ synapse: SynapseHomeserver, folder: TemporaryFolder, httpClient: HTTPClient) async throws {
+        try await synapse.waitUntilUp(httpClient)
+        for user in ["firebell", "alice", "bob"] { try await synapse.register(user, password: "pw-\(user)") }
+        let alice = try await MatrixPerson.login("alice", password: "pw-alice", homeserver: synapse.url, client: httpClient)
+        let bob = try await MatrixPerson.login("bob", password: "pw-bob", homeserver: synapse.url, client: httpClient)
+        let created = try await alice.call(.POST, "/_matrix/client/v3/createRoom",
+                                           ["preset": "private_chat", "name": "incident", "invite": ["@bob:localhost", "@firebell:localhost"]])
+        let room = try #require(created["room_id"] as? String)
+        let roomPath = MatrixPerson.path(room)
+        _ = try await bob.call(.POST, "/_matrix/client/v3/rooms/\(roomPath)/join", [:])
+
+        let settings = try ServeSettings(environment: ["MATRIX_HOMESERVER_URL": synapse.url, "MATRIX_USER": "firebell", "MATRIX_PASSWORD": "pw-firebell"])
+        var policy = DeliveryPolicy()
+        policy.minimumInterval = .milliseconds(20)
+        let firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder.url), settings: settings,
+                                               httpClient: httpClient, deliveryPolicy: policy, logger: quietLogger())
+        try await firebell.application(port: 0).test(.live) { _ in
+            try await eventually("the bot joins the room it was invited to") {
+                let members = try await alice.call(.GET, "/_matrix/client/v3/rooms/\(roomPath)/joined_members")
+                return (members["joined"] as? [String: Any])?["@firebell:localhost"] != nil
+            }
+            // A notice is never acted on, even if it looks like a command.
+            _ = try await alice.call(.PUT, "/_matrix/client/v3/rooms/\(roomPath)/send/m.room.message/notice-1",
+                                     ["msgtype": "m.notice", "body": "!incident declare sev1 Not a command"])
+            for (index, line) in Self.scenario().enumerated() {
+                let person = line.speaker == "alice" ? alice : bob
+                _ = try await person.call(.PUT, "/_matrix/client/v3/rooms/\(roomPath)/send/m.room.message/t\(index)",
+                                          ["msgtype": "m.text", "body": line.body])
+                // Responders wait for the bot's answer before the next command, as people do.
+                try await eventually("an answer to: \(line.body)") { try await notices(alice, roomPath).count > index }
+            }
+            try await eventually("the timeline reply") {
+                try await notices(alice, roomPath).contains { ($0["body"] as? String)?.contains("Timeline of INC-2026-0001") == true }
+            }
+            let all = try await notices(alice, roomPath)
+            #expect(all.allSatisfy { $0["msgtype"] as? String == "m.notice" && $0["format"] as? String == "org.matrix.custom.html" })
+            let bodies = all.compactMap { $0["body"] as? String }
+            let alerts = bodies.filter { $0.hasPrefix("🚨 Initial Alert") }
+            #expect(alerts.count == 1, "one Initial Alert, edited in place, never reposted: \(bodies)")
+            let alert = fields(try #require(alerts.first))
+            #expect(alert["Incident"] == "Checkout returns 500s (INC-2026-0001)")
+            #expect(alert["Severity"] == "SEV2 (High)" && alert["Impact"] == "30% of card payments fail")
+            let html = try #require(all.first { ($0["body"] as? String)?.hasPrefix("🚨 Initial Alert") == true }?["formatted_body"] as? String)
+            #expect(html.contains("<b>Severity:</b> SEV2 (High)<br>"))
+            let update = fields(try #require(bodies.first { $0.contains("Status Update") }))
+            #expect(update["Update"] == "Rolled back release 2026.11.3, error rate falling")
+            let resolution = try #require(bodies.first { $0.contains("Resolution") })
+            #expect(fields(resolution)["Root Cause"] == "release 2026.11.3 shipped an untested config change")
+            #expect(resolution.contains("1. Add integration test for the payment flow (owner @bob:localhost, due 2026-12-15)"))
+            #expect(bodies.contains { $0.hasPrefix("@bob:localhost: Timeline of INC-2026-0001") }, "views are addressed to whoever asked")
+            let edits = try await events(alice, roomPath).filter {
+                (($0["content"] as? [String: Any])?["m.relates_to"] as? [String: Any])?["rel_type"] as? String == "m.replace"
+            }
+            #expect(!edits.isEmpty, "the headline is edited with m.replace")
+            let state = await firebell.service.state(of: ChannelRef(platform: "matrix", workspace: "default", channel: room))
+            #expect(state.incidents.count == 1, "the m.notice did not declare anything")
+            #expect(state.latestIncident?.status == .resolved && state.latestIncident?.roles[.ic] == UserRef("alice:localhost"))
+            #expect(FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("matrix/sync.json").path), "the since token is kept")
+        }
+    }
+
+    private func events(_ person: MatrixPerson, _ room: String) async throws -> [[String: Any]] {
+        let page = try await person.call(.GET, "/_matrix/client/v3/rooms/\(room)/messages?dir=b&limit=200")
+        return (page["chunk"] as? [[String: Any]] ?? []).reversed()
+    }
+
+    /// The bot's notices in the room, oldest first, without edits.
+    private func notices(_ person: MatrixPerson, _ room: String) async throws -> [[String: Any]] {
+        try await events(person, room).filter { $0["sender"] as? String == "@firebell:localhost" && $0["type"] as? String == "m.room.message" }
+            .compactMap { $0["content"] as? [String: Any] }
+            .filter { ($0["m.relates_to"] as? [String: Any])?["rel_type"] as? String != "m.replace" }
+    }
+
+    /// Polls the real homeserver for at most 30 s.
+    private func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if (try? await condition()) == true { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("timed out waiting for \(what)")
+        throw CancellationError()
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+import IncidentKit
+
+// Fuzz target: any bytes as a Discord interaction, a Mattermost slash command form, or a Matrix /sync answer.
+// Each decoder gives a value or nil, never a crash; what decodes is turned into command text and parsed.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzChatPayloads(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Data(bytes: data, count: size)
+    if let interaction = DiscordInteraction(json: bytes), let inbound = interaction.inbound {
+        _ = try? CommandParser.parse(arguments: inbound.arguments)
+    }
+    if let fields = FormFields(body: bytes), let command = MattermostSlashCommand(fields: fields) {
+        _ = try? CommandParser.parse(arguments: command.inbound.arguments)
+    }
+    if let json = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any] {
+        for (_, command) in MatrixSyncBatch(json: json).commands(botUserID: "@firebell:localhost") {
+            _ = try? CommandParser.parse(arguments: command.arguments)
+        }
+    }
+    return 0
+}
