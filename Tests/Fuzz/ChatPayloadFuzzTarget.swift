@@ -1,7 +1,8 @@
 import Foundation
 import IncidentKit
 
-// Fuzz target: any bytes as a Discord interaction, a Mattermost slash command form, or a Matrix /sync answer.
+// Fuzz target: any bytes as a Discord interaction, a Mattermost slash command form or WebSocket frame, or a Matrix
+// /sync answer.
 // Each decoder gives a value or nil, never a crash; what decodes is turned into command text and parsed.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzChatPayloads(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -11,6 +12,9 @@ public func fuzzChatPayloads(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     }
     if let fields = FormFields(body: bytes), let command = MattermostSlashCommand(fields: fields) {
         _ = try? CommandParser.parse(arguments: command.inbound.arguments)
+    }
+    if let event = MattermostWebSocketEvent(text: String(decoding: bytes, as: UTF8.self), botUserID: "bot-id", botName: "firebell") {
+        _ = try? CommandParser.parse(arguments: event.command.arguments)
     }
     if let json = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any] {
         for (_, command) in MatrixSyncBatch(json: json).commands(botUserID: "@firebell:localhost") {

@@ -27,6 +27,7 @@ build slack-payloads Tests/Fuzz/SlackPayloadFuzzTarget.swift Sources/Platforms/S
   Sources/Platforms/Slack/SocketModeFrame.swift
 build chat-payloads Tests/Fuzz/ChatPayloadFuzzTarget.swift Sources/Platforms/Discord/DiscordInteraction.swift \
   Sources/Platforms/Discord/DiscordCommandCatalog.swift Sources/Platforms/Discord/DiscordContent.swift Sources/Platforms/Slack/FormFields.swift Sources/Platforms/Mattermost/MattermostSlashCommand.swift \
+  Sources/Platforms/Mattermost/MattermostWebSocketEvent.swift \
   Sources/Platforms/Matrix/MatrixSyncBatch.swift
 build alert-payloads Tests/Fuzz/AlertPayloadFuzzTarget.swift Sources/Platforms/Alerts/AlertmanagerPayload.swift \
   Sources/Platforms/Alerts/GenericAlertPayload.swift Sources/Platforms/Alerts/AlertRouting.swift

@@ -16,6 +16,8 @@ public struct MattermostSettings: Sendable {
     public var url: String
     public var botToken: String
     public var commandToken: String
+    /// Also read `/incident …` messages and `@firebell …` mentions over the WebSocket API (`MATTERMOST_WEBSOCKET=true`).
+    public var webSocket = false
 
     /// Nil when Mattermost is not configured at all; an error when it is half configured.
     init?(environment: [String: String], fileURL: String?) throws(ConfigurationError) {
@@ -28,6 +30,10 @@ public struct MattermostSettings: Sendable {
         self.url = try httpURL(url, "MATTERMOST_URL")
         botToken = bot
         commandToken = command
+        if let flag = value(environment, "MATTERMOST_WEBSOCKET") {
+            guard let parsed = Bool(flag.lowercased()) else { throw ConfigurationError("MATTERMOST_WEBSOCKET must be true or false.") }
+            webSocket = parsed
+        }
     }
 }
 

@@ -92,8 +92,26 @@ public struct FirebellApplication: Sendable {
         return Application(
             router: router,
             configuration: .init(address: .hostname(settings.host, port: port ?? settings.port), serverName: "firebell"),
-            services: [BackgroundWork(service: service, outbox: outbox, socketMode: socketModeClient(), matrix: matrixLoop, logger: logger)],
+            services: [BackgroundWork(service: service, outbox: outbox, connections: connections(), logger: logger)],
             logger: logger)
+    }
+
+    /// The long-lived connections to chat platforms that are configured: Slack Socket Mode, the Mattermost
+    /// WebSocket, the Matrix `/sync` loop. Each runs until cancelled.
+    func connections() -> [@Sendable () async -> Void] {
+        var loops: [@Sendable () async -> Void] = []
+        if let socketMode = socketModeClient() { loops.append { await socketMode.run() } }
+        if let matrixLoop { loops.append { await matrixLoop.run() } }
+        if let mattermost = settings.mattermost, mattermost.webSocket {
+            let runner = CommandRunner(service: service, outbox: outbox, logger: logger)
+            let client = MattermostWebSocketClient(baseURL: mattermost.url, botToken: mattermost.botToken, httpClient: httpClient, logger: logger) { event in
+                let reply = await runner.run(event.command, markup: .markdown)
+                guard !reply.isEmpty else { return }
+                try? await runner.outbox.enqueueReply(reply, to: event.command.actor, in: event.command.channel, now: runner.service.clock.now())
+            }
+            loops.append { await client.run() }
+        }
+        return loops
     }
 
     /// The Socket Mode connection, when an app token is configured.
@@ -112,8 +130,7 @@ public struct FirebellApplication: Sendable {
 struct BackgroundWork: Service {
     let service: IncidentService
     let outbox: OutboxDispatcher
-    let socketMode: SlackSocketModeClient?
-    let matrix: MatrixSyncLoop?
+    let connections: [@Sendable () async -> Void]
     let logger: Logger
     static let flushDeadline: Duration = .seconds(10)
 
@@ -127,11 +144,9 @@ struct BackgroundWork: Service {
                 }
             }.run()
         }
-        let socket = Task { [socketMode] in await socketMode?.run() }
-        let matrixSync = Task { [matrix] in await matrix?.run() }
+        let running = connections.map { connection in Task { await connection() } }
         try? await gracefulShutdown()
-        socket.cancel()
-        matrixSync.cancel()
+        for task in running { task.cancel() }
         timers.cancel()
         let flushed = await outbox.flush(timeout: Self.flushDeadline)
         if !flushed { logger.warning("shutting down with undelivered messages; they are kept and sent after the next start") }

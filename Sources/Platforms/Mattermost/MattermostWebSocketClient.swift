@@ -1,0 +1,78 @@
+import AsyncHTTPClient
+import Foundation
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import Synchronization
+
+/// Keeps a connection to Mattermost's WebSocket API (`/api/v4/websocket`, `authentication_challenge` with the bot
+/// token), so that `/incident …` typed as a message and `@firebell …` mentions work without a slash command.
+/// Reconnects with backoff; a post seen twice (after a reconnect) runs once.
+public struct MattermostWebSocketClient: Sendable {
+    public let baseURL: String
+    private let botToken: String
+    private let httpClient: HTTPClient
+    private let logger: Logger
+    public var initialBackoff: Duration = .seconds(1)
+    public var maxBackoff: Duration = .seconds(30)
+    private let handle: @Sendable (MattermostWebSocketEvent) async -> Void
+    private let seen = RecentIDs(capacity: 10_000)
+
+    public init(baseURL: String, botToken: String, httpClient: HTTPClient, logger: Logger,
+                handle: @escaping @Sendable (MattermostWebSocketEvent) async -> Void) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.botToken = botToken
+        self.httpClient = httpClient
+        self.logger = logger
+        self.handle = handle
+    }
+
+    /// Connects and reconnects until the calling task is cancelled.
+    public func run() async {
+        var backoff = initialBackoff
+        while !Task.isCancelled {
+            do {
+                let (userID, name) = try await whoAmI()
+                if try await session(botUserID: userID, botName: name) { backoff = initialBackoff }
+            } catch is CancellationError {
+                break
+            } catch {
+                logger.warning("Mattermost WebSocket failed", metadata: ["error": "\(error)"])
+            }
+            guard !Task.isCancelled else { break }
+            try? await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, maxBackoff)
+        }
+    }
+
+    /// The bot's own user id and name (`GET /api/v4/users/me`), to ignore its posts and know its mention.
+    func whoAmI() async throws -> (String, String) {
+        let answer = try await JSONClient(client: httpClient, timeout: .seconds(10), headers: [("Authorization", "Bearer \(botToken)")])
+            .send(.GET, baseURL + "/api/v4/users/me")
+        guard answer.status == 200, let id = answer.json?["id"] as? String, let name = answer.json?["username"] as? String else {
+            throw MattermostWebSocketError(description: "GET /api/v4/users/me answered \(answer.status)")
+        }
+        return (id, name)
+    }
+
+    /// One connection until it drops. Returns whether the server said `hello`.
+    private func session(botUserID: String, botName: String) async throws -> Bool {
+        let greeted = Mutex(false)
+        let url = (baseURL.hasPrefix("https") ? "wss" + baseURL.dropFirst(5) : "ws" + baseURL.dropFirst(4)) + "/api/v4/websocket"
+        try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
+            try await outbound.write(.text(MattermostWebSocketEvent.authenticationChallenge(token: botToken)))
+            for try await message in inbound.messages(maxSize: 1 << 20) {
+                guard case .text(let text) = message else { continue }
+                if text.contains(#""event":"hello""#) { greeted.withLock { $0 = true } }
+                guard let event = MattermostWebSocketEvent(text: text, botUserID: botUserID, botName: botName), seen.insert(event.postID) else { continue }
+                await handle(event)
+            }
+        }
+        return greeted.withLock { $0 }
+    }
+}
+
+/// Why the Mattermost WebSocket could not be used.
+public struct MattermostWebSocketError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+}
