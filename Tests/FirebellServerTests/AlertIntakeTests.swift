@@ -51,14 +51,9 @@ struct AlertIntakeTests {
         settings.genericWebhookToken = "generic-token"
         settings.genericWebhookSecret = "generic-secret"
         let clock = ManualWallClock(TimerDrill.start)
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
+        try await withHTTPClient { httpClient in
             let firebell = try FirebellApplication(configuration: configuration, settings: settings, httpClient: httpClient, clock: clock, logger: quietLogger())
             try await firebell.application(port: 0).test(.router) { client in try await body(client, firebell.service, clock) }
-            try await httpClient.shutdown()
-        } catch {
-            try? await httpClient.shutdown()
-            throw error
         }
     }
 

@@ -52,11 +52,8 @@ struct PagerDutyTests {
             var settings = ServeSettings()
             settings.alertmanagerToken = "am-token"
             settings.pagerDutyRoutingKey = Self.routingKey
-            var policy = DeliveryPolicy()
-            policy.minimumInterval = .milliseconds(10)
-            policy.backoffBase = .milliseconds(20)
-            let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-            do {
+            let policy = quickDelivery()
+            try await withHTTPClient { httpClient in
                 let firebell = try FirebellApplication(configuration: configuration, settings: settings, httpClient: httpClient,
                                                        deliveryPolicy: policy, logger: quietLogger())
                 try await firebell.application(port: 0).test(.live) { client in
@@ -71,10 +68,6 @@ struct PagerDutyTests {
                     }
                     #expect(await firebell.outbox.flush(timeout: .seconds(20)))
                 }
-                try await httpClient.shutdown()
-            } catch {
-                try? await httpClient.shutdown()
-                throw error
             }
         }
         let events = await standIn.received.map { (try? JSONSerialization.jsonObject(with: $0)) as? [String: Any] ?? [:] }

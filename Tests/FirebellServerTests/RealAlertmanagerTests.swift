@@ -27,13 +27,8 @@ struct RealAlertmanagerTests {
         configuration.dataDirectory = folder.url
         var settings = ServeSettings()
         settings.alertmanagerToken = "am-token"
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
+        try await withHTTPClient { httpClient in
             try await run(binary: binary, folder: folder, configuration: configuration, settings: settings, httpClient: httpClient)
-            try await httpClient.shutdown()
-        } catch {
-            try? await httpClient.shutdown()
-            throw error
         }
     }
 
@@ -94,31 +89,4 @@ struct RealAlertmanagerTests {
         let response = try await client.execute(request, timeout: .seconds(5))
         return response.status == .ok
     }
-
-    /// Polls a real outside process for at most 30 s.
-    private func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if (try? await condition()) == true { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        Issue.record("timed out waiting until \(what)")
-        throw CancellationError()
-    }
-}
-
-/// A loopback port that was free a moment ago (for a child process that needs a fixed port).
-func freeLoopbackPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-    }
-    guard bound else { throw CancellationError() }
-    return Int(UInt16(bigEndian: address.sin_port))
 }

@@ -50,15 +50,10 @@ struct StatusPageTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let clock = try await populate(folder)
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
+        try await withHTTPClient { httpClient in
             let firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder.url), settings: ServeSettings(),
                                                    httpClient: httpClient, clock: clock, logger: quietLogger())
             try await firebell.application(port: 0).test(.live) { client in try await body(client) }
-            try await httpClient.shutdown()
-        } catch {
-            try? await httpClient.shutdown()
-            throw error
         }
     }
 

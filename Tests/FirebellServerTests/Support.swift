@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import Testing
 import Logging
 import Synchronization
 import FirebellServer
@@ -20,4 +22,36 @@ func quietLogger() -> Logger {
     var logger = Logger(label: "test")
     logger.logLevel = .critical
     return logger
+}
+
+/// Runs `body` with an HTTP client that is shut down afterwards, whatever happens.
+func withHTTPClient<T: Sendable>(_ body: (HTTPClient) async throws -> T) async throws -> T {
+    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    do {
+        let value = try await body(client)
+        try await client.shutdown()
+        return value
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+}
+
+/// Delivery paced for tests: a few milliseconds between posts instead of Slack's one second.
+func quickDelivery() -> DeliveryPolicy {
+    var policy = DeliveryPolicy()
+    policy.minimumInterval = .milliseconds(5)
+    policy.backoffBase = .milliseconds(20)
+    return policy
+}
+
+/// Polls a real outside process (a homeserver, Alertmanager) until `condition` holds, for at most 30 s.
+func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(30)
+    while ContinuousClock.now < deadline {
+        if (try? await condition()) == true { return }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    Issue.record("timed out waiting until \(what)")
+    throw CancellationError()
 }

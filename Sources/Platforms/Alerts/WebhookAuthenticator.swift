@@ -33,7 +33,7 @@ public struct WebhookAuthenticator: Sendable {
         if let signingKey, let signature {
             guard let timestamp, timestamp.count <= 12, let seconds = Int(timestamp) else { throw .missingCredentials }
             guard abs(now.timeIntervalSince1970 - TimeInterval(seconds)) <= replayWindow else { throw .stale }
-            guard signature.hasPrefix("v1="), let given = SlackRequestVerifier.hexBytes(signature.dropFirst(3)) else { throw .badSignature }
+            guard signature.hasPrefix("v1="), let given = Hex.bytes(signature.dropFirst(3)), given.count == 32 else { throw .badSignature }
             var message = Data("v1:\(timestamp):".utf8)
             message.append(contentsOf: body)
             guard HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: message, using: signingKey) else { throw .badSignature }

@@ -9,32 +9,19 @@ public struct DiscordVerifier: Sendable {
 
     /// Nil when `publicKeyHex` is not 32 bytes of hex.
     public init?(publicKeyHex: String, replayWindow: TimeInterval = 300) {
-        guard let bytes = Self.hexBytes(publicKeyHex), bytes.count == 32,
+        guard let bytes = Hex.bytes(publicKeyHex), bytes.count == 32,
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: bytes) else { return nil }
         self.key = key
         self.replayWindow = replayWindow
     }
 
     public func isValid(body: some DataProtocol, timestamp: String?, signature: String?, now: Date?) -> Bool {
-        guard let timestamp, let signature, timestamp.count <= 20, let bytes = Self.hexBytes(signature), bytes.count == 64 else { return false }
+        guard let timestamp, let signature, timestamp.count <= 20, let bytes = Hex.bytes(signature), bytes.count == 64 else { return false }
         if let now {
             guard let seconds = TimeInterval(timestamp), abs(now.timeIntervalSince1970 - seconds) <= replayWindow else { return false }
         }
         var message = Data(timestamp.utf8)
         message.append(contentsOf: body)
         return key.isValidSignature(bytes, for: message)
-    }
-
-    static func hexBytes(_ text: String) -> Data? {
-        guard text.count % 2 == 0, text.count <= 256 else { return nil }
-        var bytes = Data(capacity: text.count / 2)
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        return bytes
     }
 }

@@ -27,7 +27,7 @@ public struct SlackRequestVerifier: Sendable {
         guard let timestamp, let signature else { throw .missingHeaders }
         guard timestamp.count <= 12, let seconds = Int(timestamp) else { throw .malformedTimestamp }
         guard abs(now.timeIntervalSince1970 - TimeInterval(seconds)) <= replayWindow else { throw .stale }
-        guard signature.hasPrefix("v0="), let given = Self.hexBytes(signature.dropFirst(3)) else { throw .badSignature }
+        guard signature.hasPrefix("v0="), let given = Hex.bytes(signature.dropFirst(3)), given.count == 32 else { throw .badSignature }
         var message = Data("v0:\(timestamp):".utf8)
         message.append(contentsOf: body)
         // `isValidAuthenticationCode` compares in constant time.
@@ -40,19 +40,5 @@ public struct SlackRequestVerifier: Sendable {
         message.append(contentsOf: body)
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: key)
         return "v0=" + mac.map { String(format: "%02x", $0) }.joined()
-    }
-
-    static func hexBytes(_ text: Substring) -> [UInt8]? {
-        guard text.count == 64 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        return bytes
     }
 }

@@ -8,7 +8,7 @@ import NIOCore
 import Testing
 @testable import FirebellServer
 import IncidentKit
-import Platforms
+@testable import Platforms
 
 @Suite("Discord", .timeLimit(.minutes(1)))
 struct DiscordTests {
@@ -76,10 +76,8 @@ struct DiscordTests {
             let environment = ["DISCORD_PUBLIC_KEY": key.publicKey.rawRepresentation.map { String(format: "%02x", $0) }.joined(),
                                "DISCORD_APPLICATION_ID": "app", "DISCORD_BOT_TOKEN": "bot-token",
                                "DISCORD_API_URL": "http://127.0.0.1:\(standInClient.port!)/api/v10"]
-            var policy = DeliveryPolicy()
-            policy.minimumInterval = .milliseconds(5)
-            let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-            do {
+            let policy = quickDelivery()
+            try await withHTTPClient { httpClient in
                 var firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder.url),
                                                        settings: try ServeSettings(environment: environment), httpClient: httpClient,
                                                        deliveryPolicy: policy, logger: quietLogger())
@@ -92,10 +90,6 @@ struct DiscordTests {
                 }
                 let configured = firebell
                 try await configured.application(port: 0).test(.router) { client in try await body(client, configured, standIn, key) }
-                try await httpClient.shutdown()
-            } catch {
-                try? await httpClient.shutdown()
-                throw error
             }
         }
     }
@@ -229,16 +223,7 @@ enum DiscordVerifierVectors {
          "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a"),
     ]
 
-    static func hex(_ text: String) -> Data {
-        var data = Data()
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            data.append(UInt8(text[index..<next], radix: 16)!)
-            index = next
-        }
-        return data
-    }
+    static func hex(_ text: String) -> Data { Data(Hex.bytes(text)!) }
 
     static func sample(_ name: String) -> String {
         ["due": "2030-01-01", "incident": "INC-2026-0007", "duration": "30m", "setting": "10m", "systems": "api"][name] ?? "text"

@@ -28,13 +28,8 @@ struct MatrixEndToEndTests {
         defer { synapse.stop() }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
+        try await withHTTPClient { httpClient in
             try await run(synapse, folder: folder, httpClient: httpClient)
-            try await httpClient.shutdown()
-        } catch {
-            try? await httpClient.shutdown()
-            throw error
         }
     }
 
@@ -50,8 +45,7 @@ struct MatrixEndToEndTests {
         _ = try await bob.call(.POST, "/_matrix/client/v3/rooms/\(roomPath)/join", [:])
 
         let settings = try ServeSettings(environment: ["MATRIX_HOMESERVER_URL": synapse.url, "MATRIX_USER": "firebell", "MATRIX_PASSWORD": "pw-firebell"])
-        var policy = DeliveryPolicy()
-        policy.minimumInterval = .milliseconds(20)
+        let policy = quickDelivery()
         let firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder.url), settings: settings,
                                                httpClient: httpClient, deliveryPolicy: policy, logger: quietLogger())
         try await firebell.application(port: 0).test(.live) { _ in
@@ -109,16 +103,5 @@ struct MatrixEndToEndTests {
         try await events(person, room).filter { $0["sender"] as? String == "@firebell:localhost" && $0["type"] as? String == "m.room.message" }
             .compactMap { $0["content"] as? [String: Any] }
             .filter { ($0["m.relates_to"] as? [String: Any])?["rel_type"] as? String != "m.replace" }
-    }
-
-    /// Polls the real homeserver for at most 30 s.
-    private func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if (try? await condition()) == true { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("timed out waiting for \(what)")
-        throw CancellationError()
     }
 }

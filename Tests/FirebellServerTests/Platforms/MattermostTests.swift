@@ -36,17 +36,11 @@ struct MattermostTests {
             let environment = ["MATTERMOST_URL": "http://127.0.0.1:\(standInClient.port!)", "MATTERMOST_BOT_TOKEN": "bot-token",
                                "MATTERMOST_COMMAND_TOKEN": Self.token]
             let settings = try ServeSettings(environment: environment)
-            var policy = DeliveryPolicy()
-            policy.minimumInterval = .milliseconds(5)
-            let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-            do {
+            let policy = quickDelivery()
+            try await withHTTPClient { httpClient in
                 let firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder.url), settings: settings,
                                                        httpClient: httpClient, deliveryPolicy: policy, logger: quietLogger())
                 try await firebell.application(port: 0).test(.router) { client in try await body(client, firebell, standIn) }
-                try await httpClient.shutdown()
-            } catch {
-                try? await httpClient.shutdown()
-                throw error
             }
         }
     }

@@ -86,8 +86,7 @@ struct MattermostWebSocketTests {
         try await standIn.application().test(.live) { standInClient in
             let settings = try ServeSettings(environment: ["MATTERMOST_URL": "http://127.0.0.1:\(standInClient.port!)", "MATTERMOST_BOT_TOKEN": "bot-token",
                                                            "MATTERMOST_COMMAND_TOKEN": "command-token", "MATTERMOST_WEBSOCKET": "true"])
-            var policy = DeliveryPolicy()
-            policy.minimumInterval = .milliseconds(5)
+            let policy = quickDelivery()
             let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
             do {
                 let firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder.url), settings: settings,

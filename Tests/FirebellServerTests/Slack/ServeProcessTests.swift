@@ -13,29 +13,12 @@ import Glibc
 
 @Suite("firebell serve process", .timeLimit(.minutes(1)))
 struct ServeProcessTests {
-    /// A port nobody listens on right now (bound, read, released).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        try withUnsafeMutablePointer(to: &address) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                guard bind(fd, raw, length) == 0, getsockname(fd, raw, &length) == 0 else { throw POSIXError(.EADDRINUSE) }
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     @Test func sigtermFinishesInFlightWorkFlushesTheOutboxAndExitsZero() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let standIn = SlackStandIn()
         try await standIn.application().test(.live) { standInClient in
-            let port = try Self.freePort()
+            let port = try freeLoopbackPort()
             let environment = ["HOME": folder.url.path, "PATH": "/usr/bin:/bin",
                                "SLACK_SIGNING_SECRET": SlackServeTests.secret, "SLACK_BOT_TOKEN": "xoxb-process",
                                "SLACK_API_URL": "http://127.0.0.1:\(standInClient.port!)/api/",
