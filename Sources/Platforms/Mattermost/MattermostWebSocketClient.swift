@@ -29,19 +29,9 @@ public struct MattermostWebSocketClient: Sendable {
 
     /// Connects and reconnects until the calling task is cancelled.
     public func run() async {
-        var backoff = initialBackoff
-        while !Task.isCancelled {
-            do {
-                let (userID, name) = try await whoAmI()
-                if try await session(botUserID: userID, botName: name) { backoff = initialBackoff }
-            } catch is CancellationError {
-                break
-            } catch {
-                logger.warning("Mattermost WebSocket failed", metadata: ["error": "\(error)"])
-            }
-            guard !Task.isCancelled else { break }
-            try? await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, maxBackoff)
+        await Reconnecting.run(initial: initialBackoff, maximum: maxBackoff, logger: logger, name: "Mattermost WebSocket") {
+            let (userID, name) = try await whoAmI()
+            return try await session(botUserID: userID, botName: name)
         }
     }
 

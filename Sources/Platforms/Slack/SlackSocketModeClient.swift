@@ -34,21 +34,9 @@ public struct SlackSocketModeClient: Sendable {
 
     /// Connects and reconnects until the calling task is cancelled.
     public func run() async {
-        var backoff = initialBackoff
-        while !Task.isCancelled {
-            do {
-                let url = try await openConnection()
-                let greeted = try await session(url: url)
-                if greeted { backoff = initialBackoff }
-            } catch is CancellationError {
-                break
-            } catch {
-                logger.warning("Socket Mode connection failed", metadata: ["error": "\(error)"])
-            }
-            connectionChanged(false)
-            guard !Task.isCancelled else { break }
-            try? await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, maxBackoff)
+        await Reconnecting.run(initial: initialBackoff, maximum: maxBackoff, logger: logger, name: "Socket Mode connection") {
+            defer { connectionChanged(false) }
+            return try await session(url: try await openConnection())
         }
         connectionChanged(false)
     }
