@@ -71,7 +71,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "FirebellBench",
-            dependencies: ["IncidentKit", "IncidentStore", "FirebellServer"],
+            dependencies: [
+                "IncidentKit", "IncidentStore", "FirebellServer", "Platforms",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strict
         ),
         .target(name: "FirebellTestSupport", path: "Tests/FirebellTestSupport", swiftSettings: strict),

@@ -7,6 +7,9 @@ enum FirebellBench {
         var scale = 10_000
         var incidents = 100_000
         var burst = 10_000
+        var rate = 500
+        var httpSeconds = 10
+        var only: String?
         var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".bench-data")
         var arguments = CommandLine.arguments.dropFirst()
         while let flag = arguments.popFirst() {
@@ -15,8 +18,12 @@ enum FirebellBench {
             case "--incidents": incidents = Int(arguments.popFirst() ?? "") ?? incidents
             case "--burst": burst = Int(arguments.popFirst() ?? "") ?? burst
             case "--dir": directory = URL(fileURLWithPath: arguments.popFirst() ?? directory.path)
+            case "--rate": rate = Int(arguments.popFirst() ?? "") ?? rate
+            case "--http-seconds": httpSeconds = Int(arguments.popFirst() ?? "") ?? httpSeconds
+            case "--only": only = arguments.popFirst()
             default:
-                print("usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--dir PATH]   (the folder must be on the disk you will run on)")
+                print("usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--rate N] [--http-seconds N] [--only http] [--dir PATH]"
+                    + "   (the folder must be on the disk you will run on)")
                 exit(2)
             }
         }
@@ -24,10 +31,16 @@ enum FirebellBench {
         defer { try? FileManager.default.removeItem(at: directory) }
         print("Firebell benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB, scale \(scale), data in \(directory.path)")
         let benchmarks = Benchmarks(scale: scale, directory: directory)
+        let http = HTTPBenchmarks(rate: rate, seconds: httpSeconds, channels: 1000, directory: directory, report: benchmarks.report)
+        if only == "http" {
+            try await http.run()
+            return
+        }
         try benchmarks.engineThroughput()
         try benchmarks.appendLatency()
         try benchmarks.replaySpeed()
         try await TimerBenchmarks(incidents: incidents, burst: min(burst, incidents), directory: directory, report: benchmarks.report).run()
+        try await http.run()
         benchmarks.report("peak resident memory", String(format: "%.0f MiB", Stopwatch.peakResidentMiB()), "")
     }
 }

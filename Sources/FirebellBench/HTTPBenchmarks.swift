@@ -1,0 +1,154 @@
+import AsyncHTTPClient
+import FirebellServer
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Platforms
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Signed slash commands over HTTP against the real routes (verify → parse → engine → append + fsync → answer),
+/// at a fixed request rate across many channels, beside the same load against a bare Hummingbird route that only
+/// answers: the framework's floor on this machine, in the same run.
+struct HTTPBenchmarks {
+    let rate: Int
+    let seconds: Int
+    let channels: Int
+    let directory: URL
+    let report: (String, String, String) -> Void
+
+    static let secret = "bench-signing-secret"
+
+    func run() async throws {
+        try await withClient { client in
+            let firebellPort = try freePort()
+            let folder = directory.appendingPathComponent("http")
+            var settings = ServeSettings()
+            settings.slackSigningSecret = Self.secret
+            var logger = Logger(label: "bench")
+            logger.logLevel = .critical
+            let firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder), settings: settings,
+                                                   httpClient: client, logger: logger)
+            let firebellApp = firebell.application(port: firebellPort)
+            let firebellTask = Task { try await firebellApp.runService() }
+            defer { firebellTask.cancel() }
+            let barePort = try freePort()
+            let bareApp = bareApplication(port: barePort)
+            let bareTask = Task { try await bareApp.runService() }
+            defer { bareTask.cancel() }
+            try await waitUntilUp(client, port: firebellPort, path: "/healthz")
+            try await waitUntilUp(client, port: barePort, path: "/healthz")
+
+            // Every channel gets its incident first, so each measured command is a durable note.
+            let verifier = SlackRequestVerifier(signingSecret: Self.secret)!
+            _ = await load(client, port: firebellPort, verifier: verifier, count: channels, rate: 1000) { "declare sev3 Benchmark \($0)" }
+            let firebellResult = await load(client, port: firebellPort, verifier: verifier, count: rate * seconds, rate: rate) { "note load \($0)" }
+            let bareResult = await load(client, port: barePort, verifier: verifier, count: rate * seconds, rate: rate) { "note load \($0)" }
+            let target = "target p99 ≤ 10 ms at \(rate)/s across \(channels) channels"
+            report("HTTP slash command → durable, p50", String(format: "%.2f ms", firebellResult.percentile(50)), "")
+            report("HTTP slash command → durable, p99", String(format: "%.2f ms", firebellResult.percentile(99)),
+                   "\(target); \(firebellResult.failures) failed of \(firebellResult.latencies.count + firebellResult.failures)")
+            report("bare Hummingbird route, p50", String(format: "%.2f ms", bareResult.percentile(50)), "the framework's floor, same load")
+            report("bare Hummingbird route, p99", String(format: "%.2f ms", bareResult.percentile(99)),
+                   String(format: "Firebell's p99 is %.1f× the floor", firebellResult.percentile(99) / max(bareResult.percentile(99), 0.001)))
+        }
+    }
+
+    struct LoadResult {
+        var latencies: [Double]
+        var failures: Int
+
+        func percentile(_ p: Double) -> Double { latencies.isEmpty ? .nan : Stopwatch.percentile(latencies, p) }
+    }
+
+    /// Sends `count` signed commands at `rate` per second (open loop: a slow answer does not slow the sender).
+    private func load(_ client: HTTPClient, port: Int, verifier: SlackRequestVerifier, count: Int, rate: Int,
+                      text: @escaping @Sendable (Int) -> String) async -> LoadResult {
+        let start = ContinuousClock.now
+        let interval = Duration.seconds(1) / rate
+        let channels = channels
+        return await withTaskGroup(of: Double?.self) { group in
+            for index in 0..<count {
+                let due = start + interval * index
+                if due > .now { try? await Task.sleep(until: due, clock: .continuous) }
+                group.addTask {
+                    let body = Self.form(text(index), channel: "C\(index % channels)")
+                    let timestamp = String(Int(Date().timeIntervalSince1970))
+                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/slack/commands")
+                    request.method = .POST
+                    request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+                    request.headers.add(name: "X-Slack-Request-Timestamp", value: timestamp)
+                    request.headers.add(name: "X-Slack-Signature", value: verifier.signature(body: Data(body.utf8), timestamp: timestamp))
+                    request.body = .bytes(ByteBuffer(string: body))
+                    let sent = ContinuousClock.now
+                    guard let response = try? await client.execute(request, timeout: .seconds(10)), response.status == .ok,
+                          (try? await response.body.collect(upTo: 1 << 16)) != nil else { return nil }
+                    return (ContinuousClock.now - sent) / .milliseconds(1)
+                }
+            }
+            var result = LoadResult(latencies: [], failures: 0)
+            for await latency in group {
+                if let latency { result.latencies.append(latency) } else { result.failures += 1 }
+            }
+            return result
+        }
+    }
+
+    static func form(_ text: String, channel: String) -> String {
+        let encoded = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+        return "token=x&team_id=T0BENCH&team_domain=bench&channel_id=\(channel)&channel_name=bench&user_id=U0BENCH&user_name=bench"
+            + "&command=%2Fincident&text=\(encoded)&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT0%2F1%2Fx&trigger_id=1"
+    }
+
+    /// A route that reads the body and answers like Firebell does, with none of its work.
+    private func bareApplication(port: Int) -> some ApplicationProtocol {
+        let router = Router()
+        router.get("/healthz") { _, _ in "ok" }
+        router.post("/slack/commands") { request, _ in
+            _ = try await request.body.collect(upTo: 64 * 1024)
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: #"{"response_type":"ephemeral","text":"✓ ok"}"#)))
+        }
+        var logger = Logger(label: "bare")
+        logger.logLevel = .critical
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
+    }
+
+    private func waitUntilUp(_ client: HTTPClient, port: Int, path: String) async throws {
+        for _ in 0..<200 {
+            if (try? await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(1)))?.status == .ok { return }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw CancellationError()
+    }
+
+    private func withClient(_ body: (HTTPClient) async throws -> Void) async throws {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            try await body(client)
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    private func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw CancellationError() }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
