@@ -98,6 +98,6 @@ struct Benchmarks {
     }
 
     func report(_ name: String, _ value: String, _ note: String) {
-        print(name.padding(toLength: 34, withPad: " ", startingAt: 0) + value.padding(toLength: 22, withPad: " ", startingAt: 0) + note)
+        print(name.padding(toLength: max(34, name.count + 1), withPad: " ", startingAt: 0) + value.padding(toLength: 22, withPad: " ", startingAt: 0) + note)
     }
 }

@@ -22,7 +22,7 @@ enum FirebellBench {
             case "--http-seconds": httpSeconds = Int(arguments.popFirst() ?? "") ?? httpSeconds
             case "--only": only = arguments.popFirst()
             default:
-                print("usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--rate N] [--http-seconds N] [--only http] [--dir PATH]"
+                print("usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--rate N] [--http-seconds N] [--only http|throughput] [--dir PATH]"
                     + "   (the folder must be on the disk you will run on)")
                 exit(2)
             }
@@ -32,14 +32,17 @@ enum FirebellBench {
         print("Firebell benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB, scale \(scale), data in \(directory.path)")
         let benchmarks = Benchmarks(scale: scale, directory: directory)
         let http = HTTPBenchmarks(rate: rate, seconds: httpSeconds, channels: 1000, directory: directory, report: benchmarks.report)
-        if only == "http" {
-            try await http.run()
-            return
+        let throughput = ThroughputBenchmarks(channels: 1000, commands: 50_000, inFlight: 256, directory: directory, report: benchmarks.report)
+        switch only {
+        case "http": return try await http.run()
+        case "throughput": return try await throughput.run()
+        default: break
         }
         try benchmarks.engineThroughput()
         try benchmarks.appendLatency()
         try benchmarks.replaySpeed()
         try await TimerBenchmarks(incidents: incidents, burst: min(burst, incidents), directory: directory, report: benchmarks.report).run()
+        try await throughput.run()
         try await http.run()
         benchmarks.report("peak resident memory", String(format: "%.0f MiB", Stopwatch.peakResidentMiB()), "")
     }

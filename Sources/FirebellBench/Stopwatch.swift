@@ -11,6 +11,12 @@ enum Stopwatch {
         return (ContinuousClock.now - start) / .seconds(1)
     }
 
+    static func seconds(_ work: () async throws -> Void) async rethrows -> Double {
+        let start = ContinuousClock.now
+        try await work()
+        return (ContinuousClock.now - start) / .seconds(1)
+    }
+
     /// The p-th percentile (0…100) of samples, nearest rank.
     static func percentile(_ samples: [Double], _ p: Double) -> Double {
         let sorted = samples.sorted()

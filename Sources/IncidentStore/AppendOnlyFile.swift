@@ -38,6 +38,29 @@ final class AppendOnlyFile {
         durableLength += data.count
     }
 
+    /// Writes `data` without syncing; the caller makes it durable through `syncTarget` and then calls
+    /// `confirm` (or `abandon` when the sync failed). Nothing else may be written in between.
+    func write(_ data: Data) throws(StoreError) -> PendingAppend {
+        do { try FileIO.writeAll(fd, data, path: url.path) } catch {
+            try? FileIO.truncate(fd, to: durableLength, path: url.path)
+            throw error
+        }
+        return PendingAppend(start: durableLength, length: data.count)
+    }
+
+    /// What a group commit syncs for this file.
+    var syncTarget: GroupCommit.Target { GroupCommit.Target(fd: fd, path: url.path) }
+
+    /// The written bytes are durable: readers may see them.
+    func confirm(_ pending: PendingAppend) {
+        durableLength = pending.start + pending.length
+    }
+
+    /// The written bytes could not be made durable: cut them off so a later append does not follow them.
+    func abandon(_ pending: PendingAppend) {
+        try? FileIO.truncate(fd, to: pending.start, path: url.path)
+    }
+
     /// Cuts the file back to `length` bytes, durably (a torn tail, or everything once it is settled).
     func cut(to length: Int) throws(StoreError) {
         try FileIO.truncate(fd, to: length, path: url.path)
@@ -51,4 +74,10 @@ final class AppendOnlyFile {
             throw StoreError("Could not read \(url.path): \(error.localizedDescription)")
         }
     }
+}
+
+/// Bytes written to an append-only file and not yet known to be durable.
+public struct PendingAppend: Sendable {
+    let start: Int
+    let length: Int
 }

@@ -16,11 +16,30 @@ public final class ChannelLog {
 
     /// Appends the records as one write and fsyncs. On failure the file is cut back to its last whole record.
     public func append(_ records: [EventRecord]) throws(StoreError) {
+        try file.append(try encode(records))
+    }
+
+    /// Appends the records as one write, to be made durable by a group commit: sync `syncTarget`, then `confirm`
+    /// (or `abandon` if the sync failed, which cuts the write off again). Nothing else may be appended in between.
+    public func write(_ records: [EventRecord]) throws(StoreError) -> PendingAppend {
+        try file.write(try encode(records))
+    }
+
+    /// What a group commit syncs for this log.
+    public var syncTarget: GroupCommit.Target { file.syncTarget }
+
+    /// The written records are durable.
+    public func confirm(_ pending: PendingAppend) { file.confirm(pending) }
+
+    /// The written records could not be made durable and are cut off.
+    public func abandon(_ pending: PendingAppend) { file.abandon(pending) }
+
+    private func encode(_ records: [EventRecord]) throws(StoreError) -> Data {
         var data = Data()
         for record in records {
             do { data.append(try codec.line(for: record)) } catch { throw StoreError("Could not encode an event: \(error)") }
         }
-        try file.append(data)
+        return data
     }
 
     /// Every record in the log, read from disk (the timeline and postmortem read them this way).

@@ -3,8 +3,9 @@ import IncidentKit
 import IncidentStore
 import Messaging
 
-/// One channel's state and log. The actor serializes the channel's commands and timers; `execute` has no
-/// suspension point, so a command's decision and its durable append happen with nothing in between.
+/// One channel's state and log. Commands and timers of the channel take turns: each one decides, writes, waits for
+/// its group commit and applies its events before the next one starts, so no command decides on events that are not
+/// yet durable. Other channels run while one waits for the disk.
 actor ChannelRuntime {
     let channel: ChannelRef
     private(set) var state: ChannelState
@@ -12,6 +13,9 @@ actor ChannelRuntime {
     private let logURL: URL
     private let unavailableReason: String?
     private let dependencies: RuntimeDependencies
+    /// Whether a command or timer has the turn; the others wait in order.
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
 
     /// The name the bot's own events are recorded under.
     static let bot = UserRef("firebell")
@@ -27,7 +31,9 @@ actor ChannelRuntime {
         dependencies.deadlines.set(channel, to: dependencies.planner.earliest(in: state, now: now))
     }
 
-    func execute(_ command: Command, actor: UserRef, now: Date, markup: Markup) -> CommandOutcome {
+    func execute(_ command: Command, actor: UserRef, now: Date, markup: Markup) async -> CommandOutcome {
+        await takeTurn()
+        defer { endTurn() }
         if let unavailableReason {
             return CommandOutcome(result: .failed, verb: command.verb,
                                   reply: "✗ This channel's incident log cannot be read (\(unavailableReason)). Ask the operator to check the data folder; other channels are unaffected.",
@@ -43,7 +49,7 @@ actor ChannelRuntime {
             }
             let before = state
             if !records.isEmpty {
-                try openLog().append(records)
+                try await appendDurably(records)
                 for record in records { state.apply(record) }
                 publishDeadline(now: now)
             }
@@ -65,11 +71,12 @@ actor ChannelRuntime {
     }
 
     /// Fires every timer of this channel that is due at `now`, one incident at a time, through the engine.
-    func fireDueTimers(now: Date, markup: Markup) -> [CommandOutcome] {
+    func fireDueTimers(now: Date, markup: Markup) async -> [CommandOutcome] {
         let due = Set(dependencies.planner.deadlines(in: state, now: now).filter { $0.fireAt <= now }.map(\.incident))
         let owners: [IncidentID?] = state.order.filter { due.contains($0) } + (due.contains(nil) ? [nil] : [])
-        let outcomes = owners.map { id in
-            execute(.timersDue(id), actor: Self.bot, now: now, markup: markup)
+        var outcomes: [CommandOutcome] = []
+        for id in owners {
+            outcomes.append(await execute(.timersDue(id), actor: Self.bot, now: now, markup: markup))
         }
         // A timer whose events could not be saved (disk full) is retried later, not in a tight loop.
         let retry = outcomes.contains { $0.result == .failed } ? now.addingTimeInterval(Self.retryAfterFailure) : nil
@@ -117,6 +124,33 @@ actor ChannelRuntime {
         }
     }
 
+    /// Writes the records and returns once they are on disk (sharing the sync with other channels' commands);
+    /// if they cannot be made durable they are cut off again and the error is thrown.
+    private func appendDurably(_ records: [EventRecord]) async throws {
+        let log = try openLog()
+        let pending = try log.write(records)
+        do {
+            try await dependencies.committer.sync(log.syncTarget)
+        } catch {
+            log.abandon(pending)
+            throw error
+        }
+        log.confirm(pending)
+    }
+
+    private func takeTurn() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Hands the turn to the next waiter (which then holds it), or frees it.
+    private func endTurn() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+
     private func openLog() throws -> ChannelLog {
         if let log { return log }
         let opened = try ChannelLog(url: logURL)
@@ -136,6 +170,8 @@ struct RuntimeDependencies: Sendable {
     let engine: IncidentEngine
     let planner: DeadlinePlanner
     let allocator: IncidentIDAllocator
+    /// Makes the appends of concurrent commands durable together.
+    let committer: GroupCommit
     let renderer: MessageRenderer
     let views: ViewRenderer
     let audiences: AudienceDirectory

@@ -37,6 +37,7 @@ public final class IncidentService: Sendable {
             engine: IncidentEngine(configuration: configuration.engine),
             planner: DeadlinePlanner(configuration: configuration.engine),
             allocator: try IncidentIDAllocator(file: layout.incidentIDsFile, seen: loaded.incidentIDs),
+            committer: try GroupCommit(volume: layout.channelsDirectory),
             renderer: MessageRenderer(templates: templates, severities: configuration.engine.severities, oncall: configuration.engine.oncall),
             views: ViewRenderer(severities: configuration.engine.severities),
             audiences: AudienceDirectory(severities: configuration.engine.severities, channels: configuration.stakeholderChannels),
@@ -87,6 +88,9 @@ public final class IncidentService: Sendable {
         return outcome
     }
 
+    /// How many group commits ran and how many appends they made durable.
+    public var commitStatistics: (groups: Int, files: Int) { dependencies.committer.statistics }
+
     /// The earliest armed deadline of all channels.
     public var nextDeadline: Date? { dependencies.deadlines.earliest }
 
@@ -114,7 +118,7 @@ public final class IncidentService: Sendable {
     }
 
     /// How many channels fire their timers at the same time.
-    static let timerParallelism = 8
+    static let timerParallelism = 64
 
     private func fireTimers(of channel: ChannelRef, now: Date, deliver: @Sendable (TimerDelivery) async -> Void) async {
         let markup = Self.markup(for: channel.platform)

@@ -1,0 +1,49 @@
+import FirebellServer
+import Foundation
+import IncidentKit
+import Logging
+
+/// Durable commands per second through the service (parse → engine → append + fsync → answer), many channels
+/// in parallel: the figure group commit exists for.
+struct ThroughputBenchmarks {
+    let channels: Int
+    let commands: Int
+    let inFlight: Int
+    let directory: URL
+    let report: (String, String, String) -> Void
+
+    func run() async throws {
+        let folder = directory.appendingPathComponent("throughput")
+        try? FileManager.default.removeItem(at: folder)
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        let service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder), logger: logger)
+        let channels = (0..<channels).map { ChannelRef(platform: "console", workspace: "bench", channel: "c\($0)") }
+        _ = await send(service, count: channels.count, channels: channels) { "declare sev3 Throughput \($0)" }
+        var accepted = 0
+        let elapsed = await Stopwatch.seconds {
+            accepted = await send(service, count: commands, channels: channels) { "note load \($0)" }
+        }
+        let (groups, files) = service.commitStatistics
+        report("durable commands/s", "\(Int(Double(accepted) / elapsed)) commands/s",
+               "target ≥ 5,000/s; \(channels.count) channels, \(inFlight) in flight, \(accepted) of \(commands) accepted")
+        report("group commit: appends per sync", String(format: "%.1f", Double(files) / Double(max(groups, 1))), "(\(groups) syncs for \(files) appends)")
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Sends `count` commands round-robin over the channels with `inFlight` outstanding; returns how many were accepted.
+    private func send(_ service: IncidentService, count: Int, channels: [ChannelRef], text: @escaping @Sendable (Int) -> String) async -> Int {
+        await withTaskGroup(of: Bool.self) { group in
+            var accepted = 0
+            for index in 0..<count {
+                if index >= inFlight, await group.next() == true { accepted += 1 }
+                let channel = channels[index % channels.count]
+                group.addTask {
+                    await service.handle(InboundCommand(channel: channel, actor: UserRef("carol"), arguments: text(index)), markup: .plain).result == .accepted
+                }
+            }
+            for await ok in group where ok { accepted += 1 }
+            return accepted
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Makes written appends durable in groups: every file written while one sync is running is made durable by the
+/// next single sync, so concurrent commands in many channels share the disk's flushes instead of queueing for one each.
+///
+/// With one file in a group the file is fsynced. With several, one `syncfs` of the data volume flushes them all in one
+/// journal commit (Linux reports any write-back error on the volume since the last call); if it reports an error, each
+/// file is fsynced on its own so the error reaches the commands whose file it belongs to, and only those.
+public final class GroupCommit: Sendable {
+    /// A file whose written bytes are to be made durable.
+    public struct Target: Sendable, Hashable {
+        let fd: Int32
+        let path: String
+    }
+
+    private struct Waiter {
+        let target: Target
+        let continuation: CheckedContinuation<StoreError?, Never>
+    }
+
+    private struct Queue {
+        var waiting: [Waiter] = []
+        var draining = false
+    }
+
+    private let queue = Mutex(Queue())
+    private let worker: DispatchQueue
+    /// An open directory on the data volume: what `syncfs` flushes, and where its error sequence is kept.
+    private let volume: Int32
+    private let counters = Mutex((groups: 0, files: 0))
+
+    /// - Parameter volume: any folder on the disk the logs live on (the data folder).
+    public convenience init(volume: URL) throws(StoreError) {
+        try self.init(volume: volume, worker: DispatchQueue(label: "firebell.group-commit", qos: .userInitiated))
+    }
+
+    /// - Parameter worker: the serial queue the syncs run on (tests hold it to see a group form).
+    init(volume: URL, worker: DispatchQueue) throws(StoreError) {
+        self.worker = worker
+        try FileIO.makeDirectory(volume)
+        let fd = open(volume.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .posix("open", volume.path, errno) }
+        self.volume = fd
+    }
+
+    deinit { close(volume) }
+
+    /// How many syncs ran and how many file syncs they stood for (the grouping factor is their ratio).
+    public var statistics: (groups: Int, files: Int) { counters.withLock { $0 } }
+
+    /// How many syncs are waiting for the next group.
+    var waitingCount: Int { queue.withLock { $0.waiting.count } }
+
+    /// Returns once everything written to `target` before the call is on disk.
+    public func sync(_ target: Target) async throws(StoreError) {
+        let failure: StoreError? = await withCheckedContinuation { continuation in
+            let startDrain = queue.withLock { queue in
+                queue.waiting.append(Waiter(target: target, continuation: continuation))
+                defer { queue.draining = true }
+                return !queue.draining
+            }
+            if startDrain { worker.async { self.drain() } }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Syncs groups until nobody is waiting; whoever arrives during a sync joins the next group.
+    private func drain() {
+        while true {
+            let group = queue.withLock { queue in
+                let taken = queue.waiting
+                queue.waiting = []
+                if taken.isEmpty { queue.draining = false }
+                return taken
+            }
+            if group.isEmpty { return }
+            let failures = commit(Set(group.map(\.target)))
+            counters.withLock { $0 = ($0.groups + 1, $0.files + group.count) }
+            for waiter in group { waiter.continuation.resume(returning: failures[waiter.target]) }
+        }
+    }
+
+    /// Linux's `syncfs(2)`, looked up at run time: glibc declares it only under `_GNU_SOURCE`, which Swift's
+    /// Glibc module does not set. Elsewhere it is nil and each file is fsynced.
+    private static let syncfs: (@convention(c) (Int32) -> Int32)? = {
+        #if os(Linux)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
+        #else
+        return nil
+        #endif
+    }()
+
+    private func commit(_ targets: Set<Target>) -> [Target: StoreError] {
+        if targets.count > 1, let syncVolume = Self.syncfs, syncVolume(volume) == 0 { return [:] }
+        var failures: [Target: StoreError] = [:]
+        for target in targets {
+            do { try FileIO.sync(target.fd, path: target.path) } catch { failures[target] = error }
+        }
+        return failures
+    }
+}
