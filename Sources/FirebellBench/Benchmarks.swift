@@ -60,6 +60,19 @@ struct Benchmarks {
         try? FileManager.default.removeItem(at: url)
     }
 
+    /// The ten events of a typical incident, from declaration to resolution.
+    static func incidentEvents(at start: Date) -> [IncidentEvent] {
+        [
+            .declared(title: "Checkout returns 500s", severity: .sev2, impact: "30% of card payments fail", systems: ["checkout"]),
+            .roleAssigned(role: .ic, user: UserRef("alice"), previous: nil), .acknowledged,
+            .statusChanged(from: .investigating, to: .mitigating),
+            .updatePosted(text: "Rolled back, error rate falling", nextUpdateAt: start, eta: start),
+            .notePosted(text: "Error rate back under 1%"), .severityChanged(from: .sev2, to: .sev1, reason: "spreading"),
+            .actionAdded(number: 1, text: "Add integration test", owner: UserRef("bob"), due: CalendarDate(parsing: "2027-01-05")),
+            .mitigated(text: "Rollback complete"), .resolved(rootCause: "untested config change"),
+        ]
+    }
+
     func replaySpeed() throws {
         let url = directory.appendingPathComponent("replay-bench.jsonl")
         try? FileManager.default.removeItem(at: url)
@@ -70,15 +83,7 @@ struct Benchmarks {
         var sequence = 0
         for incident in 1...(count / 10) {
             let id = IncidentID(year: 2026, sequence: incident)
-            let events: [IncidentEvent] = [
-                .declared(title: "Checkout returns 500s", severity: .sev2, impact: "30% of card payments fail", systems: ["checkout"]),
-                .roleAssigned(role: .ic, user: UserRef("alice"), previous: nil), .acknowledged,
-                .statusChanged(from: .investigating, to: .mitigating),
-                .updatePosted(text: "Rolled back, error rate falling", nextUpdateAt: start, eta: start),
-                .notePosted(text: "Error rate back under 1%"), .severityChanged(from: .sev2, to: .sev1, reason: "spreading"),
-                .actionAdded(number: 1, text: "Add integration test", owner: UserRef("bob"), due: CalendarDate(parsing: "2027-01-05")),
-                .mitigated(text: "Rollback complete"), .resolved(rootCause: "untested config change"),
-            ]
+            let events = Self.incidentEvents(at: start)
             for event in events {
                 sequence += 1
                 let record = EventRecord(sequence: sequence, at: start.addingTimeInterval(Double(sequence)), actor: UserRef("carol"), incident: id, event: event)

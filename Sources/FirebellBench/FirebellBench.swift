@@ -22,7 +22,7 @@ enum FirebellBench {
             case "--http-seconds": httpSeconds = Int(arguments.popFirst() ?? "") ?? httpSeconds
             case "--only": only = arguments.popFirst()
             default:
-                print("usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--rate N] [--http-seconds N] [--only http|throughput] [--dir PATH]"
+                print("usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--rate N] [--http-seconds N] [--only http|throughput|startup] [--dir PATH]"
                     + "   (the folder must be on the disk you will run on)")
                 exit(2)
             }
@@ -33,9 +33,11 @@ enum FirebellBench {
         let benchmarks = Benchmarks(scale: scale, directory: directory)
         let http = HTTPBenchmarks(rate: rate, seconds: httpSeconds, channels: 1000, directory: directory, report: benchmarks.report)
         let throughput = ThroughputBenchmarks(channels: 1000, commands: 50_000, inFlight: 256, directory: directory, report: benchmarks.report)
+        let startup = StartupBenchmarks(channels: 10_000, eventsPerChannel: 100, directory: directory, report: benchmarks.report)
         switch only {
         case "http": return try await http.run()
         case "throughput": return try await throughput.run()
+        case "startup": return try await startup.run()
         default: break
         }
         try benchmarks.engineThroughput()
@@ -44,6 +46,7 @@ enum FirebellBench {
         try await TimerBenchmarks(incidents: incidents, burst: min(burst, incidents), directory: directory, report: benchmarks.report).run()
         try await throughput.run()
         try await http.run()
+        try await startup.run()
         benchmarks.report("peak resident memory", String(format: "%.0f MiB", Stopwatch.peakResidentMiB()), "")
     }
 }

@@ -1,9 +1,11 @@
+import Dispatch
 import Foundation
 import IncidentKit
+import Synchronization
 
-/// The data folder opened at start-up: every channel's events, and what had to be repaired.
-public struct LoadedDataFolder: Sendable {
-    public var channels: [ChannelRef: [EventRecord]]
+/// The data folder opened at start-up: every channel's events (or what they were folded into), and what had to be repaired.
+public struct LoadedDataFolder<Channel: Sendable>: Sendable {
+    public var channels: [ChannelRef: Channel]
     public var repairs: [LogRepair]
     /// Every incident id seen, including those in quarantined files.
     public var incidentIDs: [IncidentID]
@@ -13,26 +15,58 @@ public struct LoadedDataFolder: Sendable {
 
 /// Opens a data folder: loads every channel log, repairing torn tails and quarantining unreadable files.
 public enum DataFolder {
-    public static func load(_ layout: DataLayout, now: Date = Date()) throws(StoreError) -> LoadedDataFolder {
+    /// Every channel's records.
+    public static func load(_ layout: DataLayout, now: Date = Date()) throws(StoreError) -> LoadedDataFolder<[EventRecord]> {
+        try load(layout, now: now) { $0 }
+    }
+
+    /// Every channel's records handed to `fold` as soon as they are read, so that only what it keeps stays in memory.
+    /// Files are read on every core at once.
+    public static func load<Channel: Sendable>(_ layout: DataLayout, now: Date = Date(),
+                                               fold: @Sendable ([EventRecord]) -> Channel) throws(StoreError) -> LoadedDataFolder<Channel> {
         try FileIO.makeDirectory(layout.channelsDirectory)
-        var result = LoadedDataFolder(channels: [:], repairs: [], incidentIDs: [], unavailable: [:])
-        for file in logFiles(under: layout.channelsDirectory) {
-            guard let channel = layout.channel(forLogFile: file) else { continue }
-            let loaded: LoadedLog
-            do {
-                loaded = try LogReader.recover(file, now: now)
-            } catch {
-                // One unreadable file must not keep every other channel down.
-                result.unavailable[channel] = "\(error)"
-                continue
-            }
-            result.repairs += loaded.repairs
-            result.incidentIDs += loaded.idsInQuarantine
-            result.incidentIDs += loaded.records.compactMap { record in
-                if case .declared = record.event { return record.incident } else { return nil }
-            }
-            if !loaded.records.isEmpty { result.channels[channel] = loaded.records }
+        let files = logFiles(under: layout.channelsDirectory).compactMap { file in layout.channel(forLogFile: file).map { (file, $0) } }
+        let results = Mutex([ChannelResult<Channel>?](repeating: nil, count: files.count))
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let (file, channel) = files[index]
+            let result = loadChannel(file, channel: channel, now: now, fold: fold)
+            results.withLock { $0[index] = result }
         }
+        var loaded = LoadedDataFolder<Channel>(channels: [:], repairs: [], incidentIDs: [], unavailable: [:])
+        for result in results.withLock({ $0 }) {
+            guard let result else { continue }
+            loaded.repairs += result.repairs
+            loaded.incidentIDs += result.incidentIDs
+            if let reason = result.unavailable { loaded.unavailable[result.channel] = reason }
+            if let folded = result.folded { loaded.channels[result.channel] = folded }
+        }
+        return loaded
+    }
+
+    private struct ChannelResult<Channel: Sendable>: Sendable {
+        var channel: ChannelRef
+        var folded: Channel?
+        var repairs: [LogRepair] = []
+        var incidentIDs: [IncidentID] = []
+        var unavailable: String?
+    }
+
+    private static func loadChannel<Channel: Sendable>(_ file: URL, channel: ChannelRef, now: Date,
+                                                       fold: ([EventRecord]) -> Channel) -> ChannelResult<Channel> {
+        var result = ChannelResult<Channel>(channel: channel)
+        let loaded: LoadedLog
+        do {
+            loaded = try LogReader.recover(file, now: now)
+        } catch {
+            // One unreadable file must not keep every other channel down.
+            result.unavailable = "\(error)"
+            return result
+        }
+        result.repairs = loaded.repairs
+        result.incidentIDs = loaded.idsInQuarantine + loaded.records.compactMap { record in
+            if case .declared = record.event { return record.incident } else { return nil }
+        }
+        if !loaded.records.isEmpty { result.folded = fold(loaded.records) }
         return result
     }
 

@@ -76,7 +76,7 @@ public enum LogReader {
     }
 
     static func decode(_ contents: Data, tolerateTornTail: Bool) throws -> Decoded {
-        let codec = EventCodec()
+        let decoder = EventCodec.decoder()
         var records: [EventRecord] = []
         var goodLength = 0
         var lineStart = contents.startIndex
@@ -90,7 +90,7 @@ public enum LogReader {
             let line = contents[lineStart..<newline]
             let isLast = newline == contents.index(before: contents.endIndex)
             do {
-                let record = try codec.record(from: Data(line))
+                let record = try decoder.decode(EventRecord.self, from: line)
                 guard record.schema >= 1, record.schema <= EventRecord.currentSchema else {
                     throw Corruption(reason: "line \(lineNumber) has schema version \(record.schema), which this version of Firebell does not know")
                 }

@@ -22,9 +22,9 @@ actor ChannelRuntime {
     /// How long a timer whose events could not be saved waits before it is tried again.
     static let retryAfterFailure: TimeInterval = 30
 
-    init(channel: ChannelRef, records: [EventRecord], logURL: URL, unavailableReason: String?, dependencies: RuntimeDependencies, now: Date) {
+    init(channel: ChannelRef, state: ChannelState, logURL: URL, unavailableReason: String?, dependencies: RuntimeDependencies, now: Date) {
         self.channel = channel
-        self.state = ChannelState(replaying: records)
+        self.state = state
         self.logURL = logURL
         self.unavailableReason = unavailableReason
         self.dependencies = dependencies

@@ -28,7 +28,7 @@ public final class IncidentService: Sendable {
     public init(configuration: FirebellConfiguration, clock: any SchedulerClock = SystemWallClock(), logger: Logger, metrics: FirebellMetrics? = nil,
                 pagerDuty: Bool = false) throws {
         let layout = DataLayout(root: configuration.dataDirectory)
-        let loaded = try DataFolder.load(layout, now: clock.now())
+        let loaded = try DataFolder.load(layout, now: clock.now()) { ChannelState(replaying: $0) }
         for repair in loaded.repairs { logger.warning("\(repair)") }
         for (channel, reason) in loaded.unavailable { logger.error("channel \(channel) is unavailable: \(reason)") }
         let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
@@ -45,8 +45,8 @@ public final class IncidentService: Sendable {
             deadlines: DeadlineIndex(), wake: wake)
         let now = clock.now()
         var runtimes: [ChannelRef: ChannelRuntime] = [:]
-        for (channel, records) in loaded.channels {
-            runtimes[channel] = ChannelRuntime(channel: channel, records: records, logURL: layout.logFile(for: channel),
+        for (channel, state) in loaded.channels {
+            runtimes[channel] = ChannelRuntime(channel: channel, state: state, logURL: layout.logFile(for: channel),
                                                unavailableReason: nil, dependencies: dependencies, now: now)
         }
         self.layout = layout
@@ -166,7 +166,7 @@ public final class IncidentService: Sendable {
     private func runtime(for channel: ChannelRef) -> ChannelRuntime {
         runtimes.withLock { runtimes in
             if let existing = runtimes[channel] { return existing }
-            let created = ChannelRuntime(channel: channel, records: [], logURL: layout.logFile(for: channel),
+            let created = ChannelRuntime(channel: channel, state: ChannelState(), logURL: layout.logFile(for: channel),
                                          unavailableReason: unavailable[channel], dependencies: dependencies, now: clock.now())
             runtimes[channel] = created
             return created
