@@ -4,7 +4,9 @@ import IncidentKit
 /// What one delivery attempt came to.
 public enum DeliveryResult: Sendable, Equatable {
     /// Accepted; `reference` is the platform's id for the message (Slack's `ts`), when it gives one.
-    case delivered(reference: String?)
+    /// `quietFor` is set when the platform said its rate-limit bucket is now empty: the channel's next message
+    /// waits that many seconds instead of running into a 429.
+    case delivered(reference: String?, quietFor: TimeInterval? = nil)
     /// Rate limited: try again after this many seconds.
     case retryAfter(TimeInterval)
     /// A passing failure (5xx, timeout, dropped connection): retry with backoff.

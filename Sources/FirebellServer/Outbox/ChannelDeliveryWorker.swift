@@ -15,6 +15,8 @@ actor ChannelDeliveryWorker {
     private let report: @Sendable (DeliveryReport) -> Void
     private var running: Task<Void, Never>?
     private var lastSent: ContinuousClock.Instant?
+    /// When the platform's rate-limit bucket for this channel refills, after it said it was empty.
+    private var quietUntil: ContinuousClock.Instant?
 
     init(outbox: ChannelOutbox, delivery: any ChatDelivery, policy: DeliveryPolicy, logger: Logger, report: @escaping @Sendable (DeliveryReport) -> Void) {
         self.outbox = outbox
@@ -42,7 +44,7 @@ actor ChannelDeliveryWorker {
         var attempt = 0
         while let message = outbox.pending.first, !Task.isCancelled {
             if let lastSent {
-                let wait = lastSent + policy.minimumInterval - .now
+                let wait = max(lastSent + policy.minimumInterval, quietUntil ?? lastSent) - .now
                 if wait > .zero { try? await Task.sleep(for: wait) }
             }
             var message = message
@@ -60,8 +62,9 @@ actor ChannelDeliveryWorker {
             lastSent = .now
             let result = await delivery.deliver(message)
             switch result {
-            case .delivered(let reference):
+            case .delivered(let reference, let quietFor):
                 attempt = 0
+                quietUntil = quietFor.map { .now + min(Duration.milliseconds(Int64($0 * 1000)), policy.retryAfterCap) }
                 if message.purpose == RenderedPost.Purpose.alert.rawValue, let incident = message.incident, let reference {
                     do { try outbox.recordHeadline(reference, for: incident) } catch {
                         logger.error("could not remember the Initial Alert's id; later edits of it will be skipped", metadata: ["error": "\(error)"])

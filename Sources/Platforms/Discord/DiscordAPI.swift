@@ -32,7 +32,7 @@ public struct DiscordAPI: ChatDelivery {
                 if let parent = message.threadParent { body["message_reference"] = ["message_id": parent, "fail_if_not_exists": false] }
                 answer = try await bot.send(.POST, "\(baseURL)/channels/\(message.channel.channel)/messages", body)
             }
-            return JSONClient.classify(answer, reference: { $0.json?["id"] as? String }, retryAfter: Self.retryAfter)
+            return Self.pacing(JSONClient.classify(answer, reference: { $0.json?["id"] as? String }, retryAfter: Self.retryAfter), by: answer)
         } catch {
             return .transient("\(error)")
         }
@@ -47,6 +47,14 @@ public struct DiscordAPI: ChatDelivery {
         } catch {
             return .transient("\(error)")
         }
+    }
+
+    /// A delivered message whose answer says the bucket is empty (`X-RateLimit-Remaining: 0`) holds the channel's next
+    /// message until the bucket refills (`X-RateLimit-Reset-After`, seconds, may be fractional).
+    static func pacing(_ result: DeliveryResult, by answer: JSONClient.Answer) -> DeliveryResult {
+        guard case .delivered(let reference, _) = result, answer.headers.first(name: "X-RateLimit-Remaining") == "0",
+              let resetAfter = answer.headers.first(name: "X-RateLimit-Reset-After").flatMap(TimeInterval.init), resetAfter > 0 else { return result }
+        return .delivered(reference: reference, quietFor: resetAfter)
     }
 
     /// A 429's `retry_after` (seconds, may be fractional), else its `Retry-After` header.

@@ -65,11 +65,15 @@ struct DiscordTests {
         return try! JSONSerialization.data(withJSONObject: object)
     }
 
-    func withDiscord(deferring: Bool = false, _ body: @Sendable (any TestClientProtocol, FirebellApplication, RESTStandIn, Curve25519.Signing.PrivateKey) async throws -> Void) async throws {
+    static let rateLimited: (HTTPResponse.Status, [String: String], String) =
+        (.tooManyRequests, ["Retry-After": "0.2"], #"{"message":"You are being rate limited.","retry_after":0.2,"global":false}"#)
+
+    func withDiscord(deferring: Bool = false, faults: [(HTTPResponse.Status, [String: String], String)] = [Self.rateLimited],
+                     _ body: @Sendable (any TestClientProtocol, FirebellApplication, RESTStandIn, Curve25519.Signing.PrivateKey) async throws -> Void) async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let key = Curve25519.Signing.PrivateKey()
-        let standIn = RESTStandIn(faults: [(.tooManyRequests, ["Retry-After": "0.2"], #"{"message":"You are being rate limited.","retry_after":0.2,"global":false}"#)]) { _, _, number in
+        let standIn = RESTStandIn(faults: faults) { _, _, number in
             (.ok, #"{"id":"m\#(number)"}"#)
         }
         try await standIn.application().test(.live) { standInClient in
@@ -149,6 +153,24 @@ struct DiscordTests {
             #expect(!edits.isEmpty && edits.allSatisfy { $0.path == "/api/v10/channels/c1/messages/m2" }, "the headline is edited (the 1st call was a 429)")
             let incident = await firebell.service.state(of: ChannelRef(platform: "discord", workspace: "g1", channel: "c1")).latestIncident
             #expect(incident?.roles[.ic] == UserRef("alice") && incident?.status == .resolved)
+        }
+    }
+
+    @Test func anEmptiedRateLimitBucketHoldsTheChannelsNextMessageUntilItRefills() async throws {
+        // Discord's headers on a successful create: one request left of five… none left, refills in 0.6 s.
+        let emptied: [String: String] = ["X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": "0.6",
+                                         "X-RateLimit-Bucket": "abcd1234"]
+        try await withDiscord(faults: [(.ok, emptied, #"{"id":"m1"}"#)]) { client, firebell, standIn, key in
+            for (path, values, user) in Self.scenario.prefix(2) {
+                let body = Self.interaction(path, values, user: user)
+                let response = try await client.execute(uri: "/discord/interactions", method: .post, headers: try signed(body, with: key), body: ByteBuffer(data: body))
+                #expect(response.status == .ok)
+            }
+            #expect(await firebell.outbox.flush(timeout: .seconds(20)))
+            let calls = await standIn.calls
+            #expect(calls.count >= 2)
+            // Without the headers the next message would follow after the 5 ms pacing interval.
+            #expect(calls[1].at - calls[0].at >= .milliseconds(600), "the second message waited for the bucket to refill")
         }
     }
 

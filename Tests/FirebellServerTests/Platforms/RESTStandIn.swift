@@ -12,6 +12,7 @@ actor RESTStandIn {
         let authorization: String?
         let userAgent: String?
         let body: Data
+        let at = ContinuousClock.now
 
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
     }
