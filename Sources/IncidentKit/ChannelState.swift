@@ -1,7 +1,7 @@
 import Foundation
 
 /// Everything known about one channel: the fold of its event log.
-public struct ChannelState: Sendable, Equatable {
+public struct ChannelState: Sendable, Equatable, Codable {
     public private(set) var incidents: [IncidentID: Incident] = [:]
     /// Incident ids in the order they were declared.
     public private(set) var order: [IncidentID] = []
@@ -45,8 +45,8 @@ public struct ChannelState: Sendable, Equatable {
 }
 
 /// A report from a customer or colleague that may become an incident.
-public struct CustomerReport: Sendable, Equatable {
-    public enum State: Sendable, Equatable {
+public struct CustomerReport: Sendable, Equatable, Codable {
+    public enum State: Sendable, Equatable, Codable {
         case open
         case dismissed(reason: String?)
         case declared(IncidentID)
@@ -60,7 +60,7 @@ public struct CustomerReport: Sendable, Equatable {
 }
 
 /// An on-call shift handed from one person to the next, with notes.
-public struct Handover: Sendable, Equatable {
+public struct Handover: Sendable, Equatable, Codable {
     public var from: UserRef
     public var to: UserRef
     public var notes: String
@@ -191,5 +191,33 @@ extension Incident {
         promisedNextUpdate = next
         cadenceChangedAt = nil
         firedUpdateStage = nil
+    }
+}
+
+/// Coded for snapshots: the incidents as one list in declaration order (their ids are inside them), from which
+/// both the lookup table and the order are rebuilt.
+extension ChannelState {
+    enum CodingKeys: String, CodingKey {
+        case incidents, activeID, lastSequence, reports, handover
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let list = try container.decode([Incident].self, forKey: .incidents)
+        order = list.map(\.id)
+        incidents = Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        activeID = try container.decodeIfPresent(IncidentID.self, forKey: .activeID)
+        lastSequence = try container.decode(Int.self, forKey: .lastSequence)
+        reports = try container.decodeIfPresent([CustomerReport].self, forKey: .reports) ?? []
+        handover = try container.decodeIfPresent(Handover.self, forKey: .handover)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(order.compactMap { incidents[$0] }, forKey: .incidents)
+        try container.encodeIfPresent(activeID, forKey: .activeID)
+        try container.encode(lastSequence, forKey: .lastSequence)
+        if !reports.isEmpty { try container.encode(reports, forKey: .reports) }
+        try container.encodeIfPresent(handover, forKey: .handover)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One incident as the fold of its events.
-public struct Incident: Sendable, Equatable {
+public struct Incident: Sendable, Equatable, Codable {
     public let id: IncidentID
     public var title: String
     public var severity: Severity
@@ -76,7 +76,7 @@ public struct Incident: Sendable, Equatable {
 }
 
 /// A Status Update as posted to stakeholders.
-public struct StatusUpdate: Sendable, Equatable {
+public struct StatusUpdate: Sendable, Equatable, Codable {
     public var text: String
     public var postedAt: Date
     public var postedBy: UserRef
@@ -85,7 +85,7 @@ public struct StatusUpdate: Sendable, Equatable {
 }
 
 /// A follow-up task with an owner, numbered from 1 within its incident.
-public struct ActionItem: Sendable, Equatable {
+public struct ActionItem: Sendable, Equatable, Codable {
     public var number: Int
     public var text: String
     public var owner: UserRef
@@ -96,26 +96,26 @@ public struct ActionItem: Sendable, Equatable {
 }
 
 /// The update-clock stage last fired, with the time that stage was due.
-public struct FiredStage: Equatable, Sendable {
+public struct FiredStage: Equatable, Sendable, Codable {
     public var due: Date
     public var kind: TimerKind
 }
 
 /// A lesson recorded for the postmortem.
-public struct Learning: Sendable, Equatable {
+public struct Learning: Sendable, Equatable, Codable {
     public var kind: LearningKind
     public var text: String
     public var by: UserRef
 }
 
 /// A related incident that shares a root cause.
-public struct IncidentLink: Sendable, Equatable {
+public struct IncidentLink: Sendable, Equatable, Codable {
     public var incident: IncidentID
     public var note: String?
 }
 
 /// How an incident was detected by monitoring.
-public struct Detection: Sendable, Equatable {
+public struct Detection: Sendable, Equatable, Codable {
     public var source: String
     public var key: String
     /// When the failure started, by the monitor's clock.
@@ -124,7 +124,7 @@ public struct Detection: Sendable, Equatable {
 }
 
 /// Firing and resolved alerts of one group, as last reported.
-public struct AlertCount: Sendable, Equatable {
+public struct AlertCount: Sendable, Equatable, Codable {
     public var firing: Int
     public var resolved: Int
 
@@ -135,7 +135,7 @@ public struct AlertCount: Sendable, Equatable {
 }
 
 /// One page: who, at which level, when.
-public struct Page: Sendable, Equatable {
+public struct Page: Sendable, Equatable, Codable {
     public var level: Int
     public var user: UserRef
     public var rotation: String

@@ -11,6 +11,8 @@ public struct LoadedDataFolder<Channel: Sendable>: Sendable {
     public var incidentIDs: [IncidentID]
     /// Channels whose log could be neither read nor moved aside; commands there are refused until it is fixed.
     public var unavailable: [ChannelRef: String]
+    /// Channels whose state came from a valid snapshot instead of a replay of their log.
+    public var fromSnapshots: Set<ChannelRef> = []
 }
 
 /// Opens a data folder: loads every channel log, repairing torn tails and quarantining unreadable files.
@@ -23,13 +25,31 @@ public enum DataFolder {
     /// Every channel's records handed to `fold` as soon as they are read, so that only what it keeps stays in memory.
     /// Files are read on every core at once.
     public static func load<Channel: Sendable>(_ layout: DataLayout, now: Date = Date(),
-                                               fold: @Sendable ([EventRecord]) -> Channel) throws(StoreError) -> LoadedDataFolder<Channel> {
+                                               fold: @Sendable @escaping ([EventRecord]) -> Channel) throws(StoreError) -> LoadedDataFolder<Channel> {
+        try loadEach(layout) { file, channel in loadChannel(file, channel: channel, now: now, fold: fold) }
+    }
+
+    /// Every channel's state: from its snapshot where that is valid for the log as it is, else by replaying the log.
+    public static func loadStates(_ layout: DataLayout, now: Date = Date()) throws(StoreError) -> LoadedDataFolder<ChannelState> {
+        try loadEach(layout) { file, channel in
+            if let state = ChannelSnapshot.state(forLog: file) {
+                var result = ChannelResult<ChannelState>(channel: channel, fromSnapshot: true)
+                result.incidentIDs = state.order
+                if state.lastSequence > 0 { result.folded = state }
+                return result
+            }
+            return loadChannel(file, channel: channel, now: now) { ChannelState(replaying: $0) }
+        }
+    }
+
+    private static func loadEach<Channel: Sendable>(_ layout: DataLayout,
+                                                    _ loadOne: @Sendable @escaping (URL, ChannelRef) -> ChannelResult<Channel>) throws(StoreError) -> LoadedDataFolder<Channel> {
         try FileIO.makeDirectory(layout.channelsDirectory)
         let files = logFiles(under: layout.channelsDirectory).compactMap { file in layout.channel(forLogFile: file).map { (file, $0) } }
         let results = Mutex([ChannelResult<Channel>?](repeating: nil, count: files.count))
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let (file, channel) = files[index]
-            let result = loadChannel(file, channel: channel, now: now, fold: fold)
+            let result = loadOne(file, channel)
             results.withLock { $0[index] = result }
         }
         var loaded = LoadedDataFolder<Channel>(channels: [:], repairs: [], incidentIDs: [], unavailable: [:])
@@ -39,12 +59,14 @@ public enum DataFolder {
             loaded.incidentIDs += result.incidentIDs
             if let reason = result.unavailable { loaded.unavailable[result.channel] = reason }
             if let folded = result.folded { loaded.channels[result.channel] = folded }
+            if result.fromSnapshot { loaded.fromSnapshots.insert(result.channel) }
         }
         return loaded
     }
 
     private struct ChannelResult<Channel: Sendable>: Sendable {
         var channel: ChannelRef
+        var fromSnapshot = false
         var folded: Channel?
         var repairs: [LogRepair] = []
         var incidentIDs: [IncidentID] = []

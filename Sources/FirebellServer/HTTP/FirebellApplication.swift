@@ -133,6 +133,8 @@ struct BackgroundWork: Service {
     let connections: [@Sendable () async -> Void]
     let logger: Logger
     static let flushDeadline: Duration = .seconds(10)
+    /// How often channels changed since their last snapshot get a new one (and at start-up and shutdown).
+    static let snapshotInterval: Duration = .seconds(600)
 
     func run() async throws {
         try await outbox.resume()
@@ -145,9 +147,18 @@ struct BackgroundWork: Service {
             }.run()
         }
         let running = connections.map { connection in Task { await connection() } }
+        let snapshots = Task { [service] in
+            while !Task.isCancelled {
+                await service.writeSnapshots()
+                try? await Task.sleep(for: Self.snapshotInterval)
+            }
+        }
         try? await gracefulShutdown()
         for task in running { task.cancel() }
         timers.cancel()
+        snapshots.cancel()
+        // The next start reads these instead of replaying every log.
+        await service.writeSnapshots()
         let flushed = await outbox.flush(timeout: Self.flushDeadline)
         if !flushed { logger.warning("shutting down with undelivered messages; they are kept and sent after the next start") }
         await outbox.stop()

@@ -16,15 +16,19 @@ actor ChannelRuntime {
     /// Whether a command or timer has the turn; the others wait in order.
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Whether the snapshot on disk is the fold of the log as it is (nothing appended since it was written or read).
+    private var snapshotIsCurrent: Bool
 
     /// The name the bot's own events are recorded under.
     static let bot = UserRef("firebell")
     /// How long a timer whose events could not be saved waits before it is tried again.
     static let retryAfterFailure: TimeInterval = 30
 
-    init(channel: ChannelRef, state: ChannelState, logURL: URL, unavailableReason: String?, dependencies: RuntimeDependencies, now: Date) {
+    init(channel: ChannelRef, state: ChannelState, fromSnapshot: Bool = false, logURL: URL, unavailableReason: String?,
+         dependencies: RuntimeDependencies, now: Date) {
         self.channel = channel
         self.state = state
+        self.snapshotIsCurrent = fromSnapshot
         self.logURL = logURL
         self.unavailableReason = unavailableReason
         self.dependencies = dependencies
@@ -136,6 +140,18 @@ actor ChannelRuntime {
             throw error
         }
         log.confirm(pending)
+        snapshotIsCurrent = false
+    }
+
+    /// Writes the snapshot of this channel's fold when the one on disk is out of date; returns whether it wrote one.
+    /// Takes the channel's turn, so no append runs between reading the log's stamp and encoding the state.
+    func writeSnapshot() async throws -> Bool {
+        await takeTurn()
+        defer { endTurn() }
+        guard !snapshotIsCurrent, unavailableReason == nil, state.lastSequence > 0 else { return false }
+        try ChannelSnapshot.write(state, forLog: logURL)
+        snapshotIsCurrent = true
+        return true
     }
 
     private func takeTurn() async {

@@ -28,7 +28,7 @@ public final class IncidentService: Sendable {
     public init(configuration: FirebellConfiguration, clock: any SchedulerClock = SystemWallClock(), logger: Logger, metrics: FirebellMetrics? = nil,
                 pagerDuty: Bool = false) throws {
         let layout = DataLayout(root: configuration.dataDirectory)
-        let loaded = try DataFolder.load(layout, now: clock.now()) { ChannelState(replaying: $0) }
+        let loaded = try DataFolder.loadStates(layout, now: clock.now())
         for repair in loaded.repairs { logger.warning("\(repair)") }
         for (channel, reason) in loaded.unavailable { logger.error("channel \(channel) is unavailable: \(reason)") }
         let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
@@ -46,7 +46,7 @@ public final class IncidentService: Sendable {
         let now = clock.now()
         var runtimes: [ChannelRef: ChannelRuntime] = [:]
         for (channel, state) in loaded.channels {
-            runtimes[channel] = ChannelRuntime(channel: channel, state: state, logURL: layout.logFile(for: channel),
+            runtimes[channel] = ChannelRuntime(channel: channel, state: state, fromSnapshot: loaded.fromSnapshots.contains(channel), logURL: layout.logFile(for: channel),
                                                unavailableReason: nil, dependencies: dependencies, now: now)
         }
         self.layout = layout
@@ -86,6 +86,27 @@ public final class IncidentService: Sendable {
             "latency_ms": "\(String(format: "%.2f", elapsed / .milliseconds(1)))",
         ])
         return outcome
+    }
+
+    /// Brings every channel's snapshot up to date (channels replayed at start-up, channels changed since), a few
+    /// channels at a time; returns how many were written. A channel whose snapshot cannot be written keeps working.
+    @discardableResult
+    public func writeSnapshots() async -> Int {
+        let all = runtimes.withLock { Array($0.values) }
+        return await withTaskGroup(of: Bool.self) { group in
+            var written = 0
+            for (position, runtime) in all.enumerated() {
+                if position >= Self.timerParallelism, await group.next() == true { written += 1 }
+                group.addTask {
+                    do { return try await runtime.writeSnapshot() } catch {
+                        self.logger.warning("could not write a snapshot; start-up will replay that channel's log", metadata: ["error": "\(error)"])
+                        return false
+                    }
+                }
+            }
+            for await wrote in group where wrote { written += 1 }
+            return written
+        }
     }
 
     /// How many group commits ran and how many appends they made durable.
