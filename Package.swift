@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "FirebellBench",
             dependencies: [
-                "IncidentKit", "IncidentStore", "FirebellServer", "Platforms",
+                "IncidentKit", "IncidentStore", "FirebellServer", "Platforms", "FirebellTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -1,14 +1,11 @@
 import AsyncHTTPClient
 import FirebellServer
+import FirebellTestSupport
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
 import Platforms
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Signed slash commands over HTTP against the real routes (verify → parse → engine → append + fsync → answer),
 /// at a fixed request rate across many channels, beside the same load against a bare Hummingbird route that only
@@ -24,7 +21,7 @@ struct HTTPBenchmarks {
 
     func run() async throws {
         try await withClient { client in
-            let firebellPort = try freePort()
+            let firebellPort = try freeLoopbackPort()
             let folder = directory.appendingPathComponent("http")
             var settings = ServeSettings()
             settings.slackSigningSecret = Self.secret
@@ -35,7 +32,7 @@ struct HTTPBenchmarks {
             let firebellApp = firebell.application(port: firebellPort)
             let firebellTask = Task { try await firebellApp.runService() }
             defer { firebellTask.cancel() }
-            let barePort = try freePort()
+            let barePort = try freeLoopbackPort()
             let bareApp = bareApplication(port: barePort)
             let bareTask = Task { try await bareApp.runService() }
             defer { bareTask.cancel() }
@@ -136,19 +133,5 @@ struct HTTPBenchmarks {
             try? await client.shutdown()
             throw error
         }
-    }
-
-    private func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw CancellationError() }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

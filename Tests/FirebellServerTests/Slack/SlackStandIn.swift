@@ -14,6 +14,8 @@ actor SlackStandIn {
         case slackError(String)
         /// Holds the call until `release()` is called.
         case gate
+        /// Sends the head of an answer, then drops the connection.
+        case dropped
     }
 
     struct Call: Sendable {
@@ -30,7 +32,18 @@ actor SlackStandIn {
     private var gateWaiters: [CheckedContinuation<Void, Never>] = []
     private var gateOpen = false
 
+    /// Random faults at a rate, drawn from a seeded generator so a failing run can be repeated.
+    private var randomFaults: (rate: Double, choices: [Fault], generator: SeededGenerator)?
+    /// Channels that do not exist: every post to them is refused for good.
+    private var missingChannels: Set<String> = []
+
     init(faults: [Fault] = []) { self.faults = faults }
+
+    init(faultRate: Double, choices: [Fault], seed: UInt64, missingChannels: Set<String> = []) {
+        faults = []
+        randomFaults = (faultRate, choices, SeededGenerator(seed: seed))
+        self.missingChannels = missingChannels
+    }
 
     /// `chat.postMessage` calls Slack answered with `ok: true` (what a channel would show), in order.
     var posted: [Call] { calls.filter { $0.answered == "ok" && $0.method == "chat.postMessage" } }
@@ -41,7 +54,14 @@ actor SlackStandIn {
         gateWaiters = []
     }
 
-    private func nextFault() -> Fault? { faults.isEmpty ? nil : faults.removeFirst() }
+    private func nextFault(channel: String?) -> Fault? {
+        if let channel, missingChannels.contains(channel) { return .slackError("channel_not_found") }
+        if !faults.isEmpty { return faults.removeFirst() }
+        guard var random = randomFaults else { return nil }
+        defer { randomFaults = random }
+        guard Double(random.generator.next() % 10_000) / 10_000 < random.rate else { return nil }
+        return random.choices[Int(random.generator.next() % UInt64(random.choices.count))]
+    }
 
     private func waitAtGate() async {
         if gateOpen { return }
@@ -63,7 +83,7 @@ actor SlackStandIn {
         let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
         let json = object.mapValues { "\($0)" }
         let arrived = ContinuousClock.now
-        switch nextFault() {
+        switch nextFault(channel: json["channel"]) {
         case .rateLimited(let seconds):
             record(request, json, "429", arrived: arrived)
             return Self.json(#"{"ok":false,"error":"ratelimited"}"#, status: .tooManyRequests, extra: [.retryAfter: "\(seconds)"])
@@ -77,6 +97,10 @@ actor SlackStandIn {
         case .slackError(let code):
             record(request, json, code, arrived: arrived)
             return Self.json(#"{"ok":false,"error":"\#(code)"}"#)
+        case .dropped:
+            record(request, json, "dropped", arrived: arrived)
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: ResponseBody { _ in throw CancellationError() })
         case .gate:
             await waitAtGate()
             fallthrough
@@ -106,3 +130,4 @@ actor SlackStandIn {
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 }
+
