@@ -25,8 +25,7 @@ struct HTTPBenchmarks {
             let folder = directory.appendingPathComponent("http")
             var settings = ServeSettings()
             settings.slackSigningSecret = Self.secret
-            var logger = Logger(label: "bench")
-            logger.logLevel = .critical
+            let logger = quietLogger()
             let firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder), settings: settings,
                                                    httpClient: client, logger: logger)
             let firebellApp = firebell.application(port: firebellPort)
@@ -109,9 +108,7 @@ struct HTTPBenchmarks {
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(string: #"{"response_type":"ephemeral","text":"✓ ok"}"#)))
         }
-        var logger = Logger(label: "bare")
-        logger.logLevel = .critical
-        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: quietLogger("bare"))
     }
 
     private func waitUntilUp(_ client: HTTPClient, port: Int, path: String) async throws {

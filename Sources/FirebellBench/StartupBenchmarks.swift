@@ -15,8 +15,7 @@ struct StartupBenchmarks {
         let folder = directory.appendingPathComponent("startup")
         try? FileManager.default.removeItem(at: folder)
         let bytes = try writeLogs(into: folder)
-        var logger = Logger(label: "bench")
-        logger.logLevel = .critical
+        let logger = quietLogger()
         let residentBefore = Stopwatch.currentResidentBytes()
         var service: IncidentService?
         let elapsed = try Stopwatch.seconds {

@@ -15,8 +15,7 @@ struct ThroughputBenchmarks {
     func run() async throws {
         let folder = directory.appendingPathComponent("throughput")
         try? FileManager.default.removeItem(at: folder)
-        var logger = Logger(label: "bench")
-        logger.logLevel = .critical
+        let logger = quietLogger()
         let service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder), logger: logger)
         let channels = (0..<channels).map { ChannelRef(platform: "console", workspace: "bench", channel: "c\($0)") }
         _ = await send(service, count: channels.count, channels: channels) { "declare sev3 Throughput \($0)" }

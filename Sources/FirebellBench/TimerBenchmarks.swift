@@ -48,8 +48,7 @@ struct TimerBenchmarks {
         report("timers: index memory", "\(indexBytes / max(1, index.armedChannels)) bytes/timer", "(\(index.armedChannels) armed channels)")
         states = []
 
-        var logger = Logger(label: "bench")
-        logger.logLevel = .error
+        let logger = quietLogger(level: .error)
         let beforeService = Stopwatch.currentResidentBytes()
         var service: IncidentService?
         let startup = try Stopwatch.seconds {

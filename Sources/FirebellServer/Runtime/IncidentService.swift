@@ -96,7 +96,7 @@ public final class IncidentService: Sendable {
         return await withTaskGroup(of: Bool.self) { group in
             var written = 0
             for (position, runtime) in all.enumerated() {
-                if position >= Self.timerParallelism, await group.next() == true { written += 1 }
+                if position >= Self.snapshotParallelism, await group.next() == true { written += 1 }
                 group.addTask {
                     do { return try await runtime.writeSnapshot() } catch {
                         self.logger.warning("could not write a snapshot; start-up will replay that channel's log", metadata: ["error": "\(error)"])
@@ -137,6 +137,9 @@ public final class IncidentService: Sendable {
             }
         }
     }
+
+    /// How many channels write their snapshots at the same time.
+    static let snapshotParallelism = 8
 
     /// How many channels fire their timers at the same time.
     static let timerParallelism = 64
