@@ -10,6 +10,8 @@ enum FirebellBench {
         var rate = 500
         var httpSeconds = 10
         var only: String?
+        var keep = false
+        var restarts = 5
         var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".bench-data")
         var arguments = CommandLine.arguments.dropFirst()
         while let flag = arguments.popFirst() {
@@ -20,15 +22,20 @@ enum FirebellBench {
             case "--dir": directory = URL(fileURLWithPath: arguments.popFirst() ?? directory.path)
             case "--rate": rate = Int(arguments.popFirst() ?? "") ?? rate
             case "--http-seconds": httpSeconds = Int(arguments.popFirst() ?? "") ?? httpSeconds
-            case "--only": only = arguments.popFirst()
+            case "--only":
+                only = arguments.popFirst()
+                // A restart measures the folder a kept run left; it must leave it for the next one.
+                if only == "restart" { keep = true }
+            case "--keep": keep = true
+            case "--restarts": restarts = Int(arguments.popFirst() ?? "") ?? restarts
             default:
-                print("usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--rate N] [--http-seconds N] [--only http|throughput|startup] [--dir PATH]"
-                    + "   (the folder must be on the disk you will run on)")
+                print("usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--rate N] [--http-seconds N] [--only http|throughput|startup|restart] [--keep] [--restarts N] [--dir PATH]"
+                    + "   (the folder must be on the disk you will run on; --keep leaves the start-up data for `--only restart`)")
                 exit(2)
             }
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { if !keep { try? FileManager.default.removeItem(at: directory) } }
         print("Firebell benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB, scale \(scale), data in \(directory.path)")
         let benchmarks = Benchmarks(scale: scale, directory: directory)
         let http = HTTPBenchmarks(rate: rate, seconds: httpSeconds, channels: 1000, directory: directory, report: benchmarks.report)
@@ -37,7 +44,15 @@ enum FirebellBench {
         switch only {
         case "http": return try await http.run()
         case "throughput": return try await throughput.run()
-        case "startup": return try await startup.run()
+        case "startup":
+            try await startup.run()
+            // A restart is a fresh process: measured in one.
+            return try runInFreshProcess(["--only", "restart", "--restarts", "\(restarts)", "--dir", directory.path])
+        case "restart":
+            do { return try await startup.restart(times: restarts) } catch {
+                print("firebell-bench: \(error)")
+                exit(1)
+            }
         default: break
         }
         try benchmarks.engineThroughput()
@@ -46,8 +61,8 @@ enum FirebellBench {
         try await TimerBenchmarks(incidents: incidents, burst: min(burst, incidents), directory: directory, report: benchmarks.report).run()
         try await throughput.run()
         try await http.run()
-        // A restart is a fresh process: measured in one, not in this heap of 700 MiB left by the figures above.
-        try runInFreshProcess(["--only", "startup", "--dir", directory.appendingPathComponent("fresh").path])
+        // Start-up is measured in a fresh process, not in this heap of 700 MiB left by the figures above.
+        try runInFreshProcess(["--only", "startup", "--restarts", "\(restarts)", "--dir", directory.appendingPathComponent("fresh").path])
         benchmarks.report("peak resident memory", String(format: "%.0f MiB", Stopwatch.peakResidentMiB()), "")
     }
 

@@ -10,33 +10,46 @@ import Darwin
 /// A cache of one channel's fold, so start-up need not decode every event again. It is trusted only while the log
 /// is exactly as it was when the snapshot was taken (same file, size and modification time) and the fold has not
 /// changed shape since; otherwise the log is replayed, so a crash, a torn tail or a hand edit is never hidden by it.
+///
+/// The file is two JSON lines: a small head (fold version, the log's stamp, the channel's incident ids), then the
+/// state. Start-up reads only the head; the state is decoded when the channel is first used, because decoding
+/// 100,000 incidents is what made a restart slow, and a responder waiting on one channel should not wait for all.
 public struct ChannelSnapshot: Codable, Sendable {
-    /// Bumped whenever the fold (`ChannelState` and what it holds) changes meaning, so older snapshots are ignored.
-    public static let foldVersion = 1
+    /// Bumped whenever the fold (`ChannelState` and what it holds) or the file's layout changes meaning, so older
+    /// snapshots are ignored.
+    public static let foldVersion = 2
 
     var fold: Int
     var log: LogStamp
-    var state: ChannelState
+    /// Every incident id of the channel, so ids are never given out twice even before the state is decoded.
+    var incidents: [IncidentID]
 
     /// `<channel>.snapshot.json` beside the log.
     public static func url(forLog log: URL) -> URL {
         log.deletingPathExtension().appendingPathExtension("snapshot.json")
     }
 
-    /// The state the snapshot beside `log` holds, when it is valid for the log as it is now.
-    public static func state(forLog log: URL) -> ChannelState? {
-        guard let data = try? Data(contentsOf: url(forLog: log)),
-              let snapshot = try? EventCodec.decoder().decode(ChannelSnapshot.self, from: data),
-              snapshot.fold == foldVersion, let stamp = LogStamp(of: log), snapshot.log == stamp else { return nil }
-        return snapshot.state
+    /// The snapshot beside `log`, still encoded, when it is whole and valid for the log as it is now.
+    public static func unread(forLog log: URL) -> UnreadSnapshot? {
+        guard let data = try? Data(contentsOf: url(forLog: log)), data.last == newline,
+              let headEnd = data.firstIndex(of: newline),
+              let head = try? EventCodec.decoder().decode(ChannelSnapshot.self, from: data[..<headEnd]),
+              head.fold == foldVersion, let stamp = LogStamp(of: log), head.log == stamp else { return nil }
+        return UnreadSnapshot(log: log, incidentIDs: head.incidents, encodedState: data[(headEnd + 1)..<(data.endIndex - 1)])
     }
 
     /// Writes `state` as the snapshot of `log`. The caller guarantees that `state` is the fold of the log as it is
     /// (no append in between). Not synced: a snapshot lost or torn in a crash is only a slower start.
     public static func write(_ state: ChannelState, forLog log: URL) throws(StoreError) {
         guard let stamp = LogStamp(of: log) else { return }
-        let data: Data
-        do { data = try EventCodec.encoder().encode(ChannelSnapshot(fold: foldVersion, log: stamp, state: state)) } catch {
+        var data: Data
+        do {
+            let encoder = EventCodec.encoder()
+            data = try encoder.encode(ChannelSnapshot(fold: foldVersion, log: stamp, incidents: state.order))
+            data.append(newline)
+            data.append(try encoder.encode(state))
+            data.append(newline)
+        } catch {
             throw StoreError("Could not encode the snapshot of \(log.path): \(error)")
         }
         let target = url(forLog: log)
@@ -44,6 +57,23 @@ public struct ChannelSnapshot: Codable, Sendable {
         guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o640]), rename(temporary, target.path) == 0 else {
             throw .posix("write the snapshot", target.path, errno)
         }
+    }
+
+    private static let newline = UInt8(ascii: "\n")
+}
+
+/// A valid snapshot whose state is not decoded yet.
+public struct UnreadSnapshot: Sendable {
+    let log: URL
+    /// Every incident id of the channel, from the snapshot's head.
+    public let incidentIDs: [IncidentID]
+    let encodedState: Data
+
+    /// The channel's state, from the snapshot; if its body turns out damaged, from a replay of the log (which the
+    /// head showed unchanged since the snapshot was written). `fromSnapshot` tells which.
+    public func read(now: Date = Date()) throws(StoreError) -> (state: ChannelState, fromSnapshot: Bool) {
+        if let state = try? EventCodec.decoder().decode(ChannelState.self, from: encodedState) { return (state, true) }
+        return (ChannelState(replaying: try LogReader.recover(log, now: now).records), false)
     }
 }
 

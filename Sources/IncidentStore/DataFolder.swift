@@ -15,6 +15,22 @@ public struct LoadedDataFolder<Channel: Sendable>: Sendable {
     public var fromSnapshots: Set<ChannelRef> = []
 }
 
+/// One channel as start-up found it.
+public enum ChannelFold: Sendable {
+    /// Its log was replayed.
+    case replayed(ChannelState)
+    /// Its snapshot is valid and not decoded yet.
+    case snapshot(UnreadSnapshot)
+
+    /// The channel's state, decoding the snapshot if it is one.
+    public func read(now: Date = Date()) throws(StoreError) -> ChannelState {
+        switch self {
+        case .replayed(let state): state
+        case .snapshot(let snapshot): try snapshot.read(now: now).state
+        }
+    }
+}
+
 /// Opens a data folder: loads every channel log, repairing torn tails and quarantining unreadable files.
 public enum DataFolder {
     /// Every channel's records.
@@ -29,16 +45,17 @@ public enum DataFolder {
         try loadEach(layout) { file, channel in loadChannel(file, channel: channel, now: now, fold: fold) }
     }
 
-    /// Every channel's state: from its snapshot where that is valid for the log as it is, else by replaying the log.
-    public static func loadStates(_ layout: DataLayout, now: Date = Date()) throws(StoreError) -> LoadedDataFolder<ChannelState> {
+    /// Every channel's state: still in its snapshot where that is valid for the log as it is (decoded on first
+    /// use), else replayed from the log.
+    public static func loadStates(_ layout: DataLayout, now: Date = Date()) throws(StoreError) -> LoadedDataFolder<ChannelFold> {
         try loadEach(layout) { file, channel in
-            if let state = ChannelSnapshot.state(forLog: file) {
-                var result = ChannelResult<ChannelState>(channel: channel, fromSnapshot: true)
-                result.incidentIDs = state.order
-                if state.lastSequence > 0 { result.folded = state }
+            if let snapshot = ChannelSnapshot.unread(forLog: file) {
+                var result = ChannelResult<ChannelFold>(channel: channel, fromSnapshot: true)
+                result.incidentIDs = snapshot.incidentIDs
+                result.folded = .snapshot(snapshot)
                 return result
             }
-            return loadChannel(file, channel: channel, now: now) { ChannelState(replaying: $0) }
+            return loadChannel(file, channel: channel, now: now) { .replayed(ChannelState(replaying: $0)) }
         }
     }
 

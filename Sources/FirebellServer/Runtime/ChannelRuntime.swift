@@ -8,10 +8,12 @@ import Messaging
 /// yet durable. Other channels run while one waits for the disk.
 actor ChannelRuntime {
     let channel: ChannelRef
-    private(set) var state: ChannelState
+    private var state: ChannelState
+    /// The snapshot the state is still encoded in, until the channel is first used.
+    private var unread: UnreadSnapshot?
     private var log: ChannelLog?
     private let logURL: URL
-    private let unavailableReason: String?
+    private var unavailableReason: String?
     private let dependencies: RuntimeDependencies
     /// Whether a command or timer has the turn; the others wait in order.
     private var busy = false
@@ -24,20 +26,45 @@ actor ChannelRuntime {
     /// How long a timer whose events could not be saved waits before it is tried again.
     static let retryAfterFailure: TimeInterval = 30
 
-    init(channel: ChannelRef, state: ChannelState, fromSnapshot: Bool = false, logURL: URL, unavailableReason: String?,
-         dependencies: RuntimeDependencies, now: Date) {
+    init(channel: ChannelRef, fold: ChannelFold, logURL: URL, unavailableReason: String?, dependencies: RuntimeDependencies, now: Date) {
         self.channel = channel
-        self.state = state
-        self.snapshotIsCurrent = fromSnapshot
         self.logURL = logURL
         self.unavailableReason = unavailableReason
         self.dependencies = dependencies
-        dependencies.deadlines.set(channel, to: dependencies.planner.earliest(in: state, now: now))
+        switch fold {
+        case .replayed(let state):
+            self.state = state
+            self.snapshotIsCurrent = false
+            dependencies.deadlines.set(channel, to: dependencies.planner.earliest(in: state, now: now))
+        case .snapshot(let snapshot):
+            self.state = ChannelState()
+            self.unread = snapshot
+            self.snapshotIsCurrent = true
+            // Its deadlines are unknown until the state is decoded: the first timer pass decodes it and re-arms.
+            dependencies.deadlines.set(channel, to: now)
+        }
+    }
+
+    /// The channel's state as it is now (decoding the snapshot on first use).
+    func currentState() -> ChannelState {
+        readSnapshotIfUnread()
+        return state
+    }
+
+    private func readSnapshotIfUnread() {
+        guard let snapshot = unread else { return }
+        unread = nil
+        do {
+            (state, snapshotIsCurrent) = try snapshot.read()
+        } catch {
+            unavailableReason = "\(error)"
+        }
     }
 
     func execute(_ command: Command, actor: UserRef, now: Date, markup: Markup) async -> CommandOutcome {
         await takeTurn()
         defer { endTurn() }
+        readSnapshotIfUnread()
         if let unavailableReason {
             return CommandOutcome(result: .failed, verb: command.verb,
                                   reply: "✗ This channel's incident log cannot be read (\(unavailableReason)). Ask the operator to check the data folder; other channels are unaffected.",
@@ -76,6 +103,7 @@ actor ChannelRuntime {
 
     /// Fires every timer of this channel that is due at `now`, one incident at a time, through the engine.
     func fireDueTimers(now: Date, markup: Markup) async -> [CommandOutcome] {
+        readSnapshotIfUnread()
         let due = Set(dependencies.planner.deadlines(in: state, now: now).filter { $0.fireAt <= now }.map(\.incident))
         let owners: [IncidentID?] = state.order.filter { due.contains($0) } + (due.contains(nil) ? [nil] : [])
         var outcomes: [CommandOutcome] = []

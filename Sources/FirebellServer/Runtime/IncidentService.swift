@@ -45,9 +45,9 @@ public final class IncidentService: Sendable {
             deadlines: DeadlineIndex(), wake: wake)
         let now = clock.now()
         var runtimes: [ChannelRef: ChannelRuntime] = [:]
-        for (channel, state) in loaded.channels {
-            runtimes[channel] = ChannelRuntime(channel: channel, state: state, fromSnapshot: loaded.fromSnapshots.contains(channel), logURL: layout.logFile(for: channel),
-                                               unavailableReason: nil, dependencies: dependencies, now: now)
+        for (channel, fold) in loaded.channels {
+            runtimes[channel] = ChannelRuntime(channel: channel, fold: fold, logURL: layout.logFile(for: channel), unavailableReason: nil,
+                                               dependencies: dependencies, now: now)
         }
         self.layout = layout
         self.startupRepairs = loaded.repairs
@@ -175,7 +175,7 @@ public final class IncidentService: Sendable {
     /// The current state of a channel (for views and tests).
     public func state(of channel: ChannelRef) async -> ChannelState {
         guard let runtime = runtimes.withLock({ $0[channel] }) else { return ChannelState() }
-        return await runtime.state
+        return await runtime.currentState()
     }
 
     /// Every channel with a runtime, i.e. every channel that has a log or was used since start-up.
@@ -190,7 +190,7 @@ public final class IncidentService: Sendable {
     private func runtime(for channel: ChannelRef) -> ChannelRuntime {
         runtimes.withLock { runtimes in
             if let existing = runtimes[channel] { return existing }
-            let created = ChannelRuntime(channel: channel, state: ChannelState(), logURL: layout.logFile(for: channel),
+            let created = ChannelRuntime(channel: channel, fold: .replayed(ChannelState()), logURL: layout.logFile(for: channel),
                                          unavailableReason: unavailable[channel], dependencies: dependencies, now: clock.now())
             runtimes[channel] = created
             return created
