@@ -71,7 +71,7 @@ public struct UnreadSnapshot: Sendable {
 
     /// The channel's state, from the snapshot; if its body turns out damaged, from a replay of the log (which the
     /// head showed unchanged since the snapshot was written). `fromSnapshot` tells which.
-    public func read(now: Date = Date()) throws(StoreError) -> (state: ChannelState, fromSnapshot: Bool) {
+    public func read(now: Date) throws(StoreError) -> (state: ChannelState, fromSnapshot: Bool) {
         if let state = try? EventCodec.decoder().decode(ChannelState.self, from: encodedState) { return (state, true) }
         return (ChannelState(replaying: try LogReader.recover(log, now: now).records), false)
     }

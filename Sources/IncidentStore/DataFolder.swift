@@ -11,8 +11,15 @@ public struct LoadedDataFolder<Channel: Sendable>: Sendable {
     public var incidentIDs: [IncidentID]
     /// Channels whose log could be neither read nor moved aside; commands there are refused until it is fixed.
     public var unavailable: [ChannelRef: String]
-    /// Channels whose state came from a valid snapshot instead of a replay of their log.
-    public var fromSnapshots: Set<ChannelRef> = []
+}
+
+extension LoadedDataFolder where Channel == ChannelFold {
+    /// Channels whose state comes from a valid snapshot instead of a replay of their log.
+    public var fromSnapshots: Set<ChannelRef> {
+        Set(channels.compactMap { channel, fold in
+            if case .snapshot = fold { channel } else { nil }
+        })
+    }
 }
 
 /// One channel as start-up found it.
@@ -50,7 +57,7 @@ public enum DataFolder {
     public static func loadStates(_ layout: DataLayout, now: Date = Date()) throws(StoreError) -> LoadedDataFolder<ChannelFold> {
         try loadEach(layout) { file, channel in
             if let snapshot = ChannelSnapshot.unread(forLog: file) {
-                var result = ChannelResult<ChannelFold>(channel: channel, fromSnapshot: true)
+                var result = ChannelResult<ChannelFold>(channel: channel)
                 result.incidentIDs = snapshot.incidentIDs
                 result.folded = .snapshot(snapshot)
                 return result
@@ -76,14 +83,12 @@ public enum DataFolder {
             loaded.incidentIDs += result.incidentIDs
             if let reason = result.unavailable { loaded.unavailable[result.channel] = reason }
             if let folded = result.folded { loaded.channels[result.channel] = folded }
-            if result.fromSnapshot { loaded.fromSnapshots.insert(result.channel) }
         }
         return loaded
     }
 
     private struct ChannelResult<Channel: Sendable>: Sendable {
         var channel: ChannelRef
-        var fromSnapshot = false
         var folded: Channel?
         var repairs: [LogRepair] = []
         var incidentIDs: [IncidentID] = []

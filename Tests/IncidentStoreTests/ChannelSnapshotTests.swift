@@ -44,7 +44,7 @@ struct ChannelSnapshotTests {
             Issue.record("the channel should wait in its snapshot, not be replayed")
             return
         }
-        let read = try unread.read()
+        let read = try unread.read(now: Date())
         #expect(read.fromSnapshot && read.state == ChannelState(replaying: records()))
         #expect(Set(loaded.incidentIDs) == [IncidentID(year: 2026, sequence: 1), IncidentID(year: 2026, sequence: 2)])
     }
@@ -117,7 +117,7 @@ struct ChannelSnapshotTests {
             Issue.record("the head is valid: the channel should wait in its snapshot")
             return
         }
-        let read = try unread.read()
+        let read = try unread.read(now: Date())
         #expect(!read.fromSnapshot, "the damaged body is not used")
         #expect(read.state == ChannelState(replaying: records()))
     }

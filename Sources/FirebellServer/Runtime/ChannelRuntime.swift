@@ -46,16 +46,16 @@ actor ChannelRuntime {
     }
 
     /// The channel's state as it is now (decoding the snapshot on first use).
-    func currentState() -> ChannelState {
-        readSnapshotIfUnread()
+    func currentState(now: Date) -> ChannelState {
+        readSnapshotIfUnread(now: now)
         return state
     }
 
-    private func readSnapshotIfUnread() {
+    private func readSnapshotIfUnread(now: Date) {
         guard let snapshot = unread else { return }
         unread = nil
         do {
-            (state, snapshotIsCurrent) = try snapshot.read()
+            (state, snapshotIsCurrent) = try snapshot.read(now: now)
         } catch {
             unavailableReason = "\(error)"
         }
@@ -64,7 +64,7 @@ actor ChannelRuntime {
     func execute(_ command: Command, actor: UserRef, now: Date, markup: Markup) async -> CommandOutcome {
         await takeTurn()
         defer { endTurn() }
-        readSnapshotIfUnread()
+        readSnapshotIfUnread(now: now)
         if let unavailableReason {
             return CommandOutcome(result: .failed, verb: command.verb,
                                   reply: "✗ This channel's incident log cannot be read (\(unavailableReason)). Ask the operator to check the data folder; other channels are unaffected.",
@@ -103,7 +103,7 @@ actor ChannelRuntime {
 
     /// Fires every timer of this channel that is due at `now`, one incident at a time, through the engine.
     func fireDueTimers(now: Date, markup: Markup) async -> [CommandOutcome] {
-        readSnapshotIfUnread()
+        readSnapshotIfUnread(now: now)
         let due = Set(dependencies.planner.deadlines(in: state, now: now).filter { $0.fireAt <= now }.map(\.incident))
         let owners: [IncidentID?] = state.order.filter { due.contains($0) } + (due.contains(nil) ? [nil] : [])
         var outcomes: [CommandOutcome] = []

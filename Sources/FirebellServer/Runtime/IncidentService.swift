@@ -175,7 +175,7 @@ public final class IncidentService: Sendable {
     /// The current state of a channel (for views and tests).
     public func state(of channel: ChannelRef) async -> ChannelState {
         guard let runtime = runtimes.withLock({ $0[channel] }) else { return ChannelState() }
-        return await runtime.currentState()
+        return await runtime.currentState(now: clock.now())
     }
 
     /// Every channel with a runtime, i.e. every channel that has a log or was used since start-up.
