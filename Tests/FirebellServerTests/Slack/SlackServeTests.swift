@@ -44,8 +44,9 @@ struct SlackServeTests {
         var policy = DeliveryPolicy()
         policy.minimumInterval = .milliseconds(100)
         policy.backoffBase = .milliseconds(50)
-        // Long enough that the post held at the stand-in (`.gate`) outlives five commands on a loaded CI machine.
-        policy.requestTimeout = .milliseconds(2000)
+        // Long enough that the post held at the stand-in (`.gate`) outlives five commands while the whole suite runs
+        // on two cores (2 s was not: the held post timed out and was retried).
+        policy.requestTimeout = .seconds(5)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
             let firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder.url), settings: settings,
@@ -62,7 +63,7 @@ struct SlackServeTests {
     @Test func aFullIncidentFromSignedSlashCommandsReachesTheWebAPIInOrder() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let standIn = SlackStandIn(faults: [.gate, .rateLimited(retryAfter: 1), .serverError, .slow(.seconds(3)), .slackError("internal_error")])
+        let standIn = SlackStandIn(faults: [.gate, .rateLimited(retryAfter: 1), .serverError, .slow(.seconds(6)), .slackError("internal_error")])
         try await standIn.application().test(.live) { standInClient in
             try await withFirebell(standInPort: standInClient.port!, folder: folder) { client, firebell in
                 let lines: [(String, String)] = [
