@@ -28,14 +28,6 @@ public enum ChannelFold: Sendable {
     case replayed(ChannelState)
     /// Its snapshot is valid and not decoded yet.
     case snapshot(UnreadSnapshot)
-
-    /// The channel's state, decoding the snapshot if it is one.
-    public func read(now: Date = Date()) throws(StoreError) -> ChannelState {
-        switch self {
-        case .replayed(let state): state
-        case .snapshot(let snapshot): try snapshot.read(now: now).state
-        }
-    }
 }
 
 /// Opens a data folder: loads every channel log, repairing torn tails and quarantining unreadable files.

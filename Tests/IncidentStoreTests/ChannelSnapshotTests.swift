@@ -170,3 +170,13 @@ struct ChannelSnapshotTests {
         #expect(try EventCodec.decoder().decode(Incident.self, from: EventCodec.encoder().encode(plain)) == plain)
     }
 }
+
+extension ChannelFold {
+    /// The channel's state, decoding the snapshot if it is one.
+    fileprivate func read() throws -> ChannelState {
+        switch self {
+        case .replayed(let state): state
+        case .snapshot(let snapshot): try snapshot.read(now: Date()).state
+        }
+    }
+}
