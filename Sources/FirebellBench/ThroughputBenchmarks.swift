@@ -38,7 +38,7 @@ struct ThroughputBenchmarks {
                 if index >= inFlight, await group.next() == true { accepted += 1 }
                 let channel = channels[index % channels.count]
                 group.addTask {
-                    await service.handle(InboundCommand(channel: channel, actor: UserRef("carol"), arguments: text(index)), markup: .plain).result == .accepted
+                    await service.transact(.command(InboundCommand(channel: channel, actor: UserRef("carol"), arguments: text(index)))).result == .accepted
                 }
             }
             for await ok in group where ok { accepted += 1 }

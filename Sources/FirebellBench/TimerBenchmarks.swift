@@ -1,5 +1,7 @@
 import FirebellServer
 import Foundation
+import Platforms
+import Synchronization
 import IncidentKit
 import IncidentStore
 import Logging
@@ -51,21 +53,19 @@ struct TimerBenchmarks {
         let logger = quietLogger(level: .error)
         let beforeService = Stopwatch.currentResidentBytes()
         var service: IncidentService?
+        // Lateness counts from the deadline, or from the moment the loop could start when set-up ran past it.
+        let due = Mutex(now.addingTimeInterval(3))
+        let (latenesses, sink) = AsyncStream<Double>.makeStream()
+        let posts = PostClock { sink.yield(Date().timeIntervalSince(due.withLock { $0 }) * 1000) }
         let startup = try Stopwatch.seconds {
-            service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder), logger: logger)
+            service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder), logger: logger, sink: posts)
         }
         let perIncident = (Stopwatch.currentResidentBytes() - beforeService) / incidents
         report("timers: start-up", String(format: "%.2f s", startup), "(load \(incidents) logs + derive every deadline)")
         report("timers: memory per open incident", "\(perIncident) bytes", "(state, runtime and armed timers)")
 
-        // Lateness counts from the deadline, or from the moment the loop could start when set-up ran past it.
-        let due = max(now.addingTimeInterval(3), Date())
-        let (latenesses, sink) = AsyncStream<Double>.makeStream()
-        let loop = Task { [service] in
-            await TimerLoop(service: service!) { delivery in
-                for _ in delivery.posts { sink.yield(Date().timeIntervalSince(due) * 1000) }
-            }.run()
-        }
+        due.withLock { $0 = max($0, Date()) }
+        let loop = Task { [service] in await TimerLoop(service: service!).run() }
         var samples: [Double] = []
         for await lateness in latenesses {
             samples.append(lateness)
@@ -83,4 +83,15 @@ struct TimerBenchmarks {
         report("timers: burst lateness p99", String(format: "%.0f ms", Stopwatch.percentile(samples, 99)), "")
         try? FileManager.default.removeItem(at: folder)
     }
+}
+
+/// Notes the moment each reminder post reaches delivery.
+struct PostClock: EffectSink {
+    let posted: @Sendable () -> Void
+
+    func accept(_ messages: [OutboundMessage], transactionEnd: Int, from channel: ChannelRef) {
+        for message in messages where message.placement != nil { posted() }
+    }
+
+    func reply(_ message: OutboundMessage) {}
 }

@@ -1,4 +1,4 @@
-/// A message the channel should see because of accepted events; rendered and delivered by the shell.
+/// What a post says, named by what implied it; the shell renders it from the state after the transaction.
 public enum ChannelPost: Equatable, Sendable {
     case initialAlert(IncidentID)
     case statusUpdate(IncidentID)
@@ -9,8 +9,6 @@ public enum ChannelPost: Equatable, Sendable {
     case reminder(EventRecord)
     /// The holding Status Update the bot posts when the IC stays silent.
     case holdingUpdate(EventRecord)
-    /// The Initial Alert as it reads now, to replace the original where the platform can edit messages.
-    case headline(IncidentID)
     /// Someone on call is paged: mentioned in the channel (and messaged directly where the platform can).
     case page(EventRecord)
     /// Monitoring shows recovery: the IC is told.
@@ -18,41 +16,21 @@ public enum ChannelPost: Equatable, Sendable {
     /// A handover note, or a reminder that it is not acknowledged yet.
     case handover(EventRecord)
 
-    /// The posts that a batch of newly recorded events implies, in order.
-    public static func implied(by records: [EventRecord]) -> [ChannelPost] {
-        let declaredHere = Set(records.compactMap { record -> IncidentID? in
-            if case .declared = record.event { record.incident } else { nil }
-        })
-        var posts: [ChannelPost] = records.compactMap { record in
-            switch record.event {
-            case .paged: return .page(record)
-            case .alertRecovered: return .recovery(record)
-            case .handoverRecorded, .reminderSent(.handoverUnacknowledged, _): return .handover(record)
-            // Repeated notifications change counts on the timeline only; a new incident's alert shows in its Initial Alert.
-            case .alertsChanged, .reportDeclared: return nil
-            case .alertDetected where record.incident.map(declaredHere.contains) == true: return nil
-            default: break
-            }
-            guard let id = record.incident else { return .notice(record) }
-            switch record.event {
-            case .declared: return .initialAlert(id)
-            case .updatePosted: return .statusUpdate(id)
-            case .resolved: return .resolution(id)
-            case .reminderSent: return .reminder(record)
-            case .holdingUpdatePosted: return .holdingUpdate(record)
-            case .postmortemDrafted: return nil
-            default: return .notice(record)
-            }
+    /// Initial Alert, Status Update, holding update and Resolution: what stakeholders are told.
+    public var isForStakeholders: Bool {
+        switch self {
+        case .initialAlert, .statusUpdate, .resolution, .holdingUpdate: true
+        case .notice, .reminder, .page, .recovery, .handover: false
         }
-        // Once per incident and batch, after the posts, when what the headline shows has changed.
-        var refreshed: Set<IncidentID> = []
-        for record in records {
-            guard let id = record.incident, record.changesHeadline, !refreshed.contains(id) else { continue }
-            if records.contains(where: { $0.incident == id && { if case .declared = $0.event { true } else { false } }($0) }) { continue }
-            refreshed.insert(id)
-            posts.append(.headline(id))
+    }
+
+    /// The incident the post is about. A handover belongs to the channel's on-call, not to one incident.
+    public var incident: IncidentID? {
+        switch self {
+        case .initialAlert(let id), .statusUpdate(let id), .resolution(let id): id
+        case .notice(let record), .reminder(let record), .holdingUpdate(let record), .page(let record), .recovery(let record): record.incident
+        case .handover: nil
         }
-        return posts
     }
 }
 
@@ -69,4 +47,6 @@ extension EventRecord {
             return false
         }
     }
+
+    var isDeclaration: Bool { if case .declared = event { true } else { false } }
 }

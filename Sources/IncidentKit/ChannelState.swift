@@ -12,6 +12,12 @@ public struct ChannelState: Sendable, Equatable, Codable {
     public private(set) var reports: [CustomerReport] = []
     /// The last on-call handover of this channel.
     public private(set) var handover: Handover?
+    /// Ids of the most recent platform deliveries that caused a transaction here (oldest first), so a delivery the
+    /// platform retries (after a timeout or a restart) is recognised and not run again.
+    public private(set) var recentDeliveries: [String] = []
+
+    /// How many delivery ids a channel remembers.
+    public static let rememberedDeliveries = 500
 
     public init() {}
 
@@ -28,6 +34,10 @@ public struct ChannelState: Sendable, Equatable, Codable {
     /// Applies one event. Total: an event that does not fit (unknown incident) changes nothing but the sequence.
     public mutating func apply(_ record: EventRecord) {
         lastSequence = max(lastSequence, record.sequence)
+        if let delivery = record.delivery {
+            recentDeliveries.append(delivery)
+            if recentDeliveries.count > Self.rememberedDeliveries { recentDeliveries.removeFirst(recentDeliveries.count - Self.rememberedDeliveries) }
+        }
         applyChannelLevel(record)
         guard let id = record.incident else { return }
         if case .declared(let title, let severity, let impact, let systems) = record.event {
@@ -198,7 +208,7 @@ extension Incident {
 /// both the lookup table and the order are rebuilt.
 extension ChannelState {
     enum CodingKeys: String, CodingKey {
-        case incidents, activeID, lastSequence, reports, handover
+        case incidents, activeID, lastSequence, reports, handover, recentDeliveries
     }
 
     public init(from decoder: any Decoder) throws {
@@ -210,6 +220,7 @@ extension ChannelState {
         lastSequence = try container.decode(Int.self, forKey: .lastSequence)
         reports = try container.decodeIfPresent([CustomerReport].self, forKey: .reports) ?? []
         handover = try container.decodeIfPresent(Handover.self, forKey: .handover)
+        recentDeliveries = try container.decodeIfPresent([String].self, forKey: .recentDeliveries) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -219,5 +230,6 @@ extension ChannelState {
         try container.encode(lastSequence, forKey: .lastSequence)
         if !reports.isEmpty { try container.encode(reports, forKey: .reports) }
         try container.encodeIfPresent(handover, forKey: .handover)
+        if !recentDeliveries.isEmpty { try container.encode(recentDeliveries, forKey: .recentDeliveries) }
     }
 }

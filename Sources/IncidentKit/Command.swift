@@ -33,10 +33,6 @@ public enum Command: Equatable, Sendable {
     case dismissReport(Int, reason: String?)
     case listReports
     case acknowledgeHandover
-    /// Internal, never typed: the scheduler says timers of this incident (nil: of the channel) are due now.
-    case timersDue(IncidentID?)
-    /// Internal, never typed: monitoring reported on an alert group routed to this channel.
-    case alert(AlertSignal)
 }
 
 /// Why a command was refused, in words for the person who typed it.
@@ -95,8 +91,6 @@ extension Command {
         case .dismissReport: "dismiss"
         case .listReports: "reports"
         case .acknowledgeHandover: "handover ack"
-        case .timersDue: "timer"
-        case .alert: "alert"
         }
     }
 }

@@ -42,8 +42,32 @@ public struct IncidentEngine: Sendable {
 
     public init(configuration: EngineConfiguration = .standard) { self.configuration = configuration }
 
+    /// Decides what an input means: a typed command, due timers, or an alert.
+    public func decide(_ input: Input, state: ChannelState, context: CommandContext) throws(CommandError) -> Decision {
+        var rules = Rules(state: state, context: context, configuration: configuration)
+        switch input {
+        case .command(let command):
+            return try decide(command, rules: &rules)
+        case .button(let command, let incident):
+            guard state.activeID == incident else {
+                throw CommandError("That button belongs to \(incident), which is no longer the active incident here.")
+            }
+            return try decide(command, rules: &rules)
+        case .timersDue(let id):
+            try rules.fireTimers(of: id, planner: DeadlinePlanner(configuration: configuration))
+        case .alert(let signal):
+            rules.intake(signal)
+        }
+        return .record(rules.records)
+    }
+
+    /// Decides a typed command.
     public func decide(_ command: Command, state: ChannelState, context: CommandContext) throws(CommandError) -> Decision {
         var rules = Rules(state: state, context: context, configuration: configuration)
+        return try decide(command, rules: &rules)
+    }
+
+    private func decide(_ command: Command, rules: inout Rules) throws(CommandError) -> Decision {
         switch command {
         case .help(let verb): return .view(.help(verb: verb))
         case .oncall: return .view(.oncall)
@@ -261,12 +285,6 @@ struct Rules {
             try permit(.remind, incident)
             guard setting != incident.reminders else { throw CommandError("Reminders of \(incident.id) are already set that way.") }
             emit(.remindersChanged(setting: setting), for: incident.id)
-
-        case .timersDue(let id):
-            try fireTimers(of: id, planner: planner)
-
-        case .alert(let signal):
-            intake(signal)
 
         case .report(let text):
             emit(.reportFiled(number: (state.reports.map(\.number).max() ?? 0) + 1, text: text), for: nil)

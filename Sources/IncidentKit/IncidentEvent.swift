@@ -81,17 +81,53 @@ public struct EventRecord: Codable, Sendable, Equatable {
     /// The incident the event belongs to; nil for channel-level events such as an on-call handover.
     public var incident: IncidentID?
     public var event: IncidentEvent
+    /// On the first record of a transaction that appended several: how many it appended. The effects of a
+    /// transaction are planned from all its records together, so a restart plans exactly the same effects again.
+    public var transactionSize: Int?
+    /// On the first record of a transaction: the platform's id of the delivery that caused it (a Slack `event_id`,
+    /// a Matrix event id), so a delivery retried after a restart is recognised and not run twice.
+    public var delivery: String?
 
-    public init(schema: Int = EventRecord.currentSchema, sequence: Int, at: Date, actor: UserRef, incident: IncidentID?, event: IncidentEvent) {
+    public init(schema: Int = EventRecord.currentSchema, sequence: Int, at: Date, actor: UserRef, incident: IncidentID?, event: IncidentEvent,
+                transactionSize: Int? = nil, delivery: String? = nil) {
         self.schema = schema
         self.sequence = sequence
         self.at = at
         self.actor = actor
         self.incident = incident
         self.event = event
+        self.transactionSize = transactionSize
+        self.delivery = delivery
     }
 
     enum CodingKeys: String, CodingKey {
-        case schema = "v", sequence = "seq", at, actor, incident, event
+        case schema = "v", sequence = "seq", at, actor, incident, event, transactionSize = "txn", delivery = "via"
+    }
+}
+
+extension EventRecord {
+    /// Marks `records` (one transaction's, in order) as one transaction, caused by `delivery` when given.
+    public static func transaction(_ records: [EventRecord], delivery: String?) -> [EventRecord] {
+        guard var first = records.first else { return records }
+        first.transactionSize = records.count > 1 ? records.count : nil
+        first.delivery = delivery
+        return [first] + records.dropFirst()
+    }
+
+    /// Splits a log into its transactions: a record with `transactionSize` n starts the transaction of sequences
+    /// `seq ..< seq + n`; any other record is a transaction of its own (logs written before transactions were
+    /// marked, or what is left of one around a damaged line).
+    public static func transactions<C: Collection>(in records: C) -> [ArraySlice<EventRecord>] where C.Element == EventRecord {
+        let all = Array(records)
+        var groups: [ArraySlice<EventRecord>] = []
+        var start = 0
+        while start < all.count {
+            let end = all[start].sequence + max(1, all[start].transactionSize ?? 1)
+            var next = start + 1
+            while next < all.count, all[next].sequence < end, all[next].transactionSize == nil { next += 1 }
+            groups.append(all[start..<next])
+            start = next
+        }
+        return groups
     }
 }

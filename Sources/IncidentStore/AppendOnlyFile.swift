@@ -13,15 +13,17 @@ final class AppendOnlyFile {
     private let fd: Int32
     /// Length of the file up to the end of the last durable append.
     private(set) var durableLength: Int
+    /// Whether the file's directory entry is known to be durable; a file this process created is not until its
+    /// first sync (which then syncs the folder too, or the whole volume in a group commit).
+    private var entryIsDurable: Bool
 
     init(url: URL) throws(StoreError) {
         self.url = url
         let directory = url.deletingLastPathComponent()
         try FileIO.makeDirectory(directory)
-        let existed = FileManager.default.fileExists(atPath: url.path)
+        entryIsDurable = FileManager.default.fileExists(atPath: url.path)
         fd = try FileIO.openForAppend(url.path)
         durableLength = try FileIO.size(fd, path: url.path)
-        if !existed { try FileIO.syncDirectory(directory) }
     }
 
     deinit { close(fd) }
@@ -31,6 +33,10 @@ final class AppendOnlyFile {
         do {
             try FileIO.writeAll(fd, data, path: url.path)
             try FileIO.sync(fd, path: url.path)
+            if !entryIsDurable {
+                try FileIO.syncDirectory(url.deletingLastPathComponent())
+                entryIsDurable = true
+            }
         } catch {
             try? FileIO.truncate(fd, to: durableLength, path: url.path)
             throw error
@@ -49,11 +55,12 @@ final class AppendOnlyFile {
     }
 
     /// What a group commit syncs for this file.
-    var syncTarget: GroupCommit.Target { GroupCommit.Target(fd: fd, path: url.path) }
+    var syncTarget: GroupCommit.Target { GroupCommit.Target(fd: fd, path: url.path, isNew: !entryIsDurable) }
 
     /// The written bytes are durable: readers may see them.
     func confirm(_ pending: PendingAppend) {
         durableLength = pending.start + pending.length
+        entryIsDurable = true
     }
 
     /// The written bytes could not be made durable: cut them off so a later append does not follow them.
@@ -66,6 +73,10 @@ final class AppendOnlyFile {
         try FileIO.truncate(fd, to: length, path: url.path)
         try FileIO.sync(fd, path: url.path)
         durableLength = length
+        if !entryIsDurable {
+            try FileIO.syncDirectory(url.deletingLastPathComponent())
+            entryIsDurable = true
+        }
     }
 
     /// The durable contents.

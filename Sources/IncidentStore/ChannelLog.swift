@@ -42,7 +42,8 @@ public final class ChannelLog {
         return data
     }
 
-    /// Every record in the log, read from disk (the timeline and postmortem read them this way).
+    /// Every record in the log, read from disk (the timeline and postmortem read them this way); damaged lines,
+    /// reported at start-up, are skipped.
     public func readAll() throws(StoreError) -> [EventRecord] {
         try LogReader.decodeLines(try file.read(), path: url.path).records
     }

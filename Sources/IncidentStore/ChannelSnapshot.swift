@@ -17,12 +17,14 @@ import Darwin
 public struct ChannelSnapshot: Codable, Sendable {
     /// Bumped whenever the fold (`ChannelState` and what it holds) or the file's layout changes meaning, so older
     /// snapshots are ignored.
-    public static let foldVersion = 2
+    public static let foldVersion = 3
 
     var fold: Int
     var log: LogStamp
     /// Every incident id of the channel, so ids are never given out twice even before the state is decoded.
     var incidents: [IncidentID]
+    /// The sequence of the log's last record, so start-up knows what delivery may still owe without decoding the state.
+    var lastSequence: Int
 
     /// `<channel>.snapshot.json` beside the log.
     public static func url(forLog log: URL) -> URL {
@@ -35,7 +37,8 @@ public struct ChannelSnapshot: Codable, Sendable {
               let headEnd = data.firstIndex(of: newline),
               let head = try? EventCodec.decoder().decode(ChannelSnapshot.self, from: data[..<headEnd]),
               head.fold == foldVersion, let stamp = LogStamp(of: log), head.log == stamp else { return nil }
-        return UnreadSnapshot(log: log, incidentIDs: head.incidents, encodedState: data[(headEnd + 1)..<(data.endIndex - 1)])
+        return UnreadSnapshot(log: log, incidentIDs: head.incidents, lastSequence: head.lastSequence,
+                              encodedState: data[(headEnd + 1)..<(data.endIndex - 1)])
     }
 
     /// Writes `state` as the snapshot of `log`. The caller guarantees that `state` is the fold of the log as it is
@@ -45,7 +48,7 @@ public struct ChannelSnapshot: Codable, Sendable {
         var data: Data
         do {
             let encoder = EventCodec.encoder()
-            data = try encoder.encode(ChannelSnapshot(fold: foldVersion, log: stamp, incidents: state.order))
+            data = try encoder.encode(ChannelSnapshot(fold: foldVersion, log: stamp, incidents: state.order, lastSequence: state.lastSequence))
             data.append(newline)
             data.append(try encoder.encode(state))
             data.append(newline)
@@ -67,6 +70,8 @@ public struct UnreadSnapshot: Sendable {
     let log: URL
     /// Every incident id of the channel, from the snapshot's head.
     public let incidentIDs: [IncidentID]
+    /// The sequence of the log's last record.
+    public let lastSequence: Int
     let encodedState: Data
 
     /// The channel's state, from the snapshot; if its body turns out damaged, from a replay of the log (which the

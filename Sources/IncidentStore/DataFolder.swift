@@ -13,6 +13,11 @@ public struct LoadedDataFolder<Channel: Sendable>: Sendable {
     public var unavailable: [ChannelRef: String]
 }
 
+extension LoadedDataFolder {
+    /// Damaged lines found in the logs (each left in place and kept in a side file).
+    public var damagedLines: [LogRepair] { repairs.filter(\.isDamage) }
+}
+
 extension LoadedDataFolder where Channel == ChannelFold {
     /// Channels whose state comes from a valid snapshot instead of a replay of their log.
     public var fromSnapshots: Set<ChannelRef> {
@@ -28,6 +33,14 @@ public enum ChannelFold: Sendable {
     case replayed(ChannelState)
     /// Its snapshot is valid and not decoded yet.
     case snapshot(UnreadSnapshot)
+
+    /// The sequence of the channel's last record.
+    public var lastSequence: Int {
+        switch self {
+        case .replayed(let state): state.lastSequence
+        case .snapshot(let snapshot): snapshot.lastSequence
+        }
+    }
 }
 
 /// Opens a data folder: loads every channel log, repairing torn tails and quarantining unreadable files.
@@ -52,6 +65,12 @@ public enum DataFolder {
                 var result = ChannelResult<ChannelFold>(channel: channel)
                 result.incidentIDs = snapshot.incidentIDs
                 result.folded = .snapshot(snapshot)
+                // The snapshot was folded without the damaged lines; they are still there and still reported.
+                let side = LogReader.damagedLinesFile(forLog: file)
+                if let kept = try? Data(contentsOf: side), !kept.isEmpty {
+                    let count = kept.split(separator: 0x0A).count
+                    result.repairs = [.damagedLine(path: file.path, line: 0, keptIn: side.path, reason: "\(count) damaged line(s) found earlier")]
+                }
                 return result
             }
             return loadChannel(file, channel: channel, now: now) { .replayed(ChannelState(replaying: $0)) }

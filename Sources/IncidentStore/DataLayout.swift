@@ -28,6 +28,19 @@ public struct DataLayout: Sendable {
             .appendingPathComponent(Self.safeName(channel.channel) + ".jsonl")
     }
 
+    /// `delivered/<platform>/<workspace>/<channel>.jsonl`: what delivery did with the channel's effects.
+    public func deliveryLedger(for channel: ChannelRef) -> URL {
+        deliveredDirectory
+            .appendingPathComponent(Self.safeName(channel.platform), isDirectory: true)
+            .appendingPathComponent(Self.safeName(channel.workspace), isDirectory: true)
+            .appendingPathComponent(Self.safeName(channel.channel) + ".jsonl")
+    }
+
+    public var deliveredDirectory: URL { root.appendingPathComponent("delivered", isDirectory: true) }
+
+    /// Which platforms have had delivery, and from which sequence on each channel is owed its effects.
+    public var deliveryBaselineFile: URL { deliveredDirectory.appendingPathComponent("baseline.json") }
+
     /// The channel an outbox file belongs to.
     public func channel(forOutboxFile url: URL) -> ChannelRef? { channel(forLogFile: url) }
 

@@ -19,10 +19,13 @@ public final class GroupCommit: Sendable {
     public struct Target: Sendable, Hashable {
         let fd: Int32
         let path: String
+        /// The file was created by this write: its directory entry must be made durable too, which a `syncfs` of
+        /// the volume does and an `fsync` of the file alone does not.
+        var isNew = false
     }
 
     private struct Waiter {
-        let target: Target
+        let targets: [Target]
         let continuation: CheckedContinuation<StoreError?, Never>
     }
 
@@ -61,9 +64,14 @@ public final class GroupCommit: Sendable {
 
     /// Returns once everything written to `target` before the call is on disk.
     public func sync(_ target: Target) async throws(StoreError) {
+        try await sync([target])
+    }
+
+    /// Returns once everything written to every one of `targets` before the call is on disk (one group).
+    public func sync(_ targets: [Target]) async throws(StoreError) {
         let failure: StoreError? = await withCheckedContinuation { continuation in
             let startDrain = queue.withLock { queue in
-                queue.waiting.append(Waiter(target: target, continuation: continuation))
+                queue.waiting.append(Waiter(targets: targets, continuation: continuation))
                 defer { queue.draining = true }
                 return !queue.draining
             }
@@ -82,9 +90,9 @@ public final class GroupCommit: Sendable {
                 return taken
             }
             if group.isEmpty { return }
-            let failures = commit(Set(group.map(\.target)))
+            let failures = commit(Set(group.flatMap(\.targets)))
             counters.withLock { $0 = ($0.groups + 1, $0.files + group.count) }
-            for waiter in group { waiter.continuation.resume(returning: failures[waiter.target]) }
+            for waiter in group { waiter.continuation.resume(returning: waiter.targets.lazy.compactMap { failures[$0] }.first) }
         }
     }
 
@@ -100,10 +108,16 @@ public final class GroupCommit: Sendable {
     }()
 
     private func commit(_ targets: Set<Target>) -> [Target: StoreError] {
-        if targets.count > 1, let syncVolume = Self.syncfs, syncVolume(volume) == 0 { return [:] }
+        if targets.count > 1 || targets.contains(where: \.isNew), let syncVolume = Self.syncfs {
+            SyncCounter.count()
+            if syncVolume(volume) == 0 { return [:] }
+        }
         var failures: [Target: StoreError] = [:]
         for target in targets {
-            do { try FileIO.sync(target.fd, path: target.path) } catch { failures[target] = error }
+            do {
+                try FileIO.sync(target.fd, path: target.path)
+                if target.isNew { try FileIO.syncDirectory(URL(fileURLWithPath: target.path).deletingLastPathComponent()) }
+            } catch { failures[target] = error }
         }
         return failures
     }

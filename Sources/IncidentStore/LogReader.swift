@@ -7,6 +7,9 @@ public enum LogRepair: Equatable, Sendable, CustomStringConvertible {
     case cutTornTail(path: String, bytes: Int)
     /// The file could not be read as a log and was moved aside.
     case quarantined(path: String, movedTo: String, reason: String)
+    /// A whole line in the log could not be read; it was left in place, copied byte for byte to `keptIn`, and the
+    /// channel's other events loaded without it.
+    case damagedLine(path: String, line: Int, keptIn: String, reason: String)
 
     public var description: String {
         switch self {
@@ -14,7 +17,14 @@ public enum LogRepair: Equatable, Sendable, CustomStringConvertible {
             "Cut a torn last line of \(bytes) bytes from \(path) (a write interrupted by a crash); every complete event before it is kept."
         case .quarantined(let path, let movedTo, let reason):
             "Moved \(path) aside to \(movedTo): \(reason). The channel starts empty; the other channels are unaffected."
+        case .damagedLine(let path, let line, let keptIn, let reason):
+            "Line \(line) of \(path) is damaged (\(reason)); it is skipped, left in the log and copied to \(keptIn). The channel's other events are loaded."
         }
+    }
+
+    /// Whether the channel is degraded by it (a damaged line), as opposed to a repair that lost nothing.
+    public var isDamage: Bool {
+        if case .damagedLine = self { true } else { false }
     }
 }
 
@@ -26,9 +36,29 @@ public struct LoadedLog: Sendable {
     public var idsInQuarantine: [IncidentID]
 }
 
-/// Reads logs at start-up: cuts a torn tail, moves an unreadable file aside.
+/// A log holds a complete line this version cannot read because a newer version wrote it (an event type or schema it
+/// does not know). Nothing is cut or moved: the channel is refused until Firebell is upgraded.
+public struct NewerLogFormat: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let line: Int
+    public let what: String
+
+    public var description: String {
+        "line \(line) of \(path) was written by a newer version of Firebell (\(what)); this version (event schema \(EventRecord.currentSchema)) "
+            + "leaves the log untouched and refuses the channel. Upgrade Firebell to use it."
+    }
+}
+
+/// Reads logs at start-up: cuts a torn tail, keeps damaged lines aside, refuses lines from a newer version.
 public enum LogReader {
     struct Corruption: Error {
+        let reason: String
+    }
+
+    /// A whole line that could not be read.
+    struct DamagedLine {
+        let number: Int
+        let bytes: Data
         let reason: String
     }
 
@@ -36,7 +66,11 @@ public enum LogReader {
         var records: [EventRecord]
         /// Byte length of the whole, parseable prefix.
         var goodLength: Int
+        var damaged: [DamagedLine] = []
     }
+
+    /// Where the damaged lines of `log` are copied: `<channel>.jsonl.damaged`.
+    public static func damagedLinesFile(forLog log: URL) -> URL { log.appendingPathExtension("damaged") }
 
     /// Loads the log at `url`, repairing it on disk when needed. A missing file is an empty log.
     public static func recover(_ url: URL, now: Date = Date()) throws(StoreError) -> LoadedLog {
@@ -44,13 +78,20 @@ public enum LogReader {
         let contents: Data
         do { contents = try Data(contentsOf: url) } catch { throw StoreError("Could not read \(url.path): \(error.localizedDescription)") }
         do {
-            let decoded = try decode(contents, tolerateTornTail: true)
+            let decoded = try decode(contents, tolerateTornTail: true, path: url.path)
             var repairs: [LogRepair] = []
             if decoded.goodLength < contents.count {
                 try cut(url, to: decoded.goodLength)
                 repairs.append(.cutTornTail(path: url.path, bytes: contents.count - decoded.goodLength))
             }
+            if !decoded.damaged.isEmpty {
+                let side = damagedLinesFile(forLog: url)
+                try keep(decoded.damaged, in: side)
+                repairs += decoded.damaged.map { .damagedLine(path: url.path, line: $0.number, keptIn: side.path, reason: $0.reason) }
+            }
             return LoadedLog(records: decoded.records, repairs: repairs, idsInQuarantine: [])
+        } catch let newer as NewerLogFormat {
+            throw StoreError(newer.description)
         } catch let corruption as Corruption {
             let target = url.path + ".corrupt-" + ISOTimestamp.format(now).replacingOccurrences(of: ":", with: "")
             guard rename(url.path, target) == 0 else { throw .posix("move aside", url.path, errno) }
@@ -62,12 +103,14 @@ public enum LogReader {
         }
     }
 
-    /// Decodes whole lines. With `tolerateTornTail`, an unterminated or unparseable *last* line ends the log
+    /// Decodes whole lines, skipping damaged ones. With `tolerateTornTail`, an unterminated last line ends the log
     /// instead of failing it: that is what a crash in the middle of an append leaves behind.
     static func decodeLines(_ contents: Data, path: String, tolerateTornTail: Bool = false) throws(StoreError) -> (records: [EventRecord], goodLength: Int) {
         do {
-            let decoded = try decode(contents, tolerateTornTail: tolerateTornTail)
+            let decoded = try decode(contents, tolerateTornTail: tolerateTornTail, path: path)
             return (decoded.records, decoded.goodLength)
+        } catch let newer as NewerLogFormat {
+            throw StoreError(newer.description)
         } catch let corruption as Corruption {
             throw StoreError("\(path) is not a readable log: \(corruption.reason)")
         } catch {
@@ -75,10 +118,12 @@ public enum LogReader {
         }
     }
 
-    static func decode(_ contents: Data, tolerateTornTail: Bool) throws -> Decoded {
+    /// A whole line is never cut: it is an event, a line from a newer version (which refuses the channel), or damage
+    /// (kept aside, the rest loads). Only an unterminated last line is a torn write. Sequences must rise; a line
+    /// whose sequence does not is damage too (two writers, or a hand edit).
+    static func decode(_ contents: Data, tolerateTornTail: Bool, path: String = "") throws -> Decoded {
         let decoder = EventCodec.decoder()
-        var records: [EventRecord] = []
-        var goodLength = 0
+        var decoded = Decoded(records: [], goodLength: 0)
         var lineStart = contents.startIndex
         var lineNumber = 0
         while lineStart < contents.endIndex {
@@ -88,28 +133,60 @@ public enum LogReader {
                 break
             }
             let line = contents[lineStart..<newline]
-            let isLast = newline == contents.index(before: contents.endIndex)
-            do {
-                let record = try decoder.decode(EventRecord.self, from: line)
-                guard record.schema >= 1, record.schema <= EventRecord.currentSchema else {
-                    throw Corruption(reason: "line \(lineNumber) has schema version \(record.schema), which this version of Firebell does not know")
-                }
-                guard record.sequence == (records.last?.sequence ?? 0) + 1 else {
-                    throw Corruption(reason: "line \(lineNumber) has sequence \(record.sequence), expected \((records.last?.sequence ?? 0) + 1)")
-                }
-                records.append(record)
-            } catch let corruption as Corruption {
-                throw corruption
-            } catch {
-                guard tolerateTornTail, isLast else {
-                    throw Corruption(reason: "line \(lineNumber) is not a valid event (\(Self.shortReason(error)))")
-                }
-                break
+            // A tail of NUL bytes is what a crash can leave where the file grew but its data never reached the disk.
+            if tolerateTornTail, line.allSatisfy({ $0 == 0 }), contents[newline...].allSatisfy({ $0 == 0 || $0 == 0x0A }) { break }
+            defer {
+                decoded.goodLength = contents.distance(from: contents.startIndex, to: newline) + 1
+                lineStart = contents.index(after: newline)
             }
-            goodLength = contents.distance(from: contents.startIndex, to: newline) + 1
-            lineStart = contents.index(after: newline)
+            let record: EventRecord
+            do {
+                record = try decoder.decode(EventRecord.self, from: line)
+            } catch {
+                if let newer = newerVersion(of: line, error: error) { throw NewerLogFormat(path: path, line: lineNumber, what: newer) }
+                let reason = (try? JSONSerialization.jsonObject(with: line)) == nil ? "not valid JSON" : shortReason(error)
+                decoded.damaged.append(DamagedLine(number: lineNumber, bytes: Data(line), reason: reason))
+                continue
+            }
+            guard record.schema <= EventRecord.currentSchema else {
+                throw NewerLogFormat(path: path, line: lineNumber, what: "event schema \(record.schema)")
+            }
+            let previous = decoded.records.last?.sequence ?? 0
+            guard record.schema >= 1, record.sequence > previous else {
+                decoded.damaged.append(DamagedLine(number: lineNumber, bytes: Data(line),
+                                                   reason: "sequence \(record.sequence) does not follow \(previous)"))
+                continue
+            }
+            decoded.records.append(record)
         }
-        return Decoded(records: records, goodLength: goodLength)
+        return decoded
+    }
+
+    /// Whether an unreadable but whole line is one a newer version wrote: valid JSON with a schema above this
+    /// version's, or an event whose type this version does not know. Returns what is newer.
+    static func newerVersion(of line: Data, error: any Error) -> String? {
+        guard let object = (try? JSONSerialization.jsonObject(with: line)) as? [String: Any] else { return nil }
+        if let schema = object["v"] as? Int, schema > EventRecord.currentSchema { return "event schema \(schema)" }
+        // A synthesized enum decoder finds no key it knows in an event of an unknown type.
+        if case DecodingError.typeMismatch(_, let context) = error, context.codingPath.map(\.stringValue) == ["event"],
+           let event = object["event"] as? [String: Any], let type = event.keys.sorted().first {
+            return "event type '\(type)'"
+        }
+        return nil
+    }
+
+    /// Appends the damaged lines, byte for byte, to the side file (once: a line already kept is not added again).
+    static func keep(_ lines: [DamagedLine], in side: URL) throws(StoreError) {
+        let existing = (try? Data(contentsOf: side)) ?? Data()
+        let known = Set(existing.split(separator: 0x0A, omittingEmptySubsequences: false).map { Data($0) })
+        var data = Data()
+        for line in lines where !known.contains(line.bytes) {
+            data.append(line.bytes)
+            data.append(0x0A)
+        }
+        guard !data.isEmpty else { return }
+        let file = try AppendOnlyFile(url: side)
+        try file.append(data)
     }
 
     private static func shortReason(_ error: any Error) -> String {

@@ -19,7 +19,7 @@ public struct MessageRenderer: Sendable {
     /// The text of `post`, read from `state` after the events that implied it were applied.
     public func render(_ post: ChannelPost, state: ChannelState, markup: Markup) -> String {
         switch post {
-        case .initialAlert(let id), .headline(let id):
+        case .initialAlert(let id):
             guard let incident = state.incidents[id] else { return "" }
             return templates.render("initial-alert", values: initialAlertValues(incident, markup), markup: markup)
         case .statusUpdate(let id):

@@ -23,9 +23,10 @@ struct ConsoleCommand: AsyncParsableCommand {
         guard let speaker = UserRef(mention: "@" + user) else { throw ValidationError("--user '\(user)' is not a valid user name.") }
         let configuration = try options.loadConfiguration()
         let logger = ConsoleLogging.logger()
+        let output = ConsoleOutput()
         let service: IncidentService
         do {
-            service = try IncidentService(configuration: configuration, logger: logger)
+            service = try IncidentService(configuration: configuration, logger: logger, sink: ConsoleSink(output: output))
         } catch {
             throw UserFacingFailure(description: "firebell: cannot open the data folder \(configuration.dataDirectory.path): \(error)")
         }
@@ -33,7 +34,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         if isatty(0) == 1 {
             FileHandle.standardError.write(Data("Firebell console: #\(channel) as @\(speaker.id), data in \(configuration.dataDirectory.path). Type /incident help; Ctrl-D quits.\n".utf8))
         }
-        let session = ConsoleSession(service: service, channel: channelRef, defaultUser: speaker, output: ConsoleOutput())
+        let session = ConsoleSession(service: service, channel: channelRef, defaultUser: speaker, output: output)
         try await session.run(lines: StandardInputLines.stream())
     }
 }

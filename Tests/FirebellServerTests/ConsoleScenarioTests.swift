@@ -24,7 +24,8 @@ struct ConsoleScenarioTests {
     let start = Date(timeIntervalSince1970: 1_795_000_000) // 2026-11-18 11:06:40 UTC
 
     func session(_ folder: TemporaryFolder, _ clock: ManualWallClock, _ transcript: Transcript) throws -> ConsoleSession {
-        let service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder.url), clock: clock, logger: quietLogger())
+        let service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder.url), clock: clock, logger: quietLogger(),
+                                          sink: ConsoleSink(output: transcript.output))
         return ConsoleSession(service: service, channel: channel, defaultUser: UserRef("carol"), output: transcript.output)
     }
 
@@ -105,11 +106,10 @@ struct ConsoleScenarioTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder.url), clock: ManualWallClock(start), logger: quietLogger())
-        let outcomes = await withTaskGroup(of: CommandOutcome.self) { group in
+        let outcomes = await withTaskGroup(of: Answer.self) { group in
             for index in 0..<12 {
                 group.addTask {
-                    let channel = ChannelRef(platform: "console", workspace: "local", channel: "c\(index)")
-                    return await service.handle(InboundCommand(channel: channel, actor: UserRef("a"), arguments: "declare sev3 Number \(index)"), markup: .plain)
+                    await service.run("declare sev3 Number \(index)", in: ChannelRef(platform: "console", workspace: "local", channel: "c\(index)"), as: "a")
                 }
             }
             return await group.reduce(into: []) { $0.append($1) }
@@ -120,7 +120,7 @@ struct ConsoleScenarioTests {
         #expect(Set(ids.map(\.sequence)) == Set(1...12))
     }
 
-    @Test func aQuarantinedChannelDoesNotStopTheOthers() async throws {
+    @Test func damagedLinesCostOnlyThemselves() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let layout = DataLayout(root: folder.url)
@@ -129,7 +129,7 @@ struct ConsoleScenarioTests {
         try Data("not json\n{\"also\":\"bad\"}\n".utf8).write(to: layout.logFile(for: broken))
         let transcript = Transcript()
         let console = try session(folder, ManualWallClock(start), transcript)
-        #expect(console.service.startupRepairs.count == 1)
+        #expect(console.service.startupRepairs.count == 2 && console.service.startupRepairs.allSatisfy(\.isDamage))
         await console.handle(line: "/incident declare sev2 Still works")
         #expect(transcript.text.contains("Initial Alert"))
     }

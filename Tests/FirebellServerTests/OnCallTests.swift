@@ -20,8 +20,8 @@ struct OnCallTests {
                                     startedAt: TimerDrill.start.addingTimeInterval(-180), labels: ["alertname": "HighErrorRate", "severity": "critical"],
                                     links: ["http://prometheus:9090/graph"], firingCount: 1)
 
-    func alert(_ drill: TimerDrill, _ signal: AlertSignal = OnCallTests.signal) async -> CommandOutcome {
-        await drill.service.execute(.alert(signal), in: drill.channel, by: UserRef("monitoring"), markup: .plain)
+    func alert(_ drill: TimerDrill, _ signal: AlertSignal = OnCallTests.signal) async -> Answer {
+        await drill.service.transact(ChannelInput(.input(.alert(signal)), in: drill.channel, by: Input.monitoring))
     }
 
     func incident(_ drill: TimerDrill) async -> Incident { await drill.service.state(of: drill.channel).latestIncident! }
@@ -93,16 +93,16 @@ struct OnCallTests {
         let drill = try TimerDrill(configuration: Self.configuration())
         defer { drill.remove() }
         let declared = await drill.run("declare sev3 Slow reports")
-        #expect(!declared.posts.contains { $0.purpose == .page })
+        #expect(!declared.posts.contains { $0.isPage })
     }
 
     @Test func slackPagesAlsoGoByDirectMessage() async throws {
         let drill = try TimerDrill(configuration: Self.configuration())
         defer { drill.remove() }
         let slack = ChannelRef(platform: "slack", workspace: "T0", channel: "C0INC")
-        let outcome = await drill.service.execute(.alert(Self.signal), in: slack, by: UserRef("monitoring"), markup: .slack)
-        #expect(outcome.audiencePosts.map(\.channel) == [ChannelRef(platform: "slack", workspace: "T0", channel: "alice")])
-        #expect(outcome.audiencePosts[0].posts[0].text.contains("you are paged"))
+        let outcome = await drill.service.transact(ChannelInput(.input(.alert(Self.signal)), in: slack, by: Input.monitoring))
+        #expect(outcome.audiencePosts(excluding: slack).map(\.channel) == [ChannelRef(platform: "slack", workspace: "T0", channel: "alice")])
+        #expect(outcome.audiencePosts(excluding: slack)[0].posts[0].text.contains("you are paged"))
     }
 
     @Test func reportsAreDeclaredFromOrDismissed() async throws {
@@ -130,7 +130,7 @@ struct OnCallTests {
         await drill.run("declare sev3 Disk filling up")
         await drill.run("action add Add an alert on disk usage @carol due: 2026-12-01")
         let handover = await drill.run("handover @bob Disk on db-3 is at 85%, watch it; failover runbook in the wiki", as: "alice")
-        let note = try #require(handover.posts.first { $0.purpose == .page }?.text)
+        let note = try #require(handover.posts.first { $0.isPage }?.text)
         #expect(note.contains("On-call handover from @alice to @bob"))
         #expect(note.contains("Notes: Disk on db-3 is at 85%, watch it; failover runbook in the wiki"))
         #expect(note.contains("Current issues: INC-2026-0001 SEV3 “Disk filling up”, Investigating"))

@@ -62,9 +62,8 @@ struct PagerDutyTests {
                                                           body: ByteBuffer(string: AlertIntakeTests.alertmanager()))
                     #expect(opened.status == .ok)
                     for command in [Command.acknowledge, .resolve(rootCause: nil)] {
-                        let outcome = await firebell.service.execute(command, in: AlertIntakeTests.payments, by: UserRef("alice"), markup: .plain)
+                        let outcome = await firebell.service.transact(ChannelInput(.input(.command(command)), in: AlertIntakeTests.payments, by: UserRef("alice")))
                         #expect(outcome.result == .accepted)
-                        try await firebell.outbox.enqueue(outcome, in: AlertIntakeTests.payments, now: Date())
                     }
                     #expect(await firebell.outbox.flush(timeout: .seconds(20)))
                 }
@@ -76,7 +75,7 @@ struct PagerDutyTests {
         let payload = try #require(events.first?["payload"] as? [String: Any])
         #expect(payload["severity"] as? String == "critical" && payload["source"] as? String == "firebell")
         #expect((payload["summary"] as? String)?.hasPrefix("INC-2026-0001 SEV1: HighErrorRate") == true)
-        let outbox = FileManager.default.enumerator(at: folder.url.appendingPathComponent("outbox"), includingPropertiesForKeys: nil)?
+        let outbox = FileManager.default.enumerator(at: folder.url, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "jsonl" } ?? []
         for file in outbox { #expect(!(try String(contentsOf: file, encoding: .utf8)).contains(Self.routingKey), "the routing key never goes to disk") }
     }

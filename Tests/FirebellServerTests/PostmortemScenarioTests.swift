@@ -38,8 +38,7 @@ struct PostmortemScenarioTests {
                 minute += 1
                 _ = await drill.advance(minutes: 1)
                 if minute == 20 {
-                    _ = await drill.service.handle(InboundCommand(channel: other, actor: UserRef("erin"), arguments: "declare sev3 Config pipeline drift"),
-                                                   markup: .plain)
+                    _ = await drill.service.run("declare sev3 Config pipeline drift", in: other, as: "erin")
                 }
             }
             let outcome = await drill.run(line, as: user)

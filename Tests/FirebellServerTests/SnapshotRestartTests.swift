@@ -9,7 +9,7 @@ struct SnapshotRestartTests {
     let channels = (1...3).map { ChannelRef(platform: "slack", workspace: "T1", channel: "C\($0)") }
 
     func run(_ service: IncidentService, _ text: String, in channel: ChannelRef) async {
-        let outcome = await service.handle(InboundCommand(channel: channel, actor: UserRef("carol"), arguments: text), markup: .plain)
+        let outcome = await service.run(text, in: channel, as: "carol")
         #expect(outcome.result == .accepted, "\(text): \(outcome.reply ?? "")")
     }
 

@@ -55,3 +55,49 @@ func eventually(_ what: String, _ condition: () async throws -> Bool) async thro
     Issue.record("timed out waiting until \(what)")
     throw CancellationError()
 }
+
+extension Answer {
+    /// New messages in the channel the transaction ran in (the incident channel), in order.
+    var posts: [OutboundMessage] { messages.filter { $0.placement != nil && $0.channel == $0.effect?.channel } }
+
+    /// New messages the transaction posts in `channel` (not edits, replies or PagerDuty events).
+    func posts(in channel: ChannelRef) -> [OutboundMessage] {
+        messages.filter { $0.channel == channel && $0.placement != nil }
+    }
+
+    /// New messages for other channels than `own`, grouped by channel in order of first appearance.
+    func audiencePosts(excluding own: ChannelRef) -> [(channel: ChannelRef, posts: [OutboundMessage])] {
+        var order: [ChannelRef] = []
+        var groups: [ChannelRef: [OutboundMessage]] = [:]
+        for message in messages where message.channel != own && message.placement != nil {
+            if groups[message.channel] == nil { order.append(message.channel) }
+            groups[message.channel, default: []].append(message)
+        }
+        return order.map { ($0, groups[$0]!) }
+    }
+}
+
+extension IncidentService {
+    /// Runs command text as `actor` in `channel`, answered to the caller.
+    func run(_ arguments: String, in channel: ChannelRef, as actor: String) async -> Answer {
+        await transact(.command(InboundCommand(channel: channel, actor: UserRef(actor), arguments: arguments)))
+    }
+}
+
+/// Collects what transactions hand to delivery, in order.
+final class RecordingSink: EffectSink {
+    private let collected = Mutex<[OutboundMessage]>([])
+
+    var messages: [OutboundMessage] { collected.withLock { $0 } }
+
+    func accept(_ messages: [OutboundMessage], transactionEnd: Int, from channel: ChannelRef) {
+        collected.withLock { $0 += messages }
+    }
+
+    func reply(_ message: OutboundMessage) { collected.withLock { $0.append(message) } }
+}
+
+extension OutboundMessage {
+    /// A page or an on-call handover note: in the channel itself, mentioning someone.
+    var isPage: Bool { placement == .channel && (text.hasPrefix("📟") || text.hasPrefix("🤝")) }
+}

@@ -12,10 +12,10 @@ struct TimerLoopTests {
         defer { drill.remove() }
         await drill.run("declare sev2 Down")
         await drill.run("role ic @alice")
-        let (deliveries, sink) = AsyncStream<TimerDelivery>.makeStream()
-        let loop = Task { await TimerLoop(service: drill.service) { sink.yield($0) }.run() }
+        let loop = Task { await TimerLoop(service: drill.service).run() }
         defer { loop.cancel() }
-        var received = deliveries.makeAsyncIterator()
+        // Reminders are the thread replies among what reaches delivery (commands' posts are there too).
+        var received = drill.delivered.filter { $0.placement == .thread }.makeAsyncIterator()
 
         // The loop sleeps until the SEV2 reminder at 30 min. Raising to SEV1 at 1 min arms 15 min:
         // unless the sleeper is woken and re-plans, advancing to 15 min delivers nothing and this test times out.
@@ -23,22 +23,23 @@ struct TimerLoopTests {
         await drill.run("sev 1 spreading")
         drill.clock.advance(by: 14 * 60)
         let first = await received.next()
-        #expect(first?.posts.first?.text.contains("(SEV1: Down) is due now") == true)
+        #expect(first?.text.contains("(SEV1: Down) is due now") == true)
         #expect(first?.channel == drill.channel)
-        #expect(first?.posts.first?.purpose == .reminder)
-        #expect(first?.posts.first?.incident?.description == "INC-2026-0001", "adapters with threads keep reminders in the incident's thread")
+        #expect(first?.placement == .thread, "adapters with threads keep reminders in the incident's thread")
+        #expect(first?.incident?.description == "INC-2026-0001")
 
         drill.clock.advance(by: 7.5 * 60)
         let second = await received.next()
-        #expect(second?.posts.first?.text.hasPrefix("⏰ Second reminder") == true)
+        #expect(second?.text.hasPrefix("⏰ Second reminder") == true)
     }
 
     @Test func theConsoleShowsRemindersWhileWaitingForInput() async throws {
         let drill = try TimerDrill()
         defer { drill.remove() }
         let (printed, printer) = AsyncStream<String>.makeStream()
-        let session = ConsoleSession(service: drill.service, channel: drill.channel, defaultUser: UserRef("carol"),
-                                     output: ConsoleOutput { printer.yield($0) })
+        let console = ConsoleOutput { printer.yield($0) }
+        drill.sink.attach(console)
+        let session = ConsoleSession(service: drill.service, channel: drill.channel, defaultUser: UserRef("carol"), output: console)
         let (lines, typist) = AsyncStream<String>.makeStream()
         let running = Task { try await session.run(lines: lines) }
         var output = printed.makeAsyncIterator()

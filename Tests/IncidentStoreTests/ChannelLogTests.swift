@@ -65,10 +65,10 @@ struct ChannelLogTests {
     }
 
     @Test(arguments: [
-        ("{\"not\":\"an event\"}\n", "is not a valid event"),
-        ("garbage\n", "is not a valid event"),
+        ("{\"not\":\"an event\"}\n", "event"),
+        ("garbage\n", "not valid JSON"),
     ])
-    func aDamagedMiddleLineQuarantinesTheFile(damage: String, reason: String) throws {
+    func aDamagedMiddleLineCostsOnlyThatLine(damage: String, reason: String) throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let url = folder.url.appendingPathComponent("bad.jsonl")
@@ -78,30 +78,58 @@ struct ChannelLogTests {
         try contents.write(to: url)
 
         let loaded = try LogReader.recover(url, now: start)
-        #expect(loaded.records.isEmpty)
-        guard case .quarantined(let path, let movedTo, let why) = try #require(loaded.repairs.first) else {
-            Issue.record("expected a quarantine"); return
+        #expect(loaded.records == [all[0], all[2]], "the events before and after the damaged line load")
+        guard case .damagedLine(let path, let line, let keptIn, _) = try #require(loaded.repairs.first) else {
+            Issue.record("expected a damaged line, got \(loaded.repairs)"); return
         }
-        #expect(path == url.path && why.contains(reason) && why.contains("line 2"))
-        #expect(movedTo == url.path + ".corrupt-2026-11-18T110640Z")
-        #expect(!FileManager.default.fileExists(atPath: url.path))
-        #expect(try Data(contentsOf: URL(fileURLWithPath: movedTo)) == contents, "the damaged file is kept for inspection")
-        #expect(loaded.idsInQuarantine == [IncidentID(year: 2026, sequence: 1)], "ids in a damaged file are never reused")
+        #expect(path == url.path && line == 2 && loaded.repairs.count == 1)
+        #expect(try Data(contentsOf: url) == contents, "the log is left exactly as it was")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: keptIn)) == Data(damage.utf8), "the damaged line is kept byte for byte")
+        _ = try LogReader.recover(url, now: start)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: keptIn)) == Data(damage.utf8), "and kept once, however often the log is read")
     }
 
-    @Test func aHandEditedSequenceOrNewerSchemaQuarantines() throws {
+    @Test func aLineFromANewerVersionRefusesTheChannelAndIsNeverCut() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let codec = EventCodec()
-        let gap = folder.url.appendingPathComponent("gap.jsonl")
         var all = records(3)
-        try (codec.line(for: all[0]) + codec.line(for: all[2])).write(to: gap)
-        #expect(try LogReader.recover(gap).repairs.first?.description.contains("line 2 has sequence 3, expected 2") == true)
+        let unknownType = Data(#"{"actor":"carol","at":"2026-11-18T11:06:40Z","event":{"pageRinged":{"phone":"+1"}},"incident":"INC-2026-0001","seq":3,"v":1}"#.utf8) + Data([0x0A])
+        let newerType = folder.url.appendingPathComponent("type.jsonl")
+        let typeContents = try codec.line(for: all[0]) + codec.line(for: all[1]) + unknownType
+        try typeContents.write(to: newerType)
+        #expect(throws: StoreError.self) { try LogReader.recover(newerType) }
+        do { _ = try LogReader.recover(newerType) } catch {
+            #expect("\(error)".contains("line 3") && "\(error)".contains("newer version of Firebell") && "\(error)".contains("event type 'pageRinged'"))
+        }
+        #expect(try Data(contentsOf: newerType) == typeContents, "a complete last line is never cut as a torn write")
 
-        let newer = folder.url.appendingPathComponent("newer.jsonl")
+        let newerSchema = folder.url.appendingPathComponent("schema.jsonl")
         all[1].schema = 99
-        try (codec.line(for: all[0]) + codec.line(for: all[1]) + codec.line(for: all[2])).write(to: newer)
-        #expect(try LogReader.recover(newer).repairs.first?.description.contains("schema version 99") == true)
+        let schemaContents = try codec.line(for: all[0]) + codec.line(for: all[1]) + codec.line(for: all[2])
+        try schemaContents.write(to: newerSchema)
+        do {
+            _ = try LogReader.recover(newerSchema)
+            Issue.record("a newer schema must refuse the channel")
+        } catch {
+            #expect("\(error)".contains("event schema 99"))
+        }
+        #expect(try Data(contentsOf: newerSchema) == schemaContents)
+    }
+
+    @Test func aRepeatedSequenceIsDamageAndAGapIsRead() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let codec = EventCodec()
+        let all = records(3)
+        let repeated = folder.url.appendingPathComponent("repeated.jsonl")
+        try (codec.line(for: all[0]) + codec.line(for: all[1]) + codec.line(for: all[0])).write(to: repeated)
+        let loaded = try LogReader.recover(repeated)
+        #expect(loaded.records == [all[0], all[1]])
+        #expect(loaded.repairs.first?.description.contains("sequence 1 does not follow 2") == true)
+        let gap = folder.url.appendingPathComponent("gap.jsonl")
+        try (codec.line(for: all[0]) + codec.line(for: all[2])).write(to: gap)
+        #expect(try LogReader.recover(gap).records == [all[0], all[2]])
     }
 
     @Test func aFailedAppendThrowsAndLeavesNothingBehind() throws {

@@ -37,8 +37,9 @@ struct DataFolderTests {
         try (Data("{oops\n".utf8) + Data(contentsOf: damagedURL)).write(to: damagedURL)
 
         let loaded = try DataFolder.load(layout, now: now)
-        #expect(Set(loaded.channels.keys) == [good, other])
-        #expect(loaded.repairs.count == 1)
+        #expect(Set(loaded.channels.keys) == [good, other, damaged], "a damaged line costs that line, not the channel")
+        #expect(loaded.channels[damaged]?.count == 1)
+        #expect(loaded.repairs.count == 1 && loaded.damagedLines.count == 1)
         #expect(Set(loaded.incidentIDs) == Set((1...3).map { IncidentID(year: 2026, sequence: $0) }))
     }
 
@@ -48,16 +49,16 @@ struct DataFolderTests {
         let file = folder.url.appendingPathComponent("incident-ids.json")
         let first = try IncidentIDAllocator(file: file, seen: [])
         #expect(first.peek(year: 2026).description == "INC-2026-0001")
-        #expect(try first.reserve(year: 2026).description == "INC-2026-0001")
-        #expect(try first.reserve(year: 2026).description == "INC-2026-0002")
-        #expect(try first.reserve(year: 2027).description == "INC-2027-0001")
+        #expect(try first.reserve(year: 2026).id.description == "INC-2026-0001")
+        #expect(try first.reserve(year: 2026).id.description == "INC-2026-0002")
+        #expect(try first.reserve(year: 2027).id.description == "INC-2027-0001")
         // A restart continues from the durable counter even when no log mentions the ids (crash before the append).
         let restarted = try IncidentIDAllocator(file: file, seen: [])
-        #expect(try restarted.reserve(year: 2026).description == "INC-2026-0003")
+        #expect(try restarted.reserve(year: 2026).id.description == "INC-2026-0003")
         // Ids seen in logs win over a counter that is behind (counter file lost or restored from an old backup).
         try FileManager.default.removeItem(at: file)
         let rebuilt = try IncidentIDAllocator(file: file, seen: [IncidentID(year: 2026, sequence: 41)])
-        #expect(try rebuilt.reserve(year: 2026).description == "INC-2026-0042")
+        #expect(try rebuilt.reserve(year: 2026).id.description == "INC-2026-0042")
     }
 
     @Test func concurrentReservationsGetDistinctIDs() async throws {
@@ -65,7 +66,7 @@ struct DataFolderTests {
         defer { folder.remove() }
         let allocator = try IncidentIDAllocator(file: folder.url.appendingPathComponent("ids.json"), seen: [])
         let ids = try await withThrowingTaskGroup(of: IncidentID.self) { group in
-            for _ in 0..<40 { group.addTask { try allocator.reserve(year: 2026) } }
+            for _ in 0..<40 { group.addTask { try allocator.reserve(year: 2026).id } }
             return try await group.reduce(into: [IncidentID]()) { $0.append($1) }
         }
         #expect(Set(ids).count == 40)

@@ -10,7 +10,6 @@ import Platforms
 /// a bad payload gets 400 with the reason; a payload only ever touches the one channel it is routed to.
 struct AlertRoutes: Sendable {
     let service: IncidentService
-    let outbox: OutboxDispatcher
     let routing: AlertRouting
     let alertmanager: WebhookAuthenticator?
     let generic: WebhookAuthenticator?
@@ -18,7 +17,6 @@ struct AlertRoutes: Sendable {
 
     /// Alertmanager groups can hold hundreds of alerts; far larger bodies are refused before they are read.
     static let maxBodyBytes = 1024 * 1024
-    static let monitor = UserRef("monitoring")
 
     func register(on router: Router<BasicRequestContext>) {
         if let alertmanager {
@@ -37,20 +35,17 @@ struct AlertRoutes: Sendable {
         }
     }
 
-    /// Routes the signal, runs it through the engine in its channel, and queues the posts. A failure to save
-    /// answers 500, which Alertmanager retries.
+    /// Routes the signal and runs it as its channel's transaction. A failure to save answers 500, which
+    /// Alertmanager retries; what is saved is posted, since its posts follow from the log.
     private func ingest(labels: [String: String], signal: (Severity) -> AlertSignal) async -> Response {
         guard let (channel, severity) = routing.route(labels) else {
             logger.error("an alert matched no route and no default channel is set (alerts.default_channel or FIREBELL_ALERT_CHANNEL)")
             return .text("no route matches this alert and no default channel is configured (FIREBELL_ALERT_CHANNEL)", status: .unprocessableContent)
         }
-        let outcome = await service.execute(.alert(signal(severity)), in: channel, by: Self.monitor, markup: IncidentService.markup(for: channel.platform))
+        let outcome = await service.transact(ChannelInput(.input(.alert(signal(severity))), in: channel, by: Input.monitoring))
         guard outcome.result == .accepted else {
             logger.error("alert not saved", metadata: ["channel": "\(channel)", "reply": "\(outcome.reply ?? "")"])
             return .text("the alert could not be saved; retry", status: .internalServerError)
-        }
-        do { try await outbox.enqueue(outcome, in: channel, now: service.clock.now()) } catch {
-            logger.error("alert posts not queued", metadata: ["channel": "\(channel)", "error": "\(error)"])
         }
         let active = await service.state(of: channel).activeID
         let incident = outcome.records.compactMap(\.incident).first ?? active

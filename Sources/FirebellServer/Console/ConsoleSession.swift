@@ -3,31 +3,25 @@ import IncidentKit
 import Messaging
 import Platforms
 
-/// A drill in a terminal: one channel, one command per line, the bot's posts and replies printed back.
+/// A drill in a terminal: one channel, one command per line. The service's sink (a `ConsoleSink` on the same output)
+/// prints the bot's posts; the session prints each answer after them.
 public struct ConsoleSession: Sendable {
     public let service: IncidentService
     public let channel: ChannelRef
     public let defaultUser: UserRef
-    public let output: any ChatOutbound
+    public let output: ConsoleOutput
 
-    public init(service: IncidentService, channel: ChannelRef, defaultUser: UserRef, output: any ChatOutbound) {
+    public init(service: IncidentService, channel: ChannelRef, defaultUser: UserRef, output: ConsoleOutput) {
         self.service = service
         self.channel = channel
         self.defaultUser = defaultUser
         self.output = output
     }
 
-    /// Handles lines until the input ends, printing reminders as their timers fire in between.
+    /// Handles lines until the input ends, with reminders printed as their timers fire in between.
     /// Each answer is printed only after its events are durable.
     public func run<Lines: AsyncSequence & Sendable>(lines: Lines) async throws where Lines.Element == String {
-        let output = output
-        let timers = Task {
-            await TimerLoop(service: service) { delivery in
-                for group in delivery.addressed {
-                    for post in group.posts { await output.post(post, in: group.channel) }
-                }
-            }.run()
-        }
+        let timers = Task { await TimerLoop(service: service).run() }
         defer { timers.cancel() }
         for try await raw in lines {
             await handle(line: raw)
@@ -39,15 +33,11 @@ public struct ConsoleSession: Sendable {
         let line = ConsoleLine(raw, defaultSpeaker: defaultUser)
         guard !line.text.isEmpty, !line.text.hasPrefix("#") else { return }
         guard let arguments = CommandParser.stripCommandName(line.text) else {
-            await output.reply("Firebell only reads /incident (or /inc) commands; try /incident help.", to: line.speaker, in: channel)
+            output.reply("Firebell only reads /incident (or /inc) commands; try /incident help.", to: line.speaker)
             return
         }
-        let outcome = await service.handle(InboundCommand(channel: channel, actor: line.speaker, arguments: arguments), markup: output.markup)
-        for post in outcome.posts { await output.post(post, in: channel) }
-        for group in outcome.audiencePosts {
-            for post in group.posts { await output.post(post, in: group.channel) }
-        }
-        if let reply = outcome.reply { await output.reply(reply, to: line.speaker, in: channel) }
+        let answer = await service.transact(.command(InboundCommand(channel: channel, actor: line.speaker, arguments: arguments)))
+        if let reply = answer.reply { output.reply(reply, to: line.speaker) }
     }
 }
 

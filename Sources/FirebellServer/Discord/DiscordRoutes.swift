@@ -8,7 +8,7 @@ import Platforms
 /// `POST /discord/interactions`: the Ed25519 signature is checked before the body is parsed (401 otherwise);
 /// PING gets PONG; `/incident …` runs and is answered inline, or deferred and followed up when it takes long.
 struct DiscordRoutes: Sendable {
-    let runner: CommandRunner
+    let service: IncidentService
     let verifier: DiscordVerifier
     let api: DiscordAPI
     let logger: Logger
@@ -24,7 +24,7 @@ struct DiscordRoutes: Sendable {
     func interaction(_ request: Request) async throws -> Response {
         let body = Data(try await request.body.collect(upTo: Self.maxBodyBytes).readableBytesView)
         guard verifier.isValid(body: body, timestamp: request.headers[.discordTimestamp], signature: request.headers[.discordSignature],
-                               now: runner.service.clock.now()) else {
+                               now: service.clock.now()) else {
             logger.warning("rejected a Discord interaction: invalid request signature")
             return .text("invalid request signature", status: .unauthorized)
         }
@@ -36,7 +36,7 @@ struct DiscordRoutes: Sendable {
             return .json(DiscordInteraction.reply("Firebell only answers /incident commands."))
         case .command:
             guard let inbound = interaction.inbound else { return .json(DiscordInteraction.reply("Run /incident in a channel.")) }
-            let work = Task { await runner.run(inbound, markup: .discord) }
+            let work = Task { [service] in await service.transact(.command(inbound)).text }
             if let reply = await first(work, within: deferAfter) { return .json(DiscordInteraction.reply(reply)) }
             Task { [api, logger] in
                 let result = await api.editOriginalResponse(token: interaction.token, text: await work.value)

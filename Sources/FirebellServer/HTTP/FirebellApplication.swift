@@ -35,10 +35,6 @@ public struct FirebellApplication: Sendable {
                 clock: any SchedulerClock = SystemWallClock(), deliveryPolicy: DeliveryPolicy = DeliveryPolicy(), logger: Logger) throws {
         self.settings = settings
         self.logger = logger
-        var deliveryPolicy = deliveryPolicy
-        deliveryPolicy.stakeholderPostsInThread = configuration.statusUpdatesInThread
-        service = try IncidentService(configuration: configuration, clock: clock, logger: logger, metrics: metrics,
-                                      pagerDuty: settings.pagerDutyRoutingKey != nil)
         var deliveries: [String: any ChatDelivery] = [:]
         let timeout = TimeAmount.milliseconds(Int64(deliveryPolicy.requestTimeout / .milliseconds(1)))
         slackAPI = settings.slackBotToken.map { SlackWebAPI(baseURL: settings.slackAPIURL, token: $0, client: httpClient, timeout: timeout) }
@@ -56,31 +52,33 @@ public struct FirebellApplication: Sendable {
             return MatrixSession(homeserver: matrix.homeserver, credentials: credentials, client: httpClient)
         }
         if let matrixSession { deliveries["matrix"] = MatrixDelivery(session: matrixSession) }
-        if let key = settings.pagerDutyRoutingKey {
-            deliveries[PagerDutyEvents.queue.platform] = PagerDutyEvents(url: configuration.pagerDutyURL, routingKey: key, client: httpClient, timeout: timeout)
+        let pagerDuty = settings.pagerDutyRoutingKey.map {
+            PagerDutyEvents(url: configuration.pagerDutyURL, routingKey: $0, client: httpClient, timeout: timeout)
         }
         self.httpClient = httpClient
         slackConnected = ConnectionStatus(initially: settings.slackAppToken == nil)
         let metrics = metrics
-        outbox = OutboxDispatcher(dataDirectory: configuration.dataDirectory, deliveries: deliveries, policy: deliveryPolicy, logger: logger,
-                                  report: { metrics.delivery($0) })
-        slackHandler = SlackHandler(service: service, outbox: outbox, slackAPI: slackAPI, logger: logger)
+        outbox = OutboxDispatcher(dataDirectory: configuration.dataDirectory, deliveries: deliveries, pagerDuty: pagerDuty, policy: deliveryPolicy,
+                                  logger: logger, report: { metrics.delivery($0) })
+        service = try IncidentService(configuration: configuration, clock: clock, logger: logger, metrics: metrics,
+                                      pagerDuty: pagerDuty != nil, sink: outbox)
+        metrics.damagedLedgerLines(try outbox.prepare(lastSequences: service.lastSequencesAtStart))
+        slackHandler = SlackHandler(service: service, slackAPI: slackAPI, logger: logger)
         statusPage = StatusPageRoutes(service: service, settings: configuration.statusPage, engine: configuration.engine)
-        alertRoutes = AlertRoutes(service: service, outbox: outbox, routing: configuration.alertRouting,
+        alertRoutes = AlertRoutes(service: service, routing: configuration.alertRouting,
                                   alertmanager: WebhookAuthenticator(token: settings.alertmanagerToken, signingSecret: nil),
                                   generic: WebhookAuthenticator(token: settings.genericWebhookToken, signingSecret: settings.genericWebhookSecret),
                                   logger: logger)
-        let runner = CommandRunner(service: service, outbox: outbox, logger: logger)
         var groups: [any RouteGroup] = [statusPage, alertRoutes]
         if let mattermost = settings.mattermost, let verifier = MattermostTokenVerifier(commandToken: mattermost.commandToken) {
-            groups.append(MattermostRoutes(runner: runner, verifier: verifier, logger: logger))
+            groups.append(MattermostRoutes(service: service, verifier: verifier, logger: logger))
         }
         if let discord = settings.discord, let discordAPI, let verifier = DiscordVerifier(publicKeyHex: discord.publicKey) {
-            groups.append(DiscordRoutes(runner: runner, verifier: verifier, api: discordAPI, logger: logger))
+            groups.append(DiscordRoutes(service: service, verifier: verifier, api: discordAPI, logger: logger))
         }
         routeGroups = groups
         matrixLoop = matrixSession.map {
-            MatrixSyncLoop(session: $0, runner: runner, sinceFile: DataLayout(root: configuration.dataDirectory).matrixSyncFile, logger: logger)
+            MatrixSyncLoop(session: $0, service: service, sinceFile: DataLayout(root: configuration.dataDirectory).matrixSyncFile, logger: logger)
         }
     }
 
@@ -103,11 +101,9 @@ public struct FirebellApplication: Sendable {
         if let socketMode = socketModeClient() { loops.append { await socketMode.run() } }
         if let matrixLoop { loops.append { await matrixLoop.run() } }
         if let mattermost = settings.mattermost, mattermost.webSocket {
-            let runner = CommandRunner(service: service, outbox: outbox, logger: logger)
+            let service = service
             let client = MattermostWebSocketClient(baseURL: mattermost.url, botToken: mattermost.botToken, httpClient: httpClient, logger: logger) { event in
-                let reply = await runner.run(event.command, markup: .markdown)
-                guard !reply.isEmpty else { return }
-                try? await runner.outbox.enqueueReply(reply, to: event.command.actor, in: event.command.channel, now: runner.service.clock.now())
+                _ = await service.transact(.command(event.command, delivery: event.postID, answer: .reply(confirmations: true)))
             }
             loops.append { await client.run() }
         }
@@ -137,15 +133,9 @@ struct BackgroundWork: Service {
     static let snapshotInterval: Duration = .seconds(600)
 
     func run() async throws {
-        try await outbox.resume()
-        let outbox = outbox
-        let timers = Task {
-            await TimerLoop(service: service) { delivery in
-                do { try await outbox.enqueue(delivery.addressed, now: Date()) } catch {
-                    logger.error("could not queue a reminder", metadata: ["channel": "\(delivery.channel)", "error": "\(error)"])
-                }
-            }.run()
-        }
+        // What the logs still owe delivery goes first (a channel used meanwhile resumes its own before its command).
+        await service.resumeDeliveries()
+        let timers = Task { [service] in await TimerLoop(service: service).run() }
         let running = connections.map { connection in Task { await connection() } }
         let snapshots = Task { [service] in
             while !Task.isCancelled {
@@ -161,7 +151,7 @@ struct BackgroundWork: Service {
         await service.writeSnapshots()
         let flushed = await outbox.flush(timeout: Self.flushDeadline)
         if !flushed { logger.warning("shutting down with undelivered messages; they are kept and sent after the next start") }
-        await outbox.stop()
+        outbox.stop()
     }
 }
 

@@ -9,7 +9,7 @@ import Platforms
 /// messages. Errors back off from 1 s to 30 s and the loop carries on.
 struct MatrixSyncLoop: Sendable {
     let session: MatrixSession
-    let runner: CommandRunner
+    let service: IncidentService
     let sinceFile: URL
     let logger: Logger
     var pollWait: Duration = .seconds(30)
@@ -41,10 +41,9 @@ struct MatrixSyncLoop: Sendable {
         }
         // The first sync is history: only commands typed after Firebell started listening are run.
         if since != nil {
-            for (_, command) in batch.commands(botUserID: session.userID) {
-                let reply = await runner.run(command, markup: .html)
-                guard !reply.isEmpty else { continue }
-                try await runner.outbox.enqueueReply(reply, to: command.actor, in: command.channel, now: runner.service.clock.now())
+            for (eventID, command) in batch.commands(botUserID: session.userID) {
+                // The event id makes a message seen again (a sync replayed after a crash) run once.
+                _ = await service.transact(.command(command, delivery: eventID, answer: .reply(confirmations: true)))
             }
         }
         if let next = batch.nextBatch { try writeSince(next) }

@@ -7,7 +7,7 @@ import Platforms
 /// `POST /mattermost/commands`: the custom slash command. The token is checked before the body is parsed;
 /// the answer (ephemeral JSON) comes once the command's events are durable, well inside Mattermost's 3 s.
 struct MattermostRoutes: Sendable {
-    let runner: CommandRunner
+    let service: IncidentService
     let verifier: MattermostTokenVerifier
     let logger: Logger
 
@@ -32,7 +32,7 @@ struct MattermostRoutes: Sendable {
         guard let command = MattermostSlashCommand(fields: fields) else {
             return .text("missing command, team_id, channel_id or user_name", status: .badRequest)
         }
-        let reply = await runner.run(command.inbound, markup: .markdown, failureNoticeURL: command.responseURL)
-        return .json(["response_type": "ephemeral", "text": reply])
+        let answer = await service.transact(.command(command.inbound, responseURL: command.responseURL))
+        return .json(["response_type": "ephemeral", "text": answer.text])
     }
 }

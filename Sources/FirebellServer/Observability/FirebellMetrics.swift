@@ -43,6 +43,16 @@ public final class FirebellMetrics: Sendable {
         Gauge(label: "firebell_outbox_depth", dimensions: [], factory: factory).record(depth)
     }
 
+    /// Lines of the channel logs found damaged at start-up (each skipped and kept in a side file).
+    func damagedLogLines(_ count: Int) {
+        Gauge(label: "firebell_damaged_log_lines", dimensions: [], factory: factory).record(count)
+    }
+
+    /// Lines of the delivery ledgers found damaged at start-up (their effects are delivered again, at most once more).
+    func damagedLedgerLines(_ count: Int) {
+        Gauge(label: "firebell_damaged_ledger_lines", dimensions: [], factory: factory).record(count)
+    }
+
     /// The Prometheus text exposition.
     public func exposition() -> String { registry.emitToString() }
 }

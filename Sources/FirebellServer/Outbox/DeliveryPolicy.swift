@@ -11,9 +11,6 @@ public struct DeliveryPolicy: Sendable {
     public var retryAfterCap: Duration = .seconds(300)
     /// How long one request to a platform may take before it counts as a passing failure.
     public var requestTimeout: Duration = .seconds(10)
-    /// Where Status Updates, holding posts and the Resolution go on platforms with threads: a new message
-    /// in the channel (the default), or a reply in the incident's thread. Reminders always go to the thread.
-    public var stakeholderPostsInThread = false
 
     public init() {}
 

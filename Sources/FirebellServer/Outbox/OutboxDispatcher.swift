@@ -6,96 +6,217 @@ import Messaging
 import Platforms
 import Synchronization
 
-/// The outbox of every channel: posts are recorded durably before anything is sent, delivered in order
-/// per channel, in parallel across channels, and resumed after a restart.
-public final class OutboxDispatcher: Sendable {
-    private let root: URL
+/// Delivers what transactions imply. The outbox is a projection of the log: effects arrive in memory from each
+/// transaction (in the channel's turn, so in log order), are delivered in order per destination, in parallel across
+/// destinations, and each settlement is recorded in its source channel's `DeliveryLedger`. After a restart the
+/// service plans again, from the logs, every effect a ledger does not show settled, so nothing that reached a log
+/// is lost; the platforms' idempotency keys and look-ups keep it from arriving twice.
+public final class OutboxDispatcher: DeliveryRecovery {
+    private let layout: DataLayout
     private let deliveries: [String: any ChatDelivery]
+    private let pagerDuty: (any ChatDelivery)?
     private let policy: DeliveryPolicy
     private let logger: Logger
-    private let workers = Mutex<[ChannelRef: ChannelDeliveryWorker]>([:])
     private let report: @Sendable (DeliveryReport) -> Void
+    private let ledgers = Mutex<[ChannelRef: DeliveryLedger]>([:])
+    private let workers = Mutex<[Destination: DestinationWorker]>([:])
+    /// Where each incident's headline post landed, per conversation (from every ledger).
+    private let headlines = Mutex<[HeadlineKey: String]>([:])
+    private let baseline = Mutex(DeliveryBaseline())
+    /// Nothing sent before this process started can be closer than this to what it sends.
+    private let started = ContinuousClock.now
 
-    /// - Parameter deliveries: how to deliver, by platform (`slack`, …); posts to other platforms are not queued.
-    public init(dataDirectory: URL, deliveries: [String: any ChatDelivery], policy: DeliveryPolicy = DeliveryPolicy(), logger: Logger,
-                report: @escaping @Sendable (DeliveryReport) -> Void = { _ in }) {
-        root = dataDirectory.appendingPathComponent("outbox", isDirectory: true)
+    /// - Parameters:
+    ///   - deliveries: how to deliver, by platform (`slack`, …); effects for other platforms are settled as skipped.
+    ///   - pagerDuty: how to deliver PagerDuty events, when configured.
+    public init(dataDirectory: URL, deliveries: [String: any ChatDelivery], pagerDuty: (any ChatDelivery)? = nil,
+                policy: DeliveryPolicy = DeliveryPolicy(), logger: Logger, report: @escaping @Sendable (DeliveryReport) -> Void = { _ in }) {
+        layout = DataLayout(root: dataDirectory)
         self.deliveries = deliveries
+        self.pagerDuty = pagerDuty
         self.policy = policy
         self.logger = logger
         self.report = report
     }
 
-    /// Loads every outbox with undelivered messages and starts delivering them.
-    public func resume() async throws {
-        let layout = DataLayout(root: root.deletingLastPathComponent())
-        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return }
-        let files = enumerator.compactMap { $0 as? URL }.filter { $0.pathExtension == "jsonl" }
-        for file in files {
-            guard let channel = layout.channel(forOutboxFile: file), deliveries[channel.platform] != nil else { continue }
-            let worker = try worker(for: channel)
-            await worker.start()
+    // MARK: Start-up
+
+    /// Reads the ledgers and the baseline, and queues what a legacy outbox file still holds. `lastSequences` is
+    /// every channel's last logged sequence: a platform delivered to for the first time owes nothing from before.
+    /// Returns how many ledger lines were damaged.
+    @discardableResult
+    public func prepare(lastSequences: [ChannelRef: Int]) throws -> Int {
+        var known = DeliveryBaseline.read(layout) ?? DeliveryBaseline()
+        let fresh = known
+        for platform in deliveries.keys.sorted() where !known.platforms.contains(platform) {
+            known.platforms.insert(platform)
+            for (channel, last) in lastSequences where channel.platform == platform { known.channels[channel.description] = last }
+        }
+        if known != fresh || DeliveryBaseline.read(layout) == nil { try known.write(layout) }
+        baseline.withLock { $0 = known }
+        var damaged = 0
+        for file in Self.ledgerFiles(under: layout.deliveredDirectory) {
+            guard let channel = layout.channel(forLogFile: file) else { continue }
+            let ledger = try DeliveryLedger(channel: channel, url: file)
+            damaged += ledger.damagedLines
+            if ledger.damagedLines > 0 {
+                logger.warning("skipped damaged lines of a delivery ledger; their effects may be delivered once more", metadata: ["file": "\(file.path)"])
+            }
+            ledgers.withLock { $0[channel] = ledger }
+            headlines.withLock { $0.merge(ledger.headlines) { _, new in new } }
+        }
+        resumeLegacy()
+        return damaged
+    }
+
+    /// Delivers, first, what an outbox file written by an earlier version still held.
+    private func resumeLegacy() {
+        for legacy in LegacyOutbox.all(in: layout) {
+            headlines.withLock { book in
+                for (incident, reference) in legacy.headlineReferences { book[HeadlineKey(channel: legacy.channel, incident: incident)] = reference }
+            }
+            let items = legacy.pending.compactMap { old -> QueuedMessage? in
+                guard let kind = Self.kind(of: old) else { return nil }
+                var message = OutboundMessage(effect: nil, key: "firebell-\(old.channel.platform)-\(old.channel.workspace)-\(old.channel.channel)-\(old.id)",
+                                              channel: old.channel, incident: old.incident, text: old.text, kind: kind,
+                                              offersActions: old.offersActions == true, plannedAt: old.createdAt)
+                message.mayHaveBeenSent = true
+                return QueuedMessage(message: message, legacy: (legacy, old.id))
+            }
+            if !items.isEmpty { logger.info("delivering what an outbox file of an earlier version still held", metadata: ["messages": "\(items.count)"]) }
+            for item in items { enqueue([item]) }
         }
     }
 
-    /// Records posts for `channel` durably; returns once they are on disk (delivery happens after).
-    /// - Parameter failureNoticeURL: where to tell the invoker if a post is refused for good (Slack's `response_url`).
-    public func enqueue(_ posts: [RenderedPost], in channel: ChannelRef, now: Date, failureNoticeURL: String? = nil) async throws {
-        guard !posts.isEmpty, deliveries[channel.platform] != nil else { return }
-        let drafts = posts.map { post in
-            var draft = OutboxDraft(text: post.text, incident: post.incident, purpose: post.purpose.rawValue, offersActions: post.offersActions)
-            draft.failureNoticeURL = failureNoticeURL
-            return draft
+    private static func kind(of old: LegacyOutboxMessage) -> OutboundMessage.Kind? {
+        if old.channel.platform == "pagerduty" {
+            return (try? JSONDecoder().decode(PagerDutyEvent.self, from: Data(old.text.utf8))).map { .pagerDuty($0) }
         }
-        try await worker(for: channel).enqueue(drafts, now: now)
+        if let user = old.ephemeralUser { return .reply(to: user) }
+        switch old.purpose {
+        case "alert": return .post(.headline)
+        case "headline": return .edit
+        case "reminder": return .post(.thread)
+        default: return .post(.channel)
+        }
     }
 
-    /// Records a command's channel posts, then the copies for its audience channels.
-    public func enqueue(_ outcome: CommandOutcome, in channel: ChannelRef, now: Date, failureNoticeURL: String? = nil) async throws {
-        try await enqueue(outcome.posts, in: channel, now: now, failureNoticeURL: failureNoticeURL)
-        try await enqueue(outcome.audiencePosts, now: now)
+    static func ledgerFiles(under directory: URL) -> [URL] {
+        guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return [] }
+        return enumerator.compactMap { $0 as? URL }.filter { $0.pathExtension == "jsonl" }.sorted { $0.path < $1.path }
     }
 
-    /// Records posts addressed to several channels, each channel's in order.
-    public func enqueue(_ addressed: [AddressedPosts], now: Date) async throws {
-        for group in addressed { try await enqueue(group.posts, in: group.channel, now: now) }
+    // MARK: DeliveryRecovery
+
+    public func delivers(to channel: ChannelRef) -> Bool { deliveries[channel.platform] != nil }
+
+    public func watermark(of channel: ChannelRef) -> Int {
+        max(ledger(for: channel)?.watermark ?? 0, baseline.withLock { $0.start(of: channel) })
     }
 
-    /// Records a reply that only `user` should see, delivered like the channel's other messages.
-    public func enqueueReply(_ text: String, to user: UserRef, in channel: ChannelRef, now: Date) async throws {
-        guard deliveries[channel.platform] != nil else { return }
-        try await worker(for: channel).enqueue([OutboxDraft(text: text, incident: nil, purpose: "reply", ephemeralUser: user)], now: now)
+    public func isSettled(_ id: EffectID) -> Bool { ledger(for: id.channel)?.isSettled(id) ?? false }
+
+    // MARK: EffectSink
+
+    public func accept(_ messages: [OutboundMessage], transactionEnd: Int, from channel: ChannelRef) {
+        let ledger = ledger(for: channel)
+        ledger?.expect(messages.compactMap(\.effect), transactionEnd: transactionEnd)
+        for message in messages {
+            guard let worker = worker(for: message) else {
+                settle(QueuedMessage(message: message), .skipped, reference: nil)
+                continue
+            }
+            worker.enqueue([QueuedMessage(message: message)])
+        }
     }
 
-    /// Messages not yet delivered, across all channels.
-    public func depth() async -> Int {
-        var total = 0
-        for worker in workers.withLock({ Array($0.values) }) { total += await worker.pendingCount }
-        return total
+    public func reply(_ message: OutboundMessage) {
+        worker(for: message)?.enqueue([QueuedMessage(message: message)])
     }
 
-    /// Waits until every outbox is empty or `timeout` passes; returns whether everything was delivered.
+    private func enqueue(_ items: [QueuedMessage]) {
+        for item in items {
+            guard let worker = worker(for: item.message) else { continue }
+            worker.enqueue([item])
+        }
+    }
+
+    // MARK: Delivery
+
+    /// Messages queued and not yet delivered, across all destinations.
+    public func depth() -> Int {
+        workers.withLock { Array($0.values) }.reduce(0) { $0 + $1.pendingCount }
+    }
+
+    /// Waits until everything queued is delivered or `timeout` passes; returns whether everything was.
     public func flush(timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if await depth() == 0 { return true }
+            if depth() == 0 { return true }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return await depth() == 0
+        return depth() == 0
     }
 
-    /// Stops delivering; what is pending stays in the outbox for the next start.
-    public func stop() async {
-        for worker in workers.withLock({ Array($0.values) }) { await worker.stop() }
+    /// Stops delivering, and compacts the ledgers so the next start has little to plan again. What is pending is
+    /// planned again from the logs at the next start.
+    public func stop() {
+        for worker in workers.withLock({ Array($0.values) }) { worker.stop() }
+        for ledger in ledgers.withLock({ Array($0.values) }) {
+            do { try ledger.compact() } catch { logger.warning("could not compact a delivery ledger", metadata: ["error": "\(error)"]) }
+        }
     }
 
-    private func worker(for channel: ChannelRef) throws -> ChannelDeliveryWorker {
-        try workers.withLock { workers in
-            if let existing = workers[channel] { return existing }
-            let url = DataLayout(root: root.deletingLastPathComponent()).outboxFile(for: channel)
-            let worker = ChannelDeliveryWorker(outbox: try ChannelOutbox(channel: channel, url: url), delivery: deliveries[channel.platform]!,
-                                               policy: policy, logger: logger, report: report)
-            workers[channel] = worker
+    private func settle(_ item: QueuedMessage, _ outcome: DeliveryOutcome, reference: String?) {
+        if let legacy = item.legacy {
+            legacy.outbox.settle(legacy.id)
+            return
+        }
+        guard let id = item.message.effect else { return }
+        var key: HeadlineKey?
+        if item.message.placement == .headline, let incident = item.message.incident { key = HeadlineKey(channel: item.message.channel, incident: incident) }
+        if let key, let reference { headlines.withLock { $0[key] = reference } }
+        do {
+            try ledger(for: id.channel)?.settle(id, outcome: outcome, reference: reference, headline: key, at: Date())
+        } catch {
+            // Not recorded: the effect is planned again after a restart, and found at the platform or sent again.
+            logger.error("could not record a delivery", metadata: ["effect": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    private func headline(_ key: HeadlineKey) -> String? { headlines.withLock { $0[key] } }
+
+    private func ledger(for channel: ChannelRef) -> DeliveryLedger? {
+        ledgers.withLock { ledgers in
+            if let existing = ledgers[channel] { return existing }
+            do {
+                let opened = try DeliveryLedger(channel: channel, url: layout.deliveryLedger(for: channel))
+                ledgers[channel] = opened
+                return opened
+            } catch {
+                logger.error("could not open a delivery ledger", metadata: ["channel": "\(channel)", "error": "\(error)"])
+                return nil
+            }
+        }
+    }
+
+    private func worker(for message: OutboundMessage) -> DestinationWorker? {
+        let destination: Destination
+        let delivery: (any ChatDelivery)?
+        if case .pagerDuty = message.kind {
+            destination = .pagerDuty
+            delivery = pagerDuty
+        } else {
+            destination = .chat(message.channel)
+            delivery = deliveries[message.channel.platform]
+        }
+        guard let delivery else { return nil }
+        return workers.withLock { workers in
+            if let existing = workers[destination] { return existing }
+            let worker = DestinationWorker(destination: destination, delivery: delivery, policy: policy, logger: logger, lastSent: started, report: report,
+                                           headline: { [weak self] key in self?.headline(key) },
+                                           settle: { [weak self] item, outcome, reference in self?.settle(item, outcome, reference: reference) })
+            workers[destination] = worker
             return worker
         }
     }

@@ -1,7 +1,9 @@
 import Foundation
 import IncidentKit
 import IncidentStore
+import Logging
 import Messaging
+import Platforms
 
 /// One channel's state and log. Commands and timers of the channel take turns: each one decides, writes, waits for
 /// its group commit and applies its events before the next one starts, so no command decides on events that are not
@@ -20,9 +22,9 @@ actor ChannelRuntime {
     private var waiting: [CheckedContinuation<Void, Never>] = []
     /// Whether the snapshot on disk is the fold of the log as it is (nothing appended since it was written or read).
     private var snapshotIsCurrent: Bool
+    /// Whether what the log still owed delivery at start-up has been handed to it (before any new transaction's).
+    private var deliveriesResumed = false
 
-    /// The name the bot's own events are recorded under.
-    static let bot = UserRef("firebell")
     /// How long a timer whose events could not be saved waits before it is tried again.
     static let retryAfterFailure: TimeInterval = 30
 
@@ -35,7 +37,7 @@ actor ChannelRuntime {
         case .replayed(let state):
             self.state = state
             self.snapshotIsCurrent = false
-            dependencies.deadlines.set(channel, to: dependencies.planner.earliest(in: state, now: now))
+            dependencies.deadlines.set(channel, to: dependencies.deadlinePlanner.earliest(in: state, now: now))
         case .snapshot(let snapshot):
             self.state = ChannelState()
             self.unread = snapshot
@@ -61,78 +63,148 @@ actor ChannelRuntime {
         }
     }
 
-    func execute(_ command: Command, actor: UserRef, now: Date, markup: Markup) async -> CommandOutcome {
+    /// Runs one input as the channel's transaction: decide on the current state, append the records (the only
+    /// durable write before the answer), apply them, plan their effects and hand them to delivery, all in the
+    /// channel's turn, so effects reach delivery in the order their transactions were logged.
+    func transact(_ input: Input, actor: UserRef, now: Date, delivery: String?, responseURL: String?) async -> Answer {
         await takeTurn()
         defer { endTurn() }
         readSnapshotIfUnread(now: now)
+        resumeDeliveriesIfNeeded()
+        let verb = input.verb
         if let unavailableReason {
-            return CommandOutcome(result: .failed, verb: command.verb,
-                                  reply: "✗ This channel's incident log cannot be read (\(unavailableReason)). Ask the operator to check the data folder; other channels are unaffected.",
-                                  confirmation: nil, posts: [], records: [])
+            return .failed(verb, "✗ This channel's incident log cannot be read (\(unavailableReason)). Ask the operator to check the data folder; other channels are unaffected.")
+        }
+        if let delivery, state.recentDeliveries.contains(delivery) {
+            return Answer(result: .duplicate, verb: verb, reply: nil, confirmation: nil)
         }
         do {
             var records: [EventRecord] = []
             var view: ViewRequest?
-            switch try decide(command, actor: actor, now: now) {
+            let (decision, reservation) = try decide(input, actor: actor, now: now)
+            switch decision {
             case .record(let recorded): records = recorded
             case .view(let shown): view = shown
             case .recordThenShow(let recorded, let shown): (records, view) = (recorded, shown)
             }
-            let before = state
+            let markup = IncidentService.markup(for: channel.platform)
+            var messages: [OutboundMessage] = []
             if !records.isEmpty {
-                try await appendDurably(records)
+                records = EventRecord.transaction(records, delivery: delivery)
+                let before = state
+                try await appendDurably(records, with: reservation)
                 for record in records { state.apply(record) }
                 publishDeadline(now: now)
+                messages = plannedMessages(records, before: before, at: now, responseURL: responseURL)
+                dependencies.sink?.accept(messages, transactionEnd: state.lastSequence, from: channel)
             }
-            let posts = ChannelPost.implied(by: records).map { dependencies.renderer.renderPost($0, state: state, markup: markup) }
-            let audiencePosts = dependencies.audiences.posts(for: records, before: before, after: state, own: channel, renderer: dependencies.renderer)
-                + DirectMessages.posts(for: posts, in: channel)
-                + (dependencies.pagerDuty ? PagerDutyFanOut.posts(for: records, before: before, after: state) : [])
             let reply = try view.map { try render($0, now: now, markup: markup) }
             let confirmation = records.isEmpty ? nil : "✓ " + records.map { markup.escape(EventDescriber.describe($0)) }.joined(separator: "\n")
-            return CommandOutcome(result: view != nil && records.isEmpty ? .shown : .accepted, verb: command.verb, reply: reply,
-                                  confirmation: confirmation, posts: posts, records: records, audiencePosts: audiencePosts)
+            return Answer(result: view != nil && records.isEmpty ? .shown : .accepted, verb: verb, reply: reply, confirmation: confirmation,
+                          records: records, messages: messages)
         } catch let error as CommandError {
-            return .refused(command.verb, error)
+            return .refused(verb, error)
         } catch {
-            return CommandOutcome(result: .failed, verb: command.verb,
-                                  reply: "✗ Not saved, nothing changed: \(error). Try again in a moment; if it keeps failing, tell the operator (disk full or read-only?).",
-                                  confirmation: nil, posts: [], records: [])
+            return .failed(verb, "✗ Not saved, nothing changed: \(error). Try again in a moment; if it keeps failing, tell the operator (disk full or read-only?).")
         }
     }
 
-    /// Fires every timer of this channel that is due at `now`, one incident at a time, through the engine.
-    func fireDueTimers(now: Date, markup: Markup) async -> [CommandOutcome] {
+    /// The effects of a logged transaction, rendered from the state after it.
+    private func plannedMessages(_ records: [EventRecord], before: ChannelState, at now: Date, responseURL: String?) -> [OutboundMessage] {
+        dependencies.planner.plan(records, before: before, after: state, in: channel).map { effect in
+            var message = dependencies.effectRenderer.message(for: effect, state: state, plannedAt: now)
+            message.failureNoticeURL = responseURL
+            return message
+        }
+    }
+
+    /// Fires every timer of this channel that is due at `now`, one incident at a time, each as its own transaction.
+    func fireDueTimers(now: Date) async -> [Answer] {
         readSnapshotIfUnread(now: now)
-        let due = Set(dependencies.planner.deadlines(in: state, now: now).filter { $0.fireAt <= now }.map(\.incident))
+        let due = Set(dependencies.deadlinePlanner.deadlines(in: state, now: now).filter { $0.fireAt <= now }.map(\.incident))
         let owners: [IncidentID?] = state.order.filter { due.contains($0) } + (due.contains(nil) ? [nil] : [])
-        var outcomes: [CommandOutcome] = []
+        var answers: [Answer] = []
         for id in owners {
-            outcomes.append(await execute(.timersDue(id), actor: Self.bot, now: now, markup: markup))
+            answers.append(await transact(.timersDue(id), actor: Input.bot, now: now, delivery: nil, responseURL: nil))
         }
         // A timer whose events could not be saved (disk full) is retried later, not in a tight loop.
-        let retry = outcomes.contains { $0.result == .failed } ? now.addingTimeInterval(Self.retryAfterFailure) : nil
+        let retry = answers.contains { $0.result == .failed } ? now.addingTimeInterval(Self.retryAfterFailure) : nil
         publishDeadline(now: now, notBefore: retry)
-        return outcomes
+        return answers
     }
+
+    /// Hands delivery, once, what the log still owes it; returns how many messages.
+    @discardableResult
+    func resumeDeliveries(now: Date) async -> Int {
+        await takeTurn()
+        defer { endTurn() }
+        readSnapshotIfUnread(now: now)
+        return resumeDeliveriesIfNeeded()
+    }
+
+    @discardableResult
+    private func resumeDeliveriesIfNeeded() -> Int {
+        guard !deliveriesResumed else { return 0 }
+        deliveriesResumed = true
+        guard let recovery = dependencies.sink as? any DeliveryRecovery, recovery.delivers(to: channel) else { return 0 }
+        let watermark = recovery.watermark(of: channel)
+        guard lastSequence > watermark else { return 0 }
+        do {
+            var total = 0
+            for owed in try unsettledMessages(after: watermark, isSettled: { recovery.isSettled($0) }) {
+                recovery.accept(owed.messages, transactionEnd: owed.end, from: channel)
+                total += owed.messages.count
+            }
+            return total
+        } catch {
+            dependencies.logger.error("could not read the log to resume its deliveries", metadata: ["channel": "\(channel)", "error": "\(error)"])
+            return 0
+        }
+    }
+
+    /// The messages every logged transaction after `watermark` still owes (not settled per `isSettled`), planned and
+    /// rendered again from the log; start-up hands them to delivery before anything new.
+    func unsettledMessages(after watermark: Int, isSettled: (EffectID) -> Bool) throws -> [(messages: [OutboundMessage], end: Int)] {
+        guard lastSequence > watermark else { return [] }
+        let all = try records()
+        var fold = ChannelState()
+        var owed: [(messages: [OutboundMessage], end: Int)] = []
+        for transaction in EventRecord.transactions(in: all) {
+            let before = fold
+            for record in transaction { fold.apply(record) }
+            guard let first = transaction.first, first.sequence > watermark else { continue }
+            let effects = dependencies.planner.plan(transaction, before: before, after: fold, in: channel).filter { !isSettled($0.id) }
+            let messages = effects.map { effect in
+                var message = dependencies.effectRenderer.message(for: effect, state: fold, plannedAt: first.at)
+                message.mayHaveBeenSent = true
+                return message
+            }
+            owed.append((messages, fold.lastSequence))
+        }
+        return owed
+    }
+
+    /// The sequence of the channel's last record (without decoding a snapshot).
+    var lastSequence: Int { unread?.lastSequence ?? state.lastSequence }
 
     /// Recomputes this channel's earliest deadline and tells the index (and the sleeper, when it is sooner).
     private func publishDeadline(now: Date, notBefore: Date? = nil) {
-        let earliest = dependencies.planner.earliest(in: state, now: now).map { max($0, notBefore ?? $0) }
+        let earliest = dependencies.deadlinePlanner.earliest(in: state, now: now).map { max($0, notBefore ?? $0) }
         if dependencies.deadlines.set(channel, to: earliest) { dependencies.wake.signal() }
     }
 
-    /// Runs the engine; a `declare` that the engine accepts reserves its id durably first.
-    private func decide(_ command: Command, actor: UserRef, now: Date) throws -> Decision {
+    /// Runs the engine; a `declare` that the engine accepts reserves its id, made durable with the transaction.
+    private func decide(_ input: Input, actor: UserRef, now: Date) throws -> (Decision, IncidentIDAllocator.Reservation?) {
         let year = UTC.year(of: now)
         let probe = dependencies.allocator.peek(year: year)
         let engine = dependencies.engine
-        let decision = try engine.decide(command, state: state, context: CommandContext(actor: actor, now: now, newIncidentID: probe, channel: channel))
+        let decision = try engine.decide(input, state: state, context: CommandContext(actor: actor, now: now, newIncidentID: probe, channel: channel))
         guard case .record(let records) = decision, records.contains(where: { if case .declared = $0.event { true } else { false } }) else {
-            return decision
+            return (decision, nil)
         }
         let reserved = try dependencies.allocator.reserve(year: year)
-        return try engine.decide(command, state: state, context: CommandContext(actor: actor, now: now, newIncidentID: reserved, channel: channel))
+        let context = CommandContext(actor: actor, now: now, newIncidentID: reserved.id, channel: channel)
+        return (try engine.decide(input, state: state, context: context), reserved)
     }
 
     private func render(_ view: ViewRequest, now: Date, markup: Markup) throws -> String {
@@ -158,11 +230,12 @@ actor ChannelRuntime {
 
     /// Writes the records and returns once they are on disk (sharing the sync with other channels' commands);
     /// if they cannot be made durable they are cut off again and the error is thrown.
-    private func appendDurably(_ records: [EventRecord]) async throws {
+    private func appendDurably(_ records: [EventRecord], with reservation: IncidentIDAllocator.Reservation?) async throws {
         let log = try openLog()
         let pending = try log.write(records)
         do {
-            try await dependencies.committer.sync(log.syncTarget)
+            // An id reservation is synced in the same group: a declare costs one flush.
+            try await dependencies.committer.sync([log.syncTarget] + (reservation.map { [$0.syncTarget] } ?? []))
         } catch {
             log.abandon(pending)
             throw error
@@ -212,15 +285,18 @@ actor ChannelRuntime {
 /// What every channel runtime shares.
 struct RuntimeDependencies: Sendable {
     let engine: IncidentEngine
-    let planner: DeadlinePlanner
+    /// Plans the effects of each transaction (who is told what).
+    let planner: EffectPlanner
+    /// When timers are due.
+    let deadlinePlanner: DeadlinePlanner
+    let effectRenderer: EffectRenderer
     let allocator: IncidentIDAllocator
     /// Makes the appends of concurrent commands durable together.
     let committer: GroupCommit
-    let renderer: MessageRenderer
     let views: ViewRenderer
-    let audiences: AudienceDirectory
-    /// Whether PagerDuty events are sent (`PAGERDUTY_ROUTING_KEY` is set).
-    let pagerDuty: Bool
     let deadlines: DeadlineIndex
     let wake: WakeSignal
+    /// Where planned effects go for delivery (nil: nowhere, as in a benchmark of the command path).
+    let sink: (any EffectSink)?
+    let logger: Logger
 }

@@ -23,26 +23,37 @@ public final class IncidentService: Sendable {
     /// Where command and timer figures go, when the service is observed (`firebell serve`).
     public let metrics: FirebellMetrics?
 
-    /// Opens the data folder: loads every channel, cutting torn tails and moving unreadable logs aside.
-    /// - Parameter pagerDuty: whether to queue PagerDuty events for pages, acknowledgements and resolutions.
+    /// What start-up found damaged in the logs (each line skipped, kept in a side file); `/readyz` reports it.
+    public let damagedLines: [LogRepair]
+
+    /// Opens the data folder: loads every channel, cutting torn tails and keeping damaged lines aside.
+    /// - Parameters:
+    ///   - sink: where each transaction's effects go for delivery (nil: nowhere).
+    ///   - directMessagePlatforms: platforms on which a person can be messaged by id.
     public init(configuration: FirebellConfiguration, clock: any SchedulerClock = SystemWallClock(), logger: Logger, metrics: FirebellMetrics? = nil,
-                pagerDuty: Bool = false) throws {
+                pagerDuty: Bool = false, sink: (any EffectSink)? = nil, directMessagePlatforms: Set<String> = ["slack"]) throws {
         let layout = DataLayout(root: configuration.dataDirectory)
         let loaded = try DataFolder.loadStates(layout, now: clock.now())
         for repair in loaded.repairs { logger.warning("\(repair)") }
         for (channel, reason) in loaded.unavailable { logger.error("channel \(channel) is unavailable: \(reason)") }
         let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
         let wake = WakeSignal()
+        let allocator = try IncidentIDAllocator(file: layout.incidentIDsFile, seen: loaded.incidentIDs)
+        if let repair = allocator.repair { logger.warning("\(repair)") }
+        let engine = configuration.engine
+        let renderer = MessageRenderer(templates: templates, severities: engine.severities, oncall: engine.oncall)
+        let policy = EffectPolicy(severities: engine.severities, channels: configuration.stakeholderChannels,
+                                  directMessagePlatforms: directMessagePlatforms, pagerDuty: pagerDuty,
+                                  stakeholderPostsInThread: configuration.statusUpdatesInThread)
         let dependencies = RuntimeDependencies(
-            engine: IncidentEngine(configuration: configuration.engine),
-            planner: DeadlinePlanner(configuration: configuration.engine),
-            allocator: try IncidentIDAllocator(file: layout.incidentIDsFile, seen: loaded.incidentIDs),
+            engine: IncidentEngine(configuration: engine),
+            planner: EffectPlanner(policy: policy),
+            deadlinePlanner: DeadlinePlanner(configuration: engine),
+            effectRenderer: EffectRenderer(renderer: renderer),
+            allocator: allocator,
             committer: try GroupCommit(volume: layout.channelsDirectory),
-            renderer: MessageRenderer(templates: templates, severities: configuration.engine.severities, oncall: configuration.engine.oncall),
-            views: ViewRenderer(severities: configuration.engine.severities),
-            audiences: AudienceDirectory(severities: configuration.engine.severities, channels: configuration.stakeholderChannels),
-            pagerDuty: pagerDuty,
-            deadlines: DeadlineIndex(), wake: wake)
+            views: ViewRenderer(severities: engine.severities),
+            deadlines: DeadlineIndex(), wake: wake, sink: sink, logger: logger)
         let now = clock.now()
         var runtimes: [ChannelRef: ChannelRuntime] = [:]
         for (channel, fold) in loaded.channels {
@@ -51,6 +62,8 @@ public final class IncidentService: Sendable {
         }
         self.layout = layout
         self.startupRepairs = loaded.repairs
+        self.damagedLines = loaded.damagedLines
+        self.lastSequencesAtStart = loaded.channels.mapValues(\.lastSequence)
         self.dependencies = dependencies
         self.clock = clock
         self.wake = wake
@@ -58,27 +71,54 @@ public final class IncidentService: Sendable {
         self.runtimes = Mutex(runtimes)
         self.unavailable = loaded.unavailable
         self.metrics = metrics
+        metrics?.damagedLogLines(loaded.damagedLines.count)
     }
 
-    /// Parses and runs one command. The answer exists only once its events are durable.
-    public func handle(_ inbound: InboundCommand, markup: Markup) async -> CommandOutcome {
-        do {
-            let command = try CommandParser.parse(arguments: inbound.arguments)
-            return await execute(command, in: inbound.channel, by: inbound.actor, markup: markup)
-        } catch {
-            return observed(.refused(Self.typedVerb(inbound.arguments), error), channel: inbound.channel, started: .now)
-        }
-    }
-
-    /// Runs a command that arrived already structured (a button, a form), without parsing text.
-    public func execute(_ command: Command, in channel: ChannelRef, by actor: UserRef, markup: Markup) async -> CommandOutcome {
+    /// Runs one input as its channel's transaction and returns the answer: the one way in for every command, button,
+    /// form, event, message, alert and timer. The answer exists only once the events are durable; their effects are
+    /// already with delivery when it returns. An answer routed as a reply goes to the invoker through delivery.
+    public func transact(_ input: ChannelInput) async -> Answer {
         let started = ContinuousClock.now
-        let now = Self.wholeSecond(clock.now())
-        let outcome = await runtime(for: channel).execute(command, actor: actor, now: now, markup: markup)
-        return observed(outcome, channel: channel, started: started)
+        let answer: Answer
+        switch input.content {
+        case .text(let arguments):
+            do {
+                let command = try CommandParser.parse(arguments: arguments)
+                answer = await run(.command(command), input)
+            } catch {
+                answer = .refused(Self.typedVerb(arguments), error)
+            }
+        case .input(let typed):
+            answer = await run(typed, input)
+        }
+        if case .reply(let confirmations) = input.answer, answer.result != .duplicate, let reply = confirmations ? answer.text : answer.reply, !reply.isEmpty {
+            dependencies.sink?.reply(OutboundMessage(effect: nil, key: "fbr-" + UUID().uuidString.prefix(20).lowercased(), channel: input.channel, incident: nil,
+                                                     text: reply, kind: .reply(to: input.actor), plannedAt: clock.now()))
+        }
+        return observed(answer, channel: input.channel, started: started)
     }
 
-    private func observed(_ outcome: CommandOutcome, channel: ChannelRef, started: ContinuousClock.Instant) -> CommandOutcome {
+    private func run(_ typed: Input, _ input: ChannelInput) async -> Answer {
+        await runtime(for: input.channel).transact(typed, actor: input.actor, now: Self.wholeSecond(clock.now()), delivery: input.delivery,
+                                                   responseURL: input.responseURL)
+    }
+
+    /// Hands delivery what the logs still owe: every effect of a logged transaction after each channel's watermark
+    /// that is not settled. Start-up runs it at once; a channel used before its turn in this pass resumes its own
+    /// first, so old effects always precede new ones. Returns how many messages were handed over.
+    @discardableResult
+    public func resumeDeliveries() async -> Int {
+        let all = runtimes.withLock { Array($0.values) }
+        var total = 0
+        for runtime in all { total += await runtime.resumeDeliveries(now: clock.now()) }
+        if total > 0 { logger.info("resuming deliveries the logs still owe", metadata: ["messages": "\(total)"]) }
+        return total
+    }
+
+    /// Every channel's last logged sequence as start-up found it.
+    public let lastSequencesAtStart: [ChannelRef: Int]
+
+    private func observed(_ outcome: Answer, channel: ChannelRef, started: ContinuousClock.Instant) -> Answer {
         let elapsed = ContinuousClock.now - started
         metrics?.commandHandled(verb: outcome.verb, outcome: outcome.result.rawValue, latency: elapsed)
         logger.info("command", metadata: [
@@ -118,23 +158,20 @@ public final class IncidentService: Sendable {
     /// How many channels have at least one armed timer.
     public var armedChannelCount: Int { dependencies.deadlines.armedChannels }
 
-    /// Fires every timer due at `now` through the engine (durably, once) and returns what to post where.
-    public func fireDueTimers(now: Date) async -> [TimerDelivery] {
-        let collected = DeliveryCollector()
-        await fireDueTimers(now: now) { collected.add($0) }
-        return collected.all
-    }
-
-    /// Fires every timer due at `now`, channels in parallel (a bounded number at a time), handing each
-    /// channel's posts to `deliver` as soon as its events are durable.
-    public func fireDueTimers(now: Date, deliver: @escaping @Sendable (TimerDelivery) async -> Void) async {
+    /// Fires every timer due at `now`, channels in parallel (a bounded number at a time), each as a transaction;
+    /// returns the answers (their messages are already with delivery).
+    @discardableResult
+    public func fireDueTimers(now: Date) async -> [Answer] {
         let now = Self.wholeSecond(now)
         let due = dependencies.deadlines.takeDue(now)
-        await withTaskGroup(of: Void.self) { group in
+        return await withTaskGroup(of: [Answer].self) { group in
+            var answers: [Answer] = []
             for (position, channel) in due.enumerated() {
-                if position >= Self.timerParallelism { await group.next() }
-                group.addTask { await self.fireTimers(of: channel, now: now, deliver: deliver) }
+                if position >= Self.timerParallelism, let done = await group.next() { answers += done }
+                group.addTask { await self.fireTimers(of: channel, now: now) }
             }
+            for await done in group { answers += done }
+            return answers
         }
     }
 
@@ -144,18 +181,16 @@ public final class IncidentService: Sendable {
     /// How many channels fire their timers at the same time.
     static let timerParallelism = 64
 
-    private func fireTimers(of channel: ChannelRef, now: Date, deliver: @Sendable (TimerDelivery) async -> Void) async {
-        let markup = Self.markup(for: channel.platform)
-        for outcome in await runtime(for: channel).fireDueTimers(now: now, markup: markup) {
-            if outcome.result == .failed { logger.error("timer in \(channel) not saved: \(outcome.reply ?? "")") }
-            metrics?.remindersFired(outcome.records.count)
-            for record in outcome.records {
+    private func fireTimers(of channel: ChannelRef, now: Date) async -> [Answer] {
+        let answers = await runtime(for: channel).fireDueTimers(now: now)
+        for answer in answers {
+            if answer.result == .failed { logger.error("timer in \(channel) not saved: \(answer.reply ?? "")") }
+            metrics?.remindersFired(answer.records.count)
+            for record in answer.records {
                 logger.info("timer fired", metadata: ["channel": "\(channel)", "event": "\(EventDescriber.describe(record))"])
             }
-            if !outcome.posts.isEmpty || !outcome.audiencePosts.isEmpty {
-                await deliver(TimerDelivery(channel: channel, posts: outcome.posts, audiencePosts: outcome.audiencePosts))
-            }
         }
+        return answers
     }
 
     /// The markup each platform reads.
@@ -204,20 +239,3 @@ public final class IncidentService: Sendable {
     }
 }
 
-/// Posts produced by fired timers, for one channel.
-public struct TimerDelivery: Sendable, Equatable {
-    public var channel: ChannelRef
-    public var posts: [RenderedPost]
-    /// Copies for the audience channels (holding updates are for stakeholders too).
-    public var audiencePosts: [AddressedPosts] = []
-
-    /// This channel's posts first, then the audience channels'.
-    public var addressed: [AddressedPosts] { [AddressedPosts(channel: channel, posts: posts)] + audiencePosts }
-}
-
-/// Gathers deliveries from concurrent channel tasks.
-final class DeliveryCollector: Sendable {
-    private let deliveries = Mutex<[TimerDelivery]>([])
-    func add(_ delivery: TimerDelivery) { deliveries.withLock { $0.append(delivery) } }
-    var all: [TimerDelivery] { deliveries.withLock { $0 } }
-}

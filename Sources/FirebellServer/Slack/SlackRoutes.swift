@@ -35,7 +35,7 @@ struct SlackRoutes: Sendable {
         if case .urlVerification(let challenge) = event {
             return .json(["challenge": challenge])
         }
-        try await handler.event(event)
+        guard await handler.event(event) else { return .text("not saved; deliver it again", status: .internalServerError) }
         return Response(status: .ok)
     }
 
@@ -45,7 +45,7 @@ struct SlackRoutes: Sendable {
         guard let payload = FormFields(body: bytes)?["payload"], let interaction = SlackInteraction(payload: payload) else {
             return .text("expected a form with a JSON payload field", status: .badRequest)
         }
-        if let errors = try await handler.interaction(interaction) {
+        if let errors = await handler.interaction(interaction) {
             return .json(["response_action": "errors", "errors": errors])
         }
         return Response(status: .ok)

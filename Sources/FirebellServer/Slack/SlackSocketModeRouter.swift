@@ -14,19 +14,12 @@ struct SlackSocketModeRouter: Sendable {
             return try? JSONSerialization.data(withJSONObject: ["response_type": "ephemeral", "text": text])
         case "events_api":
             guard let event = SlackEvent(json: envelope.payload) else { return nil }
-            do { try await handler.event(event) } catch {
-                handler.logger.error("could not act on a Socket Mode event", metadata: ["error": "\(error)"])
-            }
+            if await !handler.event(event) { handler.logger.error("a Socket Mode event could not be saved") }
             return nil
         case "interactive":
             guard let interaction = SlackInteraction(payload: String(decoding: envelope.payload, as: UTF8.self)) else { return nil }
-            do {
-                guard let errors = try await handler.interaction(interaction) else { return nil }
-                return try? JSONSerialization.data(withJSONObject: ["response_action": "errors", "errors": errors])
-            } catch {
-                handler.logger.error("could not act on a Socket Mode interaction", metadata: ["error": "\(error)"])
-                return nil
-            }
+            guard let errors = await handler.interaction(interaction) else { return nil }
+            return try? JSONSerialization.data(withJSONObject: ["response_action": "errors", "errors": errors])
         default:
             return nil
         }

@@ -1,10 +1,8 @@
 import Foundation
 import IncidentKit
-import Messaging
 
 /// Prints the bot's posts and replies to a terminal, the way a channel would show them.
-public struct ConsoleOutput: ChatOutbound {
-    public let markup = Markup.plain
+public struct ConsoleOutput: Sendable {
     private let write: @Sendable (String) -> Void
 
     /// Writes to standard output, flushing each message so a piped reader sees it at once.
@@ -17,13 +15,13 @@ public struct ConsoleOutput: ChatOutbound {
     /// Writes through `write` (tests capture the transcript this way).
     public init(write: @escaping @Sendable (String) -> Void) { self.write = write }
 
-    public func post(_ post: RenderedPost, in channel: ChannelRef) async {
-        // A terminal cannot edit what it printed; the notices already tell each change.
-        guard post.purpose != .headline else { return }
-        write("── #\(channel.channel) · Firebell ──\n\(post.text)\n")
+    /// A post in `channel`.
+    public func post(_ text: String, in channel: ChannelRef) {
+        write("── #\(channel.channel) · Firebell ──\n\(text)\n")
     }
 
-    public func reply(_ text: String, to user: UserRef, in channel: ChannelRef) async {
+    /// A message only `user` sees.
+    public func reply(_ text: String, to user: UserRef) {
         write("(only \(user) sees this) \(text)\n")
     }
 }

@@ -21,14 +21,22 @@ public struct DiscordAPI: ChatDelivery {
         webhook = JSONClient(client: client, timeout: timeout, headers: [agent])
     }
 
-    public func deliver(_ message: OutboxMessage) async -> DeliveryResult {
+    public func deliver(_ message: OutboundMessage) async -> DeliveryResult {
         // Only the people Firebell itself mentions (pages, reminders) are pinged; user text is escaped and cannot.
         var body: [String: Any] = ["content": DiscordContent.fitted(message.text), "allowed_mentions": ["parse": ["users", "everyone"]]]
         do {
             let answer: JSONClient.Answer
-            if let id = message.replacing {
+            switch message.kind {
+            case .edit:
+                guard let id = message.replacing else { return .permanent("no headline message to edit") }
                 answer = try await bot.send(.PATCH, "\(baseURL)/channels/\(message.channel.channel)/messages/\(id)", body)
-            } else {
+            case .pagerDuty:
+                return .permanent("not a Discord message")
+            case .post, .reply:
+                // Discord returns the message already created with this nonce (within a few minutes) instead of a new one.
+                body["nonce"] = message.key
+                body["enforce_nonce"] = true
+                if let user = message.replyRecipient { body["content"] = DiscordContent.fitted("<@\(user.id)> " + message.text) }
                 if let parent = message.threadParent { body["message_reference"] = ["message_id": parent, "fail_if_not_exists": false] }
                 answer = try await bot.send(.POST, "\(baseURL)/channels/\(message.channel.channel)/messages", body)
             }

@@ -2,15 +2,16 @@ import Foundation
 import IncidentKit
 
 /// Posts outbox messages to Matrix rooms as `m.notice` (HTML `formatted_body` with a plain `body`), edits the
-/// headline with `m.replace`, threads reminders, and uses the outbox id as transaction id so a retry never posts twice.
+/// headline with `m.replace`, threads reminders, and uses the effect's key as transaction id so a retry, even after a restart, never posts twice.
 public struct MatrixDelivery: ChatDelivery {
     public let session: MatrixSession
 
     public init(session: MatrixSession) { self.session = session }
 
-    public func deliver(_ message: OutboxMessage) async -> DeliveryResult {
+    public func deliver(_ message: OutboundMessage) async -> DeliveryResult {
+        if case .pagerDuty = message.kind { return .permanent("not a Matrix message") }
         var html = message.text
-        if let user = message.ephemeralUser {
+        if let user = message.replyRecipient {
             // Matrix has no messages only one person sees: address the reply to them instead.
             html = "\(Self.escape(user.description)): \(html)"
         }
@@ -23,7 +24,8 @@ public struct MatrixDelivery: ChatDelivery {
             content["m.relates_to"] = ["rel_type": "m.thread", "event_id": parent, "is_falling_back": true, "m.in_reply_to": ["event_id": parent]]
         }
         do {
-            let answer = try await session.send(message: content, to: message.channel.channel, transactionID: message.idempotencyKey)
+            // The effect's key is the transaction id: the homeserver answers a retransmission with the first event.
+            let answer = try await session.send(message: content, to: message.channel.channel, transactionID: message.key)
             if answer.status == 429 || answer.json?["errcode"] as? String == "M_LIMIT_EXCEEDED" {
                 return .retryAfter(Double(answer.json?["retry_after_ms"] as? Int ?? 1000) / 1000)
             }

@@ -18,17 +18,26 @@ public final class MattermostAPI: ChatDelivery {
         http = JSONClient(client: client, timeout: timeout, headers: [("Authorization", "Bearer \(botToken)")])
     }
 
-    public func deliver(_ message: OutboxMessage) async -> DeliveryResult {
+    /// The post property that carries the effect's key, so an earlier attempt can be recognised.
+    public static let effectProperty = "firebell_effect"
+
+    public func deliver(_ message: OutboundMessage) async -> DeliveryResult {
         do {
             let answer: JSONClient.Answer
-            if let id = message.replacing {
+            switch message.kind {
+            case .edit:
+                guard let id = message.replacing else { return .permanent("no headline post to edit") }
                 answer = try await http.send(.PUT, "\(baseURL)/api/v4/posts/\(id)/patch", ["message": message.text])
-            } else if let user = message.ephemeralUser {
+            case .reply(let user):
                 guard let userID = try await userID(of: user) else { return .permanent("no Mattermost user named \(user.id)") }
                 answer = try await http.send(.POST, "\(baseURL)/api/v4/posts/ephemeral",
                                              ["user_id": userID, "post": ["channel_id": message.channel.channel, "message": message.text]])
-            } else {
-                var post: [String: Any] = ["channel_id": message.channel.channel, "message": message.text]
+            case .pagerDuty:
+                return .permanent("not a Mattermost message")
+            case .post:
+                if message.mayHaveBeenSent, let earlier = try await find(message) { return .delivered(reference: earlier) }
+                var post: [String: Any] = ["channel_id": message.channel.channel, "message": message.text,
+                                           "props": [Self.effectProperty: message.key]]
                 if let parent = message.threadParent { post["root_id"] = parent }
                 answer = try await http.send(.POST, "\(baseURL)/api/v4/posts", post)
             }
@@ -38,8 +47,22 @@ public final class MattermostAPI: ChatDelivery {
         }
     }
 
+    /// The id of a post in the channel, made since the message was planned, that carries its key (thread replies
+    /// are among a channel's posts). Throws when the channel cannot be read, so the post waits instead of doubling.
+    func find(_ message: OutboundMessage) async throws -> String? {
+        let since = Int64((message.plannedAt.timeIntervalSince1970 - 60) * 1000)
+        let answer = try await http.send(.GET, "\(baseURL)/api/v4/channels/\(message.channel.channel)/posts?since=\(since)")
+        guard answer.status == 200 else { throw LookupFailed(status: answer.status) }
+        let page = try JSONDecoder().decode(MattermostPostList.self, from: answer.body)
+        return page.posts.values.first { $0.props?[Self.effectProperty] == message.key }?.id
+    }
+
+    struct LookupFailed: Error {
+        let status: Int
+    }
+
     /// Tells the invoker through the command's `response_url` that a post could not be made.
-    public func noticeFailure(of message: OutboxMessage, reason: String) async {
+    public func noticeFailure(of message: OutboundMessage, reason: String) async {
         guard let url = message.failureNoticeURL else { return }
         _ = try? await http.send(.POST, url, ["response_type": "ephemeral",
                                               "text": "✗ Firebell recorded your command but could not post to this channel (\(reason)). Add the bot to the channel."])
@@ -57,5 +80,33 @@ public final class MattermostAPI: ChatDelivery {
         guard answer.status == 200, let id = answer.json?["id"] as? String else { return nil }
         userIDs.withLock { $0[user.id] = id }
         return id
+    }
+}
+
+/// The part of `GET /api/v4/channels/{id}/posts` a look-up reads: posts by id, each with its props.
+struct MattermostPostList: Decodable {
+    struct Post: Decodable {
+        let id: String
+        let props: [String: String]?
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            id = try container.decode(String.self, forKey: .id)
+            // Props hold values of any JSON type; only string ones can be Firebell's key.
+            props = (try? container.decodeIfPresent([String: LossyString].self, forKey: .props))?.compactMapValues(\.value)
+        }
+
+        enum CodingKeys: String, CodingKey { case id, props }
+    }
+
+    let posts: [String: Post]
+}
+
+/// A JSON value read as a string when it is one.
+struct LossyString: Decodable {
+    let value: String?
+
+    init(from decoder: any Decoder) throws {
+        value = try? decoder.singleValueContainer().decode(String.self)
     }
 }

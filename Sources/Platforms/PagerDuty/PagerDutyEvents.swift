@@ -3,13 +3,49 @@ import Foundation
 import IncidentKit
 import NIOCore
 
-/// PagerDuty Events API v2 (`POST /v2/enqueue`): trigger, acknowledge and resolve with `dedup_key` = the incident
-/// id, so phones ring through PagerDuty. The outbox holds each event without the routing key (a secret never goes
-/// to disk); it is added at delivery.
-public struct PagerDutyEvents: ChatDelivery {
-    /// The outbox "channel" PagerDuty events are queued in, one ordered queue for all incidents.
-    public static let queue = ChannelRef(platform: "pagerduty", workspace: "events", channel: "enqueue")
+/// A PagerDuty Events API v2 event as Firebell sends it, without the routing key (a secret never goes to disk or to
+/// a log; it is added at delivery). `dedup_key` is the incident id, so trigger, acknowledge and resolve apply to one
+/// PagerDuty alert and a repeated event is absorbed by PagerDuty's own deduplication.
+public struct PagerDutyEvent: Codable, Sendable, Equatable {
+    public struct Payload: Codable, Sendable, Equatable {
+        public var summary: String
+        public var source: String
+        public var severity: String
+        public var customDetails: [String: String]
 
+        enum CodingKeys: String, CodingKey {
+            case summary, source, severity, customDetails = "custom_details"
+        }
+    }
+
+    public var eventAction: PagerDutyAction
+    public var dedupKey: String
+    public var payload: Payload?
+    public var client: String?
+
+    enum CodingKeys: String, CodingKey {
+        case eventAction = "event_action", dedupKey = "dedup_key", payload, client
+    }
+
+    public init(eventAction: PagerDutyAction, dedupKey: String) {
+        self.eventAction = eventAction
+        self.dedupKey = dedupKey
+    }
+
+    /// The event for `action` on `incident` (a trigger carries the summary, severity and details).
+    public init(_ action: PagerDutyAction, incident: Incident) {
+        eventAction = action
+        dedupKey = incident.id.description
+        guard action == .trigger else { return }
+        payload = Payload(summary: String("\(incident.id) \(incident.severity): \(incident.title)".prefix(1024)), source: "firebell",
+                          severity: ["critical", "error", "warning", "info"][incident.severity.rawValue - 1],
+                          customDetails: ["status": incident.status.title, "impact": incident.impact ?? "not yet assessed"])
+        client = "Firebell"
+    }
+}
+
+/// PagerDuty Events API v2 (`POST /v2/enqueue`), so phones ring through PagerDuty.
+public struct PagerDutyEvents: ChatDelivery {
     private let url: String
     private let routingKey: String
     private let client: HTTPClient
@@ -22,29 +58,29 @@ public struct PagerDutyEvents: ChatDelivery {
         self.timeout = timeout
     }
 
-    /// The queued form of an event: the request body without `routing_key`.
-    public static func event(_ action: String, incident: Incident) -> String {
-        var body: [String: Any] = ["event_action": action, "dedup_key": incident.id.description]
-        if action == "trigger" {
-            let severity = ["critical", "error", "warning", "info"][incident.severity.rawValue - 1]
-            body["payload"] = ["summary": String("\(incident.id) \(incident.severity): \(incident.title)".prefix(1024)), "source": "firebell",
-                               "severity": severity, "custom_details": ["status": incident.status.title, "impact": incident.impact ?? "not yet assessed"]]
-            body["client"] = "Firebell"
+    /// The request body: the event with the routing key.
+    struct Request: Encodable {
+        let routingKey: String
+        let event: PagerDutyEvent
+
+        enum CodingKeys: String, CodingKey { case routingKey = "routing_key" }
+
+        func encode(to encoder: any Encoder) throws {
+            try event.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(routingKey, forKey: .routingKey)
         }
-        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
     }
 
-    public func deliver(_ message: OutboxMessage) async -> DeliveryResult {
-        guard var body = (try? JSONSerialization.jsonObject(with: Data(message.text.utf8))) as? [String: Any] else {
-            return .permanent("not a PagerDuty event")
-        }
-        body["routing_key"] = routingKey
+    public func deliver(_ message: OutboundMessage) async -> DeliveryResult {
+        guard case .pagerDuty(let event) = message.kind else { return .permanent("not a PagerDuty event") }
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()))
         do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            request.body = .bytes(ByteBuffer(bytes: try encoder.encode(Request(routingKey: routingKey, event: event))))
             let response = try await client.execute(request, timeout: timeout)
             let answer = try await response.body.collect(upTo: 64 * 1024)
             switch response.status.code {

@@ -27,25 +27,83 @@ public struct SlackWebAPI: ChatDelivery {
         "message_not_found", "cant_update_message", "edit_window_closed",
     ]
 
-    public func deliver(_ message: OutboxMessage) async -> DeliveryResult {
-        let blocks: [[String: Any]]? = (message.offersActions == true ? message.incident : nil).map { SlackBlocks.withActions(text: message.text, incident: $0) }
-        if let ts = message.replacing {
-            var body: [String: Any] = ["channel": message.channel.channel, "ts": ts, "text": message.text]
-            // An edit without blocks keeps none: a resolved headline loses its buttons.
-            body["blocks"] = blocks ?? []
-            return await call("chat.update", body)
-        }
-        if let user = message.ephemeralUser {
+    /// The metadata type Firebell's posts carry; its payload's `effect` is the effect's key.
+    public static let metadataEventType = "firebell_effect"
+
+    public func deliver(_ message: OutboundMessage) async -> DeliveryResult {
+        let blocks: [[String: Any]]? = (message.offersActions ? message.incident : nil).map { SlackBlocks.withActions(text: message.text, incident: $0) }
+        switch message.kind {
+        case .edit:
+            guard let ts = message.replacing else { return .permanent("message_not_found") }
+            // An edit without blocks keeps none: a resolved headline loses its buttons. Edits are idempotent.
+            return await call("chat.update", ["channel": message.channel.channel, "ts": ts, "text": message.text, "blocks": blocks ?? []])
+        case .reply(let user):
             return await call("chat.postEphemeral", ["channel": message.channel.channel, "user": user.id, "text": message.text])
+        case .pagerDuty:
+            return .permanent("not a Slack message")
+        case .post:
+            if message.mayHaveBeenSent {
+                switch await find(message) {
+                case .found(let ts): return .delivered(reference: ts)
+                case .notFound: break
+                case .unknown(let reason): return .transient("could not check whether an earlier attempt arrived: \(reason)")
+                }
+            }
+            var body: [String: Any] = ["channel": message.channel.channel, "text": message.text, "unfurl_links": false, "unfurl_media": false,
+                                       "metadata": ["event_type": Self.metadataEventType, "event_payload": ["effect": message.key]]]
+            if let blocks { body["blocks"] = blocks }
+            if let parent = message.threadParent { body["thread_ts"] = parent }
+            return await call("chat.postMessage", body)
         }
-        var body: [String: Any] = ["channel": message.channel.channel, "text": message.text, "unfurl_links": false, "unfurl_media": false]
-        if let blocks { body["blocks"] = blocks }
-        if let parent = message.threadParent { body["thread_ts"] = parent }
-        return await call("chat.postMessage", body)
+    }
+
+    enum Lookup: Equatable {
+        case found(String)
+        case notFound
+        case unknown(String)
+    }
+
+    /// Looks for a post carrying the message's key in the conversation since it was planned: the channel's history,
+    /// or the thread's replies. Without the history scope (or in a direct message, which has no channel id yet)
+    /// nothing can be checked, and the message is posted again (at least once).
+    func find(_ message: OutboundMessage) async -> Lookup {
+        let oldest = String(format: "%.6f", message.plannedAt.timeIntervalSince1970 - 60)
+        var query = ["channel": message.channel.channel, "include_all_metadata": "true", "limit": "200", "oldest": oldest]
+        let method: String
+        if let parent = message.threadParent {
+            method = "conversations.replies"
+            query["ts"] = parent
+        } else {
+            method = "conversations.history"
+        }
+        var request = HTTPClientRequest(url: baseURL + method + "?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.formEncoded($0.value))" }.joined(separator: "&"))
+        request.method = .GET
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            guard response.status == .ok else { return .unknown("HTTP \(response.status.code)") }
+            let bytes = try await response.body.collect(upTo: 4 << 20)
+            let history = try JSONDecoder().decode(SlackHistory.self, from: Data(bytes.readableBytesView))
+            guard history.ok else {
+                let error = history.error ?? "unknown_error"
+                return Self.uncheckable.contains(error) ? .notFound : .unknown(error)
+            }
+            let match = history.messages?.first { $0.metadata?.eventType == Self.metadataEventType && $0.metadata?.eventPayload?.effect == message.key }
+            return match.map { .found($0.ts) } ?? .notFound
+        } catch {
+            return .unknown("\(error)")
+        }
+    }
+
+    /// Look-up errors that no retry fixes: post again rather than hold the channel's posts forever.
+    static let uncheckable: Set<String> = ["missing_scope", "not_in_channel", "channel_not_found", "thread_not_found", "not_allowed_token_type"]
+
+    static func formEncoded(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? value
     }
 
     /// Answers the invoker through the slash command's `response_url`, which works even where the bot cannot post.
-    public func noticeFailure(of message: OutboxMessage, reason: String) async {
+    public func noticeFailure(of message: OutboundMessage, reason: String) async {
         guard let url = message.failureNoticeURL else { return }
         let hint = ["not_in_channel": " Invite the bot with /invite @firebell.", "channel_not_found": " Invite the bot to this channel."][reason] ?? ""
         var request = HTTPClientRequest(url: url)
@@ -86,4 +144,27 @@ public struct SlackWebAPI: ChatDelivery {
             return .transient("\(error)")
         }
     }
+}
+
+/// The part of a `conversations.history` / `conversations.replies` answer a look-up reads.
+struct SlackHistory: Decodable {
+    struct Message: Decodable {
+        let ts: String
+        let metadata: Metadata?
+    }
+
+    struct Metadata: Decodable {
+        let eventType: String?
+        let eventPayload: Payload?
+
+        enum CodingKeys: String, CodingKey { case eventType = "event_type", eventPayload = "event_payload" }
+    }
+
+    struct Payload: Decodable {
+        let effect: String?
+    }
+
+    let ok: Bool
+    let error: String?
+    let messages: [Message]?
 }

@@ -41,21 +41,23 @@ struct ChatAPIFaultTests {
                 let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: ["slack": api], policy: policy, logger: quietLogger())
                 for round in 1...Self.perChannel {
                     for channel in Self.channels + ["C0GONE"] {
-                        let post = RenderedPost(text: "\(channel) message \(round)", incident: nil, purpose: .notice)
-                        try await outbox.enqueue([post], in: ChannelRef(platform: "slack", workspace: "T1", channel: channel), now: Date())
+                        let source = ChannelRef(platform: "slack", workspace: "T1", channel: channel)
+                        let id = EffectID(channel: source, sequence: round, index: 0)
+                        outbox.accept([OutboundMessage(effect: id, key: id.key, channel: source, incident: nil, text: "\(channel) message \(round)",
+                                                       kind: .post(.channel), plannedAt: Date())], transactionEnd: round, from: source)
                     }
                 }
                 #expect(await outbox.flush(timeout: .seconds(90)))
-                #expect(await outbox.depth() == 0)
-                await outbox.stop()
+                #expect(outbox.depth() == 0)
+                outbox.stop()
             }
         }
         let calls = await standIn.calls
         #expect(calls.contains { $0.answered == "dropped" } && calls.contains { $0.answered == "500" }, "the faults happened")
         for channel in Self.channels {
-            let delivered = calls.filter { $0.json["channel"] == channel && $0.answered == "ok" }.map { $0.json["text"] ?? "" }
-            #expect(delivered == (1...Self.perChannel).map { "\(channel) message \($0)" }, "every message once, in order, in \(channel)")
-            let attempts = calls.filter { $0.json["channel"] == channel }
+            let shown = await standIn.shown(in: channel)
+            #expect(shown == (1...Self.perChannel).map { "\(channel) message \($0)" }, "every message once, in order, in \(channel)")
+            let attempts = calls.filter { $0.json["channel"] == channel && $0.method == "chat.postMessage" }
             for (failed, retry) in zip(attempts, attempts.dropFirst()) where ["500", "dropped"].contains(failed.answered) {
                 // The first retry waits at least half the 60 ms base (the jitter), against 5 ms between good posts.
                 #expect(retry.at - failed.at >= .milliseconds(25), "a retry backs off in \(channel)")

@@ -27,8 +27,20 @@ actor SlackStandIn {
         let answered: String
     }
 
+    /// A message as the channel shows it: what Slack stored, whatever the client heard back.
+    struct Message: Sendable {
+        let ts: String
+        let text: String
+        let threadTS: String?
+        /// The effect key in the message's `metadata.event_payload.effect`.
+        let effect: String?
+    }
+
     private var faults: [Fault]
     private(set) var calls: [Call] = []
+    /// Every message stored, by channel, in order.
+    private(set) var history: [String: [Message]] = [:]
+    private var nextTS = 0
     private var gateWaiters: [CheckedContinuation<Void, Never>] = []
     private var gateOpen = false
 
@@ -45,8 +57,48 @@ actor SlackStandIn {
         self.missingChannels = missingChannels
     }
 
-    /// `chat.postMessage` calls Slack answered with `ok: true` (what a channel would show), in order.
+    /// `chat.postMessage` calls Slack answered with `ok: true`, in order.
     var posted: [Call] { calls.filter { $0.answered == "ok" && $0.method == "chat.postMessage" } }
+
+    /// The texts a channel shows (its thread replies included), in the order Slack stored them.
+    func shown(in channel: String) -> [String] { (history[channel] ?? []).map(\.text) }
+
+    /// Stores a posted message, as Slack does once it has processed the call (whether or not the answer gets back).
+    private func store(_ object: [String: Any]) -> String {
+        nextTS += 1
+        // Real timestamps: a look-up asks for messages newer than a moment before the transaction.
+        let ts = "\(Int(Date().timeIntervalSince1970)).\(String(format: "%06d", nextTS))"
+        let channel = object["channel"] as? String ?? ""
+        let metadata = object["metadata"] as? [String: Any]
+        let effect = (metadata?["event_payload"] as? [String: Any])?["effect"] as? String
+        history[channel, default: []].append(Message(ts: ts, text: object["text"] as? String ?? "", threadTS: object["thread_ts"] as? String, effect: effect))
+        return ts
+    }
+
+    /// `conversations.history` / `conversations.replies` as documented: newest first, metadata only with
+    /// `include_all_metadata=true`, messages newer than `oldest`; replies are the thread's parent and its replies.
+    func lookUp(_ request: Request) -> Response {
+        let method = String(request.uri.path.split(separator: "/").last ?? "")
+        let query = request.uri.queryParameters
+        let channel = query["channel"].map(String.init) ?? ""
+        calls.append(Call(method: method, authorization: request.headers[.authorization], contentType: nil,
+                          json: ["channel": channel, "ts": query["ts"].map(String.init) ?? ""], at: .now, answered: "ok"))
+        guard query["include_all_metadata"] == "true" else { return Self.json(#"{"ok":true,"messages":[]}"#) }
+        let oldest = Double(query["oldest"].map(String.init) ?? "") ?? 0
+        var messages = (history[channel] ?? []).filter { (Double($0.ts) ?? 0) >= oldest }
+        if method == "conversations.replies", let parent = query["ts"].map(String.init) {
+            messages = messages.filter { $0.ts == parent || $0.threadTS == parent }
+        } else {
+            messages = messages.filter { $0.threadTS == nil }
+        }
+        let items: [[String: Any]] = messages.reversed().map { message in
+            var item: [String: Any] = ["type": "message", "ts": message.ts, "text": message.text]
+            if let effect = message.effect { item["metadata"] = ["event_type": "firebell_effect", "event_payload": ["effect": effect]] }
+            return item
+        }
+        let body = (try? JSONSerialization.data(withJSONObject: ["ok": true, "messages": items])) ?? Data()
+        return Self.json(String(decoding: body, as: UTF8.self))
+    }
 
     func release() {
         gateOpen = true
@@ -83,6 +135,7 @@ actor SlackStandIn {
         let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
         let json = object.mapValues { "\($0)" }
         let arrived = ContinuousClock.now
+        let isPost = request.uri.path.hasSuffix("/chat.postMessage")
         switch nextFault(channel: json["channel"]) {
         case .rateLimited(let seconds):
             record(request, json, "429", arrived: arrived)
@@ -91,13 +144,17 @@ actor SlackStandIn {
             record(request, json, "500", arrived: arrived)
             return Self.json(#"{"ok":false,"error":"internal_error"}"#, status: .internalServerError)
         case .slow(let delay):
+            // Processed, but the answer comes after the client has given up.
+            let ts = isPost ? store(object) : "0"
             record(request, json, "late", arrived: arrived)
             try await Task.sleep(for: delay)
-            return Self.json(#"{"ok":true,"ts":"0"}"#)
+            return Self.json(#"{"ok":true,"ts":"\#(ts)"}"#)
         case .slackError(let code):
             record(request, json, code, arrived: arrived)
             return Self.json(#"{"ok":false,"error":"\#(code)"}"#)
         case .dropped:
+            // Processed, then the connection drops before the answer is complete.
+            if isPost { _ = store(object) }
             record(request, json, "dropped", arrived: arrived)
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                             body: ResponseBody { _ in throw CancellationError() })
@@ -105,8 +162,9 @@ actor SlackStandIn {
             await waitAtGate()
             fallthrough
         case nil:
+            let ts = isPost ? store(object) : "\(calls.count + 1).000100"
             record(request, json, "ok", arrived: arrived)
-            return Self.json(#"{"ok":true,"channel":"\#(json["channel"] ?? "")","ts":"\#(calls.count).000100"}"#)
+            return Self.json(#"{"ok":true,"channel":"\#(json["channel"] ?? "")","ts":"\#(ts)"}"#)
         }
     }
 
@@ -127,6 +185,8 @@ actor SlackStandIn {
             let body = try await request.body.collect(upTo: 1 << 20)
             return try await self.handle(request, body: body)
         }
+        router.get("/api/conversations.history") { request, _ in await self.lookUp(request) }
+        router.get("/api/conversations.replies") { request, _ in await self.lookUp(request) }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 }

@@ -1,0 +1,29 @@
+import Foundation
+import IncidentKit
+import Messaging
+import Platforms
+
+/// Renders planned effects into messages for their platforms, from the channel's state right after the transaction
+/// that implied them (a restart renders a logged transaction from the same fold, so the text is the same).
+struct EffectRenderer: Sendable {
+    let renderer: MessageRenderer
+
+    func message(for effect: Effect, state: ChannelState, plannedAt: Date) -> OutboundMessage {
+        switch effect.action {
+        case .post(let post, let recipient, let placement, let offersActions):
+            let channel = recipient.channel
+            let text = renderer.render(post, state: state, markup: IncidentService.markup(for: channel.platform))
+            return OutboundMessage(effect: effect.id, key: effect.id.key, channel: channel, incident: post.incident, text: text,
+                                   kind: .post(placement), offersActions: offersActions, plannedAt: plannedAt)
+        case .editHeadline(let id, let channel, let offersActions):
+            let text = renderer.render(.initialAlert(id), state: state, markup: IncidentService.markup(for: channel.platform))
+            return OutboundMessage(effect: effect.id, key: effect.id.key, channel: channel, incident: id, text: text, kind: .edit,
+                                   offersActions: offersActions, plannedAt: plannedAt)
+        case .pagerDuty(let action, let id):
+            let event = state.incidents[id].map { PagerDutyEvent(action, incident: $0) }
+                ?? PagerDutyEvent(eventAction: action, dedupKey: id.description)
+            return OutboundMessage(effect: effect.id, key: effect.id.key, channel: effect.id.channel, incident: id, text: "", kind: .pagerDuty(event),
+                                   plannedAt: plannedAt)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import IncidentKit
+import Platforms
+
+/// What one transaction came to: how it ended, the answer for whoever caused it, and what it recorded and handed
+/// to delivery.
+public struct Answer: Sendable {
+    /// How a transaction ended, for logs and metrics.
+    public enum Result: String, Sendable {
+        /// Events were recorded durably.
+        case accepted
+        /// A read-only view was shown.
+        case shown
+        /// The command was wrong or not allowed; nothing changed.
+        case refused
+        /// The command was right but could not be saved; nothing changed.
+        case failed
+        /// The platform delivered the same input again (a retry); it was done already and is not run twice.
+        case duplicate
+    }
+
+    public var result: Result
+    public var verb: String
+    /// Text only the invoker sees: errors, help, views.
+    public var reply: String?
+    /// A short confirmation of what was recorded, for platforms that must answer the invoker.
+    public var confirmation: String?
+    /// The events that were made durable.
+    public var records: [EventRecord] = []
+    /// What the transaction's effects came to, rendered and handed to delivery, in order.
+    public var messages: [OutboundMessage] = []
+
+    /// What the invoker is shown: the view or error, else the confirmation.
+    public var text: String { reply ?? confirmation ?? "" }
+
+    static func refused(_ verb: String, _ error: CommandError) -> Answer {
+        Answer(result: .refused, verb: verb, reply: "✗ \(error)", confirmation: nil)
+    }
+
+    static func failed(_ verb: String, _ reason: String) -> Answer {
+        Answer(result: .failed, verb: verb, reply: reason, confirmation: nil)
+    }
+}
+
+/// One input to run in one channel, with what the platform told about its delivery.
+public struct ChannelInput: Sendable {
+    /// What arrived: command text to parse, or an input already typed (a button, a form, a timer, an alert).
+    public enum Content: Sendable, Equatable {
+        case text(String)
+        case input(Input)
+    }
+
+    /// How the answer reaches the invoker.
+    public enum AnswerRoute: Sendable, Equatable {
+        /// The caller shows it (an HTTP response, a Socket Mode acknowledgement, the console).
+        case returned
+        /// The answer is sent to the invoker as a reply in the channel (a mention, a Matrix message, a button click):
+        /// views and refusals always; confirmations of what was recorded only with `confirmations`, for platforms
+        /// where the channel's own posts are not enough of an answer.
+        case reply(confirmations: Bool)
+    }
+
+    public var content: Content
+    public var channel: ChannelRef
+    public var actor: UserRef
+    /// The platform's id of this delivery (a Slack `event_id`), so a retried delivery runs once, across restarts.
+    public var delivery: String?
+    /// Where to tell the invoker if a post is refused for good (Slack's and Mattermost's `response_url`).
+    public var responseURL: String?
+    public var answer: AnswerRoute
+
+    public init(_ content: Content, in channel: ChannelRef, by actor: UserRef, delivery: String? = nil, responseURL: String? = nil,
+                answer: AnswerRoute = .returned) {
+        self.content = content
+        self.channel = channel
+        self.actor = actor
+        self.delivery = delivery
+        self.responseURL = responseURL
+        self.answer = answer
+    }
+
+    /// A typed command as a platform received it.
+    public static func command(_ inbound: InboundCommand, delivery: String? = nil, responseURL: String? = nil,
+                               answer: AnswerRoute = .returned) -> ChannelInput {
+        ChannelInput(.text(inbound.arguments), in: inbound.channel, by: inbound.actor, delivery: delivery, responseURL: responseURL, answer: answer)
+    }
+}

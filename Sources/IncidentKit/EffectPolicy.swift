@@ -1,0 +1,42 @@
+/// The configuration effects are planned with: who the audiences of each severity are, which platforms can message
+/// a person directly, whether PagerDuty is used, and where stakeholder posts go.
+public struct EffectPolicy: Sendable, Equatable {
+    /// Stakeholder channels by severity (from the severity table's audiences and the channels configured for them).
+    public var audiences: [Severity: [ChannelRef]]
+    /// Platforms on which the bot can message a person by their id (Slack).
+    public var directMessagePlatforms: Set<String>
+    /// Whether pages, acknowledgements and resolutions become PagerDuty events.
+    public var pagerDuty: Bool
+    /// Whether Status Updates, holding posts and the Resolution are replies in the incident's thread instead of new
+    /// channel messages. Reminders always go to the thread.
+    public var stakeholderPostsInThread: Bool
+
+    public init(audiences: [Severity: [ChannelRef]] = [:], directMessagePlatforms: Set<String> = ["slack"], pagerDuty: Bool = false,
+                stakeholderPostsInThread: Bool = false) {
+        self.audiences = audiences
+        self.directMessagePlatforms = directMessagePlatforms
+        self.pagerDuty = pagerDuty
+        self.stakeholderPostsInThread = stakeholderPostsInThread
+    }
+
+    /// Builds the audience table from the severity table's audience names and the channels configured for each name.
+    public init(severities: SeverityPolicyTable, channels: [String: [ChannelRef]], directMessagePlatforms: Set<String> = ["slack"],
+                pagerDuty: Bool = false, stakeholderPostsInThread: Bool = false) {
+        var bySeverity: [Severity: [ChannelRef]] = [:]
+        for severity in Severity.allCases {
+            var list: [ChannelRef] = []
+            for name in severities[severity].audiences {
+                for channel in channels[name] ?? [] where !list.contains(channel) { list.append(channel) }
+            }
+            bySeverity[severity] = list
+        }
+        self.init(audiences: bySeverity, directMessagePlatforms: directMessagePlatforms, pagerDuty: pagerDuty,
+                  stakeholderPostsInThread: stakeholderPostsInThread)
+    }
+
+    /// The audience channels of `incident` (none for a private one), never the incident's own channel.
+    public func audienceChannels(for incident: Incident?, excluding own: ChannelRef) -> [ChannelRef] {
+        guard let incident, !incident.isPrivate else { return [] }
+        return (audiences[incident.severity] ?? []).filter { $0 != own }
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import IncidentKit
+
+/// How delivery ended for one effect.
+public enum DeliveryOutcome: String, Codable, Sendable {
+    case delivered
+    /// The platform refused it for good (unknown channel, bot not invited, bad token): not retried.
+    case failed
+    /// Nothing delivers to its platform in this configuration.
+    case skipped
+}
+
+/// Where an incident's headline post landed in one conversation.
+public struct HeadlineKey: Codable, Hashable, Sendable {
+    public var channel: ChannelRef
+    public var incident: IncidentID
+
+    public init(channel: ChannelRef, incident: IncidentID) {
+        self.channel = channel
+        self.incident = incident
+    }
+}
+
+/// What delivery has done with one channel's effects, beside its log in `delivered/…/<channel>.jsonl`.
+///
+/// The outbox is a projection of the log: the effects of a logged transaction are planned again from the log at
+/// start-up, and this ledger says which of them are settled already. Nothing is written here before a command is
+/// answered; a line is written (and synced) after each delivery. A line says either that one effect is settled, or
+/// (after compaction) that every effect up to a sequence is. A damaged line costs only itself; at worst an effect is
+/// delivered again, which the platforms' idempotency keys and look-ups absorb.
+public final class DeliveryLedger: @unchecked Sendable {
+    struct Settlement: Codable {
+        var seq: Int
+        var index: Int
+        var outcome: DeliveryOutcome
+        var reference: String?
+        var headline: HeadlineKey?
+        var at: Date
+    }
+
+    struct Through: Codable {
+        var through: Int
+        var headlines: [HeadlineEntry]
+    }
+
+    struct HeadlineEntry: Codable {
+        var key: HeadlineKey
+        var reference: String
+    }
+
+    public let channel: ChannelRef
+    private let url: URL
+    private let lock = NSLock()
+    private var file: AppendOnlyFile?
+    /// Every effect of a transaction starting at or below this sequence is settled.
+    private var through: Int
+    private var settled: Set<Key> = []
+    /// Where this channel's incidents' headline posts landed, in every conversation they went to.
+    public private(set) var headlines: [HeadlineKey: String] = [:]
+    /// Effects handed to delivery by this process and not settled yet, by transaction.
+    private var outstanding: [Int: Set<Int>] = [:]
+    /// The last sequence of the newest transaction handed to the ledger.
+    private var lastPlanned: Int
+    private var linesSinceCompaction = 0
+    /// Lines that could not be read (skipped).
+    public let damagedLines: Int
+
+    private struct Key: Hashable {
+        let sequence: Int
+        let index: Int
+    }
+
+    /// Compaction rewrites the file once nothing is outstanding and it holds this many settlements.
+    static let compactAfterLines = 64
+    /// How many headline references compaction keeps (the newest incidents').
+    static let keptHeadlines = 400
+
+    /// Opens the ledger; a torn last line is cut, damaged lines are skipped.
+    public init(channel: ChannelRef, url: URL) throws(StoreError) {
+        self.channel = channel
+        self.url = url
+        var through = 0
+        var damaged = 0
+        var goodLength = 0
+        let contents = (try? Data(contentsOf: url)) ?? Data()
+        let decoder = EventCodec.decoder()
+        var start = contents.startIndex
+        while start < contents.endIndex, let newline = contents[start...].firstIndex(of: 0x0A) {
+            let line = contents[start..<newline]
+            if let settlement = try? decoder.decode(Settlement.self, from: line) {
+                settled.insert(Key(sequence: settlement.seq, index: settlement.index))
+                if let headline = settlement.headline, let reference = settlement.reference { headlines[headline] = reference }
+            } else if let mark = try? decoder.decode(Through.self, from: line) {
+                through = max(through, mark.through)
+                for entry in mark.headlines { headlines[entry.key] = entry.reference }
+            } else {
+                damaged += 1
+            }
+            goodLength = contents.distance(from: contents.startIndex, to: newline) + 1
+            start = contents.index(after: newline)
+        }
+        self.through = through
+        lastPlanned = through
+        damagedLines = damaged
+        settled = settled.filter { $0.sequence > through }
+        linesSinceCompaction = settled.count
+        if goodLength < contents.count {
+            let file = try AppendOnlyFile(url: url)
+            try file.cut(to: goodLength)
+            self.file = file
+        }
+    }
+
+    /// Every effect of transactions starting at or below this sequence is settled (persisted, or known this run).
+    public var watermark: Int {
+        lock.locked { outstanding.keys.min().map { $0 - 1 } ?? lastPlanned }
+    }
+
+    /// Whether the effect was settled before (by this process or an earlier one).
+    public func isSettled(_ id: EffectID) -> Bool {
+        lock.locked { id.sequence <= through || settled.contains(Key(sequence: id.sequence, index: id.index)) }
+    }
+
+    /// The transaction ending at `lastSequence` was planned and its unsettled `effects` are being delivered.
+    public func expect(_ effects: [EffectID], transactionEnd lastSequence: Int) {
+        lock.locked {
+            lastPlanned = max(lastPlanned, lastSequence)
+            for id in effects where id.sequence > through && !settled.contains(Key(sequence: id.sequence, index: id.index)) {
+                outstanding[id.sequence, default: []].insert(id.index)
+            }
+        }
+    }
+
+    /// Everything up to `sequence` is settled or owes nothing (a platform with no delivery), without a line per effect.
+    public func settleAll(through sequence: Int) throws(StoreError) {
+        try lock.locked { () throws(StoreError) in
+            guard sequence > through else { return }
+            lastPlanned = max(lastPlanned, sequence)
+            outstanding = outstanding.filter { $0.key > sequence }
+            try compact(through: sequence)
+        }
+    }
+
+    /// Records durably that the effect is settled; a headline post also records where it landed.
+    public func settle(_ id: EffectID, outcome: DeliveryOutcome, reference: String?, headline: HeadlineKey?, at now: Date) throws(StoreError) {
+        try lock.locked { () throws(StoreError) in
+            let key = Key(sequence: id.sequence, index: id.index)
+            guard id.sequence > through, !settled.contains(key) else { return }
+            var line: Data
+            do {
+                line = try EventCodec.encoder().encode(Settlement(seq: id.sequence, index: id.index, outcome: outcome, reference: reference,
+                                                                  headline: reference == nil ? nil : headline, at: now))
+            } catch {
+                throw StoreError("Could not encode a delivery record: \(error)")
+            }
+            line.append(0x0A)
+            try openFile().append(line)
+            settled.insert(key)
+            if let headline, let reference { headlines[headline] = reference }
+            linesSinceCompaction += 1
+            if var indexes = outstanding[id.sequence] {
+                indexes.remove(id.index)
+                outstanding[id.sequence] = indexes.isEmpty ? nil : indexes
+            }
+            if outstanding.isEmpty, linesSinceCompaction >= Self.compactAfterLines { try compact(through: lastPlanned) }
+        }
+    }
+
+    /// Rewrites the file as one line: everything through `sequence` is settled, and where the headlines are.
+    public func compact() throws(StoreError) {
+        try lock.locked { () throws(StoreError) in
+            guard outstanding.isEmpty, linesSinceCompaction > 0 || lastPlanned > through else { return }
+            try compact(through: lastPlanned)
+        }
+    }
+
+    private func compact(through sequence: Int) throws(StoreError) {
+        let newest = headlines.sorted { $0.key.incident > $1.key.incident }.prefix(Self.keptHeadlines)
+        var data: Data
+        do {
+            data = try EventCodec.encoder().encode(Through(through: sequence, headlines: newest.map { HeadlineEntry(key: $0.key, reference: $0.value) }))
+        } catch {
+            throw StoreError("Could not encode a delivery record: \(error)")
+        }
+        data.append(0x0A)
+        file = nil
+        try FileIO.makeDirectory(url.deletingLastPathComponent())
+        try FileIO.replaceAtomically(url, with: data)
+        through = sequence
+        settled = settled.filter { $0.sequence > sequence }
+        linesSinceCompaction = settled.count
+    }
+
+    private func openFile() throws(StoreError) -> AppendOnlyFile {
+        if let file { return file }
+        let opened = try AppendOnlyFile(url: url)
+        file = opened
+        return opened
+    }
+}
+
+extension NSLock {
+    /// Runs `body` holding the lock, with typed throws.
+    func locked<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        lock()
+        defer { unlock() }
+        return try body()
+    }
+}
