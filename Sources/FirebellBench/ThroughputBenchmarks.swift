@@ -1,6 +1,7 @@
 import FirebellServer
 import Foundation
 import IncidentKit
+import IncidentStore
 import Logging
 
 /// Durable commands per second through the service (parse → engine → append + fsync → answer), many channels
@@ -20,13 +21,17 @@ struct ThroughputBenchmarks {
         let channels = (0..<channels).map { ChannelRef(platform: "console", workspace: "bench", channel: "c\($0)") }
         _ = await send(service, count: channels.count, channels: channels) { "declare sev3 Throughput \($0)" }
         var accepted = 0
+        let syncsBefore = SyncCounter.syncs(under: folder.path)
         let elapsed = await Stopwatch.seconds {
             accepted = await send(service, count: commands, channels: channels) { "note load \($0)" }
         }
+        let syncs = SyncCounter.syncs(under: folder.path) - syncsBefore
         let (groups, files) = service.commitStatistics
         report("durable commands/s", "\(Int(Double(accepted) / elapsed)) commands/s",
                "target ≥ 5,000/s; \(channels.count) channels, \(inFlight) in flight, \(accepted) of \(commands) accepted")
         report("group commit: appends per sync", String(format: "%.1f", Double(files) / Double(max(groups, 1))), "(\(groups) syncs for \(files) appends)")
+        report("syncs per durable command", String(format: "%.3f", Double(syncs) / Double(max(accepted, 1))),
+               "(\(syncs) fsync/syncfs for \(accepted) commands; a lone command costs 1, a declare with an audience 1)")
         try? FileManager.default.removeItem(at: folder)
     }
 

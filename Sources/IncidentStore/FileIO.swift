@@ -33,7 +33,7 @@ enum FileIO {
     }
 
     static func sync(_ fd: Int32, path: String) throws(StoreError) {
-        SyncCounter.count()
+        SyncCounter.count(path)
         while fsync(fd) != 0 {
             if errno != EINTR { throw .posix("fsync", path, errno) }
         }

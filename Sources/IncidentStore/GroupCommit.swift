@@ -38,6 +38,7 @@ public final class GroupCommit: Sendable {
     private let worker: DispatchQueue
     /// An open directory on the data volume: what `syncfs` flushes, and where its error sequence is kept.
     private let volume: Int32
+    private let volumePath: String
     private let counters = Mutex((groups: 0, files: 0))
 
     /// - Parameter volume: any folder on the disk the logs live on (the data folder).
@@ -52,6 +53,7 @@ public final class GroupCommit: Sendable {
         let fd = open(volume.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw .posix("open", volume.path, errno) }
         self.volume = fd
+        volumePath = volume.standardizedFileURL.path
     }
 
     deinit { close(volume) }
@@ -109,7 +111,7 @@ public final class GroupCommit: Sendable {
 
     private func commit(_ targets: Set<Target>) -> [Target: StoreError] {
         if targets.count > 1 || targets.contains(where: \.isNew), let syncVolume = Self.syncfs {
-            SyncCounter.count()
+            SyncCounter.count(volumePath)
             if syncVolume(volume) == 0 { return [:] }
         }
         var failures: [Target: StoreError] = [:]

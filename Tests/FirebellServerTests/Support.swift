@@ -46,8 +46,8 @@ func quickDelivery() -> DeliveryPolicy {
 }
 
 /// Polls a real outside process (a homeserver, Alertmanager) until `condition` holds, for at most 30 s.
-func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(30)
+func eventually(_ what: String, within limit: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + limit
     while ContinuousClock.now < deadline {
         if (try? await condition()) == true { return }
         try await Task.sleep(for: .milliseconds(100))

@@ -13,7 +13,7 @@ public final class ChildProcess: @unchecked Sendable {
     public var pid: Int32 { process.processIdentifier }
 
     public init(_ executable: URL, arguments: [String], environment: [String: String], stdin: Pipe? = nil, stdout: Pipe? = nil,
-                limit: TimeInterval, workingDirectory: URL? = nil) throws {
+                stderr: FileHandle? = nil, limit: TimeInterval, workingDirectory: URL? = nil) throws {
         process = Process()
         if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         process.executableURL = executable
@@ -21,7 +21,7 @@ public final class ChildProcess: @unchecked Sendable {
         process.environment = environment
         process.standardInput = stdin ?? FileHandle.nullDevice
         process.standardOutput = stdout ?? FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardError = stderr ?? FileHandle.nullDevice
         try process.run()
         let pid = process.processIdentifier
         watchdog = DispatchWorkItem { kill(pid, SIGKILL) }

@@ -91,8 +91,11 @@ final class DestinationWorker: Sendable {
                     break
                 }
             }
+            let result = await delivery.deliver(item.message)
+            // Paced from the end of the attempt: a look-up before the post, or a slow answer, never lets two posts
+            // arrive closer than the interval.
             state.withLock { $0.lastSent = .now }
-            switch await delivery.deliver(item.message) {
+            switch result {
             case .delivered(let reference, let quietFor):
                 attempt = 0
                 state.withLock { $0.quietUntil = quietFor.map { .now + min(Duration.milliseconds(Int64($0 * 1000)), policy.retryAfterCap) } }

@@ -27,7 +27,7 @@ public final class OutboxDispatcher: DeliveryRecovery {
     private let started = ContinuousClock.now
 
     /// - Parameters:
-    ///   - deliveries: how to deliver, by platform (`slack`, …); effects for other platforms are settled as skipped.
+    ///   - deliveries: how to deliver, by platform (`slack`, …); effects for other platforms are dropped.
     ///   - pagerDuty: how to deliver PagerDuty events, when configured.
     public init(dataDirectory: URL, deliveries: [String: any ChatDelivery], pagerDuty: (any ChatDelivery)? = nil,
                 policy: DeliveryPolicy = DeliveryPolicy(), logger: Logger, report: @escaping @Sendable (DeliveryReport) -> Void = { _ in }) {
@@ -119,15 +119,12 @@ public final class OutboxDispatcher: DeliveryRecovery {
     // MARK: EffectSink
 
     public func accept(_ messages: [OutboundMessage], transactionEnd: Int, from channel: ChannelRef) {
-        let ledger = ledger(for: channel)
-        ledger?.expect(messages.compactMap(\.effect), transactionEnd: transactionEnd)
-        for message in messages {
-            guard let worker = worker(for: message) else {
-                settle(QueuedMessage(message: message), .skipped, reference: nil)
-                continue
-            }
-            worker.enqueue([QueuedMessage(message: message)])
-        }
+        // A message for a platform nothing delivers to is dropped here, in memory: it owes nothing, and no disk write
+        // may stand in a channel's turn. (A restart plans it again and drops it again.)
+        let deliverable = messages.compactMap { message in worker(for: message).map { (message, $0) } }
+        guard !deliverable.isEmpty else { return }
+        ledger(for: channel)?.expect(deliverable.compactMap(\.0.effect), transactionEnd: transactionEnd)
+        for (message, worker) in deliverable { worker.enqueue([QueuedMessage(message: message)]) }
     }
 
     public func reply(_ message: OutboundMessage) {
@@ -161,10 +158,15 @@ public final class OutboxDispatcher: DeliveryRecovery {
     /// Stops delivering, and compacts the ledgers so the next start has little to plan again. What is pending is
     /// planned again from the logs at the next start.
     public func stop() {
-        for worker in workers.withLock({ Array($0.values) }) { worker.stop() }
+        halt()
         for ledger in ledgers.withLock({ Array($0.values) }) {
             do { try ledger.compact() } catch { logger.warning("could not compact a delivery ledger", metadata: ["error": "\(error)"]) }
         }
+    }
+
+    /// Stops delivering at once, as a crash would: nothing is compacted.
+    func halt() {
+        for worker in workers.withLock({ Array($0.values) }) { worker.stop() }
     }
 
     private func settle(_ item: QueuedMessage, _ outcome: DeliveryOutcome, reference: String?) {

@@ -155,6 +155,8 @@ actor ChannelRuntime {
                 recovery.accept(owed.messages, transactionEnd: owed.end, from: channel)
                 total += owed.messages.count
             }
+            dependencies.logger.debug("resumed deliveries", metadata: ["channel": "\(channel)", "after": "\(watermark)", "through": "\(lastSequence)",
+                                                                      "messages": "\(total)"])
             return total
         } catch {
             dependencies.logger.error("could not read the log to resume its deliveries", metadata: ["channel": "\(channel)", "error": "\(error)"])

@@ -6,8 +6,6 @@ public enum DeliveryOutcome: String, Codable, Sendable {
     case delivered
     /// The platform refused it for good (unknown channel, bot not invited, bad token): not retried.
     case failed
-    /// Nothing delivers to its platform in this configuration.
-    case skipped
 }
 
 /// Where an incident's headline post landed in one conversation.
@@ -128,16 +126,6 @@ public final class DeliveryLedger: @unchecked Sendable {
             for id in effects where id.sequence > through && !settled.contains(Key(sequence: id.sequence, index: id.index)) {
                 outstanding[id.sequence, default: []].insert(id.index)
             }
-        }
-    }
-
-    /// Everything up to `sequence` is settled or owes nothing (a platform with no delivery), without a line per effect.
-    public func settleAll(through sequence: Int) throws(StoreError) {
-        try lock.locked { () throws(StoreError) in
-            guard sequence > through else { return }
-            lastPlanned = max(lastPlanned, sequence)
-            outstanding = outstanding.filter { $0.key > sequence }
-            try compact(through: sequence)
         }
     }
 

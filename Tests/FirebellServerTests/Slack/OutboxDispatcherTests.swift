@@ -136,12 +136,13 @@ struct OutboxDispatcherTests {
         #expect(parents["notice"] == .some(nil))
     }
 
-    @Test func aPlatformWithoutDeliveryIsSettledAsSkipped() async throws {
+    @Test func aPlatformWithoutDeliveryOwesNothingAndWritesNothing() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: [:], policy: fastPolicy(), logger: quietLogger())
         accept(outbox, ["nowhere to go"])
         #expect(outbox.depth() == 0)
-        #expect(outbox.isSettled(EffectID(channel: channel, sequence: 1, index: 0)))
+        #expect(!outbox.delivers(to: channel))
+        #expect(SyncCounter.syncs(under: folder.url.path) == 0, "nothing is written for a platform nothing delivers to")
     }
 }
