@@ -131,6 +131,27 @@ struct EffectPlannerTests {
         #expect(Self.summary(reminder) == ["reminder → C0INC (thread) +actions"])
     }
 
+    @Test func holdingUpdatesRecoveriesAndHandoversArePlacedWhereTheyBelong() throws {
+        var planned = Planned()
+        _ = try planned.run("declare sev2 Checkout down")
+        _ = try planned.run("role ic @alice")
+        planned.drill.advance(minutes: 30)
+        #expect(Self.summary(try planned.input(.timersDue(IncidentID(year: 2026, sequence: 1)))) == ["reminder → C0INC (thread) +actions"])
+        planned.drill.advance(minutes: 30)
+        let due = try planned.input(.timersDue(IncidentID(year: 2026, sequence: 1)))
+        #expect(Self.summary(due).contains("holdingUpdate → audience C0STATUS (channel)"), "a silent IC's holding update reaches stakeholders: \(Self.summary(due))")
+        #expect(Self.summary(try planned.run("handover @bob quiet week", as: "alice")) == ["handover → C0INC (channel)"], "never in a thread, never to audiences")
+
+        var alerted = Planned(EffectPolicy())
+        let firing = AlertSignal(source: "alertmanager", key: "k", isFiring: true, title: "HighErrorRate", severity: .sev2)
+        _ = try alerted.input(.alert(firing), as: "monitoring")
+        var resolved = firing
+        resolved.isFiring = false
+        resolved.firingCount = 0
+        resolved.resolvedCount = 1
+        #expect(Self.summary(try alerted.input(.alert(resolved), as: "monitoring")) == ["recovery → C0INC (thread)"], "the IC is told in the incident's thread")
+    }
+
     static func oncall() -> EngineConfiguration {
         var configuration = EngineConfiguration.standard
         configuration.oncall.rotations = [Rotation(name: "payments", timeZone: TimeZone(identifier: "UTC")!, length: .weekly, start: CalendarDate(parsing: "2026-11-16")!,
