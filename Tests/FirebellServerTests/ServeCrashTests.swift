@@ -61,7 +61,7 @@ struct ServeCrashTests {
                 let loaded = try DataFolder.load(DataLayout(root: folder.url))
                 // The last start logs (at debug level) what each channel resumes, for a failure to be read.
                 let logURL = folder.url.appendingPathComponent("final-serve.log")
-                FileManager.default.createFile(atPath: logURL.path, contents: nil)
+                _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
                 let server = try await Self.start(folder: folder, slackPort: standInClient.port!, http: http, log: try FileHandle(forWritingTo: logURL))
                 let drainStarted = ContinuousClock.now
                 var behind: [String] = []
