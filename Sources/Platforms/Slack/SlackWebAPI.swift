@@ -76,22 +76,44 @@ public struct SlackWebAPI: ChatDelivery {
         } else {
             method = "conversations.history"
         }
+        // A busy channel (people keep talking while delivery is down) can hold more than one page since then.
+        for _ in 0..<Self.lookupPages {
+            let page: SlackHistory
+            switch await historyPage(method, query) {
+            case .success(let read): page = read
+            case .failure(let reason): return .unknown(reason.description)
+            }
+            guard page.ok else {
+                let error = page.error ?? "unknown_error"
+                return Self.uncheckable.contains(error) ? .notFound : .unknown(error)
+            }
+            if let match = page.messages?.first(where: { $0.metadata?.eventType == Self.metadataEventType && $0.metadata?.eventPayload?.effect == message.key }) {
+                return .found(match.ts)
+            }
+            guard page.hasMore == true, let cursor = page.responseMetadata?.nextCursor, !cursor.isEmpty else { return .notFound }
+            query["cursor"] = cursor
+        }
+        return .unknown("more than \(Self.lookupPages) pages of history since the post was planned")
+    }
+
+    /// How many pages of 200 messages a look-up reads at most.
+    static let lookupPages = 10
+
+    struct LookupFailure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private func historyPage(_ method: String, _ query: [String: String]) async -> Result<SlackHistory, LookupFailure> {
         var request = HTTPClientRequest(url: baseURL + method + "?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.formEncoded($0.value))" }.joined(separator: "&"))
         request.method = .GET
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         do {
             let response = try await client.execute(request, timeout: timeout)
-            guard response.status == .ok else { return .unknown("HTTP \(response.status.code)") }
+            guard response.status == .ok else { return .failure(LookupFailure(description: "HTTP \(response.status.code)")) }
             let bytes = try await response.body.collect(upTo: 4 << 20)
-            let history = try JSONDecoder().decode(SlackHistory.self, from: Data(bytes.readableBytesView))
-            guard history.ok else {
-                let error = history.error ?? "unknown_error"
-                return Self.uncheckable.contains(error) ? .notFound : .unknown(error)
-            }
-            let match = history.messages?.first { $0.metadata?.eventType == Self.metadataEventType && $0.metadata?.eventPayload?.effect == message.key }
-            return match.map { .found($0.ts) } ?? .notFound
+            return .success(try JSONDecoder().decode(SlackHistory.self, from: Data(bytes.readableBytesView)))
         } catch {
-            return .unknown("\(error)")
+            return .failure(LookupFailure(description: "\(error)"))
         }
     }
 
@@ -164,7 +186,19 @@ struct SlackHistory: Decodable {
         let effect: String?
     }
 
+    struct ResponseMetadata: Decodable {
+        let nextCursor: String?
+
+        enum CodingKeys: String, CodingKey { case nextCursor = "next_cursor" }
+    }
+
     let ok: Bool
     let error: String?
     let messages: [Message]?
+    let hasMore: Bool?
+    let responseMetadata: ResponseMetadata?
+
+    enum CodingKeys: String, CodingKey {
+        case ok, error, messages, hasMore = "has_more", responseMetadata = "response_metadata"
+    }
 }

@@ -79,6 +79,27 @@ struct AmbiguousFailureTests {
         }
     }
 
+    @Test func slackFindsAnEarlierPostPagesBackInABusyChannel() async throws {
+        let standIn = SlackStandIn(faults: [.slow(Self.late)])
+        try await standIn.application().test(.live) { client in
+            try await withHTTPClient { http in
+                let api = SlackWebAPI(baseURL: "http://127.0.0.1:\(client.port!)/api/", token: "xoxb-test", client: http, timeout: Self.timeout)
+                let channel = ChannelRef(platform: "slack", workspace: "W1", channel: "C0BUSY")
+                let id = EffectID(channel: channel, sequence: 7, index: 0)
+                var message = OutboundMessage(effect: id, key: id.key, channel: channel, incident: nil, text: "📣 the update", kind: .post(.channel),
+                                              plannedAt: Date())
+                // Slack processes the post, the answer comes too late, and 450 messages are said after it.
+                #expect({ if case .transient = $0 { true } else { false } }(await api.deliver(message)))
+                await standIn.chatter(450, in: "C0BUSY")
+                message.mayHaveBeenSent = true
+                guard case .delivered(let ts, _) = await api.deliver(message) else { Issue.record("the earlier post is found"); return }
+                #expect(ts == (await standIn.history["C0BUSY"]?.first?.ts))
+                #expect(await standIn.shown(in: "C0BUSY").filter { $0 == "📣 the update" }.count == 1, "found three pages back, not posted again")
+                #expect(await standIn.calls.filter { $0.method == "conversations.history" }.count == 3)
+            }
+        }
+    }
+
     @Test func discord() async throws {
         let store = MessageStoreStandIn(rate: Self.rate, seed: 12, late: Self.late)
         try await store.application().test(.live) { client in

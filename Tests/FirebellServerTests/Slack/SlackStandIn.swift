@@ -60,6 +60,11 @@ actor SlackStandIn {
     /// `chat.postMessage` calls Slack answered with `ok: true`, in order.
     var posted: [Call] { calls.filter { $0.answered == "ok" && $0.method == "chat.postMessage" } }
 
+    /// People talking in a channel: messages without Firebell's metadata.
+    func chatter(_ count: Int, in channel: String) {
+        for number in 1...count { _ = store(["channel": channel, "text": "chatter \(number)"]) }
+    }
+
     /// The texts a channel shows (its thread replies included), in the order Slack stored them.
     func shown(in channel: String) -> [String] { (history[channel] ?? []).map(\.text) }
 
@@ -91,12 +96,19 @@ actor SlackStandIn {
         } else {
             messages = messages.filter { $0.threadTS == nil }
         }
-        let items: [[String: Any]] = messages.reversed().map { message in
+        // Newest first, `limit` a page; the cursor is where the next page starts.
+        let limit = Int(query["limit"].map(String.init) ?? "") ?? 100
+        let start = Int(query["cursor"].map(String.init) ?? "") ?? 0
+        let newestFirst = Array(messages.reversed())
+        let page = newestFirst.dropFirst(start).prefix(limit)
+        let items: [[String: Any]] = page.map { message in
             var item: [String: Any] = ["type": "message", "ts": message.ts, "text": message.text]
             if let effect = message.effect { item["metadata"] = ["event_type": "firebell_effect", "event_payload": ["effect": effect]] }
             return item
         }
-        let body = (try? JSONSerialization.data(withJSONObject: ["ok": true, "messages": items])) ?? Data()
+        var answer: [String: Any] = ["ok": true, "messages": items, "has_more": start + page.count < newestFirst.count]
+        if start + page.count < newestFirst.count { answer["response_metadata"] = ["next_cursor": String(start + page.count)] }
+        let body = (try? JSONSerialization.data(withJSONObject: answer)) ?? Data()
         return Self.json(String(decoding: body, as: UTF8.self))
     }
 
