@@ -46,13 +46,13 @@ public final class OutboxDispatcher: DeliveryRecovery {
     /// Returns how many ledger lines were damaged.
     @discardableResult
     public func prepare(lastSequences: [ChannelRef: Int]) throws -> Int {
-        var known = DeliveryBaseline.read(layout) ?? DeliveryBaseline()
-        let fresh = known
+        let stored = DeliveryBaseline.read(layout)
+        var known = stored ?? DeliveryBaseline()
         for platform in deliveries.keys.sorted() where !known.platforms.contains(platform) {
             known.platforms.insert(platform)
             for (channel, last) in lastSequences where channel.platform == platform { known.channels[channel.description] = last }
         }
-        if known != fresh || DeliveryBaseline.read(layout) == nil { try known.write(layout) }
+        if known != stored { try known.write(layout) }
         baseline.withLock { $0 = known }
         var damaged = 0
         for file in Self.ledgerFiles(under: layout.deliveredDirectory) {
@@ -84,7 +84,7 @@ public final class OutboxDispatcher: DeliveryRecovery {
                 return QueuedMessage(message: message, legacy: (legacy, old.id))
             }
             if !items.isEmpty { logger.info("delivering what an outbox file of an earlier version still held", metadata: ["messages": "\(items.count)"]) }
-            for item in items { enqueue([item]) }
+            for item in items { worker(for: item.message)?.enqueue([item]) }
         }
     }
 
@@ -129,13 +129,6 @@ public final class OutboxDispatcher: DeliveryRecovery {
 
     public func reply(_ message: OutboundMessage) {
         worker(for: message)?.enqueue([QueuedMessage(message: message)])
-    }
-
-    private func enqueue(_ items: [QueuedMessage]) {
-        for item in items {
-            guard let worker = worker(for: item.message) else { continue }
-            worker.enqueue([item])
-        }
     }
 
     // MARK: Delivery
