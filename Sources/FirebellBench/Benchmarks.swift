@@ -22,7 +22,9 @@ struct Benchmarks {
     func engineThroughput() throws {
         let engine = IncidentEngine()
         let commands = try Self.script.map { line -> (UserRef, Command) in
-            line.hasPrefix("@alice: ") ? (UserRef("alice"), try CommandParser.parse(line: String(line.dropFirst(8)))) : (UserRef("carol"), try CommandParser.parse(line: line))
+            line.hasPrefix("@alice: ")
+                ? (UserRef("alice"), try CommandParser.parse(line: String(line.dropFirst(8))))
+                : (UserRef("carol"), try CommandParser.parse(line: line))
         }
         let total = scale * 20
         var state = ChannelState()
@@ -31,14 +33,20 @@ struct Benchmarks {
             for index in 0..<total {
                 let (actor, command) = commands[index % commands.count]
                 if index % commands.count == 0 { sequence += 1 }
-                let context = CommandContext(actor: actor, now: start.addingTimeInterval(Double(index)), newIncidentID: IncidentID(year: 2026, sequence: sequence))
+                let context = CommandContext(
+                    actor: actor,
+                    now: start.addingTimeInterval(Double(index)),
+                    newIncidentID: IncidentID(year: 2026, sequence: sequence)
+                )
                 if case .record(let records) = try engine.decide(command, state: state, context: context) {
                     for record in records { state.apply(record) }
                 }
             }
         }
         let parseElapsed = try Stopwatch.seconds {
-            for index in 0..<total { _ = try CommandParser.parse(line: Self.script[index % Self.script.count].replacingOccurrences(of: "@alice: ", with: "")) }
+            for index in 0..<total {
+                _ = try CommandParser.parse(line: Self.script[index % Self.script.count].replacingOccurrences(of: "@alice: ", with: ""))
+            }
         }
         report("engine: decide + apply", "\(Int(Double(total) / elapsed)) commands/s", "(\(total) commands, parsing excluded)")
         report("parser", "\(Int(Double(total) / parseElapsed)) lines/s", "")
@@ -51,8 +59,13 @@ struct Benchmarks {
         let count = max(200, scale)
         var samples: [Double] = []
         for sequence in 1...count {
-            let record = EventRecord(sequence: sequence, at: start, actor: UserRef("alice"), incident: IncidentID(year: 2026, sequence: 1),
-                                     event: .notePosted(text: "Error rate back under 1% on all shards, watching the queue depth"))
+            let record = EventRecord(
+                sequence: sequence,
+                at: start,
+                actor: UserRef("alice"),
+                incident: IncidentID(year: 2026, sequence: 1),
+                event: .notePosted(text: "Error rate back under 1% on all shards, watching the queue depth")
+            )
             samples.append(try Stopwatch.seconds { try log.append([record]) } * 1000)
         }
         report("append + fsync, p50", String(format: "%.3f ms", Stopwatch.percentile(samples, 50)), "(\(count) single-event appends)")
@@ -86,7 +99,13 @@ struct Benchmarks {
             let events = Self.incidentEvents(at: start)
             for event in events {
                 sequence += 1
-                let record = EventRecord(sequence: sequence, at: start.addingTimeInterval(Double(sequence)), actor: UserRef("carol"), incident: id, event: event)
+                let record = EventRecord(
+                    sequence: sequence,
+                    at: start.addingTimeInterval(Double(sequence)),
+                    actor: UserRef("carol"),
+                    incident: id,
+                    event: event
+                )
                 lines.append(try codec.line(for: record))
                 drill.apply(record)
             }
@@ -103,6 +122,9 @@ struct Benchmarks {
     }
 
     func report(_ name: String, _ value: String, _ note: String) {
-        print(name.padding(toLength: max(34, name.count + 1), withPad: " ", startingAt: 0) + value.padding(toLength: 22, withPad: " ", startingAt: 0) + note)
+        print(
+            name.padding(toLength: max(34, name.count + 1), withPad: " ", startingAt: 0) + value.padding(toLength: 22, withPad: " ", startingAt: 0)
+                + note
+        )
     }
 }

@@ -29,14 +29,18 @@ enum FirebellBench {
             case "--keep": keep = true
             case "--restarts": restarts = Int(arguments.popFirst() ?? "") ?? restarts
             default:
-                print("usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--rate N] [--http-seconds N] [--only http|throughput|startup|restart] [--keep] [--restarts N] [--dir PATH]"
-                    + "   (the folder must be on the disk you will run on; --keep leaves the start-up data for `--only restart`)")
+                print(
+                    "usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--rate N] [--http-seconds N] [--only http|throughput|startup|restart] [--keep] [--restarts N] [--dir PATH]"
+                        + "   (the folder must be on the disk you will run on; --keep leaves the start-up data for `--only restart`)"
+                )
                 exit(2)
             }
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { if !keep { try? FileManager.default.removeItem(at: directory) } }
-        print("Firebell benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB, scale \(scale), data in \(directory.path)")
+        print(
+            "Firebell benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB, scale \(scale), data in \(directory.path)"
+        )
         let benchmarks = Benchmarks(scale: scale, directory: directory)
         let http = HTTPBenchmarks(rate: rate, seconds: httpSeconds, channels: 1000, directory: directory, report: benchmarks.report)
         let throughput = ThroughputBenchmarks(channels: 1000, commands: 50_000, inFlight: 256, directory: directory, report: benchmarks.report)

@@ -26,8 +26,12 @@ struct HTTPBenchmarks {
             var settings = ServeSettings()
             settings.slackSigningSecret = Self.secret
             let logger = quietLogger()
-            let firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder), settings: settings,
-                                                   httpClient: client, logger: logger)
+            let firebell = try FirebellApplication(
+                configuration: FirebellConfiguration(dataDirectory: folder),
+                settings: settings,
+                httpClient: client,
+                logger: logger
+            )
             let firebellApp = firebell.application(port: firebellPort)
             let firebellTask = Task { try await firebellApp.runService() }
             defer { firebellTask.cancel() }
@@ -45,11 +49,17 @@ struct HTTPBenchmarks {
             let bareResult = await load(client, port: barePort, verifier: verifier, count: rate * seconds, rate: rate) { "note load \($0)" }
             let target = "target p99 ≤ 10 ms at \(rate)/s across \(channels) channels"
             report("HTTP slash command → durable, p50", String(format: "%.2f ms", firebellResult.percentile(50)), "")
-            report("HTTP slash command → durable, p99", String(format: "%.2f ms", firebellResult.percentile(99)),
-                   "\(target); \(firebellResult.failures) failed of \(firebellResult.latencies.count + firebellResult.failures)")
+            report(
+                "HTTP slash command → durable, p99",
+                String(format: "%.2f ms", firebellResult.percentile(99)),
+                "\(target); \(firebellResult.failures) failed of \(firebellResult.latencies.count + firebellResult.failures)"
+            )
             report("bare Hummingbird route, p50", String(format: "%.2f ms", bareResult.percentile(50)), "the framework's floor, same load")
-            report("bare Hummingbird route, p99", String(format: "%.2f ms", bareResult.percentile(99)),
-                   String(format: "Firebell's p99 is %.1f× the floor", firebellResult.percentile(99) / max(bareResult.percentile(99), 0.001)))
+            report(
+                "bare Hummingbird route, p99",
+                String(format: "%.2f ms", bareResult.percentile(99)),
+                String(format: "Firebell's p99 is %.1f× the floor", firebellResult.percentile(99) / max(bareResult.percentile(99), 0.001))
+            )
         }
     }
 
@@ -61,8 +71,14 @@ struct HTTPBenchmarks {
     }
 
     /// Sends `count` signed commands at `rate` per second (open loop: a slow answer does not slow the sender).
-    private func load(_ client: HTTPClient, port: Int, verifier: SlackRequestVerifier, count: Int, rate: Int,
-                      text: @escaping @Sendable (Int) -> String) async -> LoadResult {
+    private func load(
+        _ client: HTTPClient,
+        port: Int,
+        verifier: SlackRequestVerifier,
+        count: Int,
+        rate: Int,
+        text: @escaping @Sendable (Int) -> String
+    ) async -> LoadResult {
         let start = ContinuousClock.now
         let interval = Duration.seconds(1) / rate
         let channels = channels
@@ -81,7 +97,8 @@ struct HTTPBenchmarks {
                     request.body = .bytes(ByteBuffer(string: body))
                     let sent = ContinuousClock.now
                     guard let response = try? await client.execute(request, timeout: .seconds(10)), response.status == .ok,
-                          (try? await response.body.collect(upTo: 1 << 16)) != nil else { return nil }
+                        (try? await response.body.collect(upTo: 1 << 16)) != nil
+                    else { return nil }
                     return (ContinuousClock.now - sent) / .milliseconds(1)
                 }
             }
@@ -105,8 +122,11 @@ struct HTTPBenchmarks {
         router.get("/healthz") { _, _ in "ok" }
         router.post("/slack/commands") { request, _ in
             _ = try await request.body.collect(upTo: 64 * 1024)
-            return Response(status: .ok, headers: [.contentType: "application/json"],
-                            body: .init(byteBuffer: ByteBuffer(string: #"{"response_type":"ephemeral","text":"✓ ok"}"#)))
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"response_type":"ephemeral","text":"✓ ok"}"#))
+            )
         }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: quietLogger("bare"))
     }

@@ -25,11 +25,14 @@ struct StartupBenchmarks {
         let elapsed = try Stopwatch.seconds { service = try makeService(folder) }
         let resident = Stopwatch.currentResidentBytes() - residentBefore
         let events = channels * eventsPerChannel
-        report("start-up: ready, replaying logs", String(format: "%.2f s", elapsed),
-               "\(channels) channel logs, \(events) events, \(bytes >> 20) MiB on disk (first start, or no snapshots)")
+        report(
+            "start-up: ready, replaying logs",
+            String(format: "%.2f s", elapsed),
+            "\(channels) channel logs, \(events) events, \(bytes >> 20) MiB on disk (first start, or no snapshots)"
+        )
         report("start-up: resident memory added", "\(resident >> 20) MiB", "target ≤ 200 MB; \(service!.channels.count) channels in memory")
         var written = 0
-        let writing = await Stopwatch.seconds { written = await service!.writeSnapshots() }
+        let writing = await Stopwatch.secondsAsync { written = await service!.writeSnapshots() }
         report("start-up: writing snapshots", String(format: "%.2f s", writing), "(\(written) channels, in the background after ready)")
     }
 
@@ -43,8 +46,11 @@ struct StartupBenchmarks {
         var restarts: [Restart] = []
         for _ in 0..<times { restarts.append(try await measureRestart(folder)) }
         let ready = restarts.map(\.ready).sorted()
-        report("start-up: ready, from snapshots", String(format: "%.2f s", ready[ready.count / 2]),
-               String(format: "median of %d restarts, %.2f–%.2f s; target ≤ 2 s", times, ready.first!, ready.last!))
+        report(
+            "start-up: ready, from snapshots",
+            String(format: "%.2f s", ready[ready.count / 2]),
+            String(format: "median of %d restarts, %.2f–%.2f s; target ≤ 2 s", times, ready.first!, ready.last!)
+        )
         reportDecoding(restarts)
     }
 
@@ -62,20 +68,26 @@ struct StartupBenchmarks {
         var service: IncidentService?
         let ready = try Stopwatch.seconds { service = try makeService(folder) }
         let restarted = service!
-        let firstUse = await Stopwatch.seconds { _ = await restarted.state(of: channel(channels / 2)) }
-        let decoded = await Stopwatch.seconds { _ = await restarted.fireDueTimers(now: restarted.clock.now()) }
+        let firstUse = await Stopwatch.secondsAsync { _ = await restarted.state(of: channel(channels / 2)) }
+        let decoded = await Stopwatch.secondsAsync { _ = await restarted.fireDueTimers(now: restarted.clock.now()) }
         return Restart(ready: ready, firstUse: firstUse, decoded: decoded, resident: Stopwatch.currentResidentBytes() - residentBefore)
     }
 
     private func reportDecoding(_ restarts: [Restart]) {
         let decoded = restarts.map(\.decoded).sorted()[restarts.count / 2]
         let firstUse = restarts.map(\.firstUse).sorted()[restarts.count / 2]
-        report("start-up: first use of a channel", String(format: "%.2f ms", firstUse * 1000),
-               "still in its snapshot: decoding its ten incidents, right after ready")
+        report(
+            "start-up: first use of a channel",
+            String(format: "%.2f ms", firstUse * 1000),
+            "still in its snapshot: decoding its ten incidents, right after ready"
+        )
         // Only the first restart starts from an empty heap; later ones reuse what the one before freed.
         let resident = restarts[0].resident
-        report("start-up: every snapshot decoded", String(format: "%.2f s", decoded),
-               "after ready, by the first timer pass, while commands are served (a command decodes its own channel first)")
+        report(
+            "start-up: every snapshot decoded",
+            String(format: "%.2f s", decoded),
+            "after ready, by the first timer pass, while commands are served (a command decodes its own channel first)"
+        )
         report("start-up: memory, all decoded", "\(resident >> 20) MiB", "target ≤ 200 MB; after a restart from snapshots")
     }
 
@@ -101,8 +113,13 @@ struct StartupBenchmarks {
             var lines = Data()
             for sequence in 1...eventsPerChannel {
                 if (sequence - 1) % events.count == 0 { incident += 1 }
-                let record = EventRecord(sequence: sequence, at: start.addingTimeInterval(Double(sequence)), actor: UserRef("carol"),
-                                         incident: IncidentID(year: 2026, sequence: incident), event: events[(sequence - 1) % events.count])
+                let record = EventRecord(
+                    sequence: sequence,
+                    at: start.addingTimeInterval(Double(sequence)),
+                    actor: UserRef("carol"),
+                    incident: IncidentID(year: 2026, sequence: incident),
+                    event: events[(sequence - 1) % events.count]
+                )
                 lines.append(try codec.line(for: record))
             }
             try lines.write(to: url)

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,7 +12,7 @@ enum Stopwatch {
         return (ContinuousClock.now - start) / .seconds(1)
     }
 
-    static func seconds(_ work: () async throws -> Void) async rethrows -> Double {
+    static func secondsAsync(_ work: () async throws -> Void) async rethrows -> Double {
         let start = ContinuousClock.now
         try await work()
         return (ContinuousClock.now - start) / .seconds(1)

@@ -22,16 +22,26 @@ struct ThroughputBenchmarks {
         _ = await send(service, count: channels.count, channels: channels) { "declare sev3 Throughput \($0)" }
         var accepted = 0
         let syncsBefore = SyncCounter.syncs(under: folder.path)
-        let elapsed = await Stopwatch.seconds {
+        let elapsed = await Stopwatch.secondsAsync {
             accepted = await send(service, count: commands, channels: channels) { "note load \($0)" }
         }
         let syncs = SyncCounter.syncs(under: folder.path) - syncsBefore
         let (groups, files) = service.commitStatistics
-        report("durable commands/s", "\(Int(Double(accepted) / elapsed)) commands/s",
-               "target ≥ 5,000/s; \(channels.count) channels, \(inFlight) in flight, \(accepted) of \(commands) accepted")
-        report("group commit: appends per sync", String(format: "%.1f", Double(files) / Double(max(groups, 1))), "(\(groups) syncs for \(files) appends)")
-        report("syncs per durable command", String(format: "%.3f", Double(syncs) / Double(max(accepted, 1))),
-               "(\(syncs) fsync/syncfs for \(accepted) commands; a lone command costs 1, a declare with an audience 1)")
+        report(
+            "durable commands/s",
+            "\(Int(Double(accepted) / elapsed)) commands/s",
+            "target ≥ 5,000/s; \(channels.count) channels, \(inFlight) in flight, \(accepted) of \(commands) accepted"
+        )
+        report(
+            "group commit: appends per sync",
+            String(format: "%.1f", Double(files) / Double(max(groups, 1))),
+            "(\(groups) syncs for \(files) appends)"
+        )
+        report(
+            "syncs per durable command",
+            String(format: "%.3f", Double(syncs) / Double(max(accepted, 1))),
+            "(\(syncs) fsync/syncfs for \(accepted) commands; a lone command costs 1, a declare with an audience 1)"
+        )
         try? FileManager.default.removeItem(at: folder)
     }
 
@@ -43,7 +53,8 @@ struct ThroughputBenchmarks {
                 if index >= inFlight, await group.next() == true { accepted += 1 }
                 let channel = channels[index % channels.count]
                 group.addTask {
-                    await service.transact(.command(InboundCommand(channel: channel, actor: UserRef("carol"), arguments: text(index)))).result == .accepted
+                    await service.transact(.command(InboundCommand(channel: channel, actor: UserRef("carol"), arguments: text(index)))).result
+                        == .accepted
                 }
             }
             for await ok in group where ok { accepted += 1 }

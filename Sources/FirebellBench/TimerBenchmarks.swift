@@ -1,10 +1,10 @@
 import FirebellServer
 import Foundation
-import Platforms
-import Synchronization
 import IncidentKit
 import IncidentStore
 import Logging
+import Platforms
+import Synchronization
 
 /// Scheduler figures: many open incidents with armed timers, and a burst of simultaneous deadlines.
 struct TimerBenchmarks {
@@ -24,10 +24,20 @@ struct TimerBenchmarks {
         states.reserveCapacity(incidents)
         for index in 0..<incidents {
             let declaredAt = index < burst ? now.addingTimeInterval(-30 * 60 + 3) : now
-            let record = EventRecord(sequence: 1, at: declaredAt, actor: UserRef("carol"), incident: IncidentID(year: 2026, sequence: index + 1),
-                                     event: .declared(title: "Checkout returns 500s", severity: .sev2, impact: nil, systems: []))
-            let assign = EventRecord(sequence: 2, at: declaredAt, actor: UserRef("carol"), incident: IncidentID(year: 2026, sequence: index + 1),
-                                     event: .roleAssigned(role: .ic, user: UserRef("alice"), previous: nil))
+            let record = EventRecord(
+                sequence: 1,
+                at: declaredAt,
+                actor: UserRef("carol"),
+                incident: IncidentID(year: 2026, sequence: index + 1),
+                event: .declared(title: "Checkout returns 500s", severity: .sev2, impact: nil, systems: [])
+            )
+            let assign = EventRecord(
+                sequence: 2,
+                at: declaredAt,
+                actor: UserRef("carol"),
+                incident: IncidentID(year: 2026, sequence: index + 1),
+                event: .roleAssigned(role: .ic, user: UserRef("alice"), previous: nil)
+            )
             let url = layout.logFile(for: ChannelRef(platform: "console", workspace: "bench", channel: "c\(index)"))
             if index == 0 { try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true) }
             try (codec.line(for: record) + codec.line(for: assign)).write(to: url)
@@ -76,10 +86,16 @@ struct TimerBenchmarks {
         try await Task.sleep(for: .seconds(5))
         let idleCPU = Stopwatch.cpuSeconds() - cpuBefore
         loop.cancel()
-        report("timers: idle CPU", String(format: "%.2f%% of one core", idleCPU / 5 * 100),
-               "(5 s with \(service!.armedChannelCount) timers armed, the loop asleep)")
-        report("timers: burst lateness p50", String(format: "%.0f ms", Stopwatch.percentile(samples, 50)),
-               "(\(burst) deadlines at the same instant; each fsynced before it is posted)")
+        report(
+            "timers: idle CPU",
+            String(format: "%.2f%% of one core", idleCPU / 5 * 100),
+            "(5 s with \(service!.armedChannelCount) timers armed, the loop asleep)"
+        )
+        report(
+            "timers: burst lateness p50",
+            String(format: "%.0f ms", Stopwatch.percentile(samples, 50)),
+            "(\(burst) deadlines at the same instant; each fsynced before it is posted)"
+        )
         report("timers: burst lateness p99", String(format: "%.0f ms", Stopwatch.percentile(samples, 99)), "")
         try? FileManager.default.removeItem(at: folder)
     }

@@ -20,8 +20,20 @@ public struct AlertSignal: Sendable, Equatable {
     public var firingCount: Int
     public var resolvedCount: Int
 
-    public init(source: String, key: String, isFiring: Bool, title: String, severity: Severity, summary: String? = nil, service: String? = nil,
-                startedAt: Date? = nil, labels: [String: String] = [:], links: [String] = [], firingCount: Int = 1, resolvedCount: Int = 0) {
+    public init(
+        source: String,
+        key: String,
+        isFiring: Bool,
+        title: String,
+        severity: Severity,
+        summary: String? = nil,
+        service: String? = nil,
+        startedAt: Date? = nil,
+        labels: [String: String] = [:],
+        links: [String] = [],
+        firingCount: Int = 1,
+        resolvedCount: Int = 0
+    ) {
         self.source = source
         self.key = key
         self.isFiring = isFiring

@@ -10,11 +10,13 @@ public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStrin
     public init?(parsing text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard text.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
         var components = DateComponents()
         (components.year, components.month, components.day) = (year, month, day)
         guard let date = UTC.calendar.date(from: components),
-              UTC.calendar.dateComponents([.year, .month, .day], from: date) == components else { return nil }
+            UTC.calendar.dateComponents([.year, .month, .day], from: date) == components
+        else { return nil }
         (self.year, self.month, self.day) = (year, month, day)
     }
 

@@ -15,7 +15,8 @@ public struct ChannelRef: Hashable, Codable, Sendable, CustomStringConvertible {
     public init?(reference: String) {
         let parts = reference.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2 || parts.count == 3,
-              parts.allSatisfy({ !$0.isEmpty && !$0.contains("/") && !$0.contains(where: \.isWhitespace) }) else { return nil }
+            parts.allSatisfy({ !$0.isEmpty && !$0.contains("/") && !$0.contains(where: \.isWhitespace) })
+        else { return nil }
         platform = parts[0].lowercased()
         workspace = parts.count == 3 ? parts[1] : "default"
         channel = parts[parts.count - 1]

@@ -41,8 +41,15 @@ public struct ChannelState: Sendable, Equatable, Codable {
         applyChannelLevel(record)
         guard let id = record.incident else { return }
         if case .declared(let title, let severity, let impact, let systems) = record.event {
-            incidents[id] = Incident(id: id, title: title, severity: severity, impact: impact, systems: systems,
-                                     declaredBy: record.actor, declaredAt: record.at)
+            incidents[id] = Incident(
+                id: id,
+                title: title,
+                severity: severity,
+                impact: impact,
+                systems: systems,
+                declaredBy: record.actor,
+                declaredAt: record.at
+            )
             order.append(id)
             activeID = id
             return

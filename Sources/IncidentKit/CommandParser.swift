@@ -69,7 +69,9 @@ struct VerbArguments {
     func parse() throws(CommandError) -> Command {
         switch spec.name {
         case "declare": return try declare()
-        case "ack": try noArguments(); return .acknowledge
+        case "ack":
+            try noArguments()
+            return .acknowledge
         case "sev": return try severity()
         case "role": return try role()
         case "status": return try status()
@@ -81,19 +83,31 @@ struct VerbArguments {
         case "resolve": return try resolve()
         case "reopen": return .reopen(reason: try optionalText(from: 1))
         case "action": return try action()
-        case "actions": try noArguments(); return .listActions
-        case "timeline": try noArguments(); return .timeline
-        case "summary": try noArguments(); return .summary
-        case "postmortem": try noArguments(); return .postmortem
+        case "actions":
+            try noArguments()
+            return .listActions
+        case "timeline":
+            try noArguments()
+            return .timeline
+        case "summary":
+            try noArguments()
+            return .summary
+        case "postmortem":
+            try noArguments()
+            return .postmortem
         case "learn": return try learn()
         case "why": return .addWhy(try requiredText(from: 1, what: "the answer to this why"))
         case "link": return try link()
         case "private": return try visibility()
         case "escalate": return try escalate()
-        case "oncall": try noArguments(); return .oncall
+        case "oncall":
+            try noArguments()
+            return .oncall
         case "handover": return try handover()
         case "report": return .report(try requiredText(from: 1, what: "what is wrong"))
-        case "reports": try noArguments(); return .listReports
+        case "reports":
+            try noArguments()
+            return .listReports
         case "dismiss":
             guard let token = tokens[safe: 1] else { throw fail("Give the number of the report.") }
             return .dismissReport(try reportNumber(token.text), reason: try optionalText(from: 2))
@@ -328,7 +342,9 @@ struct VerbArguments {
     private func systemList(_ text: String) throws(CommandError) -> [String] {
         let systems = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
         guard !systems.isEmpty else { throw fail("Name at least one system.") }
-        guard systems.count <= 20, systems.allSatisfy({ $0.count <= 80 }) else { throw fail("Name at most 20 systems of at most 80 characters each.") }
+        guard systems.count <= 20, systems.allSatisfy({ $0.count <= 80 }) else {
+            throw fail("Name at most 20 systems of at most 80 characters each.")
+        }
         return systems
     }
 

@@ -96,7 +96,8 @@ struct ClauseScanner {
                 return makeMark(key: key, keyToken: index, keyWords: 1, keyLength: spelling.count + 1)
             }
             if words.count == 2, lower == words[0], let next = tokens[safe: index + 1], !next.quoted,
-               next.text.lowercased().hasPrefix(words[1] + ":") {
+                next.text.lowercased().hasPrefix(words[1] + ":")
+            {
                 return makeMark(key: key, keyToken: index, keyWords: 2, keyLength: words[1].count + 1)
             }
         }
@@ -106,8 +107,12 @@ struct ClauseScanner {
     private func makeMark(key: String, keyToken: Int, keyWords: Int, keyLength: Int) -> Mark {
         let last = tokens[keyToken + keyWords - 1]
         let valueStart = source.index(last.range.lowerBound, offsetBy: keyLength)
-        return Mark(key: key, keyToken: keyToken, keyWords: keyWords,
-                    attachedValueStart: valueStart == last.range.upperBound ? nil : valueStart)
+        return Mark(
+            key: key,
+            keyToken: keyToken,
+            keyWords: keyWords,
+            attachedValueStart: valueStart == last.range.upperBound ? nil : valueStart
+        )
     }
 
     /// The original text of `tokenRange`; a lone quoted token gives its content without the quotes.

@@ -39,7 +39,8 @@ public struct DeadlinePlanner: Sendable {
                 result.append(snoozable(Deadline(incident: incident.id, kind: .targetResolution, due: due), incident))
             }
         } else if let resolvedAt = incident.resolvedAt, !incident.hasPostmortemDraft,
-                  let after = configuration.reminders.postmortemReminderAfter, incident.firedTimers[.postmortemDue] == nil {
+            let after = configuration.reminders.postmortemReminderAfter, incident.firedTimers[.postmortemDue] == nil
+        {
             result.append(Deadline(incident: incident.id, kind: .postmortemDue, due: resolvedAt.addingTimeInterval(after.timeInterval)))
         }
         result += actionItems(incident, now: now)
@@ -84,9 +85,10 @@ public struct DeadlinePlanner: Sendable {
             stages.append((.holdingUpdate, due.addingTimeInterval((policy.holdingAfter ?? interval).timeInterval)))
         }
         // A fired stage counts for this due time only if it fired at this stage's time.
-        let firedRank = incident.firedUpdateStage.flatMap { fired in
-            stages.contains { $0.0 == fired.kind && $0.1 == fired.due } ? fired.kind.updateStageRank : nil
-        } ?? -1
+        let firedRank =
+            incident.firedUpdateStage.flatMap { fired in
+                stages.contains { $0.0 == fired.kind && $0.1 == fired.due } ? fired.kind.updateStageRank : nil
+            } ?? -1
         let pending = stages.filter { ($0.0.updateStageRank ?? 0) > firedRank }
         let deadlines = pending.map { kind, at -> Deadline in
             let deadline = Deadline(incident: incident.id, kind: kind, due: at)
@@ -110,7 +112,8 @@ public struct DeadlinePlanner: Sendable {
     private func commanderNudge(_ incident: Incident) -> Deadline? {
         let reminders = configuration.reminders
         guard incident.roles[.ic] == nil, reminders.commanderNudgeSeverities.contains(incident.severity),
-              incident.firedTimers[.noCommander] == nil else { return nil }
+            incident.firedTimers[.noCommander] == nil
+        else { return nil }
         let due = incident.declaredAt.addingTimeInterval(reminders.commanderNudgeAfter.timeInterval)
         return snoozable(Deadline(incident: incident.id, kind: .noCommander, due: due), incident)
     }

@@ -100,7 +100,8 @@ public struct EffectPlanner: Sendable {
     /// The audience copies of a transaction's stakeholder posts. A channel that joins the audience (declaration, a
     /// raised severity, an incident made public) first gets the Initial Alert as it reads now, so nobody receives
     /// updates about an incident they were never told of. Notes, notices and reminders never go out.
-    func audienceCopies(_ records: [EventRecord], posts: [ChannelPost], before: ChannelState, after: ChannelState, own: ChannelRef) -> [Effect.Action] {
+    func audienceCopies(_ records: [EventRecord], posts: [ChannelPost], before: ChannelState, after: ChannelState, own: ChannelRef) -> [Effect.Action]
+    {
         var byChannel: [ChannelRef: [Effect.Action]] = [:]
         var order: [ChannelRef] = []
         func add(_ action: Effect.Action, to channel: ChannelRef) {

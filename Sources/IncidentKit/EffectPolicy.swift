@@ -11,8 +11,12 @@ public struct EffectPolicy: Sendable, Equatable {
     /// channel messages. Reminders always go to the thread.
     public var stakeholderPostsInThread: Bool
 
-    public init(audiences: [Severity: [ChannelRef]] = [:], directMessagePlatforms: Set<String> = ["slack"], pagerDuty: Bool = false,
-                stakeholderPostsInThread: Bool = false) {
+    public init(
+        audiences: [Severity: [ChannelRef]] = [:],
+        directMessagePlatforms: Set<String> = ["slack"],
+        pagerDuty: Bool = false,
+        stakeholderPostsInThread: Bool = false
+    ) {
         self.audiences = audiences
         self.directMessagePlatforms = directMessagePlatforms
         self.pagerDuty = pagerDuty
@@ -20,8 +24,13 @@ public struct EffectPolicy: Sendable, Equatable {
     }
 
     /// Builds the audience table from the severity table's audience names and the channels configured for each name.
-    public init(severities: SeverityPolicyTable, channels: [String: [ChannelRef]], directMessagePlatforms: Set<String> = ["slack"],
-                pagerDuty: Bool = false, stakeholderPostsInThread: Bool = false) {
+    public init(
+        severities: SeverityPolicyTable,
+        channels: [String: [ChannelRef]],
+        directMessagePlatforms: Set<String> = ["slack"],
+        pagerDuty: Bool = false,
+        stakeholderPostsInThread: Bool = false
+    ) {
         var bySeverity: [Severity: [ChannelRef]] = [:]
         for severity in Severity.allCases {
             var list: [ChannelRef] = []
@@ -30,8 +39,12 @@ public struct EffectPolicy: Sendable, Equatable {
             }
             bySeverity[severity] = list
         }
-        self.init(audiences: bySeverity, directMessagePlatforms: directMessagePlatforms, pagerDuty: pagerDuty,
-                  stakeholderPostsInThread: stakeholderPostsInThread)
+        self.init(
+            audiences: bySeverity,
+            directMessagePlatforms: directMessagePlatforms,
+            pagerDuty: pagerDuty,
+            stakeholderPostsInThread: stakeholderPostsInThread
+        )
     }
 
     /// The audience channels of `incident` (none for a private one), never the incident's own channel.

@@ -91,7 +91,8 @@ public enum EventDescriber {
         case .handoverAcknowledged:
             return "\(who) acknowledged the handover"
         case .visibilityChanged(let isPrivate):
-            return isPrivate ? "\(who) made the incident private (no audience channels, not on the status page)"
+            return isPrivate
+                ? "\(who) made the incident private (no audience channels, not on the status page)"
                 : "\(who) made the incident public (audience channels and the status page)"
         }
     }

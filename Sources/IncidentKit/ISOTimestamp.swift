@@ -7,8 +7,15 @@ public enum ISOTimestamp {
         let days = total >= 0 ? total / 86400 : (total - 86399) / 86400
         let secondsOfDay = total - days * 86400
         let (year, month, day) = civil(fromDays: days)
-        var text = String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day,
-                          secondsOfDay / 3600, secondsOfDay % 3600 / 60, secondsOfDay % 60)
+        var text = String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
+            year,
+            month,
+            day,
+            secondsOfDay / 3600,
+            secondsOfDay % 3600 / 60,
+            secondsOfDay % 60
+        )
         text.makeContiguousUTF8()
         return text
     }
@@ -17,7 +24,9 @@ public enum ISOTimestamp {
     public static func parse(_ text: String) -> Date? {
         var text = text
         return text.withUTF8 { bytes -> Date? in
-            guard bytes.count == 20, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58, bytes[19] == 90 else { return nil }
+            guard bytes.count == 20, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58, bytes[19] == 90 else {
+                return nil
+            }
             func number(_ start: Int, _ length: Int) -> Int? {
                 var value = 0
                 for offset in start..<(start + length) {
@@ -28,8 +37,9 @@ public enum ISOTimestamp {
                 return value
             }
             guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-                  let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-                  (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+                let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+                (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+            else { return nil }
             let days = daysFromCivil(year: year, month: month, day: day)
             return Date(timeIntervalSince1970: TimeInterval(days * 86400 + hour * 3600 + minute * 60 + second))
         }

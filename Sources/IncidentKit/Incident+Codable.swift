@@ -12,10 +12,15 @@ extension Incident {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(id: try c.decode(IncidentID.self, forKey: .id), title: try c.decode(String.self, forKey: .title),
-                  severity: try c.decode(Severity.self, forKey: .severity), impact: try c.decodeIfPresent(String.self, forKey: .impact),
-                  systems: try c.decodeIfPresent([String].self, forKey: .systems) ?? [],
-                  declaredBy: try c.decode(UserRef.self, forKey: .declaredBy), declaredAt: try c.decode(Date.self, forKey: .declaredAt))
+        self.init(
+            id: try c.decode(IncidentID.self, forKey: .id),
+            title: try c.decode(String.self, forKey: .title),
+            severity: try c.decode(Severity.self, forKey: .severity),
+            impact: try c.decodeIfPresent(String.self, forKey: .impact),
+            systems: try c.decodeIfPresent([String].self, forKey: .systems) ?? [],
+            declaredBy: try c.decode(UserRef.self, forKey: .declaredBy),
+            declaredAt: try c.decode(Date.self, forKey: .declaredAt)
+        )
         status = try c.decode(IncidentStatus.self, forKey: .status)
         roles = try c.decodeIfPresent([Role: UserRef].self, forKey: .roles) ?? [:]
         detectedAt = try c.decodeIfPresent(Date.self, forKey: .detectedAt) ?? declaredAt

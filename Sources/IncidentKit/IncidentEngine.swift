@@ -111,13 +111,22 @@ struct Rules {
         switch command {
         case .declare(let severity, let title, let impact, let systems, let fromReport):
             if let active = state.activeIncident {
-                throw CommandError("\(active.id) (\(active.severity), \"\(active.title)\") is still active in this channel; resolve it first or post to it with /incident update.")
+                throw CommandError(
+                    "\(active.id) (\(active.severity), \"\(active.title)\") is still active in this channel; resolve it first or post to it with /incident update."
+                )
             }
             try permit(.declare, nil)
             let report = try fromReport.map { (number) throws(CommandError) in try openReport(number) }
             let id = context.newIncidentID
-            emit(.declared(title: title.isEmpty ? String((report?.text ?? "").prefix(CommandParser.maxTitleLength)) : title,
-                           severity: severity, impact: impact, systems: systems), for: id)
+            emit(
+                .declared(
+                    title: title.isEmpty ? String((report?.text ?? "").prefix(CommandParser.maxTitleLength)) : title,
+                    severity: severity,
+                    impact: impact,
+                    systems: systems
+                ),
+                for: id
+            )
             if let report { emit(.reportDeclared(number: report.number, reportedAt: report.at), for: id) }
             if configuration.oncall.pageOnDeclare.contains(severity) { page(from: 1, for: id) }
 
@@ -137,8 +146,10 @@ struct Rules {
             let lowering = incident.severity.isMoreSevere(than: severity)
             try permit(lowering ? .lowerSeverity : .raiseSeverity, incident)
             if lowering, reason == nil {
-                throw CommandError("Lowering \(incident.id) from \(incident.severity) to \(severity) needs a reason.",
-                                   usage: "/incident sev \(severity.rawValue) <reason>")
+                throw CommandError(
+                    "Lowering \(incident.id) from \(incident.severity) to \(severity) needs a reason.",
+                    usage: "/incident sev \(severity.rawValue) <reason>"
+                )
             }
             emit(.severityChanged(from: incident.severity, to: severity, reason: reason), for: incident.id)
 
@@ -159,8 +170,14 @@ struct Rules {
             let incident = try active()
             try permit(.postUpdate, incident)
             let cadence = next ?? planner.cadence(incident) ?? configuration.severities[incident.severity].updateCadence
-            emit(.updatePosted(text: text, nextUpdateAt: cadence.map { context.now.addingTimeInterval($0.timeInterval) },
-                               eta: eta.map { context.now.addingTimeInterval($0.timeInterval) }), for: incident.id)
+            emit(
+                .updatePosted(
+                    text: text,
+                    nextUpdateAt: cadence.map { context.now.addingTimeInterval($0.timeInterval) },
+                    eta: eta.map { context.now.addingTimeInterval($0.timeInterval) }
+                ),
+                for: incident.id
+            )
 
         case .addNote(let text):
             let incident = try latest()
@@ -205,11 +222,15 @@ struct Rules {
             let incident = try latest()
             try permit(.manageActions, incident)
             if due < CalendarDate(containing: context.now) {
-                throw CommandError("The due date \(due) is in the past; give today or a later day.",
-                                   usage: VerbCatalog.usage("action"))
+                throw CommandError(
+                    "The due date \(due) is in the past; give today or a later day.",
+                    usage: VerbCatalog.usage("action")
+                )
             }
-            emit(.actionAdded(number: (incident.actionItems.map(\.number).max() ?? 0) + 1, text: text, owner: owner, due: due),
-                 for: incident.id)
+            emit(
+                .actionAdded(number: (incident.actionItems.map(\.number).max() ?? 0) + 1, text: text, owner: owner, due: due),
+                for: incident.id
+            )
 
         case .completeAction(let number):
             let incident = try latest()
@@ -311,7 +332,9 @@ struct Rules {
     func active() throws(CommandError) -> Incident {
         guard let incident = state.activeIncident else {
             if let latest = state.latestIncident {
-                throw CommandError("There is no active incident in this channel (\(latest.id) is resolved; reopen it with /incident reopen). \(Self.declareHint)")
+                throw CommandError(
+                    "There is no active incident in this channel (\(latest.id) is resolved; reopen it with /incident reopen). \(Self.declareHint)"
+                )
             }
             throw CommandError("There is no active incident in this channel. \(Self.declareHint)")
         }
@@ -328,7 +351,8 @@ struct Rules {
 
     private func permit(_ action: GuardedAction, _ incident: Incident?) throws(CommandError) {
         guard let holders = configuration.permissions.holdersRequired(for: action, in: incident),
-              !holders.contains(where: { $0.1 == context.actor }) else { return }
+            !holders.contains(where: { $0.1 == context.actor })
+        else { return }
         let names = holders.map { "the \($0.0.title) (\($0.1))" }.joined(separator: " or ")
         let takeOver = holders.first.map { " To take over: /incident role \($0.0.rawValue) @you" } ?? ""
         let target = incident.map { " \($0.id)" } ?? ""

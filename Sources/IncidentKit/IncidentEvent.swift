@@ -88,8 +88,16 @@ public struct EventRecord: Codable, Sendable, Equatable {
     /// a Matrix event id), so a delivery retried after a restart is recognised and not run twice.
     public var delivery: String?
 
-    public init(schema: Int = EventRecord.currentSchema, sequence: Int, at: Date, actor: UserRef, incident: IncidentID?, event: IncidentEvent,
-                transactionSize: Int? = nil, delivery: String? = nil) {
+    public init(
+        schema: Int = EventRecord.currentSchema,
+        sequence: Int,
+        at: Date,
+        actor: UserRef,
+        incident: IncidentID?,
+        event: IncidentEvent,
+        transactionSize: Int? = nil,
+        delivery: String? = nil
+    ) {
         self.schema = schema
         self.sequence = sequence
         self.at = at
@@ -101,7 +109,11 @@ public struct EventRecord: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case schema = "v", sequence = "seq", at, actor, incident, event, transactionSize = "txn", delivery = "via"
+        case schema = "v"
+        case sequence = "seq"
+        case at, actor, incident, event
+        case transactionSize = "txn"
+        case delivery = "via"
     }
 }
 

@@ -17,7 +17,8 @@ public struct IncidentID: Hashable, Comparable, Codable, Sendable, CustomStringC
     public init?(parsing text: String) {
         let parts = text.uppercased().split(separator: "-")
         guard parts.count == 3, parts[0] == "INC", parts[1].count == 4,
-              let year = Int(parts[1]), let sequence = Int(parts[2]), sequence > 0 else { return nil }
+            let year = Int(parts[1]), let sequence = Int(parts[2]), sequence > 0
+        else { return nil }
         self.init(year: year, sequence: sequence)
     }
 

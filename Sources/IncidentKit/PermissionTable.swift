@@ -1,8 +1,16 @@
 /// An action whose permission a team can configure.
 public enum GuardedAction: String, Codable, Sendable, CaseIterable {
-    case declare, acknowledge, raiseSeverity = "raise_severity", lowerSeverity = "lower_severity"
-    case assignRole = "assign_role", setStatus = "status", postUpdate = "update", note, setImpact = "impact"
-    case mitigate, resolve, reopen, manageActions = "actions", escalate, handover, snooze, remind
+    case declare, acknowledge
+    case raiseSeverity = "raise_severity"
+    case lowerSeverity = "lower_severity"
+    case assignRole = "assign_role"
+    case setStatus = "status"
+    case postUpdate = "update"
+    case note
+    case setImpact = "impact"
+    case mitigate, resolve, reopen
+    case manageActions = "actions"
+    case escalate, handover, snooze, remind
     case learn, visibility
 
     /// The words a refusal uses: "resolve", "lower the severity of", …

@@ -22,8 +22,17 @@ public struct Rotation: Sendable, Equatable {
     public var levels: [[UserRef]]
     public var overrides: [RotationOverride]
 
-    public init(name: String, channels: [ChannelRef] = [], timeZone: TimeZone, handoffHour: Int = 9, handoffMinute: Int = 0,
-                length: Length = .weekly, start: CalendarDate, levels: [[UserRef]], overrides: [RotationOverride] = []) {
+    public init(
+        name: String,
+        channels: [ChannelRef] = [],
+        timeZone: TimeZone,
+        handoffHour: Int = 9,
+        handoffMinute: Int = 0,
+        length: Length = .weekly,
+        start: CalendarDate,
+        levels: [[UserRef]],
+        overrides: [RotationOverride] = []
+    ) {
         self.name = name
         self.channels = channels
         self.timeZone = timeZone
@@ -89,9 +98,11 @@ public struct Rotation: Sendable, Equatable {
     private func handoff(onDay day: Int) -> Date {
         let (year, month, dayOfMonth) = ISOTimestamp.civil(fromDays: day)
         let components = DateComponents(year: year, month: month, day: dayOfMonth, hour: handoffHour, minute: handoffMinute)
-        return calendar.nextDate(after: calendar.date(from: DateComponents(year: year, month: month, day: dayOfMonth))!.addingTimeInterval(-1),
-                                 matching: DateComponents(hour: handoffHour, minute: handoffMinute),
-                                 matchingPolicy: .nextTime) ?? calendar.date(from: components)!
+        return calendar.nextDate(
+            after: calendar.date(from: DateComponents(year: year, month: month, day: dayOfMonth))!.addingTimeInterval(-1),
+            matching: DateComponents(hour: handoffHour, minute: handoffMinute),
+            matchingPolicy: .nextTime
+        ) ?? calendar.date(from: components)!
     }
 }
 

@@ -30,8 +30,14 @@ extension Rules {
     }
 
     private func detected(_ signal: AlertSignal) -> IncidentEvent {
-        .alertDetected(source: signal.source, key: signal.key, startedAt: signal.startedAt, labels: signal.labels, links: signal.links,
-                       firing: signal.firingCount)
+        .alertDetected(
+            source: signal.source,
+            key: signal.key,
+            startedAt: signal.startedAt,
+            labels: signal.labels,
+            links: signal.links,
+            firing: signal.firingCount
+        )
     }
 
     /// Pages the on-call of the first level from `level` up that has someone; false when nobody could be paged.

@@ -1,6 +1,7 @@
 /// An incident's severity, SEV1 (critical) to SEV4 (low); a lower number is more severe.
 public enum Severity: Int, Codable, Sendable, CaseIterable, Comparable, CustomStringConvertible {
-    case sev1 = 1, sev2, sev3, sev4
+    case sev1 = 1
+    case sev2, sev3, sev4
 
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rawValue < rhs.rawValue }
 

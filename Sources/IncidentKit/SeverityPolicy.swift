@@ -16,8 +16,15 @@ public struct SeverityPolicy: Codable, Sendable, Equatable {
     /// Names of the stakeholder audiences (configured channel groups) that get this severity's posts.
     public var audiences: [String]
 
-    public init(label: String, impact: String, respond: String, updateCadence: TimeSpan?, targetResolution: TimeSpan, audience: String,
-                audiences: [String] = []) {
+    public init(
+        label: String,
+        impact: String,
+        respond: String,
+        updateCadence: TimeSpan?,
+        targetResolution: TimeSpan,
+        audience: String,
+        audiences: [String] = []
+    ) {
         self.label = label
         self.impact = impact
         self.respond = respond
@@ -40,18 +47,40 @@ public struct SeverityPolicyTable: Sendable, Equatable {
 
     /// DESIGN.md's table: SEV1 every 15 min, SEV2 every 30 min, SEV3 every 2 h, SEV4 none.
     public static let standard = SeverityPolicyTable(policies: [
-        .sev1: SeverityPolicy(label: "Critical", impact: "complete outage, all customers, revenue or data loss",
-                              respond: "immediate, all hands", updateCadence: .minutes(15),
-                              targetResolution: .hours(1), audience: "executives + customers, war room",
-                              audiences: ["executives", "customers"]),
-        .sev2: SeverityPolicy(label: "High", impact: "major feature down, significant impact",
-                              respond: "within 30 min", updateCadence: .minutes(30),
-                              targetResolution: .hours(4), audience: "status page", audiences: ["status"]),
-        .sev3: SeverityPolicy(label: "Medium", impact: "partial, workaround exists",
-                              respond: "business hours", updateCadence: .hours(2),
-                              targetResolution: .hours(24), audience: "team channel", audiences: ["team"]),
-        .sev4: SeverityPolicy(label: "Low", impact: "minor / cosmetic",
-                              respond: "next sprint", updateCadence: nil,
-                              targetResolution: .days(7), audience: "ticket only"),
+        .sev1: SeverityPolicy(
+            label: "Critical",
+            impact: "complete outage, all customers, revenue or data loss",
+            respond: "immediate, all hands",
+            updateCadence: .minutes(15),
+            targetResolution: .hours(1),
+            audience: "executives + customers, war room",
+            audiences: ["executives", "customers"]
+        ),
+        .sev2: SeverityPolicy(
+            label: "High",
+            impact: "major feature down, significant impact",
+            respond: "within 30 min",
+            updateCadence: .minutes(30),
+            targetResolution: .hours(4),
+            audience: "status page",
+            audiences: ["status"]
+        ),
+        .sev3: SeverityPolicy(
+            label: "Medium",
+            impact: "partial, workaround exists",
+            respond: "business hours",
+            updateCadence: .hours(2),
+            targetResolution: .hours(24),
+            audience: "team channel",
+            audiences: ["team"]
+        ),
+        .sev4: SeverityPolicy(
+            label: "Low",
+            impact: "minor / cosmetic",
+            respond: "next sprint",
+            updateCadence: nil,
+            targetResolution: .days(7),
+            audience: "ticket only"
+        ),
     ])
 }

@@ -25,7 +25,8 @@ public struct TimeSpan: Hashable, Comparable, Codable, Sendable, CustomStringCon
                 continue
             }
             guard !number.isEmpty, let value = Int(number),
-                  let unitIndex = units[nextUnitIndex...].firstIndex(where: { $0.0 == character }) else { return nil }
+                let unitIndex = units[nextUnitIndex...].firstIndex(where: { $0.0 == character })
+            else { return nil }
             total += value * units[unitIndex].1
             nextUnitIndex = unitIndex + 1
             number = ""
@@ -49,7 +50,9 @@ public struct TimeSpan: Hashable, Comparable, Codable, Sendable, CustomStringCon
     /// Words for people, `1 h 30 min`, `15 min`, `2 d`, rounded down to minutes when over a minute.
     public var spoken: String {
         if seconds < 60 { return "\(seconds) s" }
-        let days = seconds / 86400, hours = seconds % 86400 / 3600, minutes = seconds % 3600 / 60
+        let days = seconds / 86400
+        let hours = seconds % 86400 / 3600
+        let minutes = seconds % 3600 / 60
         var parts: [String] = []
         if days > 0 { parts.append("\(days) d") }
         if hours > 0 { parts.append("\(hours) h") }

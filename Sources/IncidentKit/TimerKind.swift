@@ -1,3 +1,5 @@
+import Foundation
+
 /// A reminder or automatic post that Firebell owes at a time derived from state.
 public enum TimerKind: Codable, Sendable, Hashable {
     /// The next Status Update is due: remind the IC.
@@ -57,5 +59,3 @@ public struct Deadline: Hashable, Sendable {
         self.fireAt = fireAt ?? due
     }
 }
-
-import Foundation

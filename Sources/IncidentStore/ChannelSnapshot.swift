@@ -34,11 +34,16 @@ public struct ChannelSnapshot: Codable, Sendable {
     /// The snapshot beside `log`, still encoded, when it is whole and valid for the log as it is now.
     public static func unread(forLog log: URL) -> UnreadSnapshot? {
         guard let data = try? Data(contentsOf: url(forLog: log)), data.last == newline,
-              let headEnd = data.firstIndex(of: newline),
-              let head = try? EventCodec.decoder().decode(ChannelSnapshot.self, from: data[..<headEnd]),
-              head.fold == foldVersion, let stamp = LogStamp(of: log), head.log == stamp else { return nil }
-        return UnreadSnapshot(log: log, incidentIDs: head.incidents, lastSequence: head.lastSequence,
-                              encodedState: data[(headEnd + 1)..<(data.endIndex - 1)])
+            let headEnd = data.firstIndex(of: newline),
+            let head = try? EventCodec.decoder().decode(ChannelSnapshot.self, from: data[..<headEnd]),
+            head.fold == foldVersion, let stamp = LogStamp(of: log), head.log == stamp
+        else { return nil }
+        return UnreadSnapshot(
+            log: log,
+            incidentIDs: head.incidents,
+            lastSequence: head.lastSequence,
+            encodedState: data[(headEnd + 1)..<(data.endIndex - 1)]
+        )
     }
 
     /// Writes `state` as the snapshot of `log`. The caller guarantees that `state` is the fold of the log as it is
@@ -57,7 +62,9 @@ public struct ChannelSnapshot: Codable, Sendable {
         }
         let target = url(forLog: log)
         let temporary = target.path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o640]), rename(temporary, target.path) == 0 else {
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o640]),
+            rename(temporary, target.path) == 0
+        else {
             throw .posix("write the snapshot", target.path, errno)
         }
     }

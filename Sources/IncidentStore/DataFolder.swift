@@ -21,9 +21,11 @@ extension LoadedDataFolder {
 extension LoadedDataFolder where Channel == ChannelFold {
     /// Channels whose state comes from a valid snapshot instead of a replay of their log.
     public var fromSnapshots: Set<ChannelRef> {
-        Set(channels.compactMap { channel, fold in
-            if case .snapshot = fold { channel } else { nil }
-        })
+        Set(
+            channels.compactMap { channel, fold in
+                if case .snapshot = fold { channel } else { nil }
+            }
+        )
     }
 }
 
@@ -52,8 +54,11 @@ public enum DataFolder {
 
     /// Every channel's records handed to `fold` as soon as they are read, so that only what it keeps stays in memory.
     /// Files are read on every core at once.
-    public static func load<Channel: Sendable>(_ layout: DataLayout, now: Date = Date(),
-                                               fold: @Sendable @escaping ([EventRecord]) -> Channel) throws(StoreError) -> LoadedDataFolder<Channel> {
+    public static func load<Channel: Sendable>(
+        _ layout: DataLayout,
+        now: Date = Date(),
+        fold: @Sendable @escaping ([EventRecord]) -> Channel
+    ) throws(StoreError) -> LoadedDataFolder<Channel> {
         try loadEach(layout) { file, channel in loadChannel(file, channel: channel, now: now, fold: fold) }
     }
 
@@ -77,8 +82,10 @@ public enum DataFolder {
         }
     }
 
-    private static func loadEach<Channel: Sendable>(_ layout: DataLayout,
-                                                    _ loadOne: @Sendable @escaping (URL, ChannelRef) -> ChannelResult<Channel>) throws(StoreError) -> LoadedDataFolder<Channel> {
+    private static func loadEach<Channel: Sendable>(
+        _ layout: DataLayout,
+        _ loadOne: @Sendable @escaping (URL, ChannelRef) -> ChannelResult<Channel>
+    ) throws(StoreError) -> LoadedDataFolder<Channel> {
         try FileIO.makeDirectory(layout.channelsDirectory)
         let files = logFiles(under: layout.channelsDirectory).compactMap { file in layout.channel(forLogFile: file).map { (file, $0) } }
         let results = Mutex([ChannelResult<Channel>?](repeating: nil, count: files.count))
@@ -106,8 +113,12 @@ public enum DataFolder {
         var unavailable: String?
     }
 
-    private static func loadChannel<Channel: Sendable>(_ file: URL, channel: ChannelRef, now: Date,
-                                                       fold: ([EventRecord]) -> Channel) -> ChannelResult<Channel> {
+    private static func loadChannel<Channel: Sendable>(
+        _ file: URL,
+        channel: ChannelRef,
+        now: Date,
+        fold: ([EventRecord]) -> Channel
+    ) -> ChannelResult<Channel> {
         var result = ChannelResult<Channel>(channel: channel)
         let loaded: LoadedLog
         do {
@@ -118,9 +129,11 @@ public enum DataFolder {
             return result
         }
         result.repairs = loaded.repairs
-        result.incidentIDs = loaded.idsInQuarantine + loaded.records.compactMap { record in
-            if case .declared = record.event { return record.incident } else { return nil }
-        }
+        result.incidentIDs =
+            loaded.idsInQuarantine
+            + loaded.records.compactMap { record in
+                if case .declared = record.event { return record.incident } else { return nil }
+            }
         if !loaded.records.isEmpty { result.folded = fold(loaded.records) }
         return result
     }

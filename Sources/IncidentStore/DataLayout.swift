@@ -50,7 +50,8 @@ public struct DataLayout: Sendable {
         guard parts.count >= 3, url.pathExtension == "jsonl" else { return nil }
         let name = String(parts[parts.count - 1].dropLast(".jsonl".count))
         guard let platform = Self.originalName(parts[parts.count - 3]), let workspace = Self.originalName(parts[parts.count - 2]),
-              let channel = Self.originalName(name) else { return nil }
+            let channel = Self.originalName(name)
+        else { return nil }
         return ChannelRef(platform: platform, workspace: workspace, channel: channel)
     }
 
@@ -60,7 +61,7 @@ public struct DataLayout: Sendable {
         for byte in name.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"):
+                UInt8(ascii: "-"), UInt8(ascii: "_"):
                 out.append(Character(Unicode.Scalar(byte)))
             default:
                 out += String(format: "%%%02X", byte)

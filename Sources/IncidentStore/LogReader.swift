@@ -96,8 +96,11 @@ public enum LogReader {
             let target = url.path + ".corrupt-" + ISOTimestamp.format(now).replacingOccurrences(of: ":", with: "")
             guard rename(url.path, target) == 0 else { throw .posix("move aside", url.path, errno) }
             try FileIO.syncDirectory(url.deletingLastPathComponent())
-            return LoadedLog(records: [], repairs: [.quarantined(path: url.path, movedTo: target, reason: corruption.reason)],
-                             idsInQuarantine: incidentIDs(in: contents))
+            return LoadedLog(
+                records: [],
+                repairs: [.quarantined(path: url.path, movedTo: target, reason: corruption.reason)],
+                idsInQuarantine: incidentIDs(in: contents)
+            )
         } catch {
             throw StoreError("Could not read \(url.path): \(error)")
         }
@@ -105,7 +108,11 @@ public enum LogReader {
 
     /// Decodes whole lines, skipping damaged ones. With `tolerateTornTail`, an unterminated last line ends the log
     /// instead of failing it: that is what a crash in the middle of an append leaves behind.
-    static func decodeLines(_ contents: Data, path: String, tolerateTornTail: Bool = false) throws(StoreError) -> (records: [EventRecord], goodLength: Int) {
+    static func decodeLines(
+        _ contents: Data,
+        path: String,
+        tolerateTornTail: Bool = false
+    ) throws(StoreError) -> (records: [EventRecord], goodLength: Int) {
         do {
             let decoded = try decode(contents, tolerateTornTail: tolerateTornTail, path: path)
             return (decoded.records, decoded.goodLength)
@@ -153,8 +160,13 @@ public enum LogReader {
             }
             let previous = decoded.records.last?.sequence ?? 0
             guard record.schema >= 1, record.sequence > previous else {
-                decoded.damaged.append(DamagedLine(number: lineNumber, bytes: Data(line),
-                                                   reason: "sequence \(record.sequence) does not follow \(previous)"))
+                decoded.damaged.append(
+                    DamagedLine(
+                        number: lineNumber,
+                        bytes: Data(line),
+                        reason: "sequence \(record.sequence) does not follow \(previous)"
+                    )
+                )
                 continue
             }
             decoded.records.append(record)
@@ -169,7 +181,8 @@ public enum LogReader {
         if let schema = object["v"] as? Int, schema > EventRecord.currentSchema { return "event schema \(schema)" }
         // A synthesized enum decoder finds no key it knows in an event of an unknown type.
         if case DecodingError.typeMismatch(_, let context) = error, context.codingPath.map(\.stringValue) == ["event"],
-           let event = object["event"] as? [String: Any], let type = event.keys.sorted().first {
+            let event = object["event"] as? [String: Any], let type = event.keys.sorted().first
+        {
             return "event type '\(type)'"
         }
         return nil
@@ -192,7 +205,7 @@ public enum LogReader {
     private static func shortReason(_ error: any Error) -> String {
         switch error {
         case DecodingError.dataCorrupted(let context), DecodingError.keyNotFound(_, let context),
-             DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
             return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
         default:

@@ -19,8 +19,10 @@ public struct ActionItemReport: Sendable {
         }.filter { row in
             guard let today else { return true }
             return !row.item.isDone && (row.item.due.map { $0 < today } ?? false)
-        }.sorted { ($0.item.due?.description ?? "9999", $0.incident.description, $0.item.number)
-            < ($1.item.due?.description ?? "9999", $1.incident.description, $1.item.number) }
+        }.sorted {
+            ($0.item.due?.description ?? "9999", $0.incident.description, $0.item.number)
+                < ($1.item.due?.description ?? "9999", $1.incident.description, $1.item.number)
+        }
     }
 
     /// A plain-text table, or a sentence when there is nothing to list.
@@ -28,8 +30,10 @@ public struct ActionItemReport: Sendable {
         guard !rows.isEmpty else { return overdueOnly ? "No overdue action items." : "No action items recorded." }
         let header = ["due", "status", "incident", "#", "owner", "action item"]
         let body = rows.map { row in
-            [row.item.due?.description ?? "none", row.item.isDone ? "done" : "open", row.incident.description,
-             String(row.item.number), row.item.owner.description, "\(row.item.text) (\(row.incidentTitle))"]
+            [
+                row.item.due?.description ?? "none", row.item.isDone ? "done" : "open", row.incident.description,
+                String(row.item.number), row.item.owner.description, "\(row.item.text) (\(row.incidentTitle))",
+            ]
         }
         let widths = (0..<header.count - 1).map { column in ([header] + body).map { $0[column].count }.max()! }
         return ([header] + body).map { cells in

@@ -4,47 +4,47 @@
 /// Every variable is already escaped for the target platform; `{{#bold}}…{{/bold}}` makes a label bold there.
 public enum DefaultTemplates {
     public static let initialAlert = """
-    {{#bold}}🚨 Initial Alert: {{title}}{{/bold}}
-    {{#bold}}Incident:{{/bold}} {{title}} ({{id}})
-    {{#bold}}Severity:{{/bold}} {{severity}} ({{severityLabel}})
-    {{#bold}}Status:{{/bold}} {{status}}
-    {{#bold}}Impact:{{/bold}} {{impact}}
-    {{#detected}}{{#bold}}Detected:{{/bold}} {{detected}}
-    {{/detected}}{{#systems}}{{#bold}}Affected systems:{{/bold}} {{systems}}
-    {{/systems}}{{#bold}}Commander:{{/bold}} {{commander}}
-    {{#bold}}Updates:{{/bold}} {{updates}}
-    {{#nextUpdate}}{{#bold}}Next Update:{{/bold}} {{nextUpdate}}
-    {{/nextUpdate}}
-    """
+        {{#bold}}🚨 Initial Alert: {{title}}{{/bold}}
+        {{#bold}}Incident:{{/bold}} {{title}} ({{id}})
+        {{#bold}}Severity:{{/bold}} {{severity}} ({{severityLabel}})
+        {{#bold}}Status:{{/bold}} {{status}}
+        {{#bold}}Impact:{{/bold}} {{impact}}
+        {{#detected}}{{#bold}}Detected:{{/bold}} {{detected}}
+        {{/detected}}{{#systems}}{{#bold}}Affected systems:{{/bold}} {{systems}}
+        {{/systems}}{{#bold}}Commander:{{/bold}} {{commander}}
+        {{#bold}}Updates:{{/bold}} {{updates}}
+        {{#nextUpdate}}{{#bold}}Next Update:{{/bold}} {{nextUpdate}}
+        {{/nextUpdate}}
+        """
 
     public static let statusUpdate = """
-    {{#bold}}📣 Status Update: {{title}}{{/bold}}
-    {{#bold}}Incident:{{/bold}} {{title}} ({{id}})
-    {{#bold}}Status:{{/bold}} {{status}}
-    {{#bold}}Update:{{/bold}} {{update}}
-    {{#bold}}Next Update:{{/bold}} {{nextUpdate}}
-    {{#eta}}{{#bold}}ETA:{{/bold}} {{eta}}
-    {{/eta}}
-    """
+        {{#bold}}📣 Status Update: {{title}}{{/bold}}
+        {{#bold}}Incident:{{/bold}} {{title}} ({{id}})
+        {{#bold}}Status:{{/bold}} {{status}}
+        {{#bold}}Update:{{/bold}} {{update}}
+        {{#bold}}Next Update:{{/bold}} {{nextUpdate}}
+        {{#eta}}{{#bold}}ETA:{{/bold}} {{eta}}
+        {{/eta}}
+        """
 
     public static let resolution = """
-    {{#bold}}✅ Resolution: {{title}}{{/bold}}
-    {{#bold}}Incident:{{/bold}} {{title}} ({{id}})
-    {{#bold}}Status:{{/bold}} Resolved
-    {{#bold}}Duration:{{/bold}} {{duration}}
-    {{#bold}}Root Cause:{{/bold}} {{rootCause}}
-    {{#bold}}Action Items:{{/bold}} {{actionSummary}}
-    {{#actionItems}}• {{.}}
-    {{/actionItems}}
-    """
+        {{#bold}}✅ Resolution: {{title}}{{/bold}}
+        {{#bold}}Incident:{{/bold}} {{title}} ({{id}})
+        {{#bold}}Status:{{/bold}} Resolved
+        {{#bold}}Duration:{{/bold}} {{duration}}
+        {{#bold}}Root Cause:{{/bold}} {{rootCause}}
+        {{#bold}}Action Items:{{/bold}} {{actionSummary}}
+        {{#actionItems}}• {{.}}
+        {{/actionItems}}
+        """
 
     public static let holdingUpdate = """
-    {{#bold}}📣 Status Update: {{title}}{{/bold}}
-    {{#bold}}Incident:{{/bold}} {{title}} ({{id}})
-    {{#bold}}Status:{{/bold}} {{status}}
-    {{#bold}}Update:{{/bold}} Status unchanged: {{currentStatus}}. No new information since {{since}}. Next update by {{nextUpdateClock}}.
-    {{#bold}}Next Update:{{/bold}} {{nextUpdate}}
-    """
+        {{#bold}}📣 Status Update: {{title}}{{/bold}}
+        {{#bold}}Incident:{{/bold}} {{title}} ({{id}})
+        {{#bold}}Status:{{/bold}} {{status}}
+        {{#bold}}Update:{{/bold}} Status unchanged: {{currentStatus}}. No new information since {{since}}. Next update by {{nextUpdateClock}}.
+        {{#bold}}Next Update:{{/bold}} {{nextUpdate}}
+        """
 
     /// Template names, which are also the override file names without `.mustache`.
     public static let byName: [String: String] = [

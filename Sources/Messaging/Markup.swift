@@ -1,4 +1,5 @@
 import Foundation
+import IncidentKit
 
 /// The text format of a chat platform; user text is escaped for it so it can neither format nor ping.
 public enum Markup: String, Sendable, CaseIterable {
@@ -94,5 +95,3 @@ public enum Markup: String, Sendable, CaseIterable {
         return out
     }
 }
-
-import IncidentKit

@@ -67,11 +67,13 @@ public struct MessageRenderer: Sendable {
         values["status"] = incident.status.title
         values["impact"] = incident.impact.map(markup.escape) ?? "not yet assessed"
         if !incident.systems.isEmpty { values["systems"] = markup.escape(incident.systems.joined(separator: ", ")) }
-        values["commander"] = incident.roles[.ic].map(markup.mention)
+        values["commander"] =
+            incident.roles[.ic].map(markup.mention)
             ?? "not yet assigned (take it with /incident role ic @you)"
         values["updates"] = markup.escape(updatesPhrase(for: incident.severity))
         if let detection = incident.detection {
-            values["detected"] = "auto-detected by \(markup.escape(detection.source)) at \(UTC.minute(detection.detectedAt))"
+            values["detected"] =
+                "auto-detected by \(markup.escape(detection.source)) at \(UTC.minute(detection.detectedAt))"
                 + (detection.startedAt.map { " (failing since \(UTC.minute($0)))" } ?? "") + "; severity suggested from its labels"
         }
         if incident.status == .resolved {
@@ -106,7 +108,8 @@ public struct MessageRenderer: Sendable {
         var values = common(incident, markup)
         let metrics = ResponseMetrics(incident: incident)
         let resolvedAt = incident.resolvedAt ?? incident.declaredAt
-        values["duration"] = "\(metrics.duration?.spoken ?? "0 min") (declared \(UTC.minute(incident.declaredAt)), resolved \(UTC.minute(resolvedAt)))"
+        values["duration"] =
+            "\(metrics.duration?.spoken ?? "0 min") (declared \(UTC.minute(incident.declaredAt)), resolved \(UTC.minute(resolvedAt)))"
         values["rootCause"] = incident.rootCause.map(markup.escape) ?? "not yet determined; it will be in the postmortem"
         let items = incident.actionItems.map { markup.escape(ActionItemFormatter.line($0)) }
         let open = incident.openActionItems.count

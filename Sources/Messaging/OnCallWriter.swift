@@ -22,7 +22,8 @@ struct OnCallWriter {
         guard case .alertRecovered(let key) = record.event else { return "" }
         let ic = incident.roles[.ic].map(markup.mention) ?? markup.channelMention
         guard incident.isActive else {
-            return "💚 Monitoring shows recovery for \(incident.id): every alert of \(markup.escape(key)) has resolved; the incident was resolved automatically."
+            return
+                "💚 Monitoring shows recovery for \(incident.id): every alert of \(markup.escape(key)) has resolved; the incident was resolved automatically."
         }
         return "💚 \(ic) Monitoring shows recovery for \(incident.id): every alert of \(markup.escape(key)) has resolved. "
             + "If the impact is over: /incident resolve root cause: <what happened>"
@@ -34,15 +35,26 @@ struct OnCallWriter {
             return "🤝 \(markup.mention(handover.to)) the on-call handover from \(markup.mention(handover.from)) (\(UTC.minute(handover.at))) "
                 + "is not acknowledged yet (reminder \(reminder)). Acknowledge it with: /incident handover ack"
         }
-        var lines = ["🤝 \(markup.bold("On-call handover")) from \(markup.mention(handover.from)) to \(markup.mention(handover.to))",
-                     "\(markup.bold("Notes:")) \(markup.escape(handover.notes))"]
+        var lines = [
+            "🤝 \(markup.bold("On-call handover")) from \(markup.mention(handover.from)) to \(markup.mention(handover.to))",
+            "\(markup.bold("Notes:")) \(markup.escape(handover.notes))",
+        ]
         let active = state.activeIncident
-        lines.append("\(markup.bold("Current issues:")) " + (active.map {
-            "\($0.id) \($0.severity) “\(markup.escape($0.title))”, \($0.status.title)" + ($0.lastUpdate.map { ", last update: \(markup.escape($0.text))" } ?? "")
-        } ?? "no active incident in this channel"))
+        lines.append(
+            "\(markup.bold("Current issues:")) "
+                + (active.map {
+                    "\($0.id) \($0.severity) “\(markup.escape($0.title))”, \($0.status.title)"
+                        + ($0.lastUpdate.map { ", last update: \(markup.escape($0.text))" } ?? "")
+                } ?? "no active incident in this channel")
+        )
         let open = state.order.compactMap { state.incidents[$0] }.flatMap { incident in incident.openActionItems.map { (incident.id, $0) } }
         if !open.isEmpty {
-            lines.append("\(markup.bold("Items to watch:")) " + open.map { "\($0.0) #\($0.1.number) \(markup.escape($0.1.text)) (\(markup.escape($0.1.owner.description)))" }.joined(separator: "; "))
+            lines.append(
+                "\(markup.bold("Items to watch:")) "
+                    + open.map { "\($0.0) #\($0.1.number) \(markup.escape($0.1.text)) (\(markup.escape($0.1.owner.description)))" }.joined(
+                        separator: "; "
+                    )
+            )
         }
         lines.append("\(markup.mention(handover.to)) please acknowledge with: /incident handover ack")
         return lines.joined(separator: "\n")

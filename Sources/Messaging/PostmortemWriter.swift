@@ -29,7 +29,7 @@ public struct PostmortemWriter: Sendable {
 }
 
 /// Markdown-escapes user text for the draft.
-fileprivate func text(_ value: String) -> String { Markup.markdown.escape(value) }
+private func text(_ value: String) -> String { Markup.markdown.escape(value) }
 
 /// The draft being written, one section after the other.
 struct PostmortemDraft {
@@ -48,16 +48,20 @@ struct PostmortemDraft {
         for entry in entries where entry.actor != PostmortemDraft.bot && !contributors.contains(entry.actor) { contributors.append(entry.actor) }
         lines.append("# Postmortem: \(text(incident.title)) (\(incident.id))")
         lines.append("")
-        lines.append("_Blameless draft: people appear by role and action, never as causes; look for what in the system and "
-            + "the process allowed the failure. Edit before sharing._")
-        section("Metadata",
-                "- **Incident:** \(incident.id)",
-                "- **Date:** \(UTC.minute(incident.declaredAt))",
-                "- **Duration:** \(Self.span(metrics.duration))",
-                "- **Severity:** \(incident.severity)",
-                "- **Incident Commander:** \(incident.roles[.ic].map { text($0.description) } ?? "not assigned")",
-                "- **Roles:** \(roleList(incident))",
-                "- **Contributors:** \(contributors.map { text($0.description) }.joined(separator: ", "))")
+        lines.append(
+            "_Blameless draft: people appear by role and action, never as causes; look for what in the system and "
+                + "the process allowed the failure. Edit before sharing._"
+        )
+        section(
+            "Metadata",
+            "- **Incident:** \(incident.id)",
+            "- **Date:** \(UTC.minute(incident.declaredAt))",
+            "- **Duration:** \(Self.span(metrics.duration))",
+            "- **Severity:** \(incident.severity)",
+            "- **Incident Commander:** \(incident.roles[.ic].map { text($0.description) } ?? "not assigned")",
+            "- **Roles:** \(roleList(incident))",
+            "- **Contributors:** \(contributors.map { text($0.description) }.joined(separator: ", "))"
+        )
     }
 
     private func roleList(_ incident: Incident) -> String {
@@ -73,30 +77,43 @@ struct PostmortemDraft {
     mutating func detection(_ incident: Incident) {
         let declared = "Declared by \(text(incident.declaredBy.description)) at \(UTC.minute(incident.declaredAt))."
         if let detection = incident.detection {
-            var lines = ["- Detected automatically by \(text(detection.source)) (alert group \(text(detection.key))) at \(UTC.minute(detection.detectedAt)); "
-                + "it opened the incident in triage."]
+            var lines = [
+                "- Detected automatically by \(text(detection.source)) (alert group \(text(detection.key))) at \(UTC.minute(detection.detectedAt)); "
+                    + "it opened the incident in triage."
+            ]
             if let started = detection.startedAt {
-                lines.append("- The failure started at \(UTC.minute(started)) (the alert's start); "
-                    + "time from failure to detection: \(TimeSpan.between(started, detection.detectedAt).spoken).")
+                lines.append(
+                    "- The failure started at \(UTC.minute(started)) (the alert's start); "
+                        + "time from failure to detection: \(TimeSpan.between(started, detection.detectedAt).spoken)."
+                )
             } else {
                 lines.append("- The alert did not say when the failure started.")
             }
             section("Detection", lines[0], lines[1])
         } else if incident.detectedAt < incident.declaredAt {
-            section("Detection", "- Reported at \(UTC.minute(incident.detectedAt)) (a customer report); \(declared)",
-                    "- Time from report to declaration: \(TimeSpan.between(incident.detectedAt, incident.declaredAt).spoken).")
+            section(
+                "Detection",
+                "- Reported at \(UTC.minute(incident.detectedAt)) (a customer report); \(declared)",
+                "- Time from report to declaration: \(TimeSpan.between(incident.detectedAt, incident.declaredAt).spoken)."
+            )
         } else {
-            section("Detection", "- \(declared)",
-                    "- When the failure started is not recorded (no alert start); measures below count from the declaration.")
+            section(
+                "Detection",
+                "- \(declared)",
+                "- When the failure started is not recorded (no alert start); measures below count from the declaration."
+            )
         }
     }
 
     mutating func metrics(_ metrics: ResponseMetrics) {
-        section("Response metrics",
-                "| measure | value |", "|---|---|",
-                "| Time to acknowledge | \(Self.span(metrics.timeToAcknowledge)) |",
-                "| Time to mitigate | \(Self.span(metrics.timeToMitigate)) |",
-                "| Time to resolve | \(Self.span(metrics.timeToResolve)) |")
+        section(
+            "Response metrics",
+            "| measure | value |",
+            "|---|---|",
+            "| Time to acknowledge | \(Self.span(metrics.timeToAcknowledge)) |",
+            "| Time to mitigate | \(Self.span(metrics.timeToMitigate)) |",
+            "| Time to resolve | \(Self.span(metrics.timeToResolve)) |"
+        )
     }
 
     mutating func compliance(_ compliance: UpdateCompliance, incident: Incident) {
@@ -106,20 +123,23 @@ struct PostmortemDraft {
             appendSnoozes(compliance)
             return
         }
-        lines.append("\(compliance.onTimeCount) of \(compliance.entries.count) expected updates were posted on time; "
-            + "\(compliance.holdingCount) holding update(s) were posted by the bot; "
-            + "longest time without an update: \(Self.span(compliance.longestGap)).")
+        lines.append(
+            "\(compliance.onTimeCount) of \(compliance.entries.count) expected updates were posted on time; "
+                + "\(compliance.holdingCount) holding update(s) were posted by the bot; "
+                + "longest time without an update: \(Self.span(compliance.longestGap))."
+        )
         lines.append("")
         lines.append("| expected (UTC) | posted (UTC) | result |")
         lines.append("|---|---|---|")
         for entry in compliance.entries {
             let posted = entry.actual.map { UTC.minute($0).dropLast(4) }.map(String.init) ?? "—"
-            let result = switch entry.outcome {
-            case .onTime: "on time"
-            case .late(let by): "late by \(by.spoken)"
-            case .holding(let late): "no update; holding post by the bot \(late.spoken) after"
-            case .missed: "not posted before resolution"
-            }
+            let result =
+                switch entry.outcome {
+                case .onTime: "on time"
+                case .late(let by): "late by \(by.spoken)"
+                case .holding(let late): "no update; holding post by the bot \(late.spoken) after"
+                case .missed: "not posted before resolution"
+                }
             lines.append("| \(UTC.minute(entry.expected).dropLast(4)) | \(posted) | \(result) |")
         }
         appendSnoozes(compliance)
@@ -153,7 +173,10 @@ struct PostmortemDraft {
 
     mutating func actionItems(_ incident: Incident) {
         section("Action items")
-        guard !incident.actionItems.isEmpty else { lines.append("_None recorded._"); return }
+        guard !incident.actionItems.isEmpty else {
+            lines.append("_None recorded._")
+            return
+        }
         lines.append("| # | description | owner | due | status |")
         lines.append("|---|---|---|---|---|")
         for item in incident.actionItems {
@@ -164,7 +187,10 @@ struct PostmortemDraft {
 
     mutating func related(_ incident: Incident, titles: [IncidentID: String]) {
         section("Related incidents")
-        guard !incident.links.isEmpty else { lines.append("_None linked (relate one with /incident link <id>)._"); return }
+        guard !incident.links.isEmpty else {
+            lines.append("_None linked (relate one with /incident link <id>)._")
+            return
+        }
         for link in incident.links {
             var line = "- \(link.incident)"
             if let title = titles[link.incident] { line += " “\(text(title))”" }

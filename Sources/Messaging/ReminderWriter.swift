@@ -25,12 +25,15 @@ struct ReminderWriter {
             text = "👤 \(markup.channelMention) \(headline) has no Incident Commander yet. Take the role: /incident role ic @you"
         case .targetResolution:
             let target = severities[incident.severity].targetResolution
-            text = "⌛ \(ic) \(headline) has passed the \(incident.severity) target resolution time of \(target.spoken) (declared \(UTC.minute(incident.declaredAt)))."
+            text =
+                "⌛ \(ic) \(headline) has passed the \(incident.severity) target resolution time of \(target.spoken) (declared \(UTC.minute(incident.declaredAt)))."
         case .actionItemDue(let number):
             guard let item = incident.actionItems.first(where: { $0.number == number }) else { return "" }
-            text = "📋 \(markup.mention(item.owner)) Action item \(number) of \(id) is due (\(item.due?.description ?? "today")): \(markup.escape(item.text)). When it is done: /incident action done \(number)"
+            text =
+                "📋 \(markup.mention(item.owner)) Action item \(number) of \(id) is due (\(item.due?.description ?? "today")): \(markup.escape(item.text)). When it is done: /incident action done \(number)"
         case .postmortemDue:
-            text = "📝 \(ic) \(headline) was resolved \(incident.resolvedAt.map(UTC.minute) ?? "") and has no postmortem yet. Draft it with: /incident postmortem"
+            text =
+                "📝 \(ic) \(headline) was resolved \(incident.resolvedAt.map(UTC.minute) ?? "") and has no postmortem yet. Draft it with: /incident postmortem"
         case .acknowledgeDeadline:
             let paged = incident.pages.filter { $0.level > 0 }.map { "L\($0.level) \(markup.mention($0.user))" }.joined(separator: ", ")
             text = "🚨 \(markup.channelMention) Nobody has acknowledged \(headline) (paged \(paged)). Whoever can take it: /incident ack"

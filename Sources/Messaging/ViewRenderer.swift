@@ -14,17 +14,20 @@ public struct ViewRenderer: Sendable {
             if !spec.aliases.isEmpty { lines.append("Also: \(spec.aliases.joined(separator: ", "))") }
             return markup.finish(markup.escape(lines.joined(separator: "\n")))
         }
-        let lines = ["Firebell commands (/incident or /inc):"] + VerbCatalog.verbs.map { "\($0.usage)  (\($0.summary))" }
+        let lines =
+            ["Firebell commands (/incident or /inc):"] + VerbCatalog.verbs.map { "\($0.usage)  (\($0.summary))" }
             + ["Details: /incident help <verb>"]
         return markup.finish(markup.escape(lines.joined(separator: "\n")))
     }
 
     /// The one-screen view for someone joining late.
     public func summary(_ incident: Incident, markup: Markup) -> String {
-        var lines = ["\(incident.id): \(incident.title)",
-                     "Severity: \(incident.severity) (\(severities[incident.severity].label))",
-                     "Status: \(incident.status.title)",
-                     "Impact: \(incident.impact ?? "not yet assessed")"]
+        var lines = [
+            "\(incident.id): \(incident.title)",
+            "Severity: \(incident.severity) (\(severities[incident.severity].label))",
+            "Status: \(incident.status.title)",
+            "Impact: \(incident.impact ?? "not yet assessed")",
+        ]
         if !incident.systems.isEmpty { lines.append("Affected systems: \(incident.systems.joined(separator: ", "))") }
         for role in Role.allCases {
             lines.append("\(role.title): \(incident.roles[role]?.description ?? "not assigned")")
@@ -38,7 +41,9 @@ public struct ViewRenderer: Sendable {
         } else {
             lines.append("Last update: none yet")
         }
-        if incident.reminders != .off, let next = DeadlinePlanner(configuration: EngineConfiguration(severities: severities)).nextUpdateDue(for: incident) {
+        if incident.reminders != .off,
+            let next = DeadlinePlanner(configuration: EngineConfiguration(severities: severities)).nextUpdateDue(for: incident)
+        {
             lines.append("Next update due: \(UTC.minute(next))")
         }
         if let eta = incident.eta, incident.isActive { lines.append("ETA: \(UTC.minute(eta))") }
@@ -51,7 +56,8 @@ public struct ViewRenderer: Sendable {
     /// Every event of the incident, oldest first, with UTC times.
     public func timeline(_ incident: Incident, records: [EventRecord], markup: Markup) -> String {
         let entries = records.filter { $0.incident == incident.id }
-        let lines = ["Timeline of \(incident.id): \(incident.title) (times UTC)"]
+        let lines =
+            ["Timeline of \(incident.id): \(incident.title) (times UTC)"]
             + entries.map { "\(UTC.minute($0.at).dropLast(4))  \(EventDescriber.describe($0))" }
         return markup.finish(markup.escape(lines.joined(separator: "\n")))
     }
@@ -67,7 +73,9 @@ public struct ViewRenderer: Sendable {
     /// Who is on call now and next at each level of the channel's rotation.
     public func oncall(rotation: Rotation?, now: Date, markup: Markup) -> String {
         guard let rotation else {
-            return markup.finish(markup.escape("No on-call rotation covers this channel. Rotations are set in firebell.yaml under 'oncall_rotations'."))
+            return markup.finish(
+                markup.escape("No on-call rotation covers this channel. Rotations are set in firebell.yaml under 'oncall_rotations'.")
+            )
         }
         let handoff = String(format: "%02d:%02d", rotation.handoffHour, rotation.handoffMinute)
         var lines = ["On call for \(rotation.name) (\(rotation.length.rawValue) shifts, hand-off \(handoff) \(rotation.timeZone.identifier)):"]
@@ -87,7 +95,8 @@ public struct ViewRenderer: Sendable {
     public func reports(_ reports: [CustomerReport], markup: Markup) -> String {
         let open = reports.filter { $0.state == .open }
         guard !open.isEmpty else { return markup.finish(markup.escape("No open reports in this channel.")) }
-        let lines = ["Open reports (declare one with /incident declare <sev> from: <n>, or /incident dismiss <n> [reason]):"]
+        let lines =
+            ["Open reports (declare one with /incident declare <sev> from: <n>, or /incident dismiss <n> [reason]):"]
             + open.map { "  \($0.number). \($0.text) (by \($0.by), \(UTC.minute($0.at)))" }
         return markup.finish(markup.escape(lines.joined(separator: "\n")))
     }

@@ -39,8 +39,16 @@ public struct OutboundMessage: Sendable, Equatable {
     /// the delivery was recorded): a platform that can look for the message does so before posting it again.
     public var mayHaveBeenSent = false
 
-    public init(effect: EffectID?, key: String, channel: ChannelRef, incident: IncidentID?, text: String, kind: Kind, offersActions: Bool = false,
-                plannedAt: Date) {
+    public init(
+        effect: EffectID?,
+        key: String,
+        channel: ChannelRef,
+        incident: IncidentID?,
+        text: String,
+        kind: Kind,
+        offersActions: Bool = false,
+        plannedAt: Date
+    ) {
         self.effect = effect
         self.key = key
         self.channel = channel

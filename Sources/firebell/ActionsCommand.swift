@@ -6,8 +6,10 @@ import Messaging
 
 /// `firebell actions [--overdue]`: the action items of every incident in the data folder.
 struct ActionsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "actions",
-                                                    abstract: "List the action items of all incidents (only the overdue ones with --overdue).")
+    static let configuration = CommandConfiguration(
+        commandName: "actions",
+        abstract: "List the action items of all incidents (only the overdue ones with --overdue)."
+    )
 
     @Flag(name: .long, help: "Only open items whose due date has passed (UTC).")
     var overdue = false

@@ -3,8 +3,10 @@ import Platforms
 
 /// `firebell commands discord|mattermost`: print a platform's registration for `/incident`.
 struct CommandsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "commands",
-                                                    abstract: "Print the /incident command registration for Discord or Mattermost.")
+    static let configuration = CommandConfiguration(
+        commandName: "commands",
+        abstract: "Print the /incident command registration for Discord or Mattermost."
+    )
 
     enum Platform: String, ExpressibleByArgument, CaseIterable {
         case discord, mattermost

@@ -9,7 +9,8 @@ import Platforms
 struct ConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "console",
-        abstract: "Run Firebell in the terminal: one /incident command per line, interactive or piped.")
+        abstract: "Run Firebell in the terminal: one /incident command per line, interactive or piped."
+    )
 
     @OptionGroup var options: DataOptions
 
@@ -32,7 +33,12 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         let channelRef = ChannelRef(platform: "console", workspace: "local", channel: channel)
         if isatty(0) == 1 {
-            FileHandle.standardError.write(Data("Firebell console: #\(channel) as @\(speaker.id), data in \(configuration.dataDirectory.path). Type /incident help; Ctrl-D quits.\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "Firebell console: #\(channel) as @\(speaker.id), data in \(configuration.dataDirectory.path). Type /incident help; Ctrl-D quits.\n"
+                        .utf8
+                )
+            )
         }
         let session = ConsoleSession(service: service, channel: channelRef, defaultUser: speaker, output: output)
         try await session.run(lines: StandardInputLines.stream())

@@ -6,6 +6,10 @@ struct FirebellCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "firebell",
         abstract: "Chat-ops incident bot: declare, run and learn from incidents from a chat channel.",
-        subcommands: [DefaultCommand.self, ConsoleCommand.self, ServeCommand.self, CheckConfigCommand.self, PostmortemCommand.self, ActionsCommand.self, CommandsCommand.self],
-        defaultSubcommand: DefaultCommand.self)
+        subcommands: [
+            DefaultCommand.self, ConsoleCommand.self, ServeCommand.self, CheckConfigCommand.self, PostmortemCommand.self, ActionsCommand.self,
+            CommandsCommand.self,
+        ],
+        defaultSubcommand: DefaultCommand.self
+    )
 }

@@ -8,7 +8,8 @@ import Logging
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the HTTP service for chat platforms (Slack). Secrets come from the environment.")
+        abstract: "Run the HTTP service for chat platforms (Slack). Secrets come from the environment."
+    )
 
     @OptionGroup var options: DataOptions
 
@@ -22,7 +23,9 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "firebell")
         logger.logLevel = environment["FIREBELL_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         if !settings.hasPlatform {
-            logger.warning("no chat platform is configured (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN); only /healthz, /readyz, /metrics and the status page (/status) answer")
+            logger.warning(
+                "no chat platform is configured (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN); only /healthz, /readyz, /metrics and the status page (/status) answer"
+            )
         }
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
@@ -39,7 +42,11 @@ struct ServeCommand: AsyncParsableCommand {
 
 /// `firebell` alone: serve when a chat platform is configured, else a console drill.
 struct DefaultCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "start", abstract: "Serve if a platform is configured, else the console.", shouldDisplay: false)
+    static let configuration = CommandConfiguration(
+        commandName: "start",
+        abstract: "Serve if a platform is configured, else the console.",
+        shouldDisplay: false
+    )
 
     @OptionGroup var options: DataOptions
 

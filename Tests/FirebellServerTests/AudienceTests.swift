@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-@testable import FirebellServer
 import IncidentKit
 import Messaging
 import Platforms
+import Testing
+
+@testable import FirebellServer
 
 @Suite("Stakeholder audiences")
 struct AudienceTests {
@@ -35,13 +36,18 @@ struct AudienceTests {
         #expect(audience(declared)[0].posts[0].text.contains("Initial Alert"))
         #expect(await drill.run("note internal: db password rotated").messages.filter { $0.channel != drill.channel }.isEmpty)
         #expect(await drill.run("action add Rotate keys @bob due: 2026-12-01").messages.filter { $0.channel != drill.channel }.isEmpty)
-        #expect(await drill.run("role ic @alice").messages.filter { $0.channel != drill.channel }.isEmpty, "headline edits stay in the incident channel")
+        #expect(
+            await drill.run("role ic @alice").messages.filter { $0.channel != drill.channel }.isEmpty,
+            "headline edits stay in the incident channel"
+        )
         let update = await drill.run("update Rolled back", as: "alice")
         #expect(summary(update) == ["status stakeholder false"])
 
         let raised = await drill.run("sev 1 all regions", as: "alice")
-        #expect(summary(raised) == ["C0EXEC alert false", "customers alert false"],
-                "new audiences first get the Initial Alert as it reads now; the status channel is not a SEV1 audience")
+        #expect(
+            summary(raised) == ["C0EXEC alert false", "customers alert false"],
+            "new audiences first get the Initial Alert as it reads now; the status channel is not a SEV1 audience"
+        )
         let slackAlert = audience(raised)[0].posts[0].text
         #expect(slackAlert.contains("*Severity:* SEV1"), "rendered in the audience platform's markup (Slack): \(slackAlert)")
         #expect(slackAlert.contains("Rolled back") || slackAlert.contains("Next Update"))

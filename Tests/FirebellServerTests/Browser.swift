@@ -15,10 +15,16 @@ enum Browser {
         let profile = try TemporaryFolder()
         defer { profile.remove() }
         // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
-        let (_, data) = await ChildProcess.output(URL(fileURLWithPath: executable),
-                                                  arguments: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                                                              "--user-data-dir=\(profile.url.path)"] + arguments,
-                                                  environment: ["HOME": profile.url.path, "PATH": "/usr/bin:/bin"], limit: 60, workingDirectory: profile.url)
+        let (_, data) = await ChildProcess.output(
+            URL(fileURLWithPath: executable),
+            arguments: [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                "--user-data-dir=\(profile.url.path)",
+            ] + arguments,
+            environment: ["HOME": profile.url.path, "PATH": "/usr/bin:/bin"],
+            limit: 60,
+            workingDirectory: profile.url
+        )
         let shot = screenshot ? try? Data(contentsOf: profile.url.appendingPathComponent("screenshot.png")) : nil
         return Result(output: data, screenshot: shot)
     }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import FirebellServer
 import IncidentKit
 import Messaging
+import Testing
+
+@testable import FirebellServer
 
 @Suite("Configuration")
 struct ConfigurationLoaderTests {
@@ -15,22 +16,27 @@ struct ConfigurationLoaderTests {
     }
 
     func problem(_ yaml: String) -> String? {
-        do { _ = try load(yaml); return nil } catch { return "\(error)" }
+        do {
+            _ = try load(yaml)
+            return nil
+        } catch { return "\(error)" }
     }
 
     @Test func severitiesAndPermissionsOverrideTheDefaults() throws {
-        let configuration = try load("""
-        data_dir: /srv/firebell
-        severities:
-          sev3:
-            update_every: 1h
-            label: Moderate
-          sev4:
-            update_every: none
-        permissions:
-          update: [ic, comms]
-          resolve: anyone
-        """)
+        let configuration = try load(
+            """
+            data_dir: /srv/firebell
+            severities:
+              sev3:
+                update_every: 1h
+                label: Moderate
+              sev4:
+                update_every: none
+            permissions:
+              update: [ic, comms]
+              resolve: anyone
+            """
+        )
         #expect(configuration.dataDirectory.path == "/srv/firebell")
         #expect(configuration.engine.severities[.sev3].updateCadence == .hours(1))
         #expect(configuration.engine.severities[.sev3].label == "Moderate")
@@ -41,20 +47,27 @@ struct ConfigurationLoaderTests {
     }
 
     @Test func stakeholderAudiencesAndTheStatusPage() throws {
-        let configuration = try load("""
-        stakeholder_channels:
-          executives: [slack:C0EXEC]
-          customers: slack:T0ACME:C0CUSTOMERS, matrix:!room
-        severities:
-          sev2:
-            audiences: [executives]
-        status_page_title: Acme status
-        status_page_severities: [sev1, sev2]
-        status_page_history_days: 30
-        """, environment: ["FIREBELL_STAKEHOLDER_CHANNELS_TEAM": "console:local:team", "FIREBELL_SEVERITIES_SEV3_AUDIENCES": "team,executives"])
+        let configuration = try load(
+            """
+            stakeholder_channels:
+              executives: [slack:C0EXEC]
+              customers: slack:T0ACME:C0CUSTOMERS, matrix:!room
+            severities:
+              sev2:
+                audiences: [executives]
+            status_page_title: Acme status
+            status_page_severities: [sev1, sev2]
+            status_page_history_days: 30
+            """,
+            environment: ["FIREBELL_STAKEHOLDER_CHANNELS_TEAM": "console:local:team", "FIREBELL_SEVERITIES_SEV3_AUDIENCES": "team,executives"]
+        )
         #expect(configuration.stakeholderChannels["executives"] == [ChannelRef(platform: "slack", workspace: "default", channel: "C0EXEC")])
-        #expect(configuration.stakeholderChannels["customers"] == [ChannelRef(platform: "slack", workspace: "T0ACME", channel: "C0CUSTOMERS"),
-                                                                   ChannelRef(platform: "matrix", workspace: "default", channel: "!room")])
+        #expect(
+            configuration.stakeholderChannels["customers"] == [
+                ChannelRef(platform: "slack", workspace: "T0ACME", channel: "C0CUSTOMERS"),
+                ChannelRef(platform: "matrix", workspace: "default", channel: "!room"),
+            ]
+        )
         #expect(configuration.stakeholderChannels["team"] == [ChannelRef(platform: "console", workspace: "local", channel: "team")])
         #expect(configuration.engine.severities[.sev2].audiences == ["executives"])
         #expect(configuration.engine.severities[.sev3].audiences == ["team", "executives"])
@@ -68,31 +81,34 @@ struct ConfigurationLoaderTests {
     }
 
     @Test func onCallRotationsAndAlertRouting() throws {
-        let configuration = try load("""
-        oncall:
-          acknowledge_within: 3m
-          page_on_declare: [sev1]
-          rotations:
-            - name: payments
-              channels: [slack:C0PAYMENTS]
-              time_zone: Europe/Berlin
-              handoff: "08:30"
-              length: daily
-              start: 2026-11-02
-              l1: [U0ALICE, "<@U0BOB>"]
-              l4: [U0GRACE]
-              overrides:
-                - {level: 1, user: U0ERIN, from: "2026-12-24 08:30", until: "2026-12-27"}
-        alerts:
-          auto_resolve: true
-          severity_labels: {disaster: sev1}
-          routes:
-            - match: {service: payments}
-              channel: slack:C0PAYMENTS
-            - match: {severity: critical}
-              severity: sev1
-        pagerduty_url: http://127.0.0.1:9/v2/enqueue
-        """, environment: ["FIREBELL_ALERT_CHANNEL": "slack:C0ALERTS", "FIREBELL_ONCALL_HANDOVER_REMINDER_EVERY": "10m"])
+        let configuration = try load(
+            """
+            oncall:
+              acknowledge_within: 3m
+              page_on_declare: [sev1]
+              rotations:
+                - name: payments
+                  channels: [slack:C0PAYMENTS]
+                  time_zone: Europe/Berlin
+                  handoff: "08:30"
+                  length: daily
+                  start: 2026-11-02
+                  l1: [U0ALICE, "<@U0BOB>"]
+                  l4: [U0GRACE]
+                  overrides:
+                    - {level: 1, user: U0ERIN, from: "2026-12-24 08:30", until: "2026-12-27"}
+            alerts:
+              auto_resolve: true
+              severity_labels: {disaster: sev1}
+              routes:
+                - match: {service: payments}
+                  channel: slack:C0PAYMENTS
+                - match: {severity: critical}
+                  severity: sev1
+            pagerduty_url: http://127.0.0.1:9/v2/enqueue
+            """,
+            environment: ["FIREBELL_ALERT_CHANNEL": "slack:C0ALERTS", "FIREBELL_ONCALL_HANDOVER_REMINDER_EVERY": "10m"]
+        )
         let oncall = configuration.engine.oncall
         #expect(oncall.acknowledgeWithin == .minutes(3) && oncall.pageOnDeclare == [.sev1] && oncall.handoverReminderEvery == .minutes(10))
         let rotation = try #require(oncall.rotations.first)
@@ -102,7 +118,11 @@ struct ConfigurationLoaderTests {
         #expect(rotation.overrides.first?.until == ISOTimestamp.parse("2026-12-26T23:00:00Z"), "a bare date is local midnight")
         let routing = configuration.alertRouting
         #expect(routing.defaultChannel == ChannelRef(platform: "slack", workspace: "default", channel: "C0ALERTS"))
-        #expect(routing.route(["service": "payments", "severity": "critical"])! == (ChannelRef(platform: "slack", workspace: "default", channel: "C0PAYMENTS"), .sev1))
+        #expect(
+            routing.route(["service": "payments", "severity": "critical"])! == (
+                ChannelRef(platform: "slack", workspace: "default", channel: "C0PAYMENTS"), .sev1
+            )
+        )
         #expect(routing.route(["severity": "disaster"])!.severity == .sev1)
         #expect(routing.route(["severity": "warning"])!.severity == .sev3)
         #expect(configuration.engine.alerts.autoResolve)
@@ -111,27 +131,31 @@ struct ConfigurationLoaderTests {
         let fromEnvironment = try load("", environment: ["FIREBELL_ONCALL_ROTATIONS": "[{name: ops, start: 2026-11-02, l1: [a, b]}]"])
         #expect(fromEnvironment.engine.oncall.rotations.first?.levels.first == [UserRef("a"), UserRef("b")])
 
-        #expect(problem("oncall:\n  rotations:\n    - {name: x, start: 2026-11-02, l1: [a], time_zone: Mars/Olympus}")?
-            .contains("'Mars/Olympus' is not a time zone") == true)
+        #expect(
+            problem("oncall:\n  rotations:\n    - {name: x, start: 2026-11-02, l1: [a], time_zone: Mars/Olympus}")?
+                .contains("'Mars/Olympus' is not a time zone") == true
+        )
         #expect(problem("oncall:\n  rotations:\n    - {name: x, l1: [a]}")?.contains("needs a start date") == true)
         #expect(problem("oncall:\n  rotations:\n    - {name: x, start: 2026-11-02}")?.contains("needs at least one L1 member") == true)
         #expect(problem("alerts:\n  routes:\n    - {match: {a: b}}")?.contains("sets neither channel nor severity") == true)
     }
 
     @Test func reminderStepsAreConfigurable() throws {
-        let configuration = try load("""
-        severities:
-          sev2:
-            nudge_after: 10m
-            holding_after: 45m
-            holding_post: false
-        reminders:
-          quiet_after_update: 2m
-          commander_nudge_after: 3m
-          commander_nudge_severities: [sev1]
-          postmortem_reminder_after: none
-          action_reminder_hour_utc: 14
-        """)
+        let configuration = try load(
+            """
+            severities:
+              sev2:
+                nudge_after: 10m
+                holding_after: 45m
+                holding_post: false
+            reminders:
+              quiet_after_update: 2m
+              commander_nudge_after: 3m
+              commander_nudge_severities: [sev1]
+              postmortem_reminder_after: none
+              action_reminder_hour_utc: 14
+            """
+        )
         let sev2 = configuration.engine.severities[.sev2]
         #expect(sev2.nudgeAfter == .minutes(10) && sev2.holdingAfter == .minutes(45) && sev2.holdingPost == false)
         let reminders = configuration.engine.reminders
@@ -154,28 +178,34 @@ struct ConfigurationLoaderTests {
         #expect(configuration.engine.permissions == .standard)
         #expect(configuration.engine.reminders == ReminderPolicy())
         #expect(configuration.dataDirectory.lastPathComponent == "data")
-        #expect(Severity.allCases.map { configuration.engine.severities[$0].audiences } == Severity.allCases.map { SeverityPolicyTable.standard[$0].audiences })
+        #expect(
+            Severity.allCases.map { configuration.engine.severities[$0].audiences }
+                == Severity.allCases.map { SeverityPolicyTable.standard[$0].audiences }
+        )
         #expect(configuration.statusPage == StatusPageSettings())
         #expect(configuration.stakeholderChannels["executives"] == [ChannelRef(platform: "slack", workspace: "default", channel: "C0EXEC")])
     }
 
     @Test func everyKeyCanBeSetFromTheEnvironment() throws {
-        let configuration = try load("""
-        http_port: 9000
-        severities:
-          sev1:
-            update_every: 20m
-        """, environment: [
-            "FIREBELL_SEVERITIES_SEV1_UPDATE_EVERY": "10m",
-            "FIREBELL_SEVERITIES_SEV3_HOLDING_POST": "false",
-            "FIREBELL_PERMISSIONS_RESOLVE": "ic, lead",
-            "FIREBELL_PERMISSIONS_UPDATE": "anyone",
-            "FIREBELL_REMINDERS_COMMANDER_NUDGE_SEVERITIES": "sev1",
-            "FIREBELL_REMINDERS_ACTION_REMINDER_HOUR_UTC": "7",
-            "FIREBELL_HTTP_HOST": "0.0.0.0",
-            "SLACK_API_URL": "http://127.0.0.1:9999/api",
-            "FIREBELL_LOG_LEVEL": "debug",
-        ])
+        let configuration = try load(
+            """
+            http_port: 9000
+            severities:
+              sev1:
+                update_every: 20m
+            """,
+            environment: [
+                "FIREBELL_SEVERITIES_SEV1_UPDATE_EVERY": "10m",
+                "FIREBELL_SEVERITIES_SEV3_HOLDING_POST": "false",
+                "FIREBELL_PERMISSIONS_RESOLVE": "ic, lead",
+                "FIREBELL_PERMISSIONS_UPDATE": "anyone",
+                "FIREBELL_REMINDERS_COMMANDER_NUDGE_SEVERITIES": "sev1",
+                "FIREBELL_REMINDERS_ACTION_REMINDER_HOUR_UTC": "7",
+                "FIREBELL_HTTP_HOST": "0.0.0.0",
+                "SLACK_API_URL": "http://127.0.0.1:9999/api",
+                "FIREBELL_LOG_LEVEL": "debug",
+            ]
+        )
         #expect(configuration.engine.severities[.sev1].updateCadence == .minutes(10), "the environment wins over the file")
         #expect(configuration.engine.severities[.sev3].holdingPost == false)
         #expect(configuration.engine.permissions.restrictions[.resolve] == [.ic, .lead])

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-@testable import FirebellServer
 import IncidentKit
 import IncidentStore
 import Platforms
+import Testing
+
+@testable import FirebellServer
 
 @Suite("Console scenario")
 struct ConsoleScenarioTests {
@@ -21,11 +22,15 @@ struct ConsoleScenarioTests {
     ]
 
     let channel = ChannelRef(platform: "console", workspace: "local", channel: "incident")
-    let start = Date(timeIntervalSince1970: 1_795_000_000) // 2026-11-18 11:06:40 UTC
+    let start = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18 11:06:40 UTC
 
     func session(_ folder: TemporaryFolder, _ clock: ManualWallClock, _ transcript: Transcript) throws -> ConsoleSession {
-        let service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder.url), clock: clock, logger: quietLogger(),
-                                          sink: ConsoleSink(output: transcript.output))
+        let service = try IncidentService(
+            configuration: FirebellConfiguration(dataDirectory: folder.url),
+            clock: clock,
+            logger: quietLogger(),
+            sink: ConsoleSink(output: transcript.output)
+        )
         return ConsoleSession(service: service, channel: channel, defaultUser: UserRef("carol"), output: transcript.output)
     }
 
@@ -105,11 +110,19 @@ struct ConsoleScenarioTests {
     @Test func idsAreUniqueAcrossChannelsOfOneDataFolder() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder.url), clock: ManualWallClock(start), logger: quietLogger())
+        let service = try IncidentService(
+            configuration: FirebellConfiguration(dataDirectory: folder.url),
+            clock: ManualWallClock(start),
+            logger: quietLogger()
+        )
         let outcomes = await withTaskGroup(of: Answer.self) { group in
             for index in 0..<12 {
                 group.addTask {
-                    await service.run("declare sev3 Number \(index)", in: ChannelRef(platform: "console", workspace: "local", channel: "c\(index)"), as: "a")
+                    await service.run(
+                        "declare sev3 Number \(index)",
+                        in: ChannelRef(platform: "console", workspace: "local", channel: "c\(index)"),
+                        as: "a"
+                    )
                 }
             }
             return await group.reduce(into: []) { $0.append($1) }

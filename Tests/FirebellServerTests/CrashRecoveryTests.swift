@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import IncidentKit
 import IncidentStore
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -23,7 +23,8 @@ struct CrashRecoveryTests {
 
         var answeredNotes: [String] = []
         for (round, killAfter) in [7, 53, 131].enumerated() {
-            let lines = (round == 0 ? ["/incident declare sev1 Crash drill"] : [])
+            let lines =
+                (round == 0 ? ["/incident declare sev1 Crash drill"] : [])
                 + (1...200).map { "/incident note r\(round)-n\($0)" }
             let seen = try runAndKill(binary, data: folder.url, input: lines, killAfterNotes: killAfter, marker: "noted: r\(round)-n")
             #expect(seen.count >= killAfter)
@@ -50,9 +51,16 @@ struct CrashRecoveryTests {
     private func runAndKill(_ binary: URL, data: URL, input: [String], killAfterNotes: Int, marker: String) throws -> [String] {
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = data.path
-        let stdin = Pipe(), stdout = Pipe()
-        let child = try ChildProcess(binary, arguments: ["console", "--data", data.path, "--user", "carol"], environment: environment,
-                                     stdin: stdin, stdout: stdout, limit: 60)
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let child = try ChildProcess(
+            binary,
+            arguments: ["console", "--data", data.path, "--user", "carol"],
+            environment: environment,
+            stdin: stdin,
+            stdout: stdout,
+            limit: 60
+        )
 
         stdin.fileHandleForWriting.write(Data((input.joined(separator: "\n") + "\n").utf8))
         var buffer = ""

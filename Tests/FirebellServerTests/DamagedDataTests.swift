@@ -1,11 +1,12 @@
 import AsyncHTTPClient
 import Foundation
 import HummingbirdTesting
-import Testing
-@testable import FirebellServer
 import IncidentKit
 import IncidentStore
 import Platforms
+import Testing
+
+@testable import FirebellServer
 
 /// What `firebell serve` does with a log that has a damaged line, or a line from a newer version.
 @Suite("Damaged and newer data", .timeLimit(.minutes(1)))
@@ -19,20 +20,38 @@ struct DamagedDataTests {
         let layout = DataLayout(root: folder.url)
         let at = Date(timeIntervalSince1970: 1_795_000_000)
         let codec = EventCodec()
-        let declared = EventRecord(sequence: 1, at: at, actor: UserRef("carol"), incident: IncidentID(year: 2026, sequence: 1),
-                                   event: .declared(title: "Checkout down", severity: .sev2, impact: nil, systems: []))
-        let note = EventRecord(sequence: 3, at: at, actor: UserRef("carol"), incident: IncidentID(year: 2026, sequence: 1), event: .notePosted(text: "after the damage"))
+        let declared = EventRecord(
+            sequence: 1,
+            at: at,
+            actor: UserRef("carol"),
+            incident: IncidentID(year: 2026, sequence: 1),
+            event: .declared(title: "Checkout down", severity: .sev2, impact: nil, systems: [])
+        )
+        let note = EventRecord(
+            sequence: 3,
+            at: at,
+            actor: UserRef("carol"),
+            incident: IncidentID(year: 2026, sequence: 1),
+            event: .notePosted(text: "after the damage")
+        )
         let log = layout.logFile(for: channel)
         try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
         try (codec.line(for: declared) + Data("{\"seq\":2,\"v\":1,\"event\":{\"noteP".utf8) + Data([0x0A]) + codec.line(for: note)).write(to: log)
-        let future = Data(#"{"actor":"carol","at":"2026-11-18T11:06:40Z","event":{"declared":{"severity":2,"systems":[],"title":"From the future"}},"incident":"INC-2026-0002","seq":1,"v":7}"#.utf8)
+        let future = Data(
+            #"{"actor":"carol","at":"2026-11-18T11:06:40Z","event":{"declared":{"severity":2,"systems":[],"title":"From the future"}},"incident":"INC-2026-0002","seq":1,"v":7}"#
+                .utf8
+        )
         try (future + Data([0x0A])).write(to: layout.logFile(for: newer))
 
         var settings = ServeSettings()
         settings.slackSigningSecret = "secret"
         try await withHTTPClient { client in
-            let firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder.url), settings: settings, httpClient: client,
-                                                   logger: quietLogger())
+            let firebell = try FirebellApplication(
+                configuration: FirebellConfiguration(dataDirectory: folder.url),
+                settings: settings,
+                httpClient: client,
+                logger: quietLogger()
+            )
             try await firebell.application(port: 0).test(.router) { http in
                 let ready = try await http.execute(uri: "/readyz", method: .get)
                 #expect(ready.status == .ok, "every channel answers")

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import FirebellServer
 import Yams
+
+@testable import FirebellServer
 
 @Suite("deploy/")
 struct DeployTests {
@@ -30,8 +31,10 @@ struct DeployTests {
 
     @Test func theSystemdUnitIsHardenedAndVerifies() throws {
         let unit = try text("systemd/firebell.service")
-        for directive in ["DynamicUser=yes", "StateDirectory=firebell", "ProtectSystem=strict", "Restart=on-failure",
-                          "NoNewPrivileges=yes", "KillSignal=SIGTERM"] {
+        for directive in [
+            "DynamicUser=yes", "StateDirectory=firebell", "ProtectSystem=strict", "Restart=on-failure",
+            "NoNewPrivileges=yes", "KillSignal=SIGTERM",
+        ] {
             #expect(unit.contains(directive + "\n"), "\(directive)")
         }
         let analyzer = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
@@ -40,7 +43,11 @@ struct DeployTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let copy = folder.url.appendingPathComponent("firebell.service")
-        try unit.replacingOccurrences(of: "/usr/local/bin/firebell", with: CrashRecoveryTests.binary.path).write(to: copy, atomically: true, encoding: .utf8)
+        try unit.replacingOccurrences(of: "/usr/local/bin/firebell", with: CrashRecoveryTests.binary.path).write(
+            to: copy,
+            atomically: true,
+            encoding: .utf8
+        )
         let process = Process()
         process.executableURL = analyzer
         process.arguments = ["verify", copy.path]

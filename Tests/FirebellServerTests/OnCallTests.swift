@@ -1,24 +1,37 @@
 import Foundation
-import Testing
-@testable import FirebellServer
 import IncidentKit
 import Messaging
+import Testing
+
+@testable import FirebellServer
 
 @Suite("Paging, escalation, reports and handovers")
 struct OnCallTests {
     static func configuration() -> FirebellConfiguration {
         var configuration = FirebellConfiguration()
-        let rotation = Rotation(name: "payments", timeZone: TimeZone(identifier: "Europe/Berlin")!, length: .weekly,
-                                start: CalendarDate(parsing: "2026-11-16")!,
-                                levels: [[UserRef("alice"), UserRef("bob")], [UserRef("dana")], [UserRef("frank")], [UserRef("grace")]])
+        let rotation = Rotation(
+            name: "payments",
+            timeZone: TimeZone(identifier: "Europe/Berlin")!,
+            length: .weekly,
+            start: CalendarDate(parsing: "2026-11-16")!,
+            levels: [[UserRef("alice"), UserRef("bob")], [UserRef("dana")], [UserRef("frank")], [UserRef("grace")]]
+        )
         configuration.engine.oncall.rotations = [rotation]
         return configuration
     }
 
-    static let signal = AlertSignal(source: "alertmanager", key: "{}:{alertname=\"HighErrorRate\"}", isFiring: true,
-                                    title: "HighErrorRate: 5xx > 5%", severity: .sev1, service: "api",
-                                    startedAt: TimerDrill.start.addingTimeInterval(-180), labels: ["alertname": "HighErrorRate", "severity": "critical"],
-                                    links: ["http://prometheus:9090/graph"], firingCount: 1)
+    static let signal = AlertSignal(
+        source: "alertmanager",
+        key: "{}:{alertname=\"HighErrorRate\"}",
+        isFiring: true,
+        title: "HighErrorRate: 5xx > 5%",
+        severity: .sev1,
+        service: "api",
+        startedAt: TimerDrill.start.addingTimeInterval(-180),
+        labels: ["alertname": "HighErrorRate", "severity": "critical"],
+        links: ["http://prometheus:9090/graph"],
+        firingCount: 1
+    )
 
     func alert(_ drill: TimerDrill, _ signal: AlertSignal = OnCallTests.signal) async -> Answer {
         await drill.service.transact(ChannelInput(.input(.alert(signal)), in: drill.channel, by: Input.monitoring))
@@ -35,7 +48,11 @@ struct OnCallTests {
         #expect(texts.count == 2, "the Initial Alert and the page, nothing else")
         #expect(texts[0].contains("Status: Triage"))
         #expect(texts[0].contains("Detected: auto-detected by alertmanager at 2026-11-18 11:06 UTC (failing since 2026-11-18 11:03 UTC)"))
-        #expect(texts[1].hasPrefix("📟 @alice you are paged: L1 on call for payments, INC-2026-0001 (SEV1: HighErrorRate: 5xx > 5%). Acknowledge within 5 min with /incident ack, or L2 is paged."))
+        #expect(
+            texts[1].hasPrefix(
+                "📟 @alice you are paged: L1 on call for payments, INC-2026-0001 (SEV1: HighErrorRate: 5xx > 5%). Acknowledge within 5 min with /incident ack, or L2 is paged."
+            )
+        )
         var posted: [String] = []
         for _ in 0..<6 { posted += await drill.advance(minutes: 5).filter { $0.hasPrefix("📟") || $0.hasPrefix("🚨") } }
         #expect(posted.count == 4, "\(posted)")
@@ -43,7 +60,10 @@ struct OnCallTests {
         #expect(posted[1].hasPrefix("📟 @frank you are paged: L3"))
         #expect(posted[2].hasPrefix("📟 @grace you are paged: L4"))
         #expect(posted[2].contains("or the whole channel is alerted"))
-        #expect(posted[3] == "🚨 @here Nobody has acknowledged INC-2026-0001 (SEV1: HighErrorRate: 5xx > 5%) (paged L1 @alice, L2 @dana, L3 @frank, L4 @grace). Whoever can take it: /incident ack")
+        #expect(
+            posted[3]
+                == "🚨 @here Nobody has acknowledged INC-2026-0001 (SEV1: HighErrorRate: 5xx > 5%) (paged L1 @alice, L2 @dana, L3 @frank, L4 @grace). Whoever can take it: /incident ack"
+        )
         let pages = await incident(drill).pages
         #expect(pages.map(\.level) == [1, 2, 3, 4])
         #expect(pages.map { $0.at.timeIntervalSince(TimerDrill.start) } == [0, 300, 600, 900], "each step an event at its deadline")

@@ -3,11 +3,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import NIOCore
-import Testing
-@testable import FirebellServer
 import IncidentKit
+import NIOCore
 import Platforms
+import Testing
+
+@testable import FirebellServer
 
 /// A stand-in for PagerDuty's Events API v2 (`POST /v2/enqueue`), answering 202 as documented after injected 5xx.
 actor PagerDutyStandIn {
@@ -54,15 +55,25 @@ struct PagerDutyTests {
             settings.pagerDutyRoutingKey = Self.routingKey
             let policy = quickDelivery()
             try await withHTTPClient { httpClient in
-                let firebell = try FirebellApplication(configuration: configuration, settings: settings, httpClient: httpClient,
-                                                       deliveryPolicy: policy, logger: quietLogger())
+                let firebell = try FirebellApplication(
+                    configuration: configuration,
+                    settings: settings,
+                    httpClient: httpClient,
+                    deliveryPolicy: policy,
+                    logger: quietLogger()
+                )
                 try await firebell.application(port: 0).test(.live) { client in
-                    let opened = try await client.execute(uri: "/hooks/alertmanager", method: .post,
-                                                          headers: [.authorization: "Bearer am-token", .contentType: "application/json"],
-                                                          body: ByteBuffer(string: AlertIntakeTests.alertmanager()))
+                    let opened = try await client.execute(
+                        uri: "/hooks/alertmanager",
+                        method: .post,
+                        headers: [.authorization: "Bearer am-token", .contentType: "application/json"],
+                        body: ByteBuffer(string: AlertIntakeTests.alertmanager())
+                    )
                     #expect(opened.status == .ok)
                     for command in [Command.acknowledge, .resolve(rootCause: nil)] {
-                        let outcome = await firebell.service.transact(ChannelInput(.input(.command(command)), in: AlertIntakeTests.payments, by: UserRef("alice")))
+                        let outcome = await firebell.service.transact(
+                            ChannelInput(.input(.command(command)), in: AlertIntakeTests.payments, by: UserRef("alice"))
+                        )
                         #expect(outcome.result == .accepted)
                     }
                     #expect(await firebell.outbox.flush(timeout: .seconds(20)))
@@ -75,8 +86,11 @@ struct PagerDutyTests {
         let payload = try #require(events.first?["payload"] as? [String: Any])
         #expect(payload["severity"] as? String == "critical" && payload["source"] as? String == "firebell")
         #expect((payload["summary"] as? String)?.hasPrefix("INC-2026-0001 SEV1: HighErrorRate") == true)
-        let outbox = FileManager.default.enumerator(at: folder.url, includingPropertiesForKeys: nil)?
+        let outbox =
+            FileManager.default.enumerator(at: folder.url, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "jsonl" } ?? []
-        for file in outbox { #expect(!(try String(contentsOf: file, encoding: .utf8)).contains(Self.routingKey), "the routing key never goes to disk") }
+        for file in outbox {
+            #expect(!(try String(contentsOf: file, encoding: .utf8)).contains(Self.routingKey), "the routing key never goes to disk")
+        }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import FirebellServer
 import IncidentKit
 import Messaging
+import Testing
+
+@testable import FirebellServer
 
 @Suite("Postmortem from a scripted incident")
 struct PostmortemScenarioTests {
@@ -64,27 +65,36 @@ struct PostmortemScenarioTests {
         #expect(draft.contains("When the failure started is not recorded"))
 
         let compliance = section("Update compliance", of: draft)
-        #expect(compliance.first == "2 of 5 expected updates were posted on time; 1 holding update(s) were posted by the bot; longest time without an update: 30 min.")
-        #expect(compliance.filter { $0.hasPrefix("| 2026") } == [
-            "| 2026-11-18 11:21 | 2026-11-18 11:20 | on time |",
-            "| 2026-11-18 11:35 | 2026-11-18 11:50 | no update; holding post by the bot 15 min after |",
-            "| 2026-11-18 12:05 | 2026-11-18 11:52 | on time |",
-            "| 2026-11-18 12:07 | 2026-11-18 12:15 | late by 8 min |",
-            "| 2026-11-18 12:30 | — | not posted before resolution |",
-        ])
+        #expect(
+            compliance.first
+                == "2 of 5 expected updates were posted on time; 1 holding update(s) were posted by the bot; longest time without an update: 30 min."
+        )
+        #expect(
+            compliance.filter { $0.hasPrefix("| 2026") } == [
+                "| 2026-11-18 11:21 | 2026-11-18 11:20 | on time |",
+                "| 2026-11-18 11:35 | 2026-11-18 11:50 | no update; holding post by the bot 15 min after |",
+                "| 2026-11-18 12:05 | 2026-11-18 11:52 | on time |",
+                "| 2026-11-18 12:07 | 2026-11-18 12:15 | late by 8 min |",
+                "| 2026-11-18 12:30 | — | not posted before resolution |",
+            ]
+        )
         #expect(compliance.contains("- Reminders snoozed at 2026-11-18 11:55 UTC by @alice until 2026-11-18 12:25 UTC."))
 
         #expect(section("What went well", of: draft) == ["- The page reached alice within a minute"])
         #expect(section("What could be improved", of: draft) == ["- Finding the rollback command took 10 minutes"])
-        #expect(section("Root cause analysis (5 Whys)", of: draft) == [
-            "1. Why? Checkout returned 500s because the payment client had no timeout",
-            "2. Why? The timeout was removed by a config change",
-            "3. Why? The config change was not covered by an integration test",
-        ])
-        #expect(section("Action items", of: draft).suffix(2) == [
-            "| 1 | Add integration test for the payment flow | @bob | 2026-12-15 | done 2026-11-18 |",
-            "| 2 | Alert on config drift | @dana | 2026-12-01 | open |",
-        ])
+        #expect(
+            section("Root cause analysis (5 Whys)", of: draft) == [
+                "1. Why? Checkout returned 500s because the payment client had no timeout",
+                "2. Why? The timeout was removed by a config change",
+                "3. Why? The config change was not covered by an integration test",
+            ]
+        )
+        #expect(
+            section("Action items", of: draft).suffix(2) == [
+                "| 1 | Add integration test for the payment flow | @bob | 2026-12-15 | done 2026-11-18 |",
+                "| 2 | Alert on config drift | @dana | 2026-12-01 | open |",
+            ]
+        )
         #expect(section("Related incidents", of: draft) == ["- INC-2026-0002: same config pipeline"])
         #expect(section("Root cause", of: draft) == ["release 2026.11.3 shipped an untested config change"])
         let timeline = section("Timeline (UTC)", of: draft)
@@ -95,8 +105,12 @@ struct PostmortemScenarioTests {
     @Test func theCommandLineDraftNamesLinkedIncidents() async throws {
         let (drill, _) = try await runScript()
         defer { drill.remove() }
-        let (status, output) = await ChildProcess.output(CrashRecoveryTests.binary, arguments: ["postmortem", "INC-2026-0001", "--data", drill.folder.url.path],
-                                                         environment: [:], limit: 60)
+        let (status, output) = await ChildProcess.output(
+            CrashRecoveryTests.binary,
+            arguments: ["postmortem", "INC-2026-0001", "--data", drill.folder.url.path],
+            environment: [:],
+            limit: 60
+        )
         let text = String(decoding: output, as: UTF8.self)
         #expect(status == 0)
         #expect(text.contains("| Time to resolve | 1 h 30 min |"))

@@ -2,11 +2,12 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import NIOCore
-import Testing
-@testable import FirebellServer
 import IncidentKit
+import NIOCore
 import Platforms
+import Testing
+
+@testable import FirebellServer
 
 #if canImport(Glibc)
 import Glibc
@@ -15,7 +16,9 @@ import Glibc
 /// Prometheus Alertmanager from Debian (`prometheus-alertmanager`), on loopback, sending its real webhooks.
 @Suite("A real Alertmanager", .timeLimit(.minutes(2)))
 struct RealAlertmanagerTests {
-    static let binary: String? = ["/usr/bin/prometheus-alertmanager", "/usr/bin/alertmanager"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let binary: String? = ["/usr/bin/prometheus-alertmanager", "/usr/bin/alertmanager"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
     static let required = ProcessInfo.processInfo.environment["FIREBELL_REQUIRE_ALERTMANAGER"] == "1"
 
     @Test(.enabled(if: binary != nil || required, "needs prometheus-alertmanager (apt-get install prometheus-alertmanager); .ci/run installs it"))
@@ -32,7 +35,13 @@ struct RealAlertmanagerTests {
         }
     }
 
-    private func run(binary: String, folder: TemporaryFolder, configuration: FirebellConfiguration, settings: ServeSettings, httpClient: HTTPClient) async throws {
+    private func run(
+        binary: String,
+        folder: TemporaryFolder,
+        configuration: FirebellConfiguration,
+        settings: ServeSettings,
+        httpClient: HTTPClient
+    ) async throws {
         let firebell = try FirebellApplication(configuration: configuration, settings: settings, httpClient: httpClient, logger: quietLogger())
         try await firebell.application(port: 0).test(.live) { client in
             let amPort = try freeLoopbackPort()
@@ -54,15 +63,21 @@ struct RealAlertmanagerTests {
                         type: Bearer
                         credentials: am-token
             """.write(to: config, atomically: true, encoding: .utf8)
-            let alertmanager = try ChildProcess(URL(fileURLWithPath: binary), arguments: [
-                "--config.file=\(config.path)", "--storage.path=\(folder.url.appendingPathComponent("am").path)",
-                "--web.listen-address=127.0.0.1:\(amPort)", "--cluster.listen-address=",
-            ], environment: [:], limit: 90)
+            let alertmanager = try ChildProcess(
+                URL(fileURLWithPath: binary),
+                arguments: [
+                    "--config.file=\(config.path)", "--storage.path=\(folder.url.appendingPathComponent("am").path)",
+                    "--web.listen-address=127.0.0.1:\(amPort)", "--cluster.listen-address=",
+                ],
+                environment: [:],
+                limit: 90
+            )
             defer { alertmanager.stop(with: SIGKILL) }
 
             let api = "http://127.0.0.1:\(amPort)/api/v2/alerts"
             let started = ISOTimestamp.format(Date().addingTimeInterval(-120))
-            let alert = #"[{"labels":{"alertname":"HighErrorRate","service":"payments","severity":"critical"},"annotations":{"summary":"5xx > 5%"},"startsAt":"\#(started)"}]"#
+            let alert =
+                #"[{"labels":{"alertname":"HighErrorRate","service":"payments","severity":"critical"},"annotations":{"summary":"5xx > 5%"},"startsAt":"\#(started)"}]"#
             try await eventually("Alertmanager accepts alerts") { try await send(alert, to: api, with: httpClient) }
             try await eventually("the incident is opened") { await firebell.service.state(of: AlertIntakeTests.payments).activeIncident != nil }
             let incident = try #require(await firebell.service.state(of: AlertIntakeTests.payments).activeIncident)
@@ -74,10 +89,13 @@ struct RealAlertmanagerTests {
             #expect(l1 != nil && incident.pages.first?.user == l1, "L1 is paged")
 
             let ended = ISOTimestamp.format(Date().addingTimeInterval(-1))
-            let resolved = #"[{"labels":{"alertname":"HighErrorRate","service":"payments","severity":"critical"},"annotations":{"summary":"5xx > 5%"},"startsAt":"\#(started)","endsAt":"\#(ended)"}]"#
+            let resolved =
+                #"[{"labels":{"alertname":"HighErrorRate","service":"payments","severity":"critical"},"annotations":{"summary":"5xx > 5%"},"startsAt":"\#(started)","endsAt":"\#(ended)"}]"#
             _ = try await send(resolved, to: api, with: httpClient)
             try await eventually("the recovery is on the timeline") {
-                (try? await firebell.service.records(of: AlertIntakeTests.payments))?.contains { $0.event == .alertRecovered(key: #"{}:{alertname="HighErrorRate"}"#) } == true
+                (try? await firebell.service.records(of: AlertIntakeTests.payments))?.contains {
+                    $0.event == .alertRecovered(key: #"{}:{alertname="HighErrorRate"}"#)
+                } == true
             }
             #expect(await firebell.service.state(of: AlertIntakeTests.payments).incidents.count == 1, "exactly one incident for the group")
         }

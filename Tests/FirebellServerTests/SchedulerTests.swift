@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import FirebellServer
 import IncidentKit
+import Testing
+
+@testable import FirebellServer
 
 @Suite("Update clock and reminders")
 struct SchedulerTests {
@@ -35,7 +36,10 @@ struct SchedulerTests {
         let heldAt = declared.addingTimeInterval(cadence * 2 * 60)
         let nextAt = heldAt.addingTimeInterval(cadence * 60)
         #expect(f["Status"] == "In Progress - Investigating")
-        #expect(f["Update"] == "Status unchanged: Investigating. No new information since \(UTC.minute(declared)). Next update by \(UTC.clock(nextAt)) UTC.")
+        #expect(
+            f["Update"]
+                == "Status unchanged: Investigating. No new information since \(UTC.minute(declared)). Next update by \(UTC.clock(nextAt)) UTC."
+        )
         #expect(f["Next Update"] == UTC.minute(nextAt))
         // The holding post restarts the clock: the next reminder is one cadence later.
         #expect(drill.nextDeadlineMinute == cadence * 3)
@@ -165,7 +169,7 @@ struct SchedulerTests {
         defer { drill.remove() }
         await drill.run("declare sev2 Down")
         await drill.run("role ic @alice")
-        drill.clock.advance(by: 31 * 60) // due at 30 min; the process is down at that moment
+        drill.clock.advance(by: 31 * 60)  // due at 30 min; the process is down at that moment
         let restarted = try drill.restarted()
         let posts = await restarted.fire()
         #expect(posts.count == 1)
@@ -177,12 +181,19 @@ struct SchedulerTests {
         let drill = try TimerDrill()
         defer { drill.remove() }
         await drill.run("declare sev1 Checkout down")
-        drill.clock.advance(by: 3 * 3600) // down for three hours: every stage, the IC nudge and the target have passed
+        drill.clock.advance(by: 3 * 3600)  // down for three hours: every stage, the IC nudge and the target have passed
         let restarted = try drill.restarted()
         let posts = await restarted.fire()
         #expect(posts.count == 3)
-        #expect(posts.filter { $0.contains("Status Update") && $0.contains("Status unchanged") }.count == 1, "one holding post, not reminder + nudge + holding")
-        #expect(posts.contains { $0.hasPrefix("👤 @here INC-2026-0001 (SEV1: Checkout down) has no Incident Commander yet") && $0.contains("2 h 55 min ago") })
+        #expect(
+            posts.filter { $0.contains("Status Update") && $0.contains("Status unchanged") }.count == 1,
+            "one holding post, not reminder + nudge + holding"
+        )
+        #expect(
+            posts.contains {
+                $0.hasPrefix("👤 @here INC-2026-0001 (SEV1: Checkout down) has no Incident Commander yet") && $0.contains("2 h 55 min ago")
+            }
+        )
         #expect(posts.contains { $0.hasPrefix("⌛ @here INC-2026-0001") && $0.contains("target resolution time of 1 h") && $0.contains("2 h ago") })
         #expect(await restarted.fire().isEmpty)
         #expect(restarted.nextDeadlineMinute == 195, "the next update is one cadence after the holding post")

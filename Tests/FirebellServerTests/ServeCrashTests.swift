@@ -1,11 +1,11 @@
 import AsyncHTTPClient
 import Foundation
 import HummingbirdTesting
-import NIOCore
-import Testing
 import IncidentKit
 import IncidentStore
+import NIOCore
 import Platforms
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -62,13 +62,20 @@ struct ServeCrashTests {
                 // The last start logs (at debug level) what each channel resumes, for a failure to be read.
                 let logURL = folder.url.appendingPathComponent("final-serve.log")
                 _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-                let server = try await Self.start(folder: folder, slackPort: standInClient.port!, http: http, log: try FileHandle(forWritingTo: logURL))
+                let server = try await Self.start(
+                    folder: folder,
+                    slackPort: standInClient.port!,
+                    http: http,
+                    log: try FileHandle(forWritingTo: logURL)
+                )
                 let drainStarted = ContinuousClock.now
                 var behind: [String] = []
                 repeat {
                     behind = []
                     for (channel, records) in loaded.channels {
-                        let owed = records.filter { if case .updatePosted = $0.event { true } else if case .declared = $0.event { true } else { false } }.count
+                        let owed = records.filter {
+                            if case .updatePosted = $0.event { true } else if case .declared = $0.event { true } else { false }
+                        }.count
                         let shown = await standIn.shown(in: channel.channel).count
                         if shown < owed { behind.append("\(channel.channel) \(shown)/\(owed)") }
                     }
@@ -77,15 +84,21 @@ struct ServeCrashTests {
                 #expect(behind.isEmpty, "every logged Status Update and Initial Alert reaches its channel; behind: \(behind.prefix(8))")
                 if let first = behind.first?.split(separator: " ").first.map(String.init) {
                     let calls = await standIn.calls
-                    print("crash test: \(calls.filter { $0.at > drainStarted }.count) calls during the drain; last calls to \(first): "
-                          + calls.filter { $0.json["channel"] == first }.suffix(10).map { "\($0.method) \($0.answered) \($0.at - drainStarted) \(($0.json["text"] ?? "").prefix(60))" }.joined(separator: " | "))
+                    print(
+                        "crash test: \(calls.filter { $0.at > drainStarted }.count) calls during the drain; last calls to \(first): "
+                            + calls.filter { $0.json["channel"] == first }.suffix(10).map {
+                                "\($0.method) \($0.answered) \($0.at - drainStarted) \(($0.json["text"] ?? "").prefix(60))"
+                            }.joined(separator: " | ")
+                    )
                     let ref = ChannelRef(platform: "slack", workspace: "T0TEAM", channel: first)
                     let ledger = (try? String(contentsOf: DataLayout(root: folder.url).deliveryLedger(for: ref), encoding: .utf8)) ?? ""
                     print("crash test: \(first) ledger: \(ledger.split(separator: "\n").suffix(6).joined(separator: " / "))")
                     print("crash test: \(first) log tail: \((loaded.channels[ref] ?? []).suffix(5).map { "\($0.sequence) \($0.event)" })")
                     print("crash test: \(first) shown tail: \(await standIn.shown(in: first).suffix(3).map { $0.prefix(80) })")
                     let log = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
-                    print("crash test: the last start's log about \(first): \(log.split(separator: "\n").filter { $0.contains("/\(first)") }.suffix(5))")
+                    print(
+                        "crash test: the last start's log about \(first): \(log.split(separator: "\n").filter { $0.contains("/\(first)") }.suffix(5))"
+                    )
                 }
                 print("crash test: drained in \(ContinuousClock.now - drainStarted)")
                 try await eventually("the outbox is empty") {
@@ -97,12 +110,18 @@ struct ServeCrashTests {
                 #expect(loaded.unavailable.isEmpty, "no log became unreadable (seed \(seed))")
                 #expect(loaded.repairs.allSatisfy { if case .cutTornTail = $0 { true } else { false } }, "nothing damaged: \(loaded.repairs)")
                 var ids: [IncidentID] = []
-                var answered = 0, logged = 0, lost = 0, doubled = 0, missingPosts = 0
+                var answered = 0
+                var logged = 0
+                var lost = 0
+                var doubled = 0
+                var missingPosts = 0
                 for (index, responders) in channels.enumerated() {
                     let channel = ChannelRef(platform: "slack", workspace: "T0TEAM", channel: "C\(index)")
                     let records = loaded.channels[channel] ?? []
-                    let updates = records.compactMap { record -> String? in if case .updatePosted(let text, _, _) = record.event { text } else { nil } }
-                    let declarations = records.compactMap { record -> IncidentID? in if case .declared = record.event { record.incident } else { nil } }
+                    let updates = records.compactMap { record -> String? in if case .updatePosted(let text, _, _) = record.event { text } else { nil }
+                    }
+                    let declarations = records.compactMap { record -> IncidentID? in if case .declared = record.event { record.incident } else { nil }
+                    }
                     ids += declarations
                     answered += responders.answeredUpdates.count
                     logged += updates.count
@@ -119,8 +138,10 @@ struct ServeCrashTests {
                     if alerts > 1 { doubled += alerts - 1 }
                 }
                 let retyped = channels.map(\.unansweredDeclares).reduce(0, +)
-                print("crash test (seed \(seed)): \(Self.rounds) kills, \(Self.channels) channels, \(answered) updates answered, \(logged) logged, "
-                      + "\(retyped) declares retyped after no answer; \(lost) lost, \(missingPosts) posts missing, \(doubled) doubled")
+                print(
+                    "crash test (seed \(seed)): \(Self.rounds) kills, \(Self.channels) channels, \(answered) updates answered, \(logged) logged, "
+                        + "\(retyped) declares retyped after no answer; \(lost) lost, \(missingPosts) posts missing, \(doubled) doubled"
+                )
                 #expect(lost == 0, "every answered command is in its log")
                 #expect(missingPosts == 0 && doubled == 0, "every logged command has its post exactly once")
                 #expect(Set(ids).count == ids.count, "no incident id repeats")
@@ -132,7 +153,9 @@ struct ServeCrashTests {
                 // allowed for reading the request.)
                 var closest = Duration.seconds(60)
                 for index in 0..<Self.channels {
-                    let writes = await standIn.calls.filter { $0.json["channel"] == "C\(index)" && ["chat.postMessage", "chat.update"].contains($0.method) }
+                    let writes = await standIn.calls.filter {
+                        $0.json["channel"] == "C\(index)" && ["chat.postMessage", "chat.update"].contains($0.method)
+                    }
                     for (earlier, later) in zip(writes, writes.dropFirst()) { closest = min(closest, later.at - earlier.at) }
                 }
                 print("crash test: closest two messages to one channel arrived \(closest) apart")
@@ -148,10 +171,18 @@ struct ServeCrashTests {
 
     static func start(folder: TemporaryFolder, slackPort: Int, http: HTTPClient, log: FileHandle? = nil) async throws -> Server {
         let port = try freeLoopbackPort()
-        let environment = ["HOME": folder.url.path, "PATH": "/usr/bin:/bin", "SLACK_SIGNING_SECRET": SlackServeTests.secret,
-                           "SLACK_BOT_TOKEN": "xoxb-crash", "SLACK_API_URL": "http://127.0.0.1:\(slackPort)/api/",
-                           "FIREBELL_HTTP_HOST": "127.0.0.1", "FIREBELL_HTTP_PORT": "\(port)", "FIREBELL_LOG_LEVEL": log == nil ? "error" : "debug"]
-        let child = try ChildProcess(CrashRecoveryTests.binary, arguments: ["serve", "--data", folder.url.path], environment: environment, stderr: log, limit: 240)
+        let environment = [
+            "HOME": folder.url.path, "PATH": "/usr/bin:/bin", "SLACK_SIGNING_SECRET": SlackServeTests.secret,
+            "SLACK_BOT_TOKEN": "xoxb-crash", "SLACK_API_URL": "http://127.0.0.1:\(slackPort)/api/",
+            "FIREBELL_HTTP_HOST": "127.0.0.1", "FIREBELL_HTTP_PORT": "\(port)", "FIREBELL_LOG_LEVEL": log == nil ? "error" : "debug",
+        ]
+        let child = try ChildProcess(
+            CrashRecoveryTests.binary,
+            arguments: ["serve", "--data", folder.url.path],
+            environment: environment,
+            stderr: log,
+            limit: 240
+        )
         try await eventually("firebell serve answers /healthz") {
             try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(1)).status == .ok
         }
@@ -171,7 +202,8 @@ struct ServeCrashTests {
                         try? await Task.sleep(until: start + moment)
                         if !channel.declared {
                             if let reply = try? await send("declare sev3 Crash drill \(index)", channel: id, port: port, http: http),
-                               reply.hasPrefix("✓") || reply.contains("is still active") {
+                                reply.hasPrefix("✓") || reply.contains("is still active")
+                            {
                                 channel.declared = true
                             } else {
                                 channel.unansweredDeclares += 1

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import FirebellServer
 import IncidentKit
 import IncidentStore
+import Testing
+
+@testable import FirebellServer
 
 @Suite("Restart from snapshots")
 struct SnapshotRestartTests {

@@ -3,11 +3,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import NIOCore
-import Testing
-@testable import FirebellServer
 import IncidentKit
 import Messaging
+import NIOCore
+import Testing
+
+@testable import FirebellServer
 
 #if canImport(FoundationXML)
 import FoundationXML
@@ -16,7 +17,7 @@ import FoundationXML
 @Suite("Status page", .timeLimit(.minutes(2)))
 struct StatusPageTests {
     static let hostileTitle = "Card payments <script>alert(1)</script> & \"quotes\" fail"
-    let start = Date(timeIntervalSince1970: 1_795_000_000) // 2026-11-18 11:06:40 UTC
+    let start = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18 11:06:40 UTC
 
     /// Five incidents: one outside the window, one resolved, one active, one private, one SEV4. Returns the clock at "now".
     func populate(_ folder: TemporaryFolder) async throws -> ManualWallClock {
@@ -50,8 +51,13 @@ struct StatusPageTests {
         defer { folder.remove() }
         let clock = try await populate(folder)
         try await withHTTPClient { httpClient in
-            let firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder.url), settings: ServeSettings(),
-                                                   httpClient: httpClient, clock: clock, logger: quietLogger())
+            let firebell = try FirebellApplication(
+                configuration: FirebellConfiguration(dataDirectory: folder.url),
+                settings: ServeSettings(),
+                httpClient: httpClient,
+                clock: clock,
+                logger: quietLogger()
+            )
             try await firebell.application(port: 0).test(.live) { client in try await body(client) }
         }
     }
@@ -152,7 +158,8 @@ final class AtomCollector: NSObject, XMLParserDelegate, @unchecked Sendable {
     private var inEntry = false
     private var text: String?
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:])
+    {
         if name == "entry" { inEntry = true }
         if name == "title", inEntry { text = "" }
     }
@@ -160,7 +167,10 @@ final class AtomCollector: NSObject, XMLParserDelegate, @unchecked Sendable {
     func parser(_ parser: XMLParser, foundCharacters string: String) { text?.append(string) }
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        if name == "title", let value = text { entryTitles.append(value); text = nil }
+        if name == "title", let value = text {
+            entryTitles.append(value)
+            text = nil
+        }
         if name == "entry" { inEntry = false }
     }
 }

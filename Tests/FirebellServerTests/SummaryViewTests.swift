@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import FirebellServer
 import IncidentKit
+import Testing
+
+@testable import FirebellServer
 
 @Suite("Summary for someone joining late")
 struct SummaryViewTests {
@@ -20,11 +21,13 @@ struct SummaryViewTests {
         let reply = try #require(await drill.run("summary", as: "erin").reply)
         let lines = reply.split(separator: "\n").map(String.init)
         #expect(lines.first == "INC-2026-0001: Checkout returns 500s")
-        for expected in ["Severity: SEV2 (High)", "Status: Identified", "Impact: card payments fail",
-                         "Incident Commander: @alice", "Communications Lead: @dana",
-                         "Last update (2026-11-18 11:11 UTC): Rolled back the release",
-                         "Next update due: 2026-11-18 11:31 UTC",
-                         "  2. Alert on config drift (owner @bob, due 2026-12-16)"] {
+        for expected in [
+            "Severity: SEV2 (High)", "Status: Identified", "Impact: card payments fail",
+            "Incident Commander: @alice", "Communications Lead: @dana",
+            "Last update (2026-11-18 11:11 UTC): Rolled back the release",
+            "Next update due: 2026-11-18 11:31 UTC",
+            "  2. Alert on config drift (owner @bob, due 2026-12-16)",
+        ] {
             #expect(lines.contains(expected), "\(expected) in\n\(reply)")
         }
         #expect(!reply.contains("Add an integration test"), "done items are not open")

@@ -1,12 +1,12 @@
 import AsyncHTTPClient
-import Foundation
-import Testing
-import Logging
-import Synchronization
 import FirebellServer
-import IncidentKit
-import Platforms
 @_exported import FirebellTestSupport
+import Foundation
+import IncidentKit
+import Logging
+import Platforms
+import Synchronization
+import Testing
 
 /// Collects everything a console session prints.
 final class Transcript: Sendable {

@@ -1,9 +1,10 @@
 import Foundation
-import Synchronization
-@testable import FirebellServer
 import IncidentKit
-import Platforms
 import Messaging
+import Platforms
+import Synchronization
+
+@testable import FirebellServer
 
 /// A service on a manual clock, driven through simulated time without sleeping.
 final class TimerDrill: Sendable {
@@ -17,7 +18,7 @@ final class TimerDrill: Sendable {
     /// New posts (not edits) as the service hands them to delivery.
     var delivered: AsyncStream<OutboundMessage> { sink.stream }
 
-    static let start = Date(timeIntervalSince1970: 1_795_000_000) // 2026-11-18 11:06:40 UTC
+    static let start = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18 11:06:40 UTC
 
     init(configuration: FirebellConfiguration? = nil) throws {
         folder = try TemporaryFolder()

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-@testable import FirebellServer
 import IncidentKit
-import Platforms
 import Messaging
+import Platforms
+import Testing
+
+@testable import FirebellServer
 
 @Suite("Timer loop", .timeLimit(.minutes(1)))
 struct TimerLoopTests {

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-@testable import FirebellServer
 import IncidentKit
 import IncidentStore
 import Platforms
+import Testing
+
+@testable import FirebellServer
 
 /// One transaction per input: what a command costs in syncs, and what survives a restart between the log and
 /// delivery.
@@ -38,7 +39,11 @@ struct TransactionTests {
         defer { folder.remove() }
         let sink = RecordingSink()
         let service = try IncidentService(configuration: configuration(folder), logger: quietLogger(), sink: sink)
-        _ = await service.run("declare sev4 Warm-up in another channel", in: ChannelRef(platform: "slack", workspace: "T1", channel: "C0OTHER"), as: "carol")
+        _ = await service.run(
+            "declare sev4 Warm-up in another channel",
+            in: ChannelRef(platform: "slack", workspace: "T1", channel: "C0OTHER"),
+            as: "carol"
+        )
         let before = SyncCounter.syncs(under: folder.url.path)
         let answer = await service.run("declare sev2 Checkout down", in: channel, as: "carol")
         let syncs = SyncCounter.syncs(under: folder.url.path) - before
@@ -81,7 +86,9 @@ struct TransactionTests {
     @Test func aLongIncidentIsDeliveredWholeAcrossCrashesAndLedgerCompaction() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let first = ScriptedDelivery(Array(repeating: .delivered(reference: "1700000000.000100"), count: 70) + Array(repeating: .transient("HTTP 503"), count: 100_000))
+        let first = ScriptedDelivery(
+            Array(repeating: .delivered(reference: "1700000000.000100"), count: 70) + Array(repeating: .transient("HTTP 503"), count: 100_000)
+        )
         let (service, outbox) = try await start(folder, first)
         #expect(await service.run("declare sev3 Long one", in: channel, as: "carol").result == .accepted)
         for number in 1...45 { #expect(await service.run("update step \(number)", in: channel, as: "carol").result == .accepted) }
@@ -116,7 +123,10 @@ struct TransactionTests {
         let (restarted, again) = try await start(folder, after)
         for number in 41...50 { #expect(await restarted.run("update step \(number)", in: channel, as: "carol").result == .accepted) }
         #expect(await again.flush(timeout: .seconds(10)))
-        #expect(after.messages.count == 20 && after.messages.allSatisfy { !$0.mayHaveBeenSent }, "after a restart, the next updates: \(after.messages.count)")
+        #expect(
+            after.messages.count == 20 && after.messages.allSatisfy { !$0.mayHaveBeenSent },
+            "after a restart, the next updates: \(after.messages.count)"
+        )
     }
 
     @Test func aDeliveryRetriedByThePlatformRunsOnceEvenAcrossARestart() async throws {
@@ -140,8 +150,14 @@ struct TransactionTests {
         _ = await service.run("declare sev3 First", in: channel, as: "carol")
         _ = await service.run("resolve", in: channel, as: "carol")
         _ = await service.run("declare sev3 Second", in: channel, as: "carol")
-        let pressed = await service.transact(ChannelInput(.input(.button(.acknowledge, incident: IncidentID(year: 2026, sequence: 1))), in: channel,
-                                                          by: UserRef("bob"), answer: .reply(confirmations: false)))
+        let pressed = await service.transact(
+            ChannelInput(
+                .input(.button(.acknowledge, incident: IncidentID(year: 2026, sequence: 1))),
+                in: channel,
+                by: UserRef("bob"),
+                answer: .reply(confirmations: false)
+            )
+        )
         #expect(pressed.result == .refused && pressed.records.isEmpty)
         #expect(sink.messages.last?.replyRecipient == UserRef("bob"))
         #expect(sink.messages.last?.text.contains("belongs to INC-2026-0001, which is no longer the active incident") == true)

@@ -12,8 +12,16 @@ public final class ChildProcess: @unchecked Sendable {
 
     public var pid: Int32 { process.processIdentifier }
 
-    public init(_ executable: URL, arguments: [String], environment: [String: String], stdin: Pipe? = nil, stdout: Pipe? = nil,
-                stderr: FileHandle? = nil, limit: TimeInterval, workingDirectory: URL? = nil) throws {
+    public init(
+        _ executable: URL,
+        arguments: [String],
+        environment: [String: String],
+        stdin: Pipe? = nil,
+        stdout: Pipe? = nil,
+        stderr: FileHandle? = nil,
+        limit: TimeInterval,
+        workingDirectory: URL? = nil
+    ) throws {
         process = Process()
         if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         process.executableURL = executable
@@ -39,13 +47,26 @@ public final class ChildProcess: @unchecked Sendable {
 extension ChildProcess {
     /// Runs a program to its end and returns its exit status and standard output. The waiting happens on a
     /// dispatch thread, never on one of the few threads Swift concurrency runs tests on.
-    public static func output(_ executable: URL, arguments: [String], environment: [String: String], limit: TimeInterval,
-                              workingDirectory: URL? = nil) async -> (status: Int32, output: Data) {
+    public static func output(
+        _ executable: URL,
+        arguments: [String],
+        environment: [String: String],
+        limit: TimeInterval,
+        workingDirectory: URL? = nil
+    ) async -> (status: Int32, output: Data) {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 let pipe = Pipe()
-                guard let child = try? ChildProcess(executable, arguments: arguments, environment: environment, stdout: pipe, limit: limit,
-                                                    workingDirectory: workingDirectory) else {
+                guard
+                    let child = try? ChildProcess(
+                        executable,
+                        arguments: arguments,
+                        environment: environment,
+                        stdout: pipe,
+                        limit: limit,
+                        workingDirectory: workingDirectory
+                    )
+                else {
                     continuation.resume(returning: (127, Data("could not start \(executable.path)".utf8)))
                     return
                 }

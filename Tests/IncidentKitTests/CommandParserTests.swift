@@ -1,4 +1,5 @@
 import Testing
+
 @testable import IncidentKit
 
 @Suite("Command parser")
@@ -6,23 +7,41 @@ struct CommandParserTests {
     func parse(_ line: String) throws -> Command { try CommandParser.parse(line: line) }
 
     func error(_ line: String) -> CommandError? {
-        do { _ = try CommandParser.parse(line: line); return nil } catch { return error }
+        do {
+            _ = try CommandParser.parse(line: line)
+            return nil
+        } catch { return error }
     }
 
     @Test func declareWithImpactAndSystems() throws {
-        #expect(try parse("/incident declare sev2 Checkout returns 500s impact: 30% of card payments fail systems: checkout, payments-api")
-            == .declare(severity: .sev2, title: "Checkout returns 500s", impact: "30% of card payments fail", systems: ["checkout", "payments-api"]))
+        #expect(
+            try parse("/incident declare sev2 Checkout returns 500s impact: 30% of card payments fail systems: checkout, payments-api")
+                == .declare(
+                    severity: .sev2,
+                    title: "Checkout returns 500s",
+                    impact: "30% of card payments fail",
+                    systems: ["checkout", "payments-api"]
+                )
+        )
     }
 
     @Test func declareAcceptsSeveritySpellingsAndQuotedTitles() throws {
-        #expect(try parse("/inc declare SEV1 \"Login: down\" impact: \"all users\"")
-            == .declare(severity: .sev1, title: "Login: down", impact: "all users", systems: []))
+        #expect(
+            try parse("/inc declare SEV1 \"Login: down\" impact: \"all users\"")
+                == .declare(severity: .sev1, title: "Login: down", impact: "all users", systems: [])
+        )
         #expect(try parse("/incident declare sev 3 Slow search") == .declare(severity: .sev3, title: "Slow search", impact: nil, systems: []))
-        #expect(try parse("/incident declare p4 “Typo on pricing page”") == .declare(severity: .sev4, title: "Typo on pricing page", impact: nil, systems: []))
+        #expect(
+            try parse("/incident declare p4 “Typo on pricing page”")
+                == .declare(severity: .sev4, title: "Typo on pricing page", impact: nil, systems: [])
+        )
     }
 
     @Test func quotedTextHidesClauseKeys() throws {
-        #expect(try parse("/incident declare sev2 \"impact: of the new CDN\"") == .declare(severity: .sev2, title: "impact: of the new CDN", impact: nil, systems: []))
+        #expect(
+            try parse("/incident declare sev2 \"impact: of the new CDN\"")
+                == .declare(severity: .sev2, title: "impact: of the new CDN", impact: nil, systems: [])
+        )
     }
 
     @Test func unicodeTextIsKeptExactly() throws {
@@ -31,9 +50,14 @@ struct CommandParserTests {
     }
 
     @Test func updateClausesInAnyOrderAndAttached() throws {
-        #expect(try parse("/incident update Rolled back release 2026.11.3, error rate falling next: 30m eta: 45m")
-            == .postUpdate(text: "Rolled back release 2026.11.3, error rate falling", next: .minutes(30), eta: .minutes(45)))
-        #expect(try parse("/incident update Still bad eta:1h30m next:15m") == .postUpdate(text: "Still bad", next: .minutes(15), eta: TimeSpan(seconds: 5400)))
+        #expect(
+            try parse("/incident update Rolled back release 2026.11.3, error rate falling next: 30m eta: 45m")
+                == .postUpdate(text: "Rolled back release 2026.11.3, error rate falling", next: .minutes(30), eta: .minutes(45))
+        )
+        #expect(
+            try parse("/incident update Still bad eta:1h30m next:15m")
+                == .postUpdate(text: "Still bad", next: .minutes(15), eta: TimeSpan(seconds: 5400))
+        )
         #expect(try parse("/incident update No change") == .postUpdate(text: "No change", next: nil, eta: nil))
     }
 
@@ -58,13 +82,19 @@ struct CommandParserTests {
         #expect(try parse("/incident mitigated") == .mitigate(nil))
         #expect(try parse("/incident mitigated Rollback complete") == .mitigate("Rollback complete"))
         #expect(try parse("/incident reopen errors are back") == .reopen(reason: "errors are back"))
-        #expect(try parse("/incident action add Add integration test for the payment flow @bob due: 2026-12-15")
-            == .addAction(text: "Add integration test for the payment flow", owner: UserRef("bob"), due: CalendarDate(parsing: "2026-12-15")!))
-        #expect(try parse("/incident action add \"Write runbook\" @bob due: 2026-12-01")
-            == .addAction(text: "Write runbook", owner: UserRef("bob"), due: CalendarDate(parsing: "2026-12-01")!))
+        #expect(
+            try parse("/incident action add Add integration test for the payment flow @bob due: 2026-12-15")
+                == .addAction(text: "Add integration test for the payment flow", owner: UserRef("bob"), due: CalendarDate(parsing: "2026-12-15")!)
+        )
+        #expect(
+            try parse("/incident action add \"Write runbook\" @bob due: 2026-12-01")
+                == .addAction(text: "Write runbook", owner: UserRef("bob"), due: CalendarDate(parsing: "2026-12-01")!)
+        )
         #expect(try parse("/incident action done 2") == .completeAction(2))
         #expect(try parse("/incident action reassign #2 @dana") == .reassignAction(2, to: UserRef("dana")))
-        #expect(try parse("/incident learn good Paging reached the on-call in a minute") == .learn(.wentWell, "Paging reached the on-call in a minute"))
+        #expect(
+            try parse("/incident learn good Paging reached the on-call in a minute") == .learn(.wentWell, "Paging reached the on-call in a minute")
+        )
         #expect(try parse("/incident learn improve \"Rollback took 20 min\"") == .learn(.toImprove, "Rollback took 20 min"))
         #expect(try parse("/incident why The config skipped tests") == .addWhy("The config skipped tests"))
         #expect(try parse("/incident link INC-2026-0007 same cache bug") == .link(IncidentID(year: 2026, sequence: 7), note: "same cache bug"))
@@ -79,7 +109,10 @@ struct CommandParserTests {
         #expect(try parse("/incident escalate L3") == .escalate(level: 3, user: nil))
         #expect(try parse("/incident escalate @erin") == .escalate(level: nil, user: UserRef("erin")))
         #expect(try parse("/incident oncall") == .oncall)
-        #expect(try parse("/incident handover @carol DB failover still being watched") == .handover(to: UserRef("carol"), notes: "DB failover still being watched"))
+        #expect(
+            try parse("/incident handover @carol DB failover still being watched")
+                == .handover(to: UserRef("carol"), notes: "DB failover still being watched")
+        )
         #expect(try parse("/incident snooze 30m") == .snooze(.minutes(30)))
         #expect(try parse("/incident remind off") == .remind(.off))
         #expect(try parse("/incident remind on") == .remind(.cadence))

@@ -1,10 +1,11 @@
 import Foundation
+
 @testable import IncidentKit
 
 /// Runs command lines through parser and engine on a fixed clock, folding accepted events into state.
 struct Drill {
     var state = ChannelState()
-    var now = Date(timeIntervalSince1970: 1_795_000_000) // 2026-11-18 11:06:40 UTC
+    var now = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18 11:06:40 UTC
     var nextSequence = 1
     var engine = IncidentEngine()
 

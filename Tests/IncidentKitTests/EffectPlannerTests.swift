@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import IncidentKit
 
 /// Who is told what: every rule of the effect planner, on a drill without I/O.
@@ -15,8 +16,12 @@ struct EffectPlannerTests {
         var planner: EffectPlanner
         var channel = EffectPlannerTests.channel
 
-        init(_ policy: EffectPolicy = EffectPolicy(audiences: [.sev1: [EffectPlannerTests.execs, EffectPlannerTests.status], .sev2: [EffectPlannerTests.status]]),
-             engine: IncidentEngine = IncidentEngine()) {
+        init(
+            _ policy: EffectPolicy = EffectPolicy(audiences: [
+                .sev1: [EffectPlannerTests.execs, EffectPlannerTests.status], .sev2: [EffectPlannerTests.status],
+            ]),
+            engine: IncidentEngine = IncidentEngine()
+        ) {
             planner = EffectPlanner(policy: policy)
             drill.engine = engine
         }
@@ -44,22 +49,24 @@ struct EffectPlannerTests {
         effects.map { effect in
             switch effect.action {
             case .post(let post, let recipient, let placement, let actions):
-                let kind: String = switch post {
-                case .initialAlert: "initialAlert"
-                case .statusUpdate: "statusUpdate"
-                case .resolution: "resolution"
-                case .notice: "notice"
-                case .reminder: "reminder"
-                case .holdingUpdate: "holdingUpdate"
-                case .page: "page"
-                case .recovery: "recovery"
-                case .handover: "handover"
-                }
-                let to: String = switch recipient {
-                case .incidentChannel(let channel): channel.channel
-                case .audience(let channel): "audience " + channel.channel
-                case .directMessage(let user, _): "dm " + user.id
-                }
+                let kind: String =
+                    switch post {
+                    case .initialAlert: "initialAlert"
+                    case .statusUpdate: "statusUpdate"
+                    case .resolution: "resolution"
+                    case .notice: "notice"
+                    case .reminder: "reminder"
+                    case .holdingUpdate: "holdingUpdate"
+                    case .page: "page"
+                    case .recovery: "recovery"
+                    case .handover: "handover"
+                    }
+                let to: String =
+                    switch recipient {
+                    case .incidentChannel(let channel): channel.channel
+                    case .audience(let channel): "audience " + channel.channel
+                    case .directMessage(let user, _): "dm " + user.id
+                    }
                 return "\(kind) → \(to) (\(placement.rawValue))" + (actions ? " +actions" : "")
             case .editHeadline(let id, let channel, let actions):
                 return "edit \(id) in \(channel.channel)" + (actions ? " +actions" : "")
@@ -71,9 +78,12 @@ struct EffectPlannerTests {
 
     @Test func aDeclarationPostsTheHeadlineAndTellsTheSeveritysAudiences() throws {
         var planned = Planned()
-        #expect(Self.summary(try planned.run("declare sev2 Checkout down")) ==
-                ["initialAlert → C0INC (headline) +actions", "initialAlert → audience C0STATUS (headline)"],
-                "no edit of a headline that was just posted; audiences get no buttons")
+        #expect(
+            Self.summary(try planned.run("declare sev2 Checkout down")) == [
+                "initialAlert → C0INC (headline) +actions", "initialAlert → audience C0STATUS (headline)",
+            ],
+            "no edit of a headline that was just posted; audiences get no buttons"
+        )
     }
 
     @Test func notesAndActionItemsStayInTheIncidentChannelAndEditNothing() throws {
@@ -88,29 +98,44 @@ struct EffectPlannerTests {
         var planned = Planned()
         _ = try planned.run("declare sev2 Checkout down")
         #expect(Self.summary(try planned.run("role ic @alice")) == ["notice → C0INC (channel)", "edit INC-2026-0001 in C0INC +actions"])
-        #expect(Self.summary(try planned.run("update Rolled back", as: "alice")) ==
-                ["statusUpdate → C0INC (channel)", "edit INC-2026-0001 in C0INC +actions", "statusUpdate → audience C0STATUS (channel)"])
+        #expect(
+            Self.summary(try planned.run("update Rolled back", as: "alice")) == [
+                "statusUpdate → C0INC (channel)", "edit INC-2026-0001 in C0INC +actions", "statusUpdate → audience C0STATUS (channel)",
+            ]
+        )
         // Acknowledging an alert-opened incident records two events (ack, triage → investigating): one edit.
         let resolved = try planned.run("resolve", as: "alice")
-        #expect(Self.summary(resolved) == ["resolution → C0INC (channel)", "edit INC-2026-0001 in C0INC", "resolution → audience C0STATUS (channel)"],
-                "a resolved headline loses its buttons")
+        #expect(
+            Self.summary(resolved) == ["resolution → C0INC (channel)", "edit INC-2026-0001 in C0INC", "resolution → audience C0STATUS (channel)"],
+            "a resolved headline loses its buttons"
+        )
     }
 
     @Test func stakeholderPostsGoToTheThreadWhenConfigured() throws {
         var planned = Planned(EffectPolicy(audiences: [.sev2: [Self.status]], stakeholderPostsInThread: true))
         _ = try planned.run("declare sev2 Checkout down")
-        #expect(Self.summary(try planned.run("update Rolled back")) ==
-                ["statusUpdate → C0INC (thread)", "edit INC-2026-0001 in C0INC +actions", "statusUpdate → audience C0STATUS (thread)"])
+        #expect(
+            Self.summary(try planned.run("update Rolled back")) == [
+                "statusUpdate → C0INC (thread)", "edit INC-2026-0001 in C0INC +actions", "statusUpdate → audience C0STATUS (thread)",
+            ]
+        )
     }
 
     @Test func aChannelJoiningTheAudienceFirstGetsTheInitialAlert() throws {
         var planned = Planned()
         _ = try planned.run("declare sev2 Checkout down")
         let raised = try planned.run("sev 1 all regions")
-        #expect(Self.summary(raised) == ["notice → C0INC (channel)", "edit INC-2026-0001 in C0INC +actions", "initialAlert → audience C0EXEC (headline)"],
-                "executives join and get the alert as it reads now; the status channel already knew")
-        #expect(Self.summary(try planned.run("update Failing over")).filter { $0.contains("audience") } ==
-                ["statusUpdate → audience C0EXEC (channel)", "statusUpdate → audience C0STATUS (channel)"])
+        #expect(
+            Self.summary(raised) == [
+                "notice → C0INC (channel)", "edit INC-2026-0001 in C0INC +actions", "initialAlert → audience C0EXEC (headline)",
+            ],
+            "executives join and get the alert as it reads now; the status channel already knew"
+        )
+        #expect(
+            Self.summary(try planned.run("update Failing over")).filter { $0.contains("audience") } == [
+                "statusUpdate → audience C0EXEC (channel)", "statusUpdate → audience C0STATUS (channel)",
+            ]
+        )
     }
 
     @Test func aPrivateIncidentReachesNoAudienceUntilMadePublic() throws {
@@ -118,8 +143,11 @@ struct EffectPlannerTests {
         _ = try planned.run("declare sev1 Payroll data exposed")
         #expect(Self.summary(try planned.run("private on")).allSatisfy { !$0.contains("audience") })
         #expect(Self.summary(try planned.run("update Contained")).allSatisfy { !$0.contains("audience") })
-        #expect(Self.summary(try planned.run("private off")).filter { $0.contains("audience") } ==
-                ["initialAlert → audience C0EXEC (headline)", "initialAlert → audience C0STATUS (headline)"])
+        #expect(
+            Self.summary(try planned.run("private off")).filter { $0.contains("audience") } == [
+                "initialAlert → audience C0EXEC (headline)", "initialAlert → audience C0STATUS (headline)",
+            ]
+        )
     }
 
     @Test func remindersGoToTheThreadWithButtonsForUpdates() throws {
@@ -139,8 +167,14 @@ struct EffectPlannerTests {
         #expect(Self.summary(try planned.input(.timersDue(IncidentID(year: 2026, sequence: 1)))) == ["reminder → C0INC (thread) +actions"])
         planned.drill.advance(minutes: 30)
         let due = try planned.input(.timersDue(IncidentID(year: 2026, sequence: 1)))
-        #expect(Self.summary(due).contains("holdingUpdate → audience C0STATUS (channel)"), "a silent IC's holding update reaches stakeholders: \(Self.summary(due))")
-        #expect(Self.summary(try planned.run("handover @bob quiet week", as: "alice")) == ["handover → C0INC (channel)"], "never in a thread, never to audiences")
+        #expect(
+            Self.summary(due).contains("holdingUpdate → audience C0STATUS (channel)"),
+            "a silent IC's holding update reaches stakeholders: \(Self.summary(due))"
+        )
+        #expect(
+            Self.summary(try planned.run("handover @bob quiet week", as: "alice")) == ["handover → C0INC (channel)"],
+            "never in a thread, never to audiences"
+        )
 
         var alerted = Planned(EffectPolicy())
         let firing = AlertSignal(source: "alertmanager", key: "k", isFiring: true, title: "HighErrorRate", severity: .sev2)
@@ -149,13 +183,23 @@ struct EffectPlannerTests {
         resolved.isFiring = false
         resolved.firingCount = 0
         resolved.resolvedCount = 1
-        #expect(Self.summary(try alerted.input(.alert(resolved), as: "monitoring")) == ["recovery → C0INC (thread)"], "the IC is told in the incident's thread")
+        #expect(
+            Self.summary(try alerted.input(.alert(resolved), as: "monitoring")) == ["recovery → C0INC (thread)"],
+            "the IC is told in the incident's thread"
+        )
     }
 
     static func oncall() -> EngineConfiguration {
         var configuration = EngineConfiguration.standard
-        configuration.oncall.rotations = [Rotation(name: "payments", timeZone: TimeZone(identifier: "UTC")!, length: .weekly, start: CalendarDate(parsing: "2026-11-16")!,
-                                                   levels: [[UserRef("alice"), UserRef("bob")], [UserRef("dana")], [UserRef("frank")], [UserRef("grace")]])]
+        configuration.oncall.rotations = [
+            Rotation(
+                name: "payments",
+                timeZone: TimeZone(identifier: "UTC")!,
+                length: .weekly,
+                start: CalendarDate(parsing: "2026-11-16")!,
+                levels: [[UserRef("alice"), UserRef("bob")], [UserRef("dana")], [UserRef("frank")], [UserRef("grace")]]
+            )
+        ]
         configuration.oncall.pageOnDeclare = [.sev1]
         return configuration
     }
@@ -177,8 +221,10 @@ struct EffectPlannerTests {
         #expect(Self.summary(try planned.run("resolve", as: "alice")).last == "pagerduty resolve INC-2026-0001")
         var unpaged = Planned(EffectPolicy(pagerDuty: true))
         _ = try unpaged.run("declare sev3 Slow")
-        #expect(Self.summary(try unpaged.run("ack") + unpaged.run("resolve")).allSatisfy { !$0.hasPrefix("pagerduty") },
-                "an incident nobody was paged for never reaches PagerDuty")
+        #expect(
+            Self.summary(try unpaged.run("ack") + unpaged.run("resolve")).allSatisfy { !$0.hasPrefix("pagerduty") },
+            "an incident nobody was paged for never reaches PagerDuty"
+        )
     }
 
     @Test func anAlertOpenedIncidentShowsTheAlertInItsInitialAlertOnly() throws {
@@ -199,8 +245,11 @@ struct EffectPlannerTests {
         #expect(try again.run("declare sev2 Checkout down") == declared, "planning the same transaction again gives the same effects and ids")
         let keys = declared.map(\.id.key)
         #expect(Set(keys).count == keys.count)
-        let long = EffectID(channel: ChannelRef(platform: "mattermost", workspace: String(repeating: "w", count: 64), channel: String(repeating: "c", count: 64)),
-                            sequence: 9_999_999, index: 12)
+        let long = EffectID(
+            channel: ChannelRef(platform: "mattermost", workspace: String(repeating: "w", count: 64), channel: String(repeating: "c", count: 64)),
+            sequence: 9_999_999,
+            index: 12
+        )
         #expect(long.key.count <= 25, "fits Discord's nonce: \(long.key)")
         #expect(long.key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" })
         #expect(EffectID(channel: Self.channel, sequence: 1, index: 0).key != EffectID(channel: Self.status, sequence: 1, index: 0).key)
@@ -209,7 +258,14 @@ struct EffectPlannerTests {
     @Test func aLogSplitsIntoTheTransactionsThatWroteIt() {
         let at = Date(timeIntervalSince1970: 0)
         func record(_ sequence: Int, size: Int? = nil) -> EventRecord {
-            EventRecord(sequence: sequence, at: at, actor: UserRef("a"), incident: nil, event: .notePosted(text: "\(sequence)"), transactionSize: size)
+            EventRecord(
+                sequence: sequence,
+                at: at,
+                actor: UserRef("a"),
+                incident: nil,
+                event: .notePosted(text: "\(sequence)"),
+                transactionSize: size
+            )
         }
         let log = [record(1, size: 2), record(2), record(3), record(4, size: 3), record(5), record(6), record(7)]
         #expect(EventRecord.transactions(in: log).map { $0.map(\.sequence) } == [[1, 2], [3], [4, 5, 6], [7]])

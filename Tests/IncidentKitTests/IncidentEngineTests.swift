@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import IncidentKit
 
 @Suite("Incident engine")
@@ -7,7 +8,10 @@ struct IncidentEngineTests {
     @Test func declareOpensAnIncidentWithItsFields() throws {
         var drill = Drill()
         let decision = try drill.run("/incident declare sev2 Checkout returns 500s impact: 30% of card payments fail systems: checkout")
-        guard case .record(let records) = decision else { Issue.record("expected events"); return }
+        guard case .record(let records) = decision else {
+            Issue.record("expected events")
+            return
+        }
         #expect(records.count == 1)
         #expect(records[0].sequence == 1 && records[0].schema == EventRecord.currentSchema && records[0].actor == UserRef("carol"))
         let incident = drill.incident
@@ -24,21 +28,30 @@ struct IncidentEngineTests {
         try drill.run("/incident declare sev2 First")
         let refusal = drill.refusal("/incident declare sev1 Second")
         let refused = try #require(refusal)
-        #expect(refused.problem == "INC-2026-0001 (SEV2, \"First\") is still active in this channel; resolve it first or post to it with /incident update.")
+        #expect(
+            refused.problem
+                == "INC-2026-0001 (SEV2, \"First\") is still active in this channel; resolve it first or post to it with /incident update."
+        )
         try drill.run("/incident resolve")
         try drill.run("/incident declare sev1 Second")
         #expect(drill.incident.id.description == "INC-2026-0002")
         #expect(drill.state.order.count == 2)
     }
 
-    @Test(arguments: ["/incident update x", "/incident mitigated", "/incident resolve", "/incident ack", "/incident sev 1",
-                      "/incident role ic @a", "/incident status identified", "/incident snooze 10m", "/incident remind off", "/incident escalate"])
+    @Test(arguments: [
+        "/incident update x", "/incident mitigated", "/incident resolve", "/incident ack", "/incident sev 1",
+        "/incident role ic @a", "/incident status identified", "/incident snooze 10m", "/incident remind off", "/incident escalate",
+    ])
     func stateChangesNeedAnActiveIncident(line: String) throws {
         var drill = Drill()
         #expect(drill.refusal(line)?.problem == "There is no active incident in this channel. Declare one with /incident declare <sev1-4> <title>.")
         try drill.run("/incident declare sev3 Old")
         try drill.run("/incident resolve")
-        #expect(drill.refusal(line)?.problem.hasPrefix("There is no active incident in this channel (INC-2026-0001 is resolved; reopen it with /incident reopen).") == true)
+        #expect(
+            drill.refusal(line)?.problem.hasPrefix(
+                "There is no active incident in this channel (INC-2026-0001 is resolved; reopen it with /incident reopen)."
+            ) == true
+        )
     }
 
     @Test func reopenOnlyAResolvedIncident() throws {
@@ -72,7 +85,10 @@ struct IncidentEngineTests {
         let refusal = drill.refusal("/incident resolve", as: "bob")
         let refused = try #require(refusal)
         #expect(refused.problem == "Only the Incident Commander (@alice) can resolve INC-2026-0001. To take over: /incident role ic @you")
-        #expect(drill.refusal("/incident sev 2 better", as: "bob")?.problem.hasPrefix("Only the Incident Commander (@alice) can lower the severity of") == true)
+        #expect(
+            drill.refusal("/incident sev 2 better", as: "bob")?.problem.hasPrefix("Only the Incident Commander (@alice) can lower the severity of")
+                == true
+        )
         // Everything else stays open to every responder.
         try drill.run("/incident update Still looking", as: "bob")
         try drill.run("/incident status identified", as: "bob")
@@ -91,17 +107,25 @@ struct IncidentEngineTests {
         guard case .record(let records) = decision else { return }
         #expect(EventDescriber.describe(records[0]) == "@bob took over as Incident Commander from @alice")
         try drill.run("/incident resolve", as: "bob")
-        #expect(drill.refusal("/incident role ic @bob")?.problem == "There is no active incident in this channel (INC-2026-0001 is resolved; reopen it with /incident reopen). Declare one with /incident declare <sev1-4> <title>.")
+        #expect(
+            drill.refusal("/incident role ic @bob")?.problem
+                == "There is no active incident in this channel (INC-2026-0001 is resolved; reopen it with /incident reopen). Declare one with /incident declare <sev1-4> <title>."
+        )
     }
 
     @Test func thePermissionTableIsConfiguration() throws {
         var tight = Drill()
-        tight.engine = IncidentEngine(configuration: EngineConfiguration(permissions: PermissionTable(restrictions: [.postUpdate: [.ic, .comms], .resolve: [.ic]])))
+        tight.engine = IncidentEngine(
+            configuration: EngineConfiguration(permissions: PermissionTable(restrictions: [.postUpdate: [.ic, .comms], .resolve: [.ic]]))
+        )
         try tight.run("/incident declare sev2 Down")
         try tight.run("/incident update before anyone has a role", as: "zed")
         try tight.run("/incident role ic @alice")
         try tight.run("/incident role comms @dana")
-        #expect(tight.refusal("/incident update hi", as: "zed")?.problem == "Only the Incident Commander (@alice) or the Communications Lead (@dana) can post updates for INC-2026-0001. To take over: /incident role ic @you")
+        #expect(
+            tight.refusal("/incident update hi", as: "zed")?.problem
+                == "Only the Incident Commander (@alice) or the Communications Lead (@dana) can post updates for INC-2026-0001. To take over: /incident role ic @you"
+        )
         try tight.run("/incident update hi", as: "dana")
 
         var open = Drill()
@@ -167,7 +191,10 @@ struct IncidentEngineTests {
         #expect(drill.incident.actionItems[0].isDone && !drill.incident.actionItems[1].isDone)
         #expect(drill.refusal("/incident action done 1")?.problem == "Action item 1 of INC-2026-0001 is already done.")
         #expect(drill.refusal("/incident action done 9")?.problem == "INC-2026-0001 has no action item 9; see them with /incident actions.")
-        #expect(drill.refusal("/incident action add Old @bob due: 2020-01-01")?.problem == "The due date 2020-01-01 is in the past; give today or a later day.")
+        #expect(
+            drill.refusal("/incident action add Old @bob due: 2020-01-01")?.problem
+                == "The due date 2020-01-01 is in the past; give today or a later day."
+        )
     }
 
     @Test func actionItemsCanChangeOwner() throws {
@@ -211,7 +238,10 @@ struct IncidentEngineTests {
 
     @Test func readOnlyViewsRecordNothing() throws {
         var drill = Drill()
-        #expect(drill.refusal("/incident timeline")?.problem == "There is no incident in this channel yet. Declare one with /incident declare <sev1-4> <title>.")
+        #expect(
+            drill.refusal("/incident timeline")?.problem
+                == "There is no incident in this channel yet. Declare one with /incident declare <sev1-4> <title>."
+        )
         try drill.run("/incident declare sev2 Down")
         let id = drill.incident.id
         #expect(try drill.run("/incident timeline") == .view(.timeline(id)))
@@ -219,10 +249,14 @@ struct IncidentEngineTests {
         #expect(try drill.run("/incident actions") == .view(.actions(id)))
         #expect(try drill.run("/incident help") == .view(.help(verb: nil)))
         #expect(try drill.run("/incident oncall") == .view(.oncall))
-        #expect(drill.refusal("/incident postmortem")?.problem == "INC-2026-0001 is still active; the postmortem draft is ready once it is resolved with /incident resolve.")
+        #expect(
+            drill.refusal("/incident postmortem")?.problem
+                == "INC-2026-0001 is still active; the postmortem draft is ready once it is resolved with /incident resolve."
+        )
         try drill.run("/incident resolve")
         guard case .recordThenShow(let drafted, .postmortem(id)) = try drill.run("/incident postmortem") else {
-            Issue.record("the first draft is recorded, for the postmortem reminder"); return
+            Issue.record("the first draft is recorded, for the postmortem reminder")
+            return
         }
         #expect(drafted.map(\.event) == [.postmortemDrafted])
         #expect(try drill.run("/incident postmortem") == .view(.postmortem(id)), "later drafts record nothing")
@@ -240,7 +274,11 @@ struct IncidentEngineTests {
         #expect(drill.incident.reminders == .off)
         #expect(drill.refusal("/incident remind off")?.problem == "Reminders of INC-2026-0001 are already set that way.")
         #expect(drill.events(of: try drill.run("/incident escalate 2")) == [.escalated(level: 2, user: nil)])
-        #expect(drill.events(of: try drill.run("/incident handover @dave watch the queue")) == [.handoverRecorded(to: UserRef("dave"), notes: "watch the queue")])
+        #expect(
+            drill.events(of: try drill.run("/incident handover @dave watch the queue")) == [
+                .handoverRecorded(to: UserRef("dave"), notes: "watch the queue")
+            ]
+        )
         #expect(drill.refusal("/incident handover @carol me again")?.problem == "Hand over to someone else than yourself.")
     }
 
@@ -256,9 +294,12 @@ struct IncidentEngineTests {
     @Test func stateIsTheFoldOfTheEvents() throws {
         var drill = Drill()
         var all: [EventRecord] = []
-        for line in ["/incident declare sev2 Down impact: all", "/incident role ic @alice", "/incident ack", "/incident update x",
-                     "/incident action add y @bob due: 2026-12-01", "/incident action reassign 1 @dana",
-                     "/incident learn good fast page", "/incident why a flag was on", "/incident link INC-2026-0042", "/incident private", "/incident mitigated", "/incident note z"] {
+        for line in [
+            "/incident declare sev2 Down impact: all", "/incident role ic @alice", "/incident ack", "/incident update x",
+            "/incident action add y @bob due: 2026-12-01", "/incident action reassign 1 @dana",
+            "/incident learn good fast page", "/incident why a flag was on", "/incident link INC-2026-0042", "/incident private",
+            "/incident mitigated", "/incident note z",
+        ] {
             if case .record(let records) = try drill.run(line) { all += records }
         }
         #expect(all.map(\.sequence) == Array(1...all.count))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import IncidentKit
 
 @Suite("On-call rotations")
@@ -9,8 +10,15 @@ struct RotationTests {
     func utc(_ text: String) -> Date { ISOTimestamp.parse(text)! }
 
     func weekly(zone: String = "Europe/Berlin", handoff: (Int, Int) = (9, 0)) -> Rotation {
-        Rotation(name: "payments", timeZone: TimeZone(identifier: zone)!, handoffHour: handoff.0, handoffMinute: handoff.1, length: .weekly,
-                 start: CalendarDate(parsing: "2026-11-02")!, levels: [[alice, bob, carol], [dana], [], [erin]])
+        Rotation(
+            name: "payments",
+            timeZone: TimeZone(identifier: zone)!,
+            handoffHour: handoff.0,
+            handoffMinute: handoff.1,
+            length: .weekly,
+            start: CalendarDate(parsing: "2026-11-02")!,
+            levels: [[alice, bob, carol], [dana], [], [erin]]
+        )
     }
 
     @Test func weeklyShiftsChangeAtTheLocalHandOff() {

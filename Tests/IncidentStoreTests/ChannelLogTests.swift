@@ -1,8 +1,9 @@
+import FirebellTestSupport
 import Foundation
 import Testing
+
 @testable import IncidentKit
 @testable import IncidentStore
-import FirebellTestSupport
 
 @Suite("Channel log")
 struct ChannelLogTests {
@@ -11,10 +12,17 @@ struct ChannelLogTests {
     func records(_ count: Int, from first: Int = 1) -> [EventRecord] {
         let id = IncidentID(year: 2026, sequence: 1)
         return (first..<(first + count)).map { sequence in
-            let event: IncidentEvent = sequence == 1
+            let event: IncidentEvent =
+                sequence == 1
                 ? .declared(title: "Checkout “down” <!channel> 🔥", severity: .sev1, impact: nil, systems: ["api"])
                 : .notePosted(text: "note \(sequence)\nsecond line")
-            return EventRecord(sequence: sequence, at: start.addingTimeInterval(TimeInterval(sequence)), actor: UserRef("alice"), incident: id, event: event)
+            return EventRecord(
+                sequence: sequence,
+                at: start.addingTimeInterval(TimeInterval(sequence)),
+                actor: UserRef("alice"),
+                incident: id,
+                event: event
+            )
         }
     }
 
@@ -80,7 +88,8 @@ struct ChannelLogTests {
         let loaded = try LogReader.recover(url, now: start)
         #expect(loaded.records == [all[0], all[2]], "the events before and after the damaged line load")
         guard case .damagedLine(let path, let line, let keptIn, _) = try #require(loaded.repairs.first) else {
-            Issue.record("expected a damaged line, got \(loaded.repairs)"); return
+            Issue.record("expected a damaged line, got \(loaded.repairs)")
+            return
         }
         #expect(path == url.path && line == 2 && loaded.repairs.count == 1)
         #expect(try Data(contentsOf: url) == contents, "the log is left exactly as it was")
@@ -94,13 +103,18 @@ struct ChannelLogTests {
         defer { folder.remove() }
         let codec = EventCodec()
         var all = records(3)
-        let unknownType = Data(#"{"actor":"carol","at":"2026-11-18T11:06:40Z","event":{"pageRinged":{"phone":"+1"}},"incident":"INC-2026-0001","seq":3,"v":1}"#.utf8) + Data([0x0A])
+        let unknownType =
+            Data(
+                #"{"actor":"carol","at":"2026-11-18T11:06:40Z","event":{"pageRinged":{"phone":"+1"}},"incident":"INC-2026-0001","seq":3,"v":1}"#.utf8
+            ) + Data([0x0A])
         let newerType = folder.url.appendingPathComponent("type.jsonl")
         let typeContents = try codec.line(for: all[0]) + codec.line(for: all[1]) + unknownType
         try typeContents.write(to: newerType)
         #expect(throws: StoreError.self) { try LogReader.recover(newerType) }
         do { _ = try LogReader.recover(newerType) } catch {
-            #expect("\(error)".contains("line 3") && "\(error)".contains("newer version of Firebell") && "\(error)".contains("event type 'pageRinged'"))
+            #expect(
+                "\(error)".contains("line 3") && "\(error)".contains("newer version of Firebell") && "\(error)".contains("event type 'pageRinged'")
+            )
         }
         #expect(try Data(contentsOf: newerType) == typeContents, "a complete last line is never cut as a torn write")
 

@@ -1,8 +1,9 @@
+import FirebellTestSupport
 import Foundation
 import Testing
+
 @testable import IncidentKit
 @testable import IncidentStore
-import FirebellTestSupport
 
 @Suite("Channel snapshots")
 struct ChannelSnapshotTests {
@@ -11,7 +12,8 @@ struct ChannelSnapshotTests {
 
     /// A whole incident, then a second one still open.
     func records() -> [EventRecord] {
-        let first = IncidentID(year: 2026, sequence: 1), second = IncidentID(year: 2026, sequence: 2)
+        let first = IncidentID(year: 2026, sequence: 1)
+        let second = IncidentID(year: 2026, sequence: 2)
         let events: [(IncidentID?, IncidentEvent)] = [
             (first, .declared(title: "Checkout returns 500s", severity: .sev2, impact: "30% of card payments fail", systems: ["checkout"])),
             (first, .roleAssigned(role: .ic, user: UserRef("alice"), previous: nil)), (first, .acknowledged),
@@ -22,7 +24,13 @@ struct ChannelSnapshotTests {
             (second, .declared(title: "Search is slow", severity: .sev3, impact: nil, systems: [])),
         ]
         return events.enumerated().map { index, pair in
-            EventRecord(sequence: index + 1, at: start.addingTimeInterval(Double(index * 60)), actor: UserRef("carol"), incident: pair.0, event: pair.1)
+            EventRecord(
+                sequence: index + 1,
+                at: start.addingTimeInterval(Double(index * 60)),
+                actor: UserRef("carol"),
+                incident: pair.0,
+                event: pair.1
+            )
         }
     }
 
@@ -54,8 +62,13 @@ struct ChannelSnapshotTests {
         defer { folder.remove() }
         try ChannelSnapshot.write(ChannelState(replaying: records()), forLog: log)
         // What a crash leaves: events appended after the last snapshot.
-        let later = EventRecord(sequence: records().count + 1, at: start.addingTimeInterval(3600), actor: UserRef("carol"),
-                                incident: IncidentID(year: 2026, sequence: 2), event: .acknowledged)
+        let later = EventRecord(
+            sequence: records().count + 1,
+            at: start.addingTimeInterval(3600),
+            actor: UserRef("carol"),
+            incident: IncidentID(year: 2026, sequence: 2),
+            event: .acknowledged
+        )
         try ChannelLog(url: log).append([later])
         let loaded = try DataFolder.loadStates(layout)
         #expect(loaded.fromSnapshots.isEmpty)
@@ -90,11 +103,12 @@ struct ChannelSnapshotTests {
         try ChannelSnapshot.write(ChannelState(replaying: records()), forLog: log)
         let snapshot = ChannelSnapshot.url(forLog: log)
         let text = try String(contentsOf: snapshot, encoding: .utf8)
-        let damaged = switch damage {
-        case .notJSON: "not json at all\n"
-        case .olderFold: text.replacingOccurrences(of: #""fold":\#(ChannelSnapshot.foldVersion)"#, with: #""fold":1"#)
-        case .tornTail: String(text.dropLast(40))  // what a crash during an unsynced write can leave
-        }
+        let damaged =
+            switch damage {
+            case .notJSON: "not json at all\n"
+            case .olderFold: text.replacingOccurrences(of: #""fold":\#(ChannelSnapshot.foldVersion)"#, with: #""fold":1"#)
+            case .tornTail: String(text.dropLast(40))  // what a crash during an unsynced write can leave
+            }
         #expect(damaged != text)
         try damaged.write(to: snapshot, atomically: true, encoding: .utf8)
         let loaded = try DataFolder.loadStates(layout)
@@ -110,7 +124,11 @@ struct ChannelSnapshotTests {
         let lines = try String(contentsOf: snapshot, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 2, "a head line, then the state")
         // The head is intact, so start-up trusts it; the state itself no longer decodes.
-        try (lines[0] + "\n" + lines[1].replacingOccurrences(of: "\"incidents\"", with: "\"incidentz\"") + "\n").write(to: snapshot, atomically: true, encoding: .utf8)
+        try (lines[0] + "\n" + lines[1].replacingOccurrences(of: "\"incidents\"", with: "\"incidentz\"") + "\n").write(
+            to: snapshot,
+            atomically: true,
+            encoding: .utf8
+        )
         let loaded = try DataFolder.loadStates(layout)
         #expect(loaded.fromSnapshots == [channel])
         #expect(Set(loaded.incidentIDs) == [IncidentID(year: 2026, sequence: 1), IncidentID(year: 2026, sequence: 2)])
@@ -127,9 +145,24 @@ struct ChannelSnapshotTests {
     /// and bump `ChannelSnapshot.foldVersion` if old snapshots would now load wrongly.
     @Test func everyFieldOfAnIncidentSurvivesTheSnapshot() throws {
         let id = IncidentID(year: 2026, sequence: 7)
-        let plain = Incident(id: id, title: "t", severity: .sev3, impact: nil, systems: [], declaredBy: UserRef("a"), declaredAt: start.addingTimeInterval(-1))
-        var full = Incident(id: id, title: "Checkout", severity: .sev1, impact: "all cards", systems: ["api"], declaredBy: UserRef("carol"),
-                            declaredAt: start)
+        let plain = Incident(
+            id: id,
+            title: "t",
+            severity: .sev3,
+            impact: nil,
+            systems: [],
+            declaredBy: UserRef("a"),
+            declaredAt: start.addingTimeInterval(-1)
+        )
+        var full = Incident(
+            id: id,
+            title: "Checkout",
+            severity: .sev1,
+            impact: "all cards",
+            systems: ["api"],
+            declaredBy: UserRef("carol"),
+            declaredAt: start
+        )
         let later = start.addingTimeInterval(60)
         full.status = .mitigating
         full.roles = [.ic: UserRef("alice"), .comms: UserRef("dan")]
@@ -141,7 +174,9 @@ struct ChannelSnapshotTests {
         full.rootCause = "config"
         full.lastUpdate = StatusUpdate(text: "u", postedAt: later, postedBy: UserRef("alice"), nextUpdateAt: later, eta: later)
         full.updateCount = 2
-        full.actionItems = [ActionItem(number: 1, text: "x", owner: UserRef("bob"), due: CalendarDate(parsing: "2027-01-05"), createdAt: later, doneAt: later)]
+        full.actionItems = [
+            ActionItem(number: 1, text: "x", owner: UserRef("bob"), due: CalendarDate(parsing: "2027-01-05"), createdAt: later, doneAt: later)
+        ]
         full.snoozedUntil = later
         full.reminders = .every(interval: .minutes(10))
         full.updateClockStart = later

@@ -1,15 +1,22 @@
+import FirebellTestSupport
 import Foundation
 import Testing
+
 @testable import IncidentKit
 @testable import IncidentStore
-import FirebellTestSupport
 
 @Suite("Data folder")
 struct DataFolderTests {
     let now = Date(timeIntervalSince1970: 1_795_000_000)
 
     func declare(_ id: IncidentID, sequence: Int = 1) -> EventRecord {
-        EventRecord(sequence: sequence, at: now, actor: UserRef("a"), incident: id, event: .declared(title: "t", severity: .sev3, impact: nil, systems: []))
+        EventRecord(
+            sequence: sequence,
+            at: now,
+            actor: UserRef("a"),
+            incident: id,
+            event: .declared(title: "t", severity: .sev3, impact: nil, systems: [])
+        )
     }
 
     @Test func channelNamesCannotEscapeTheirFolder() {

@@ -1,7 +1,8 @@
-import Foundation
-import Testing
-import IncidentKit
 import FirebellTestSupport
+import Foundation
+import IncidentKit
+import Testing
+
 @testable import IncidentStore
 
 /// The ledger that makes the outbox a projection of the log: what is settled, what is owed, and what a damaged
@@ -21,7 +22,13 @@ struct DeliveryLedgerTests {
         ledger.expect([id(1), id(1, 1)], transactionEnd: 2)
         ledger.expect([id(3)], transactionEnd: 3)
         #expect(ledger.watermark == 0)
-        try ledger.settle(id(1), outcome: .delivered, reference: "1.1", headline: HeadlineKey(channel: channel, incident: IncidentID(year: 2026, sequence: 1)), at: now)
+        try ledger.settle(
+            id(1),
+            outcome: .delivered,
+            reference: "1.1",
+            headline: HeadlineKey(channel: channel, incident: IncidentID(year: 2026, sequence: 1)),
+            at: now
+        )
         try ledger.settle(id(3), outcome: .delivered, reference: nil, headline: nil, at: now)
         #expect(ledger.watermark == 0, "transaction 1 still owes its second effect")
         try ledger.settle(id(1, 1), outcome: .failed, reference: nil, headline: nil, at: now)
@@ -44,8 +51,10 @@ struct DeliveryLedgerTests {
         try Data((lines.joined(separator: "\n") + "\n" + "{\"seq\":4,\"ind").utf8).write(to: url)
         let reopened = try DeliveryLedger(channel: channel, url: url)
         #expect(reopened.damagedLines == 1)
-        #expect(reopened.isSettled(id(1)) && !reopened.isSettled(id(2)) && reopened.isSettled(id(3)),
-                "the line after the damaged one still counts; the damaged one's effect is owed again (and found at the platform)")
+        #expect(
+            reopened.isSettled(id(1)) && !reopened.isSettled(id(2)) && reopened.isSettled(id(3)),
+            "the line after the damaged one still counts; the damaged one's effect is owed again (and found at the platform)"
+        )
         #expect(try String(contentsOf: url, encoding: .utf8).hasSuffix("\n"), "the torn tail is cut")
     }
 
@@ -57,7 +66,13 @@ struct DeliveryLedgerTests {
         let headline = HeadlineKey(channel: channel, incident: IncidentID(year: 2026, sequence: 7))
         for sequence in 1...(DeliveryLedger.compactAfterLines + 5) {
             ledger.expect([id(sequence)], transactionEnd: sequence)
-            try ledger.settle(id(sequence), outcome: .delivered, reference: sequence == 1 ? "ts-1" : nil, headline: sequence == 1 ? headline : nil, at: now)
+            try ledger.settle(
+                id(sequence),
+                outcome: .delivered,
+                reference: sequence == 1 ? "ts-1" : nil,
+                headline: sequence == 1 ? headline : nil,
+                at: now
+            )
         }
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
         #expect(lines.count < DeliveryLedger.compactAfterLines, "settled history is folded into one line")

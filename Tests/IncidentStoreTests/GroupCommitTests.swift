@@ -1,15 +1,21 @@
 import Dispatch
+import FirebellTestSupport
 import Foundation
 import Testing
+
 @testable import IncidentKit
 @testable import IncidentStore
-import FirebellTestSupport
 
 @Suite("Group commit")
 struct GroupCommitTests {
     func note(_ sequence: Int, in channel: Int) -> EventRecord {
-        EventRecord(sequence: sequence, at: Date(timeIntervalSince1970: 1_795_000_000), actor: UserRef("alice"),
-                    incident: IncidentID(year: 2026, sequence: channel + 1), event: .notePosted(text: "note \(sequence) of channel \(channel)"))
+        EventRecord(
+            sequence: sequence,
+            at: Date(timeIntervalSince1970: 1_795_000_000),
+            actor: UserRef("alice"),
+            incident: IncidentID(year: 2026, sequence: channel + 1),
+            event: .notePosted(text: "note \(sequence) of channel \(channel)")
+        )
     }
 
     @Test func appendsWaitingTogetherAreMadeDurableByOneSync() async throws {

@@ -1,18 +1,27 @@
-import Foundation
-import Testing
-import IncidentKit
-@testable import Messaging
 import FirebellTestSupport
+import Foundation
+import IncidentKit
+import Testing
+
+@testable import Messaging
 
 @Suite("Stakeholder messages")
 struct StakeholderMessageTests {
-    let declaredAt = Date(timeIntervalSince1970: 1_795_000_000) // 2026-11-18 11:06:40 UTC
+    let declaredAt = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18 11:06:40 UTC
     let id = IncidentID(year: 2026, sequence: 7)
 
     func state(_ events: [(Int, String, IncidentEvent)]) -> ChannelState {
         var state = ChannelState()
         for (index, (minute, actor, event)) in events.enumerated() {
-            state.apply(EventRecord(sequence: index + 1, at: declaredAt.addingTimeInterval(TimeInterval(minute * 60)), actor: UserRef(actor), incident: id, event: event))
+            state.apply(
+                EventRecord(
+                    sequence: index + 1,
+                    at: declaredAt.addingTimeInterval(TimeInterval(minute * 60)),
+                    actor: UserRef(actor),
+                    incident: id,
+                    event: event
+                )
+            )
         }
         return state
     }
@@ -22,8 +31,10 @@ struct StakeholderMessageTests {
     }
 
     @Test func initialAlertHasEveryField() throws {
-        let state = state([(0, "carol", .declared(title: "Checkout returns 500s", severity: .sev2, impact: "30% of card payments fail", systems: ["checkout"])),
-                           (0, "carol", .roleAssigned(role: .ic, user: UserRef("alice"), previous: nil))])
+        let state = state([
+            (0, "carol", .declared(title: "Checkout returns 500s", severity: .sev2, impact: "30% of card payments fail", systems: ["checkout"])),
+            (0, "carol", .roleAssigned(role: .ic, user: UserRef("alice"), previous: nil)),
+        ])
         let text = try renderer().render(.initialAlert(id), state: state, markup: .plain)
         let f = fields(text)
         #expect(f["Incident"] == "Checkout returns 500s (INC-2026-0007)")
@@ -46,9 +57,14 @@ struct StakeholderMessageTests {
     }
 
     @Test func statusUpdateHasEveryField() throws {
-        let state = state([(0, "carol", .declared(title: "Checkout returns 500s", severity: .sev2, impact: nil, systems: [])),
-                           (3, "carol", .statusChanged(from: .investigating, to: .mitigating)),
-                           (10, "alice", .updatePosted(text: "Rolled back", nextUpdateAt: declaredAt.addingTimeInterval(40 * 60), eta: declaredAt.addingTimeInterval(55 * 60)))])
+        let state = state([
+            (0, "carol", .declared(title: "Checkout returns 500s", severity: .sev2, impact: nil, systems: [])),
+            (3, "carol", .statusChanged(from: .investigating, to: .mitigating)),
+            (
+                10, "alice",
+                .updatePosted(text: "Rolled back", nextUpdateAt: declaredAt.addingTimeInterval(40 * 60), eta: declaredAt.addingTimeInterval(55 * 60))
+            ),
+        ])
         let f = fields(try renderer().render(.statusUpdate(id), state: state, markup: .plain))
         #expect(f["Incident"] == "Checkout returns 500s (INC-2026-0007)")
         #expect(f["Status"] == "In Progress - Mitigating")
@@ -56,17 +72,21 @@ struct StakeholderMessageTests {
         #expect(f["Next Update"] == "2026-11-18 11:46 UTC")
         #expect(f["ETA"] == "2026-11-18 12:01 UTC")
 
-        let noETA = self.state([(0, "c", .declared(title: "x", severity: .sev4, impact: nil, systems: [])),
-                                (1, "c", .updatePosted(text: "ok", nextUpdateAt: nil, eta: nil))])
+        let noETA = self.state([
+            (0, "c", .declared(title: "x", severity: .sev4, impact: nil, systems: [])),
+            (1, "c", .updatePosted(text: "ok", nextUpdateAt: nil, eta: nil)),
+        ])
         let g = fields(try renderer().render(.statusUpdate(id), state: noETA, markup: .plain))
         #expect(g["ETA"] == nil)
         #expect(g["Next Update"] == "none scheduled (SEV4)")
     }
 
     @Test func resolutionHasEveryField() throws {
-        let state = state([(0, "carol", .declared(title: "Checkout returns 500s", severity: .sev2, impact: nil, systems: [])),
-                           (20, "carol", .actionAdded(number: 1, text: "Add a test", owner: UserRef("bob"), due: CalendarDate(parsing: "2026-12-15"))),
-                           (72, "alice", .resolved(rootCause: "untested config change"))])
+        let state = state([
+            (0, "carol", .declared(title: "Checkout returns 500s", severity: .sev2, impact: nil, systems: [])),
+            (20, "carol", .actionAdded(number: 1, text: "Add a test", owner: UserRef("bob"), due: CalendarDate(parsing: "2026-12-15"))),
+            (72, "alice", .resolved(rootCause: "untested config change")),
+        ])
         let text = try renderer().render(.resolution(id), state: state, markup: .plain)
         let f = fields(text)
         #expect(f["Status"] == "Resolved")
@@ -97,11 +117,18 @@ struct StakeholderMessageTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tpl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try "ALERT {{id}} {{severity}}: {{title}}".write(to: folder.appendingPathComponent("initial-alert.mustache"), atomically: true, encoding: .utf8)
+        try "ALERT {{id}} {{severity}}: {{title}}".write(
+            to: folder.appendingPathComponent("initial-alert.mustache"),
+            atomically: true,
+            encoding: .utf8
+        )
         let state = state([(0, "c", .declared(title: "<b>x</b>", severity: .sev1, impact: nil, systems: []))])
         let library = try TemplateLibrary(overrides: folder)
         #expect(try renderer(library).render(.initialAlert(id), state: state, markup: .html) == "ALERT INC-2026-0007 SEV1: &lt;b&gt;x&lt;/b&gt;")
-        #expect(fields(try renderer(library).render(.resolution(id), state: state, markup: .plain))["Status"] == "Resolved", "others keep the default")
+        #expect(
+            fields(try renderer(library).render(.resolution(id), state: state, markup: .plain))["Status"] == "Resolved",
+            "others keep the default"
+        )
 
         try "{{#broken}}".write(to: folder.appendingPathComponent("resolution.mustache"), atomically: true, encoding: .utf8)
         #expect(throws: TemplateError.self) { try TemplateLibrary(overrides: folder) }

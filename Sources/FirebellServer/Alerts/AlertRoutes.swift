@@ -65,8 +65,13 @@ struct AlertRoutes: Sendable {
         }
         let bytes = Data(body.readableBytesView)
         do {
-            try authenticator.verify(body: bytes, authorization: request.headers[.authorization], timestamp: request.headers[.firebellTimestamp],
-                                     signature: request.headers[.firebellSignature], now: service.clock.now())
+            try authenticator.verify(
+                body: bytes,
+                authorization: request.headers[.authorization],
+                timestamp: request.headers[.firebellTimestamp],
+                signature: request.headers[.firebellSignature],
+                now: service.clock.now()
+            )
         } catch {
             logger.warning("rejected an alert webhook", metadata: ["path": "\(request.uri.path)", "reason": "\(error)"])
             throw HTTPError(.unauthorized, message: "missing or invalid credentials")

@@ -15,7 +15,9 @@ extension ConfigurationLoader {
         guard let map = value as? [String: Any] else { throw ConfigurationError("\(at) must be a mapping.") }
         try rejectUnknown(map, allowed: Self.onCallKeys, at: at)
         var policy = OnCallPolicy()
-        if let v = map["acknowledge_within"] { policy.acknowledgeWithin = try span(try string(v, at: "\(at).acknowledge_within"), at: "\(at).acknowledge_within") }
+        if let v = map["acknowledge_within"] {
+            policy.acknowledgeWithin = try span(try string(v, at: "\(at).acknowledge_within"), at: "\(at).acknowledge_within")
+        }
         if let v = map["handover_reminder_every"] {
             policy.handoverReminderEvery = try span(try string(v, at: "\(at).handover_reminder_every"), at: "\(at).handover_reminder_every")
         }
@@ -57,9 +59,13 @@ extension ConfigurationLoader {
         }
         let lengthText = try map["length"].map { (v) throws(ConfigurationError) in try string(v, at: "\(at).length") } ?? "weekly"
         guard let length = Rotation.Length(rawValue: lengthText) else { throw ConfigurationError("\(at).length must be daily or weekly.") }
-        guard let startValue = map["start"] else { throw ConfigurationError("\(at) needs a start date (YYYY-MM-DD), when member 1's first shift begins.") }
+        guard let startValue = map["start"] else {
+            throw ConfigurationError("\(at) needs a start date (YYYY-MM-DD), when member 1's first shift begins.")
+        }
         let startText = try string(startValue, at: "\(at).start")
-        guard let start = CalendarDate(parsing: startText) else { throw ConfigurationError("\(at).start '\(startText)' is not a date; write YYYY-MM-DD.") }
+        guard let start = CalendarDate(parsing: startText) else {
+            throw ConfigurationError("\(at).start '\(startText)' is not a date; write YYYY-MM-DD.")
+        }
         var levels: [[UserRef]] = []
         for level in 1...4 {
             let members = try map["l\(level)"].map { (v) throws(ConfigurationError) in try stringList(v, at: "\(at).l\(level)") } ?? []
@@ -68,15 +74,26 @@ extension ConfigurationLoader {
         guard !levels[0].isEmpty else { throw ConfigurationError("\(at) needs at least one L1 member (l1: [user, …]).") }
         var channels: [ChannelRef] = []
         for text in try map["channels"].map({ (v) throws(ConfigurationError) in try stringList(v, at: "\(at).channels") }) ?? [] {
-            guard let channel = ChannelRef(reference: text) else { throw ConfigurationError("\(at).channels: '\(text)' is not a channel; write platform:channel.") }
+            guard let channel = ChannelRef(reference: text) else {
+                throw ConfigurationError("\(at).channels: '\(text)' is not a channel; write platform:channel.")
+            }
             channels.append(channel)
         }
         var overrides: [RotationOverride] = []
         for (index, item) in ((map["overrides"] as? [Any]) ?? []).enumerated() {
             overrides.append(try override(item, zone: zone, at: "\(at).overrides[\(index)]"))
         }
-        return Rotation(name: name, channels: channels, timeZone: zone, handoffHour: parts[0], handoffMinute: parts[1], length: length,
-                        start: start, levels: levels, overrides: overrides)
+        return Rotation(
+            name: name,
+            channels: channels,
+            timeZone: zone,
+            handoffHour: parts[0],
+            handoffMinute: parts[1],
+            length: length,
+            start: start,
+            levels: levels,
+            overrides: overrides
+        )
     }
 
     private func override(_ value: Any, zone: TimeZone, at: String) throws(ConfigurationError) -> RotationOverride {
@@ -85,10 +102,13 @@ extension ConfigurationLoader {
         guard let userValue = map["user"], let fromValue = map["from"], let untilValue = map["until"] else {
             throw ConfigurationError("\(at) needs user, from and until.")
         }
-        let level = try map["level"].map { (v) throws(ConfigurationError) -> Int in
-            guard let level = Int(try string(v, at: "\(at).level")), (1...4).contains(level) else { throw ConfigurationError("\(at).level must be 1 to 4.") }
-            return level
-        } ?? 1
+        let level =
+            try map["level"].map { (v) throws(ConfigurationError) -> Int in
+                guard let level = Int(try string(v, at: "\(at).level")), (1...4).contains(level) else {
+                    throw ConfigurationError("\(at).level must be 1 to 4.")
+                }
+                return level
+            } ?? 1
         let user = try string(userValue, at: "\(at).user")
         let from = try localTime(try string(fromValue, at: "\(at).from"), zone: zone, at: "\(at).from")
         let until = try localTime(try string(untilValue, at: "\(at).until"), zone: zone, at: "\(at).until")
@@ -118,7 +138,9 @@ extension ConfigurationLoader {
         if let v = map["default_channel"] { routing.defaultChannel = try channel(v, at: "\(at).default_channel") }
         if let v = map["default_severity"] { routing.defaultSeverity = try severity(v, at: "\(at).default_severity") }
         if let v = map["auto_resolve"] {
-            guard let flag = v as? Bool ?? (v as? String).flatMap(Bool.init) else { throw ConfigurationError("\(at).auto_resolve must be true or false.") }
+            guard let flag = v as? Bool ?? (v as? String).flatMap(Bool.init) else {
+                throw ConfigurationError("\(at).auto_resolve must be true or false.")
+            }
             configuration.engine.alerts.autoResolve = flag
         }
         if let v = map["severity_labels"] {

@@ -9,14 +9,20 @@ public struct ConfigurationLoader: Sendable {
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) { self.environment = environment }
 
     /// Keys accepted at the top level of the file.
-    public static let topLevelKeys: Set<String> = ["data_dir", "templates_dir", "http_host", "http_port", "slack_api_url", "status_updates_in_thread",
-                                                   "severities", "permissions", "reminders", "stakeholder_channels",
-                                                   "status_page_title", "status_page_severities", "status_page_history_days",
-                                                   "oncall", "alerts", "pagerduty_url", "mattermost_url", "discord_api_url", "matrix_homeserver_url"]
-    static let severityKeys: Set<String> = ["label", "impact", "respond", "update_every", "target_resolution", "audience",
-                                            "nudge_after", "holding_after", "holding_post", "audiences"]
-    static let reminderKeys: Set<String> = ["quiet_after_update", "commander_nudge_after", "commander_nudge_severities",
-                                            "postmortem_reminder_after", "action_reminder_hour_utc"]
+    public static let topLevelKeys: Set<String> = [
+        "data_dir", "templates_dir", "http_host", "http_port", "slack_api_url", "status_updates_in_thread",
+        "severities", "permissions", "reminders", "stakeholder_channels",
+        "status_page_title", "status_page_severities", "status_page_history_days",
+        "oncall", "alerts", "pagerduty_url", "mattermost_url", "discord_api_url", "matrix_homeserver_url",
+    ]
+    static let severityKeys: Set<String> = [
+        "label", "impact", "respond", "update_every", "target_resolution", "audience",
+        "nudge_after", "holding_after", "holding_post", "audiences",
+    ]
+    static let reminderKeys: Set<String> = [
+        "quiet_after_update", "commander_nudge_after", "commander_nudge_severities",
+        "postmortem_reminder_after", "action_reminder_hour_utc",
+    ]
 
     public func load(file: URL?) throws(ConfigurationError) -> FirebellConfiguration {
         var configuration = FirebellConfiguration()
@@ -73,7 +79,9 @@ public struct ConfigurationLoader: Sendable {
         if let value = map["severities"] {
             guard let severities = value as? [String: Any] else { throw ConfigurationError("\(name): severities must map sev1…sev4 to settings.") }
             for (key, settings) in severities {
-                guard let severity = Severity(parsing: key) else { throw ConfigurationError("\(name): severities.\(key) is not a severity; use sev1 to sev4.") }
+                guard let severity = Severity(parsing: key) else {
+                    throw ConfigurationError("\(name): severities.\(key) is not a severity; use sev1 to sev4.")
+                }
                 guard let settings = settings as? [String: Any] else { throw ConfigurationError("\(name): severities.\(key) must be a mapping.") }
                 let at = "\(name): severities.\(key)"
                 try rejectUnknown(settings, allowed: Self.severityKeys, at: at)
@@ -86,12 +94,18 @@ public struct ConfigurationLoader: Sendable {
                     let text = try string(v, at: "\(at).update_every")
                     policy.updateCadence = text.lowercased() == "none" ? nil : try span(text, at: "\(at).update_every")
                 }
-                if let v = settings["target_resolution"] { policy.targetResolution = try span(try string(v, at: "\(at).target_resolution"), at: "\(at).target_resolution") }
+                if let v = settings["target_resolution"] {
+                    policy.targetResolution = try span(try string(v, at: "\(at).target_resolution"), at: "\(at).target_resolution")
+                }
                 if let v = settings["nudge_after"] { policy.nudgeAfter = try span(try string(v, at: "\(at).nudge_after"), at: "\(at).nudge_after") }
-                if let v = settings["holding_after"] { policy.holdingAfter = try span(try string(v, at: "\(at).holding_after"), at: "\(at).holding_after") }
+                if let v = settings["holding_after"] {
+                    policy.holdingAfter = try span(try string(v, at: "\(at).holding_after"), at: "\(at).holding_after")
+                }
                 if let v = settings["audiences"] { policy.audiences = try stringList(v, at: "\(at).audiences") }
                 if let v = settings["holding_post"] {
-                    guard let flag = v as? Bool ?? (v as? String).flatMap(Bool.init) else { throw ConfigurationError("\(at).holding_post must be true or false.") }
+                    guard let flag = v as? Bool ?? (v as? String).flatMap(Bool.init) else {
+                        throw ConfigurationError("\(at).holding_post must be true or false.")
+                    }
                     policy.holdingPost = flag
                 }
                 configuration.engine.severities.policies[severity] = policy
@@ -115,13 +129,21 @@ public struct ConfigurationLoader: Sendable {
             let at = "\(name): reminders"
             try rejectUnknown(settings, allowed: Self.reminderKeys, at: at)
             var reminders = configuration.engine.reminders
-            if let v = settings["quiet_after_update"] { reminders.quietAfterUpdate = try span(try string(v, at: "\(at).quiet_after_update"), at: "\(at).quiet_after_update") }
-            if let v = settings["commander_nudge_after"] { reminders.commanderNudgeAfter = try span(try string(v, at: "\(at).commander_nudge_after"), at: "\(at).commander_nudge_after") }
+            if let v = settings["quiet_after_update"] {
+                reminders.quietAfterUpdate = try span(try string(v, at: "\(at).quiet_after_update"), at: "\(at).quiet_after_update")
+            }
+            if let v = settings["commander_nudge_after"] {
+                reminders.commanderNudgeAfter = try span(try string(v, at: "\(at).commander_nudge_after"), at: "\(at).commander_nudge_after")
+            }
             if let v = settings["commander_nudge_severities"] {
-                guard let list = v as? [Any] else { throw ConfigurationError("\(at).commander_nudge_severities must be a list such as [sev1, sev2].") }
+                guard let list = v as? [Any] else {
+                    throw ConfigurationError("\(at).commander_nudge_severities must be a list such as [sev1, sev2].")
+                }
                 var severities: Set<Severity> = []
                 for item in list {
-                    guard let severity = Severity(parsing: "\(item)") else { throw ConfigurationError("\(at).commander_nudge_severities lists '\(item)', which is not a severity.") }
+                    guard let severity = Severity(parsing: "\(item)") else {
+                        throw ConfigurationError("\(at).commander_nudge_severities lists '\(item)', which is not a severity.")
+                    }
                     severities.insert(severity)
                 }
                 reminders.commanderNudgeSeverities = severities
@@ -131,7 +153,9 @@ public struct ConfigurationLoader: Sendable {
                 reminders.postmortemReminderAfter = text.lowercased() == "none" ? nil : try span(text, at: "\(at).postmortem_reminder_after")
             }
             if let v = settings["action_reminder_hour_utc"] {
-                guard let hour = v as? Int ?? (v as? String).flatMap({ Int($0) }), (0...23).contains(hour) else { throw ConfigurationError("\(at).action_reminder_hour_utc must be an hour from 0 to 23.") }
+                guard let hour = v as? Int ?? (v as? String).flatMap({ Int($0) }), (0...23).contains(hour) else {
+                    throw ConfigurationError("\(at).action_reminder_hour_utc must be an hour from 0 to 23.")
+                }
                 reminders.actionReminderHourUTC = hour
             }
             configuration.engine.reminders = reminders
@@ -144,7 +168,11 @@ public struct ConfigurationLoader: Sendable {
                     throw ConfigurationError("\(name): permissions.\(key) is not an action; use one of \(known).")
                 }
                 let list: [Any]
-                if let text = roles as? String, text == "anyone" { list = [] } else if let array = roles as? [Any] { list = array } else {
+                if let text = roles as? String, text == "anyone" {
+                    list = []
+                } else if let array = roles as? [Any] {
+                    list = array
+                } else {
                     throw ConfigurationError("\(name): permissions.\(key) must be a list of roles (ic, lead, scribe, comms) or 'anyone'.")
                 }
                 var set: Set<Role> = []
@@ -159,16 +187,20 @@ public struct ConfigurationLoader: Sendable {
         }
     }
 
-    private func applyStakeholders(_ map: [String: Any], from name: String, to configuration: inout FirebellConfiguration) throws(ConfigurationError) {
+    private func applyStakeholders(_ map: [String: Any], from name: String, to configuration: inout FirebellConfiguration) throws(ConfigurationError)
+    {
         if let value = map["stakeholder_channels"] {
             guard let groups = value as? [String: Any] else {
                 throw ConfigurationError("\(name): stakeholder_channels must map audience names to channels, e.g. executives: [slack:C0EXEC].")
             }
             for (audience, channels) in groups {
                 let at = "\(name): stakeholder_channels.\(audience)"
-                configuration.stakeholderChannels[audience] = try stringList(channels, at: at).map { (text) throws(ConfigurationError) -> ChannelRef in
+                configuration.stakeholderChannels[audience] = try stringList(channels, at: at).map {
+                    (text) throws(ConfigurationError) -> ChannelRef in
                     guard let channel = ChannelRef(reference: text) else {
-                        throw ConfigurationError("\(at): '\(text)' is not a channel; write platform:channel or platform:workspace:channel, e.g. slack:C0EXEC.")
+                        throw ConfigurationError(
+                            "\(at): '\(text)' is not a channel; write platform:channel or platform:workspace:channel, e.g. slack:C0EXEC."
+                        )
                     }
                     return channel
                 }
@@ -222,7 +254,9 @@ public struct ConfigurationLoader: Sendable {
     }
 
     func span(_ text: String, at: String) throws(ConfigurationError) -> TimeSpan {
-        guard let span = TimeSpan(parsing: text) else { throw ConfigurationError("\(at): '\(text)' is not a duration; write it like 15m, 1h or 1h30m.") }
+        guard let span = TimeSpan(parsing: text) else {
+            throw ConfigurationError("\(at): '\(text)' is not a duration; write it like 15m, 1h or 1h30m.")
+        }
         return span
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Lays environment variables over the configuration file's keys, so that every key can be set either way:
 /// `FIREBELL_<KEY>` for top-level keys, `FIREBELL_SEVERITIES_SEV1_UPDATE_EVERY`, `FIREBELL_PERMISSIONS_RESOLVE=ic,lead`,
 /// `FIREBELL_REMINDERS_QUIET_AFTER_UPDATE`, `FIREBELL_STAKEHOLDER_CHANNELS_EXECUTIVES=slack:C0EXEC`,
@@ -6,9 +8,11 @@
 enum EnvironmentOverlay {
     /// `FIREBELL_DATA_DIR` and `FIREBELL_TEMPLATES_DIR` are not here: as paths they are read against the
     /// working folder, not the file's, so `ConfigurationLoader` applies them itself.
-    static let topLevel = ["http_host", "http_port", "slack_api_url", "status_updates_in_thread",
-                           "status_page_title", "status_page_severities", "status_page_history_days", "pagerduty_url",
-                           "mattermost_url", "discord_api_url", "matrix_homeserver_url"]
+    static let topLevel = [
+        "http_host", "http_port", "slack_api_url", "status_updates_in_thread",
+        "status_page_title", "status_page_severities", "status_page_history_days", "pagerduty_url",
+        "mattermost_url", "discord_api_url", "matrix_homeserver_url",
+    ]
     /// Keys whose value is a list, written comma-separated in the environment.
     static let listKeys: Set<String> = ["commander_nudge_severities"]
 
@@ -69,5 +73,3 @@ enum EnvironmentOverlay {
         value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
-
-import Foundation

@@ -22,10 +22,13 @@ public struct MattermostSettings: Sendable {
     /// Nil when Mattermost is not configured at all; an error when it is half configured.
     init?(environment: [String: String], fileURL: String?) throws(ConfigurationError) {
         let url = value(environment, "MATTERMOST_URL") ?? fileURL
-        let bot = value(environment, "MATTERMOST_BOT_TOKEN"), command = value(environment, "MATTERMOST_COMMAND_TOKEN")
+        let bot = value(environment, "MATTERMOST_BOT_TOKEN")
+        let command = value(environment, "MATTERMOST_COMMAND_TOKEN")
         guard bot != nil || command != nil else { return nil }
         guard let url, let bot, let command else {
-            throw ConfigurationError("Mattermost needs MATTERMOST_URL, MATTERMOST_BOT_TOKEN and MATTERMOST_COMMAND_TOKEN together (some are missing).")
+            throw ConfigurationError(
+                "Mattermost needs MATTERMOST_URL, MATTERMOST_BOT_TOKEN and MATTERMOST_COMMAND_TOKEN together (some are missing)."
+            )
         }
         self.url = try httpURL(url, "MATTERMOST_URL")
         botToken = bot
@@ -45,7 +48,8 @@ public struct DiscordSettings: Sendable {
     public var apiURL: String
 
     init?(environment: [String: String], fileURL: String?) throws(ConfigurationError) {
-        let key = value(environment, "DISCORD_PUBLIC_KEY"), application = value(environment, "DISCORD_APPLICATION_ID")
+        let key = value(environment, "DISCORD_PUBLIC_KEY")
+        let application = value(environment, "DISCORD_APPLICATION_ID")
         let bot = value(environment, "DISCORD_BOT_TOKEN")
         guard key != nil || application != nil || bot != nil else { return nil }
         guard let key, let application, let bot else {
@@ -69,7 +73,9 @@ public struct MatrixSettings: Sendable {
     public var password: String?
 
     init?(environment: [String: String], fileURL: String?) throws(ConfigurationError) {
-        let token = value(environment, "MATRIX_ACCESS_TOKEN"), user = value(environment, "MATRIX_USER"), password = value(environment, "MATRIX_PASSWORD")
+        let token = value(environment, "MATRIX_ACCESS_TOKEN")
+        let user = value(environment, "MATRIX_USER")
+        let password = value(environment, "MATRIX_PASSWORD")
         guard token != nil || user != nil || password != nil else { return nil }
         guard let homeserver = value(environment, "MATRIX_HOMESERVER_URL") ?? fileURL else {
             throw ConfigurationError("MATRIX_HOMESERVER_URL is needed with the Matrix credentials.")

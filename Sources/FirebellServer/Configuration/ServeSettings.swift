@@ -49,7 +49,9 @@ public struct ServeSettings: Sendable {
             slackAPIURL = url.hasSuffix("/") ? url : url + "/"
         }
         if slackBotToken != nil, slackSigningSecret == nil, slackAppToken == nil {
-            throw ConfigurationError("SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP) nor SLACK_APP_TOKEN (Socket Mode) is: Firebell cannot receive Slack's commands.")
+            throw ConfigurationError(
+                "SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP) nor SLACK_APP_TOKEN (Socket Mode) is: Firebell cannot receive Slack's commands."
+            )
         }
         if slackAppToken != nil, slackBotToken == nil {
             throw ConfigurationError("SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: Firebell could receive commands but not post to channels.")

@@ -23,8 +23,14 @@ struct DiscordRoutes: Sendable {
 
     func interaction(_ request: Request) async throws -> Response {
         let body = Data(try await request.body.collect(upTo: Self.maxBodyBytes).readableBytesView)
-        guard verifier.isValid(body: body, timestamp: request.headers[.discordTimestamp], signature: request.headers[.discordSignature],
-                               now: service.clock.now()) else {
+        guard
+            verifier.isValid(
+                body: body,
+                timestamp: request.headers[.discordTimestamp],
+                signature: request.headers[.discordSignature],
+                now: service.clock.now()
+            )
+        else {
             logger.warning("rejected a Discord interaction: invalid request signature")
             return .text("invalid request signature", status: .unauthorized)
         }

@@ -1,9 +1,9 @@
 import AsyncHTTPClient
-import NIOCore
 import Foundation
 import Hummingbird
 import IncidentStore
 import Logging
+import NIOCore
 import Platforms
 import ServiceLifecycle
 import Synchronization
@@ -31,8 +31,14 @@ public struct FirebellApplication: Sendable {
     let logger: Logger
 
     /// Opens the data folder and prepares delivery through `httpClient`.
-    public init(configuration: FirebellConfiguration, settings: ServeSettings, httpClient: HTTPClient,
-                clock: any SchedulerClock = SystemWallClock(), deliveryPolicy: DeliveryPolicy = DeliveryPolicy(), logger: Logger) throws {
+    public init(
+        configuration: FirebellConfiguration,
+        settings: ServeSettings,
+        httpClient: HTTPClient,
+        clock: any SchedulerClock = SystemWallClock(),
+        deliveryPolicy: DeliveryPolicy = DeliveryPolicy(),
+        logger: Logger
+    ) throws {
         self.settings = settings
         self.logger = logger
         var deliveries: [String: any ChatDelivery] = [:]
@@ -47,7 +53,8 @@ public struct FirebellApplication: Sendable {
         }
         if let discordAPI { deliveries["discord"] = discordAPI }
         matrixSession = settings.matrix.map { matrix in
-            let credentials: MatrixSession.Credentials = matrix.accessToken.map { .accessToken($0) }
+            let credentials: MatrixSession.Credentials =
+                matrix.accessToken.map { .accessToken($0) }
                 ?? .password(user: matrix.user ?? "", password: matrix.password ?? "")
             return MatrixSession(homeserver: matrix.homeserver, credentials: credentials, client: httpClient)
         }
@@ -58,17 +65,32 @@ public struct FirebellApplication: Sendable {
         self.httpClient = httpClient
         slackConnected = ConnectionStatus(initially: settings.slackAppToken == nil)
         let metrics = metrics
-        outbox = OutboxDispatcher(dataDirectory: configuration.dataDirectory, deliveries: deliveries, pagerDuty: pagerDuty, policy: deliveryPolicy,
-                                  logger: logger, report: { metrics.delivery($0) })
-        service = try IncidentService(configuration: configuration, clock: clock, logger: logger, metrics: metrics,
-                                      pagerDuty: pagerDuty != nil, sink: outbox)
+        outbox = OutboxDispatcher(
+            dataDirectory: configuration.dataDirectory,
+            deliveries: deliveries,
+            pagerDuty: pagerDuty,
+            policy: deliveryPolicy,
+            logger: logger,
+            report: { metrics.delivery($0) }
+        )
+        service = try IncidentService(
+            configuration: configuration,
+            clock: clock,
+            logger: logger,
+            metrics: metrics,
+            pagerDuty: pagerDuty != nil,
+            sink: outbox
+        )
         metrics.damagedLedgerLines(try outbox.prepare(lastSequences: service.lastSequencesAtStart))
         slackHandler = SlackHandler(service: service, slackAPI: slackAPI, logger: logger)
         statusPage = StatusPageRoutes(service: service, settings: configuration.statusPage, engine: configuration.engine)
-        alertRoutes = AlertRoutes(service: service, routing: configuration.alertRouting,
-                                  alertmanager: WebhookAuthenticator(token: settings.alertmanagerToken, signingSecret: nil),
-                                  generic: WebhookAuthenticator(token: settings.genericWebhookToken, signingSecret: settings.genericWebhookSecret),
-                                  logger: logger)
+        alertRoutes = AlertRoutes(
+            service: service,
+            routing: configuration.alertRouting,
+            alertmanager: WebhookAuthenticator(token: settings.alertmanagerToken, signingSecret: nil),
+            generic: WebhookAuthenticator(token: settings.genericWebhookToken, signingSecret: settings.genericWebhookSecret),
+            logger: logger
+        )
         var groups: [any RouteGroup] = [statusPage, alertRoutes]
         if let mattermost = settings.mattermost, let verifier = MattermostTokenVerifier(commandToken: mattermost.commandToken) {
             groups.append(MattermostRoutes(service: service, verifier: verifier, logger: logger))
@@ -85,13 +107,21 @@ public struct FirebellApplication: Sendable {
     /// The Hummingbird application, with the timer loop and the outbox as services of its lifecycle.
     public func application(port: Int? = nil) -> some ApplicationProtocol {
         let verifier = settings.slackSigningSecret.flatMap { SlackRequestVerifier(signingSecret: $0) }
-        let router = FirebellRouter.build(service: service, outbox: outbox, slack: verifier.map { (slackHandler, $0) },
-                                          groups: routeGroups, slackConnected: slackConnected, metrics: metrics, logger: logger)
+        let router = FirebellRouter.build(
+            service: service,
+            outbox: outbox,
+            slack: verifier.map { (slackHandler, $0) },
+            groups: routeGroups,
+            slackConnected: slackConnected,
+            metrics: metrics,
+            logger: logger
+        )
         return Application(
             router: router,
             configuration: .init(address: .hostname(settings.host, port: port ?? settings.port), serverName: "firebell"),
             services: [BackgroundWork(service: service, outbox: outbox, connections: connections(), logger: logger)],
-            logger: logger)
+            logger: logger
+        )
     }
 
     /// The long-lived connections to chat platforms that are configured: Slack Socket Mode, the Mattermost
@@ -102,7 +132,8 @@ public struct FirebellApplication: Sendable {
         if let matrixLoop { loops.append { await matrixLoop.run() } }
         if let mattermost = settings.mattermost, mattermost.webSocket {
             let service = service
-            let client = MattermostWebSocketClient(baseURL: mattermost.url, botToken: mattermost.botToken, httpClient: httpClient, logger: logger) { event in
+            let client = MattermostWebSocketClient(baseURL: mattermost.url, botToken: mattermost.botToken, httpClient: httpClient, logger: logger) {
+                event in
                 _ = await service.transact(.command(event.command, delivery: event.postID, answer: .reply(confirmations: true)))
             }
             loops.append { await client.run() }
@@ -115,8 +146,14 @@ public struct FirebellApplication: Sendable {
         guard let appToken = settings.slackAppToken else { return nil }
         let router = SlackSocketModeRouter(handler: slackHandler)
         let status = slackConnected
-        var client = SlackSocketModeClient(apiBaseURL: settings.slackAPIURL, appToken: appToken, httpClient: httpClient, logger: logger,
-                                           connectionChanged: { status.set($0) }, handle: { await router.handle($0) })
+        var client = SlackSocketModeClient(
+            apiBaseURL: settings.slackAPIURL,
+            appToken: appToken,
+            httpClient: httpClient,
+            logger: logger,
+            connectionChanged: { status.set($0) },
+            handle: { await router.handle($0) }
+        )
         client.initialBackoff = socketModeBackoff
         return client
     }

@@ -37,7 +37,9 @@ struct MatrixSyncLoop: Sendable {
         let since = readSince()
         let batch = try await session.sync(since: since, wait: since == nil ? .zero : pollWait)
         for room in batch.invitedRooms {
-            do { try await session.join(room) } catch { logger.warning("could not join an invited room", metadata: ["room": "\(room)", "error": "\(error)"]) }
+            do { try await session.join(room) } catch {
+                logger.warning("could not join an invited room", metadata: ["room": "\(room)", "error": "\(error)"])
+            }
         }
         // The first sync is history: only commands typed after Firebell started listening are run.
         if since != nil {

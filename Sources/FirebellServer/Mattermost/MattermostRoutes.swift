@@ -26,7 +26,9 @@ struct MattermostRoutes: Sendable {
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
             return .text("expected application/x-www-form-urlencoded", status: .unsupportedMediaType)
         }
-        guard let fields = FormFields(body: Data(body.readableBytesView)) else { return .text("the form is not valid URL-encoded UTF-8", status: .badRequest) }
+        guard let fields = FormFields(body: Data(body.readableBytesView)) else {
+            return .text("the form is not valid URL-encoded UTF-8", status: .badRequest)
+        }
         // The form repeats the token; both must match.
         guard let token = fields["token"], verifier.isValid(token: token) else { throw HTTPError(.unauthorized, message: "invalid command token") }
         guard let command = MattermostSlashCommand(fields: fields) else {

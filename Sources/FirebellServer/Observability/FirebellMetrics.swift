@@ -11,9 +11,11 @@ public final class FirebellMetrics: Sendable {
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: registry)
-        factory.defaultDurationHistogramBuckets = [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
-                                                   .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
-                                                   .seconds(1), .seconds(3)]
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+            .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+            .seconds(1), .seconds(3),
+        ]
         self.factory = factory
     }
 
@@ -25,12 +27,13 @@ public final class FirebellMetrics: Sendable {
 
     /// One settled or retried delivery.
     func delivery(_ report: DeliveryReport) {
-        let outcome = switch report {
-        case .delivered: "delivered"
-        case .failed: "failed"
-        case .retried: "retried"
-        case .rateLimited: "rate_limited"
-        }
+        let outcome =
+            switch report {
+            case .delivered: "delivered"
+            case .failed: "failed"
+            case .retried: "retried"
+            case .rateLimited: "rate_limited"
+            }
         Counter(label: "firebell_deliveries_total", dimensions: [("outcome", outcome)], factory: factory).increment()
     }
 

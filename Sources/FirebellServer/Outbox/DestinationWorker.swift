@@ -34,9 +34,16 @@ final class DestinationWorker: Sendable {
 
     /// - Parameter lastSent: when the previous message to this destination may have gone (the process start, so
     ///   pacing holds across a restart: nothing sent before the restart can be closer than that).
-    init(destination: Destination, delivery: any ChatDelivery, policy: DeliveryPolicy, logger: Logger, lastSent: ContinuousClock.Instant,
-         report: @escaping @Sendable (DeliveryReport) -> Void, headline: @escaping @Sendable (HeadlineKey) -> String?,
-         settle: @escaping @Sendable (QueuedMessage, DeliveryOutcome, String?) -> Void) {
+    init(
+        destination: Destination,
+        delivery: any ChatDelivery,
+        policy: DeliveryPolicy,
+        logger: Logger,
+        lastSent: ContinuousClock.Instant,
+        report: @escaping @Sendable (DeliveryReport) -> Void,
+        headline: @escaping @Sendable (HeadlineKey) -> String?,
+        settle: @escaping @Sendable (QueuedMessage, DeliveryOutcome, String?) -> Void
+    ) {
         self.destination = destination
         self.delivery = delivery
         self.policy = policy
@@ -102,7 +109,10 @@ final class DestinationWorker: Sendable {
                 finish(item, .delivered, detail: reference)
             case .permanent(let reason):
                 attempt = 0
-                logger.error("delivery refused for good", metadata: ["destination": "\(destination)", "key": "\(item.message.key)", "reason": "\(reason)"])
+                logger.error(
+                    "delivery refused for good",
+                    metadata: ["destination": "\(destination)", "key": "\(item.message.key)", "reason": "\(reason)"]
+                )
                 finish(item, .failed, detail: reason)
                 await delivery.noticeFailure(of: item.message, reason: reason)
             case .retryAfter(let seconds):
@@ -114,7 +124,10 @@ final class DestinationWorker: Sendable {
                 // The request may have been processed before it failed: look before posting again.
                 markMaybeSent(item.message.key)
                 report(.retried(destination))
-                logger.warning("delivery failed, will retry", metadata: ["destination": "\(destination)", "attempt": "\(attempt)", "reason": "\(reason)"])
+                logger.warning(
+                    "delivery failed, will retry",
+                    metadata: ["destination": "\(destination)", "attempt": "\(attempt)", "reason": "\(reason)"]
+                )
                 try? await Task.sleep(for: policy.backoff(attempt: attempt))
             }
         }

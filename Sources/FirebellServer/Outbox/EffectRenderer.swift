@@ -13,17 +13,41 @@ struct EffectRenderer: Sendable {
         case .post(let post, let recipient, let placement, let offersActions):
             let channel = recipient.channel
             let text = renderer.render(post, state: state, markup: IncidentService.markup(for: channel.platform))
-            return OutboundMessage(effect: effect.id, key: effect.id.key, channel: channel, incident: post.incident, text: text,
-                                   kind: .post(placement), offersActions: offersActions, plannedAt: plannedAt)
+            return OutboundMessage(
+                effect: effect.id,
+                key: effect.id.key,
+                channel: channel,
+                incident: post.incident,
+                text: text,
+                kind: .post(placement),
+                offersActions: offersActions,
+                plannedAt: plannedAt
+            )
         case .editHeadline(let id, let channel, let offersActions):
             let text = renderer.render(.initialAlert(id), state: state, markup: IncidentService.markup(for: channel.platform))
-            return OutboundMessage(effect: effect.id, key: effect.id.key, channel: channel, incident: id, text: text, kind: .edit,
-                                   offersActions: offersActions, plannedAt: plannedAt)
+            return OutboundMessage(
+                effect: effect.id,
+                key: effect.id.key,
+                channel: channel,
+                incident: id,
+                text: text,
+                kind: .edit,
+                offersActions: offersActions,
+                plannedAt: plannedAt
+            )
         case .pagerDuty(let action, let id):
-            let event = state.incidents[id].map { PagerDutyEvent(action, incident: $0) }
+            let event =
+                state.incidents[id].map { PagerDutyEvent(action, incident: $0) }
                 ?? PagerDutyEvent(eventAction: action, dedupKey: id.description)
-            return OutboundMessage(effect: effect.id, key: effect.id.key, channel: effect.id.channel, incident: id, text: "", kind: .pagerDuty(event),
-                                   plannedAt: plannedAt)
+            return OutboundMessage(
+                effect: effect.id,
+                key: effect.id.key,
+                channel: effect.id.channel,
+                incident: id,
+                text: "",
+                kind: .pagerDuty(event),
+                plannedAt: plannedAt
+            )
         }
     }
 }

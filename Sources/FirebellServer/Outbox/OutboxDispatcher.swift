@@ -29,8 +29,14 @@ public final class OutboxDispatcher: DeliveryRecovery {
     /// - Parameters:
     ///   - deliveries: how to deliver, by platform (`slack`, …); effects for other platforms are dropped.
     ///   - pagerDuty: how to deliver PagerDuty events, when configured.
-    public init(dataDirectory: URL, deliveries: [String: any ChatDelivery], pagerDuty: (any ChatDelivery)? = nil,
-                policy: DeliveryPolicy = DeliveryPolicy(), logger: Logger, report: @escaping @Sendable (DeliveryReport) -> Void = { _ in }) {
+    public init(
+        dataDirectory: URL,
+        deliveries: [String: any ChatDelivery],
+        pagerDuty: (any ChatDelivery)? = nil,
+        policy: DeliveryPolicy = DeliveryPolicy(),
+        logger: Logger,
+        report: @escaping @Sendable (DeliveryReport) -> Void = { _ in }
+    ) {
         layout = DataLayout(root: dataDirectory)
         self.deliveries = deliveries
         self.pagerDuty = pagerDuty
@@ -60,7 +66,10 @@ public final class OutboxDispatcher: DeliveryRecovery {
             let ledger = try DeliveryLedger(channel: channel, url: file)
             damaged += ledger.damagedLines
             if ledger.damagedLines > 0 {
-                logger.warning("skipped damaged lines of a delivery ledger; their effects may be delivered once more", metadata: ["file": "\(file.path)"])
+                logger.warning(
+                    "skipped damaged lines of a delivery ledger; their effects may be delivered once more",
+                    metadata: ["file": "\(file.path)"]
+                )
             }
             ledgers.withLock { $0[channel] = ledger }
             headlines.withLock { $0.merge(ledger.headlines) { _, new in new } }
@@ -77,13 +86,22 @@ public final class OutboxDispatcher: DeliveryRecovery {
             }
             let items = legacy.pending.compactMap { old -> QueuedMessage? in
                 guard let kind = Self.kind(of: old) else { return nil }
-                var message = OutboundMessage(effect: nil, key: "firebell-\(old.channel.platform)-\(old.channel.workspace)-\(old.channel.channel)-\(old.id)",
-                                              channel: old.channel, incident: old.incident, text: old.text, kind: kind,
-                                              offersActions: old.offersActions == true, plannedAt: old.createdAt)
+                var message = OutboundMessage(
+                    effect: nil,
+                    key: "firebell-\(old.channel.platform)-\(old.channel.workspace)-\(old.channel.channel)-\(old.id)",
+                    channel: old.channel,
+                    incident: old.incident,
+                    text: old.text,
+                    kind: kind,
+                    offersActions: old.offersActions == true,
+                    plannedAt: old.createdAt
+                )
                 message.mayHaveBeenSent = true
                 return QueuedMessage(message: message, legacy: (legacy, old.id))
             }
-            if !items.isEmpty { logger.info("delivering what an outbox file of an earlier version still held", metadata: ["messages": "\(items.count)"]) }
+            if !items.isEmpty {
+                logger.info("delivering what an outbox file of an earlier version still held", metadata: ["messages": "\(items.count)"])
+            }
             for item in items { worker(for: item.message)?.enqueue([item]) }
         }
     }
@@ -169,7 +187,9 @@ public final class OutboxDispatcher: DeliveryRecovery {
         }
         guard let id = item.message.effect else { return }
         var key: HeadlineKey?
-        if item.message.placement == .headline, let incident = item.message.incident { key = HeadlineKey(channel: item.message.channel, incident: incident) }
+        if item.message.placement == .headline, let incident = item.message.incident {
+            key = HeadlineKey(channel: item.message.channel, incident: incident)
+        }
         if let key, let reference { headlines.withLock { $0[key] = reference } }
         do {
             try ledger(for: id.channel)?.settle(id, outcome: outcome, reference: reference, headline: key, at: Date())
@@ -208,9 +228,16 @@ public final class OutboxDispatcher: DeliveryRecovery {
         guard let delivery else { return nil }
         return workers.withLock { workers in
             if let existing = workers[destination] { return existing }
-            let worker = DestinationWorker(destination: destination, delivery: delivery, policy: policy, logger: logger, lastSent: started, report: report,
-                                           headline: { [weak self] key in self?.headline(key) },
-                                           settle: { [weak self] item, outcome, reference in self?.settle(item, outcome, reference: reference) })
+            let worker = DestinationWorker(
+                destination: destination,
+                delivery: delivery,
+                policy: policy,
+                logger: logger,
+                lastSent: started,
+                report: report,
+                headline: { [weak self] key in self?.headline(key) },
+                settle: { [weak self] item, outcome, reference in self?.settle(item, outcome, reference: reference) }
+            )
             workers[destination] = worker
             return worker
         }

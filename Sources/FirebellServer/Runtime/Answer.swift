@@ -68,8 +68,14 @@ public struct ChannelInput: Sendable {
     public var responseURL: String?
     public var answer: AnswerRoute
 
-    public init(_ content: Content, in channel: ChannelRef, by actor: UserRef, delivery: String? = nil, responseURL: String? = nil,
-                answer: AnswerRoute = .returned) {
+    public init(
+        _ content: Content,
+        in channel: ChannelRef,
+        by actor: UserRef,
+        delivery: String? = nil,
+        responseURL: String? = nil,
+        answer: AnswerRoute = .returned
+    ) {
         self.content = content
         self.channel = channel
         self.actor = actor
@@ -79,8 +85,12 @@ public struct ChannelInput: Sendable {
     }
 
     /// A typed command as a platform received it.
-    public static func command(_ inbound: InboundCommand, delivery: String? = nil, responseURL: String? = nil,
-                               answer: AnswerRoute = .returned) -> ChannelInput {
+    public static func command(
+        _ inbound: InboundCommand,
+        delivery: String? = nil,
+        responseURL: String? = nil,
+        answer: AnswerRoute = .returned
+    ) -> ChannelInput {
         ChannelInput(.text(inbound.arguments), in: inbound.channel, by: inbound.actor, delivery: delivery, responseURL: responseURL, answer: answer)
     }
 }

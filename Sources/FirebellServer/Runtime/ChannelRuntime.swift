@@ -73,7 +73,10 @@ actor ChannelRuntime {
         resumeDeliveriesIfNeeded()
         let verb = input.verb
         if let unavailableReason {
-            return .failed(verb, "✗ This channel's incident log cannot be read (\(unavailableReason)). Ask the operator to check the data folder; other channels are unaffected.")
+            return .failed(
+                verb,
+                "✗ This channel's incident log cannot be read (\(unavailableReason)). Ask the operator to check the data folder; other channels are unaffected."
+            )
         }
         if let delivery, state.recentDeliveries.contains(delivery) {
             return Answer(result: .duplicate, verb: verb, reply: nil, confirmation: nil)
@@ -100,12 +103,21 @@ actor ChannelRuntime {
             }
             let reply = try view.map { try render($0, now: now, markup: markup) }
             let confirmation = records.isEmpty ? nil : "✓ " + records.map { markup.escape(EventDescriber.describe($0)) }.joined(separator: "\n")
-            return Answer(result: view != nil && records.isEmpty ? .shown : .accepted, verb: verb, reply: reply, confirmation: confirmation,
-                          records: records, messages: messages)
+            return Answer(
+                result: view != nil && records.isEmpty ? .shown : .accepted,
+                verb: verb,
+                reply: reply,
+                confirmation: confirmation,
+                records: records,
+                messages: messages
+            )
         } catch let error as CommandError {
             return .refused(verb, error)
         } catch {
-            return .failed(verb, "✗ Not saved, nothing changed: \(error). Try again in a moment; if it keeps failing, tell the operator (disk full or read-only?).")
+            return .failed(
+                verb,
+                "✗ Not saved, nothing changed: \(error). Try again in a moment; if it keeps failing, tell the operator (disk full or read-only?)."
+            )
         }
     }
 
@@ -155,8 +167,13 @@ actor ChannelRuntime {
                 recovery.accept(owed.messages, transactionEnd: owed.end, from: channel)
                 total += owed.messages.count
             }
-            dependencies.logger.debug("resumed deliveries", metadata: ["channel": "\(channel)", "after": "\(watermark)", "through": "\(lastSequence)",
-                                                                      "messages": "\(total)"])
+            dependencies.logger.debug(
+                "resumed deliveries",
+                metadata: [
+                    "channel": "\(channel)", "after": "\(watermark)", "through": "\(lastSequence)",
+                    "messages": "\(total)",
+                ]
+            )
             return total
         } catch {
             dependencies.logger.error("could not read the log to resume its deliveries", metadata: ["channel": "\(channel)", "error": "\(error)"])

@@ -30,8 +30,15 @@ public final class IncidentService: Sendable {
     /// - Parameters:
     ///   - sink: where each transaction's effects go for delivery (nil: nowhere).
     ///   - directMessagePlatforms: platforms on which a person can be messaged by id.
-    public init(configuration: FirebellConfiguration, clock: any SchedulerClock = SystemWallClock(), logger: Logger, metrics: FirebellMetrics? = nil,
-                pagerDuty: Bool = false, sink: (any EffectSink)? = nil, directMessagePlatforms: Set<String> = ["slack"]) throws {
+    public init(
+        configuration: FirebellConfiguration,
+        clock: any SchedulerClock = SystemWallClock(),
+        logger: Logger,
+        metrics: FirebellMetrics? = nil,
+        pagerDuty: Bool = false,
+        sink: (any EffectSink)? = nil,
+        directMessagePlatforms: Set<String> = ["slack"]
+    ) throws {
         let layout = DataLayout(root: configuration.dataDirectory)
         let loaded = try DataFolder.loadStates(layout, now: clock.now())
         for repair in loaded.repairs { logger.warning("\(repair)") }
@@ -42,9 +49,13 @@ public final class IncidentService: Sendable {
         if let repair = allocator.repair { logger.warning("\(repair)") }
         let engine = configuration.engine
         let renderer = MessageRenderer(templates: templates, severities: engine.severities, oncall: engine.oncall)
-        let policy = EffectPolicy(severities: engine.severities, channels: configuration.stakeholderChannels,
-                                  directMessagePlatforms: directMessagePlatforms, pagerDuty: pagerDuty,
-                                  stakeholderPostsInThread: configuration.statusUpdatesInThread)
+        let policy = EffectPolicy(
+            severities: engine.severities,
+            channels: configuration.stakeholderChannels,
+            directMessagePlatforms: directMessagePlatforms,
+            pagerDuty: pagerDuty,
+            stakeholderPostsInThread: configuration.statusUpdatesInThread
+        )
         let dependencies = RuntimeDependencies(
             engine: IncidentEngine(configuration: engine),
             planner: EffectPlanner(policy: policy),
@@ -53,12 +64,22 @@ public final class IncidentService: Sendable {
             allocator: allocator,
             committer: try GroupCommit(volume: layout.channelsDirectory),
             views: ViewRenderer(severities: engine.severities),
-            deadlines: DeadlineIndex(), wake: wake, sink: sink, logger: logger)
+            deadlines: DeadlineIndex(),
+            wake: wake,
+            sink: sink,
+            logger: logger
+        )
         let now = clock.now()
         var runtimes: [ChannelRef: ChannelRuntime] = [:]
         for (channel, fold) in loaded.channels {
-            runtimes[channel] = ChannelRuntime(channel: channel, fold: fold, logURL: layout.logFile(for: channel), unavailableReason: nil,
-                                               dependencies: dependencies, now: now)
+            runtimes[channel] = ChannelRuntime(
+                channel: channel,
+                fold: fold,
+                logURL: layout.logFile(for: channel),
+                unavailableReason: nil,
+                dependencies: dependencies,
+                now: now
+            )
         }
         self.layout = layout
         self.startupRepairs = loaded.repairs
@@ -91,16 +112,32 @@ public final class IncidentService: Sendable {
         case .input(let typed):
             answer = await run(typed, input)
         }
-        if case .reply(let confirmations) = input.answer, answer.result != .duplicate, let reply = confirmations ? answer.text : answer.reply, !reply.isEmpty {
-            dependencies.sink?.reply(OutboundMessage(effect: nil, key: "fbr-" + UUID().uuidString.prefix(20).lowercased(), channel: input.channel, incident: nil,
-                                                     text: reply, kind: .reply(to: input.actor), plannedAt: clock.now()))
+        if case .reply(let confirmations) = input.answer, answer.result != .duplicate, let reply = confirmations ? answer.text : answer.reply,
+            !reply.isEmpty
+        {
+            dependencies.sink?.reply(
+                OutboundMessage(
+                    effect: nil,
+                    key: "fbr-" + UUID().uuidString.prefix(20).lowercased(),
+                    channel: input.channel,
+                    incident: nil,
+                    text: reply,
+                    kind: .reply(to: input.actor),
+                    plannedAt: clock.now()
+                )
+            )
         }
         return observed(answer, channel: input.channel, started: started)
     }
 
     private func run(_ typed: Input, _ input: ChannelInput) async -> Answer {
-        await runtime(for: input.channel).transact(typed, actor: input.actor, now: Self.wholeSecond(clock.now()), delivery: input.delivery,
-                                                   responseURL: input.responseURL)
+        await runtime(for: input.channel).transact(
+            typed,
+            actor: input.actor,
+            now: Self.wholeSecond(clock.now()),
+            delivery: input.delivery,
+            responseURL: input.responseURL
+        )
     }
 
     /// Hands delivery what the logs still owe: every effect of a logged transaction after each channel's watermark
@@ -121,10 +158,13 @@ public final class IncidentService: Sendable {
     private func observed(_ outcome: Answer, channel: ChannelRef, started: ContinuousClock.Instant) -> Answer {
         let elapsed = ContinuousClock.now - started
         metrics?.commandHandled(verb: outcome.verb, outcome: outcome.result.rawValue, latency: elapsed)
-        logger.info("command", metadata: [
-            "channel": "\(channel)", "verb": "\(outcome.verb)", "outcome": "\(outcome.result.rawValue)",
-            "latency_ms": "\(String(format: "%.2f", elapsed / .milliseconds(1)))",
-        ])
+        logger.info(
+            "command",
+            metadata: [
+                "channel": "\(channel)", "verb": "\(outcome.verb)", "outcome": "\(outcome.result.rawValue)",
+                "latency_ms": "\(String(format: "%.2f", elapsed / .milliseconds(1)))",
+            ]
+        )
         return outcome
     }
 
@@ -225,8 +265,14 @@ public final class IncidentService: Sendable {
     private func runtime(for channel: ChannelRef) -> ChannelRuntime {
         runtimes.withLock { runtimes in
             if let existing = runtimes[channel] { return existing }
-            let created = ChannelRuntime(channel: channel, fold: .replayed(ChannelState()), logURL: layout.logFile(for: channel),
-                                         unavailableReason: unavailable[channel], dependencies: dependencies, now: clock.now())
+            let created = ChannelRuntime(
+                channel: channel,
+                fold: .replayed(ChannelState()),
+                logURL: layout.logFile(for: channel),
+                unavailableReason: unavailable[channel],
+                dependencies: dependencies,
+                now: clock.now()
+            )
             runtimes[channel] = created
             return created
         }
@@ -238,4 +284,3 @@ public final class IncidentService: Sendable {
         return VerbCatalog.spec(named: word)?.name ?? "unknown"
     }
 }
-

@@ -51,7 +51,9 @@ struct SlackHandler: Sendable {
     }
 
     private func press(_ command: Command, about incident: IncidentID, in channel: ChannelRef, by user: UserRef) async {
-        _ = await service.transact(ChannelInput(.input(.button(command, incident: incident)), in: channel, by: user, answer: .reply(confirmations: false)))
+        _ = await service.transact(
+            ChannelInput(.input(.button(command, incident: incident)), in: channel, by: user, answer: .reply(confirmations: false))
+        )
     }
 
     private func openModal(triggerID: String?, incident: String, channel: ChannelRef) async -> Bool {

@@ -56,8 +56,12 @@ struct SlackRoutes: Sendable {
         let body = try await request.body.collect(upTo: Self.maxBodyBytes)
         let bytes = Data(body.readableBytesView)
         do {
-            try verifier.verify(body: bytes, timestamp: request.headers[.slackTimestamp], signature: request.headers[.slackSignature],
-                                now: handler.service.clock.now())
+            try verifier.verify(
+                body: bytes,
+                timestamp: request.headers[.slackTimestamp],
+                signature: request.headers[.slackSignature],
+                now: handler.service.clock.now()
+            )
         } catch {
             logger.warning("rejected a Slack request", metadata: ["path": "\(request.uri.path)", "reason": "\(error)"])
             throw HTTPError(.unauthorized, message: "invalid or expired signature")

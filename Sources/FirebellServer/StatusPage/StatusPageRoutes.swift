@@ -31,9 +31,13 @@ struct StatusPageRoutes: Sendable {
         router.get("/status/incidents/:id") { _, context in
             let page = try await page()
             guard let id = context.parameters.get("id"),
-                  let incident = (page.active + page.resolved).first(where: { $0.id == id }) else {
-                return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
-                                body: .init(byteBuffer: ByteBuffer(string: "No such incident on the status page.")))
+                let incident = (page.active + page.resolved).first(where: { $0.id == id })
+            else {
+                return Response(
+                    status: .notFound,
+                    headers: [.contentType: "text/plain; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: "No such incident on the status page."))
+                )
             }
             return html(renderer.html(incident, page: page))
         }

@@ -136,8 +136,16 @@ public final class DeliveryLedger: @unchecked Sendable {
             guard id.sequence > through, !settled.contains(key) else { return }
             var line: Data
             do {
-                line = try EventCodec.encoder().encode(Settlement(seq: id.sequence, index: id.index, outcome: outcome, reference: reference,
-                                                                  headline: reference == nil ? nil : headline, at: now))
+                line = try EventCodec.encoder().encode(
+                    Settlement(
+                        seq: id.sequence,
+                        index: id.index,
+                        outcome: outcome,
+                        reference: reference,
+                        headline: reference == nil ? nil : headline,
+                        at: now
+                    )
+                )
             } catch {
                 throw StoreError("Could not encode a delivery record: \(error)")
             }
@@ -166,7 +174,9 @@ public final class DeliveryLedger: @unchecked Sendable {
         let newest = headlines.sorted { $0.key.incident > $1.key.incident }.prefix(Self.keptHeadlines)
         var data: Data
         do {
-            data = try EventCodec.encoder().encode(Through(through: sequence, headlines: newest.map { HeadlineEntry(key: $0.key, reference: $0.value) }))
+            data = try EventCodec.encoder().encode(
+                Through(through: sequence, headlines: newest.map { HeadlineEntry(key: $0.key, reference: $0.value) })
+            )
         } catch {
             throw StoreError("Could not encode a delivery record: \(error)")
         }

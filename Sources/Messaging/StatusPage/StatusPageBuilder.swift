@@ -33,24 +33,36 @@ public struct StatusPageBuilder: Sendable {
     public func build(_ incidents: [(Incident, [EventRecord])], now: Date) -> StatusPage {
         let shown = incidents.filter { isShown($0.0, now: now) }
         let active = shown.filter { $0.0.isActive }
-            .sorted { ($0.0.severity.rawValue, -$0.0.declaredAt.timeIntervalSince1970) < ($1.0.severity.rawValue, -$1.0.declaredAt.timeIntervalSince1970) }
+            .sorted {
+                ($0.0.severity.rawValue, -$0.0.declaredAt.timeIntervalSince1970) < ($1.0.severity.rawValue, -$1.0.declaredAt.timeIntervalSince1970)
+            }
         let resolved = shown.filter { !$0.0.isActive }.sorted { $0.0.resolvedAt! > $1.0.resolvedAt! }
-        return StatusPage(title: settings.title, generatedAt: now,
-                          overall: active.first.map { Self.slug($0.0.severity) } ?? "operational",
-                          active: active.map { incident($0.0, records: $0.1) },
-                          history: history(shown.map(\.0), now: now),
-                          resolved: resolved.map { incident($0.0, records: $0.1) })
+        return StatusPage(
+            title: settings.title,
+            generatedAt: now,
+            overall: active.first.map { Self.slug($0.0.severity) } ?? "operational",
+            active: active.map { incident($0.0, records: $0.1) },
+            history: history(shown.map(\.0), now: now),
+            resolved: resolved.map { incident($0.0, records: $0.1) }
+        )
     }
 
     /// One incident's page entry.
     public func incident(_ incident: Incident, records: [EventRecord]) -> StatusIncident {
         let planner = DeadlinePlanner(configuration: configuration)
-        return StatusIncident(id: incident.id.description, title: incident.title, severity: Self.slug(incident.severity),
-                              severityLabel: configuration.severities[incident.severity].label, status: incident.status.rawValue,
-                              impact: incident.impact, systems: incident.systems, declaredAt: incident.declaredAt,
-                              resolvedAt: incident.resolvedAt,
-                              nextUpdateAt: incident.reminders == .off ? nil : planner.nextUpdateDue(for: incident),
-                              updates: records.filter { $0.incident == incident.id }.compactMap(entry).reversed())
+        return StatusIncident(
+            id: incident.id.description,
+            title: incident.title,
+            severity: Self.slug(incident.severity),
+            severityLabel: configuration.severities[incident.severity].label,
+            status: incident.status.rawValue,
+            impact: incident.impact,
+            systems: incident.systems,
+            declaredAt: incident.declaredAt,
+            resolvedAt: incident.resolvedAt,
+            nextUpdateAt: incident.reminders == .off ? nil : planner.nextUpdateDue(for: incident),
+            updates: records.filter { $0.incident == incident.id }.compactMap(entry).reversed()
+        )
     }
 
     /// "sev1" … "sev4", as the page's JSON and CSS classes name severities.
@@ -60,8 +72,11 @@ public struct StatusPageBuilder: Sendable {
         let severities = configuration.severities
         switch record.event {
         case .declared(let title, let severity, let impact, _):
-            return StatusEntry(at: record.at, label: "Investigating",
-                               text: "We are investigating: \(title) (\(severity), \(severities[severity].label))." + (impact.map { " Impact: \($0)" } ?? ""))
+            return StatusEntry(
+                at: record.at,
+                label: "Investigating",
+                text: "We are investigating: \(title) (\(severity), \(severities[severity].label))." + (impact.map { " Impact: \($0)" } ?? "")
+            )
         case .severityChanged(_, let to, _):
             return StatusEntry(at: record.at, label: "Update", text: "Severity changed to \(to) (\(severities[to].label)).")
         case .statusChanged(_, let to):
@@ -71,8 +86,11 @@ public struct StatusPageBuilder: Sendable {
         case .updatePosted(let text, _, _):
             return StatusEntry(at: record.at, label: "Update", text: text)
         case .holdingUpdatePosted(_, let next):
-            return StatusEntry(at: record.at, label: "Update",
-                               text: "We are still working on this." + (next.map { " Next update by \(UTC.minute($0))." } ?? ""))
+            return StatusEntry(
+                at: record.at,
+                label: "Update",
+                text: "We are still working on this." + (next.map { " Next update by \(UTC.minute($0))." } ?? "")
+            )
         case .mitigated:
             return StatusEntry(at: record.at, label: "Mitigated", text: "The impact has been mitigated; we are monitoring.")
         case .resolved:
@@ -91,8 +109,11 @@ public struct StatusPageBuilder: Sendable {
             let dayEnd = dayStart.addingTimeInterval(86400)
             let that = incidents.filter { $0.declaredAt < dayEnd && ($0.resolvedAt ?? now) >= dayStart }
                 .sorted { $0.severity.rawValue < $1.severity.rawValue }
-            return StatusDay(date: CalendarDate(containing: dayStart).description, worstSeverity: that.first.map { Self.slug($0.severity) },
-                             incidents: that.map(\.id.description))
+            return StatusDay(
+                date: CalendarDate(containing: dayStart).description,
+                worstSeverity: that.first.map { Self.slug($0.severity) },
+                incidents: that.map(\.id.description)
+            )
         }
     }
 }

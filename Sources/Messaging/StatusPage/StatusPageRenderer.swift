@@ -16,13 +16,17 @@ public struct StatusPageRenderer: Sendable {
     }
 
     public func html(_ status: StatusPage) -> String {
-        let overallText = status.active.isEmpty ? "All systems operational"
+        let overallText =
+            status.active.isEmpty
+            ? "All systems operational"
             : "\(status.active.count) active incident\(status.active.count == 1 ? "" : "s")"
-        return page.render(common(status, pageTitle: status.title).merging([
-            "title": status.title, "overall": status.overall, "overallText": overallText,
-            "active": status.active.map(values), "days": status.history.count,
-            "history": status.history.map(dayValues), "resolved": status.resolved.map(values), "hasResolved": !status.resolved.isEmpty,
-        ]) { $1 })
+        return page.render(
+            common(status, pageTitle: status.title).merging([
+                "title": status.title, "overall": status.overall, "overallText": overallText,
+                "active": status.active.map(values), "days": status.history.count,
+                "history": status.history.map(dayValues), "resolved": status.resolved.map(values), "hasResolved": !status.resolved.isEmpty,
+            ]) { $1 }
+        )
     }
 
     public func html(_ incident: StatusIncident, page status: StatusPage) -> String {
@@ -38,8 +42,10 @@ public struct StatusPageRenderer: Sendable {
             "title": status.title,
             "updated": ISOTimestamp.format(entries.first?.2.at ?? status.generatedAt),
             "entries": entries.map { incident, number, entry in
-                ["id": incident.id, "number": number, "incidentTitle": incident.title, "label": entry.label,
-                 "updated": ISOTimestamp.format(entry.at), "text": entry.text] as [String: Any]
+                [
+                    "id": incident.id, "number": number, "incidentTitle": incident.title, "label": entry.label,
+                    "updated": ISOTimestamp.format(entry.at), "text": entry.text,
+                ] as [String: Any]
             },
         ])
     }
@@ -64,7 +70,8 @@ public struct StatusPageRenderer: Sendable {
     }
 
     private func dayValues(_ day: StatusDay) -> [String: Any] {
-        let label = day.worstSeverity.map { "\(day.date): \($0.uppercased()), \(day.incidents.joined(separator: ", "))" } ?? "\(day.date): no incident"
+        let label =
+            day.worstSeverity.map { "\(day.date): \($0.uppercased()), \(day.incidents.joined(separator: ", "))" } ?? "\(day.date): no incident"
         return ["severity": day.worstSeverity ?? "none", "label": label]
     }
 }

@@ -19,8 +19,10 @@ public struct AlertRouting: Sendable, Equatable {
     /// Where alerts go that no rule sends anywhere (`FIREBELL_ALERT_CHANNEL`).
     public var defaultChannel: ChannelRef?
     /// The `severity` label's values and the severity they suggest.
-    public var severityLabels: [String: Severity] = ["critical": .sev1, "page": .sev1, "error": .sev2, "high": .sev2,
-                                                     "warning": .sev3, "medium": .sev3, "info": .sev4, "low": .sev4]
+    public var severityLabels: [String: Severity] = [
+        "critical": .sev1, "page": .sev1, "error": .sev2, "high": .sev2,
+        "warning": .sev3, "medium": .sev3, "info": .sev4, "low": .sev4,
+    ]
     /// The severity when nothing else says.
     public var defaultSeverity: Severity = .sev3
 

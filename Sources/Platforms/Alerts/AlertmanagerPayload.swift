@@ -32,7 +32,9 @@ public struct AlertmanagerPayload: Decodable, Sendable, Equatable {
             throw AlertPayloadError("not an Alertmanager webhook payload: \(AlertPayloadError.describe(error))")
         }
         guard payload.version == "4" else { throw AlertPayloadError("unsupported payload version '\(payload.version)'; Firebell reads version 4") }
-        guard ["firing", "resolved"].contains(payload.status) else { throw AlertPayloadError("status must be firing or resolved, not '\(payload.status)'") }
+        guard ["firing", "resolved"].contains(payload.status) else {
+            throw AlertPayloadError("status must be firing or resolved, not '\(payload.status)'")
+        }
         guard !payload.alerts.isEmpty else { throw AlertPayloadError("the notification has no alerts") }
         for alert in payload.alerts where !["firing", "resolved"].contains(alert.status) {
             throw AlertPayloadError("an alert's status must be firing or resolved, not '\(alert.status)'")
@@ -64,11 +66,20 @@ public struct AlertmanagerPayload: Decodable, Sendable, Equatable {
         let starts = alerts.compactMap { $0.startsAt.flatMap(RFC3339.parse) }
         var links = Array(Set(alerts.compactMap(\.generatorURL).filter { !$0.isEmpty })).sorted().prefix(5).map { $0 }
         if let externalURL, !externalURL.isEmpty { links.append(externalURL) }
-        return AlertSignal(source: "alertmanager", key: correlationKey, isFiring: status == "firing",
-                           title: String(title.prefix(CommandParser.maxTitleLength)), severity: severity,
-                           summary: commonAnnotations?["description"].map { String($0.prefix(CommandParser.maxTextLength)) },
-                           service: labels["service"] ?? labels["job"], startedAt: starts.min(), labels: labels, links: links,
-                           firingCount: firing.count + (truncatedAlerts ?? 0), resolvedCount: alerts.count - firing.count)
+        return AlertSignal(
+            source: "alertmanager",
+            key: correlationKey,
+            isFiring: status == "firing",
+            title: String(title.prefix(CommandParser.maxTitleLength)),
+            severity: severity,
+            summary: commonAnnotations?["description"].map { String($0.prefix(CommandParser.maxTextLength)) },
+            service: labels["service"] ?? labels["job"],
+            startedAt: starts.min(),
+            labels: labels,
+            links: links,
+            firingCount: firing.count + (truncatedAlerts ?? 0),
+            resolvedCount: alerts.count - firing.count
+        )
     }
 }
 
@@ -85,7 +96,8 @@ public struct AlertPayloadError: Error, Equatable, Sendable, CustomStringConvert
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
             return "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
         case DecodingError.dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "not valid JSON" : "invalid value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+            return context.codingPath.isEmpty
+                ? "not valid JSON" : "invalid value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
         default:
             return "not valid JSON"
         }

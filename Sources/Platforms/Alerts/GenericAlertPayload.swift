@@ -15,7 +15,8 @@ public struct GenericAlertPayload: Decodable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case title, severity, service, summary, status, links
-        case dedupKey = "dedup_key", startedAt = "started_at"
+        case dedupKey = "dedup_key"
+        case startedAt = "started_at"
     }
 
     public static func decode(_ body: Data) throws(AlertPayloadError) -> GenericAlertPayload {
@@ -23,13 +24,17 @@ public struct GenericAlertPayload: Decodable, Sendable, Equatable {
         do { payload = try JSONDecoder().decode(GenericAlertPayload.self, from: body) } catch {
             throw AlertPayloadError("not a Firebell generic alert: \(AlertPayloadError.describe(error))")
         }
-        guard ["trigger", "resolve"].contains(payload.status) else { throw AlertPayloadError("status must be trigger or resolve, not '\(payload.status)'") }
+        guard ["trigger", "resolve"].contains(payload.status) else {
+            throw AlertPayloadError("status must be trigger or resolve, not '\(payload.status)'")
+        }
         let title = payload.title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty, title.count <= CommandParser.maxTitleLength else {
             throw AlertPayloadError("title must be 1 to \(CommandParser.maxTitleLength) characters")
         }
         guard !payload.dedupKey.isEmpty, payload.dedupKey.count <= 255 else { throw AlertPayloadError("dedup_key must be 1 to 255 characters") }
-        if let started = payload.startedAt, RFC3339.parse(started) == nil { throw AlertPayloadError("started_at '\(started)' is not an RFC 3339 time") }
+        if let started = payload.startedAt, RFC3339.parse(started) == nil {
+            throw AlertPayloadError("started_at '\(started)' is not an RFC 3339 time")
+        }
         return payload
     }
 
@@ -42,9 +47,19 @@ public struct GenericAlertPayload: Decodable, Sendable, Equatable {
     }
 
     public func signal(severity: Severity) -> AlertSignal {
-        AlertSignal(source: "generic", key: dedupKey, isFiring: status == "trigger", title: title.trimmingCharacters(in: .whitespacesAndNewlines),
-                    severity: severity, summary: summary.map { String($0.prefix(CommandParser.maxTextLength)) }, service: service,
-                    startedAt: startedAt.flatMap(RFC3339.parse), labels: routingLabels, links: Array((links ?? []).prefix(5)),
-                    firingCount: status == "trigger" ? 1 : 0, resolvedCount: status == "resolve" ? 1 : 0)
+        AlertSignal(
+            source: "generic",
+            key: dedupKey,
+            isFiring: status == "trigger",
+            title: title.trimmingCharacters(in: .whitespacesAndNewlines),
+            severity: severity,
+            summary: summary.map { String($0.prefix(CommandParser.maxTextLength)) },
+            service: service,
+            startedAt: startedAt.flatMap(RFC3339.parse),
+            labels: routingLabels,
+            links: Array((links ?? []).prefix(5)),
+            firingCount: status == "trigger" ? 1 : 0,
+            resolvedCount: status == "resolve" ? 1 : 0
+        )
     }
 }

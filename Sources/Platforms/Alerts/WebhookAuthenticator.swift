@@ -29,7 +29,13 @@ public struct WebhookAuthenticator: Sendable {
         self.replayWindow = replayWindow
     }
 
-    public func verify(body: some DataProtocol, authorization: String?, timestamp: String?, signature: String?, now: Date) throws(WebhookAuthenticationFailure) {
+    public func verify(
+        body: some DataProtocol,
+        authorization: String?,
+        timestamp: String?,
+        signature: String?,
+        now: Date
+    ) throws(WebhookAuthenticationFailure) {
         if let signingKey, let signature {
             guard let timestamp, timestamp.count <= 12, let seconds = Int(timestamp) else { throw .missingCredentials }
             guard abs(now.timeIntervalSince1970 - TimeInterval(seconds)) <= replayWindow else { throw .stale }

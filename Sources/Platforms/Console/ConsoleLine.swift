@@ -1,3 +1,4 @@
+import Foundation
 import IncidentKit
 
 /// One line typed into the console: who speaks (`@bob: …` speaks as bob) and what they typed.
@@ -9,7 +10,8 @@ public struct ConsoleLine: Equatable, Sendable {
     public init(_ line: String, defaultSpeaker: UserRef) {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         if trimmed.hasPrefix("@"), let colon = trimmed.firstIndex(of: ":"),
-           let user = UserRef(mention: String(trimmed[..<colon])) {
+            let user = UserRef(mention: String(trimmed[..<colon]))
+        {
             speaker = user
             text = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         } else {
@@ -18,5 +20,3 @@ public struct ConsoleLine: Equatable, Sendable {
         }
     }
 }
-
-import Foundation

@@ -49,8 +49,11 @@ public struct DiscordAPI: ChatDelivery {
     /// Replaces the "thinking…" of a deferred interaction with the answer.
     public func editOriginalResponse(token: String, text: String) async -> DeliveryResult {
         do {
-            let answer = try await webhook.send(.PATCH, "\(baseURL)/webhooks/\(applicationID)/\(token)/messages/@original",
-                                                ["content": DiscordContent.fitted(text), "allowed_mentions": ["parse": [String]()]])
+            let answer = try await webhook.send(
+                .PATCH,
+                "\(baseURL)/webhooks/\(applicationID)/\(token)/messages/@original",
+                ["content": DiscordContent.fitted(text), "allowed_mentions": ["parse": [String]()]]
+            )
             return JSONClient.classify(answer, reference: { $0.json?["id"] as? String }, retryAfter: Self.retryAfter)
         } catch {
             return .transient("\(error)")
@@ -61,7 +64,8 @@ public struct DiscordAPI: ChatDelivery {
     /// message until the bucket refills (`X-RateLimit-Reset-After`, seconds, may be fractional).
     static func pacing(_ result: DeliveryResult, by answer: JSONClient.Answer) -> DeliveryResult {
         guard case .delivered(let reference, _) = result, answer.headers.first(name: "X-RateLimit-Remaining") == "0",
-              let resetAfter = answer.headers.first(name: "X-RateLimit-Reset-After").flatMap(TimeInterval.init), resetAfter > 0 else { return result }
+            let resetAfter = answer.headers.first(name: "X-RateLimit-Reset-After").flatMap(TimeInterval.init), resetAfter > 0
+        else { return result }
         return .delivered(reference: reference, quietFor: resetAfter)
     }
 

@@ -8,7 +8,12 @@ public enum DiscordCommandCatalog {
 
     /// An option of a subcommand and how its value goes back into the command text.
     struct Option {
-        enum Kind: Int { case string = 3, integer = 4, boolean = 5, user = 6 }
+        enum Kind: Int {
+            case string = 3
+            case integer = 4
+            case boolean = 5
+            case user = 6
+        }
         var name: String
         var kind: Kind
         var description: String
@@ -51,16 +56,26 @@ public enum DiscordCommandCatalog {
             [Subcommand(name: verb, words: verb, description: VerbCatalog.spec(named: verb)!.summary, options: options)]
         }
         return [
-            "declare": one("declare", [choice("severity", "sev1 (critical) … sev4 (low)", ["sev1", "sev2", "sev3", "sev4"]),
-                                       text("title", "What is broken"), text("impact", "Customer impact", required: false, clause: "impact"),
-                                       text("systems", "Affected systems, comma-separated", required: false, clause: "systems"),
-                                       number("from", "Declare from this report number", required: false, clause: "from")]),
+            "declare": one(
+                "declare",
+                [
+                    choice("severity", "sev1 (critical) … sev4 (low)", ["sev1", "sev2", "sev3", "sev4"]),
+                    text("title", "What is broken"), text("impact", "Customer impact", required: false, clause: "impact"),
+                    text("systems", "Affected systems, comma-separated", required: false, clause: "systems"),
+                    number("from", "Declare from this report number", required: false, clause: "from"),
+                ]
+            ),
             "ack": one("ack"),
             "sev": one("sev", [choice("level", "New severity", ["1", "2", "3", "4"]), text("reason", "Why (needed to lower it)", required: false)]),
             "role": one("role", [choice("role", "The role", ["ic", "lead", "scribe", "comms"]), user("user", "Who takes it")]),
             "status": one("status", [choice("status", "Where the response stands", ["investigating", "identified", "mitigating", "monitoring"])]),
-            "update": one("update", [text("text", "What changed"), text("next", "Next update in, e.g. 15m", required: false, clause: "next"),
-                                     text("eta", "Expected resolution in, e.g. 1h", required: false, clause: "eta")]),
+            "update": one(
+                "update",
+                [
+                    text("text", "What changed"), text("next", "Next update in, e.g. 15m", required: false, clause: "next"),
+                    text("eta", "Expected resolution in, e.g. 1h", required: false, clause: "eta"),
+                ]
+            ),
             "note": one("note", [text("text", "The note (not sent to stakeholders)")]),
             "impact": one("impact", [text("text", "The customer impact")]),
             "systems": one("systems", [text("systems", "Affected systems, comma-separated")]),
@@ -68,11 +83,19 @@ public enum DiscordCommandCatalog {
             "resolve": one("resolve", [text("root_cause", "The root cause", required: false, clause: "root cause")]),
             "reopen": one("reopen", [text("reason", "Why", required: false)]),
             "action": [
-                Subcommand(name: "add", words: "action add", description: "Add a follow-up action item",
-                           options: [text("text", "What to do"), user("owner", "Who owns it"), text("due", "Due date, YYYY-MM-DD", clause: "due")]),
+                Subcommand(
+                    name: "add",
+                    words: "action add",
+                    description: "Add a follow-up action item",
+                    options: [text("text", "What to do"), user("owner", "Who owns it"), text("due", "Due date, YYYY-MM-DD", clause: "due")]
+                ),
                 Subcommand(name: "done", words: "action done", description: "Mark an action item done", options: [number("number", "Item number")]),
-                Subcommand(name: "reassign", words: "action reassign", description: "Give an action item a new owner",
-                           options: [number("number", "Item number"), user("owner", "The new owner")]),
+                Subcommand(
+                    name: "reassign",
+                    words: "action reassign",
+                    description: "Give an action item a new owner",
+                    options: [number("number", "Item number"), user("owner", "The new owner")]
+                ),
             ],
             // Discord allows 25 subcommands per command: the read-only views share one group.
             "show": views.map { Subcommand(name: $0, words: $0, description: VerbCatalog.spec(named: $0)!.summary) },
@@ -80,11 +103,20 @@ public enum DiscordCommandCatalog {
             "why": one("why", [text("text", "The next answer of the 5 Whys")]),
             "link": one("link", [text("incident", "The related incident, INC-YYYY-NNNN"), text("note", "How they relate", required: false)]),
             "private": one("private", [choice("setting", "on: private, off: public", ["on", "off"], required: false)]),
-            "escalate": one("escalate", [choice("level", "The level to page", ["1", "2", "3", "4"], required: false),
-                                         user("user", "A person to page", required: false)]),
+            "escalate": one(
+                "escalate",
+                [
+                    choice("level", "The level to page", ["1", "2", "3", "4"], required: false),
+                    user("user", "A person to page", required: false),
+                ]
+            ),
             "handover": [
-                Subcommand(name: "to", words: "handover", description: "Hand the on-call shift over with notes",
-                           options: [user("user", "The next on-call"), text("notes", "Current issues, context, items to watch")]),
+                Subcommand(
+                    name: "to",
+                    words: "handover",
+                    description: "Hand the on-call shift over with notes",
+                    options: [user("user", "The next on-call"), text("notes", "Current issues, context, items to watch")]
+                ),
                 Subcommand(name: "ack", words: "handover ack", description: "Acknowledge the handover to you"),
             ],
             "report": one("report", [text("text", "What is wrong")]),
@@ -143,8 +175,10 @@ public enum DiscordCommandCatalog {
         let ordered = subcommand.options.filter(\.required) + subcommand.options.filter { !$0.required }
         if !ordered.isEmpty {
             object["options"] = ordered.map { option -> [String: Any] in
-                var entry: [String: Any] = ["name": option.name, "type": option.kind.rawValue, "description": clipped(option.description),
-                                            "required": option.required]
+                var entry: [String: Any] = [
+                    "name": option.name, "type": option.kind.rawValue, "description": clipped(option.description),
+                    "required": option.required,
+                ]
                 if !option.choices.isEmpty { entry["choices"] = option.choices.map { ["name": $0, "value": $0] } }
                 return entry
             }

@@ -35,7 +35,8 @@ public struct DiscordInteraction: Sendable, Equatable {
             kind = .ping
         case 2:
             guard let data = object["data"] as? [String: Any], data["name"] as? String == DiscordCommandCatalog.commandName,
-                  let arguments = DiscordCommandCatalog.arguments(from: data["options"] as? [[String: Any]] ?? []) else {
+                let arguments = DiscordCommandCatalog.arguments(from: data["options"] as? [[String: Any]] ?? [])
+            else {
                 kind = .other(type: type)
                 return
             }
@@ -48,8 +49,11 @@ public struct DiscordInteraction: Sendable, Equatable {
     /// The command for the engine, when this is one from a person in a channel.
     public var inbound: InboundCommand? {
         guard case .command(let arguments) = kind, let channelID, let userID else { return nil }
-        return InboundCommand(channel: ChannelRef(platform: "discord", workspace: guildID ?? "direct", channel: channelID),
-                              actor: UserRef(userID), arguments: arguments)
+        return InboundCommand(
+            channel: ChannelRef(platform: "discord", workspace: guildID ?? "direct", channel: channelID),
+            actor: UserRef(userID),
+            arguments: arguments
+        )
     }
 
     /// The inline answer: a PONG, or a message only the invoker sees (`flags: 64`) that pings nobody.

@@ -10,7 +10,8 @@ public struct DiscordVerifier: Sendable {
     /// Nil when `publicKeyHex` is not 32 bytes of hex.
     public init?(publicKeyHex: String, replayWindow: TimeInterval = 300) {
         guard let bytes = Hex.bytes(publicKeyHex), bytes.count == 32,
-              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: bytes) else { return nil }
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: bytes)
+        else { return nil }
         self.key = key
         self.replayWindow = replayWindow
     }

@@ -18,8 +18,10 @@ public struct MatrixDelivery: ChatDelivery {
         let notice: [String: Any] = ["msgtype": "m.notice", "body": Self.plain(html), "format": "org.matrix.custom.html", "formatted_body": html]
         var content = notice
         if let replaced = message.replacing {
-            content = ["msgtype": "m.notice", "body": "* " + Self.plain(html), "format": "org.matrix.custom.html", "formatted_body": "* " + html,
-                       "m.new_content": notice, "m.relates_to": ["rel_type": "m.replace", "event_id": replaced]]
+            content = [
+                "msgtype": "m.notice", "body": "* " + Self.plain(html), "format": "org.matrix.custom.html", "formatted_body": "* " + html,
+                "m.new_content": notice, "m.relates_to": ["rel_type": "m.replace", "event_id": replaced],
+            ]
         } else if let parent = message.threadParent {
             content["m.relates_to"] = ["rel_type": "m.thread", "event_id": parent, "is_falling_back": true, "m.in_reply_to": ["event_id": parent]]
         }

@@ -42,10 +42,15 @@ public final class MatrixSession: Sendable {
             guard answer.status == 200, let user = answer.json?["user_id"] as? String else { throw MatrixError(answer) }
             state.withLock { $0.userID = user }
         case .password(let user, let password):
-            let answer = try await send(.POST, "/_matrix/client/v3/login", [
-                "type": "m.login.password", "identifier": ["type": "m.id.user", "user": user], "password": password,
-                "device_id": Self.deviceID, "initial_device_display_name": "Firebell",
-            ], authenticated: false)
+            let answer = try await send(
+                .POST,
+                "/_matrix/client/v3/login",
+                [
+                    "type": "m.login.password", "identifier": ["type": "m.id.user", "user": user], "password": password,
+                    "device_id": Self.deviceID, "initial_device_display_name": "Firebell",
+                ],
+                authenticated: false
+            )
             guard answer.status == 200, let token = answer.json?["access_token"] as? String, let id = answer.json?["user_id"] as? String else {
                 throw MatrixError(answer)
             }
@@ -82,10 +87,14 @@ public final class MatrixSession: Sendable {
     }
 
     /// Only room messages, no presence or typing: the bot reads commands and nothing else.
-    static let filter = encoded(#"{"room":{"timeline":{"types":["m.room.message"],"limit":100},"state":{"types":[]},"ephemeral":{"types":[]},"account_data":{"types":[]}},"presence":{"types":[]},"account_data":{"types":[]}}"#)
+    static let filter = encoded(
+        #"{"room":{"timeline":{"types":["m.room.message"],"limit":100},"state":{"types":[]},"ephemeral":{"types":[]},"account_data":{"types":[]}},"presence":{"types":[]},"account_data":{"types":[]}}"#
+    )
 
     static func encoded(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")) ?? text
+        text.addingPercentEncoding(
+            withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+        ) ?? text
     }
 }
 

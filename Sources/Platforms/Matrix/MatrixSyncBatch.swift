@@ -25,9 +25,17 @@ public struct MatrixSyncBatch: Sendable, Equatable {
             let events = ((value as? [String: Any])?["timeline"] as? [String: Any])?["events"] as? [[String: Any]] ?? []
             for event in events where event["type"] as? String == "m.room.message" {
                 guard let content = event["content"] as? [String: Any], let sender = event["sender"] as? String,
-                      let eventID = event["event_id"] as? String else { continue }
-                messages.append(Message(roomID: roomID, eventID: eventID, sender: sender, msgtype: content["msgtype"] as? String ?? "",
-                                        body: content["body"] as? String ?? ""))
+                    let eventID = event["event_id"] as? String
+                else { continue }
+                messages.append(
+                    Message(
+                        roomID: roomID,
+                        eventID: eventID,
+                        sender: sender,
+                        msgtype: content["msgtype"] as? String ?? "",
+                        body: content["body"] as? String ?? ""
+                    )
+                )
             }
         }
         self.messages = messages
@@ -38,10 +46,17 @@ public struct MatrixSyncBatch: Sendable, Equatable {
     public func commands(botUserID: String?) -> [(eventID: String, command: InboundCommand)] {
         messages.compactMap { message in
             guard message.msgtype == "m.text", message.sender != botUserID,
-                  let arguments = CommandParser.stripCommandName(message.body.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+                let arguments = CommandParser.stripCommandName(message.body.trimmingCharacters(in: .whitespacesAndNewlines))
+            else { return nil }
             let actor = UserRef(String(message.sender.drop { $0 == "@" }))
-            return (message.eventID, InboundCommand(channel: ChannelRef(platform: "matrix", workspace: "default", channel: message.roomID),
-                                                    actor: actor, arguments: arguments))
+            return (
+                message.eventID,
+                InboundCommand(
+                    channel: ChannelRef(platform: "matrix", workspace: "default", channel: message.roomID),
+                    actor: actor,
+                    arguments: arguments
+                )
+            )
         }
     }
 }

@@ -30,14 +30,19 @@ public final class MattermostAPI: ChatDelivery {
                 answer = try await http.send(.PUT, "\(baseURL)/api/v4/posts/\(id)/patch", ["message": message.text])
             case .reply(let user):
                 guard let userID = try await userID(of: user) else { return .permanent("no Mattermost user named \(user.id)") }
-                answer = try await http.send(.POST, "\(baseURL)/api/v4/posts/ephemeral",
-                                             ["user_id": userID, "post": ["channel_id": message.channel.channel, "message": message.text]])
+                answer = try await http.send(
+                    .POST,
+                    "\(baseURL)/api/v4/posts/ephemeral",
+                    ["user_id": userID, "post": ["channel_id": message.channel.channel, "message": message.text]]
+                )
             case .pagerDuty:
                 return .permanent("not a Mattermost message")
             case .post:
                 if message.mayHaveBeenSent, let earlier = try await find(message) { return .delivered(reference: earlier) }
-                var post: [String: Any] = ["channel_id": message.channel.channel, "message": message.text,
-                                           "props": [Self.effectProperty: message.key]]
+                var post: [String: Any] = [
+                    "channel_id": message.channel.channel, "message": message.text,
+                    "props": [Self.effectProperty: message.key],
+                ]
                 if let parent = message.threadParent { post["root_id"] = parent }
                 answer = try await http.send(.POST, "\(baseURL)/api/v4/posts", post)
             }
@@ -64,13 +69,21 @@ public final class MattermostAPI: ChatDelivery {
     /// Tells the invoker through the command's `response_url` that a post could not be made.
     public func noticeFailure(of message: OutboundMessage, reason: String) async {
         guard let url = message.failureNoticeURL else { return }
-        _ = try? await http.send(.POST, url, ["response_type": "ephemeral",
-                                              "text": "✗ Firebell recorded your command but could not post to this channel (\(reason)). Add the bot to the channel."])
+        _ = try? await http.send(
+            .POST,
+            url,
+            [
+                "response_type": "ephemeral",
+                "text": "✗ Firebell recorded your command but could not post to this channel (\(reason)). Add the bot to the channel.",
+            ]
+        )
     }
 
     /// Mattermost's `X-Ratelimit-Reset` is the number of seconds until the limit resets.
     static func retryAfter(_ answer: JSONClient.Answer) -> TimeInterval {
-        answer.headers.first(name: "X-Ratelimit-Reset").flatMap(TimeInterval.init) ?? answer.headers.first(name: "Retry-After").flatMap(TimeInterval.init) ?? 1
+        answer.headers.first(name: "X-Ratelimit-Reset").flatMap(TimeInterval.init) ?? answer.headers.first(name: "Retry-After").flatMap(
+            TimeInterval.init
+        ) ?? 1
     }
 
     private func userID(of user: UserRef) async throws -> String? {

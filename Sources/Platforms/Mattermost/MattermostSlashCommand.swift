@@ -13,7 +13,8 @@ public struct MattermostSlashCommand: Sendable, Equatable {
     /// Reads the fields Firebell needs; nil when a required one is missing.
     public init?(fields: FormFields) {
         guard let command = fields["command"], let teamID = fields["team_id"], let channelID = fields["channel_id"],
-              let userName = fields["user_name"], !teamID.isEmpty, !channelID.isEmpty, !userName.isEmpty else { return nil }
+            let userName = fields["user_name"], !teamID.isEmpty, !channelID.isEmpty, !userName.isEmpty
+        else { return nil }
         self.command = command
         self.text = fields["text"] ?? ""
         self.teamID = teamID

@@ -18,8 +18,13 @@ public struct MattermostWebSocketClient: Sendable {
     private let handle: @Sendable (MattermostWebSocketEvent) async -> Void
     private let seen = RecentIDs(capacity: 10_000)
 
-    public init(baseURL: String, botToken: String, httpClient: HTTPClient, logger: Logger,
-                handle: @escaping @Sendable (MattermostWebSocketEvent) async -> Void) {
+    public init(
+        baseURL: String,
+        botToken: String,
+        httpClient: HTTPClient,
+        logger: Logger,
+        handle: @escaping @Sendable (MattermostWebSocketEvent) async -> Void
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.botToken = botToken
         self.httpClient = httpClient
@@ -54,7 +59,9 @@ public struct MattermostWebSocketClient: Sendable {
             for try await message in inbound.messages(maxSize: 1 << 20) {
                 guard case .text(let text) = message else { continue }
                 if text.contains(#""event":"hello""#) { greeted.withLock { $0 = true } }
-                guard let event = MattermostWebSocketEvent(text: text, botUserID: botUserID, botName: botName), seen.insert(event.postID) else { continue }
+                guard let event = MattermostWebSocketEvent(text: text, botUserID: botUserID, botName: botName), seen.insert(event.postID) else {
+                    continue
+                }
                 await handle(event)
             }
         }

@@ -14,7 +14,8 @@ public struct PagerDutyEvent: Codable, Sendable, Equatable {
         public var customDetails: [String: String]
 
         enum CodingKeys: String, CodingKey {
-            case summary, source, severity, customDetails = "custom_details"
+            case summary, source, severity
+            case customDetails = "custom_details"
         }
     }
 
@@ -24,7 +25,9 @@ public struct PagerDutyEvent: Codable, Sendable, Equatable {
     public var client: String?
 
     enum CodingKeys: String, CodingKey {
-        case eventAction = "event_action", dedupKey = "dedup_key", payload, client
+        case eventAction = "event_action"
+        case dedupKey = "dedup_key"
+        case payload, client
     }
 
     public init(eventAction: PagerDutyAction, dedupKey: String) {
@@ -37,9 +40,12 @@ public struct PagerDutyEvent: Codable, Sendable, Equatable {
         eventAction = action
         dedupKey = incident.id.description
         guard action == .trigger else { return }
-        payload = Payload(summary: String("\(incident.id) \(incident.severity): \(incident.title)".prefix(1024)), source: "firebell",
-                          severity: ["critical", "error", "warning", "info"][incident.severity.rawValue - 1],
-                          customDetails: ["status": incident.status.title, "impact": incident.impact ?? "not yet assessed"])
+        payload = Payload(
+            summary: String("\(incident.id) \(incident.severity): \(incident.title)".prefix(1024)),
+            source: "firebell",
+            severity: ["critical", "error", "warning", "info"][incident.severity.rawValue - 1],
+            customDetails: ["status": incident.status.title, "impact": incident.impact ?? "not yet assessed"]
+        )
         client = "Firebell"
     }
 }

@@ -20,8 +20,12 @@ public enum SlackBlocks {
         }
         return [
             ["type": "section", "text": ["type": "mrkdwn", "text": String(text.prefix(3000))]],
-            ["type": "actions", "block_id": "firebell.actions",
-             "elements": [button("Acknowledge", acknowledge, style: "primary"), button("Post update", postUpdate), button("Snooze 30 min", snooze)]],
+            [
+                "type": "actions", "block_id": "firebell.actions",
+                "elements": [
+                    button("Acknowledge", acknowledge, style: "primary"), button("Post update", postUpdate), button("Snooze 30 min", snooze),
+                ],
+            ],
         ]
     }
 
@@ -33,10 +37,14 @@ public enum SlackBlocks {
             "submit": ["type": "plain_text", "text": "Post"],
             "close": ["type": "plain_text", "text": "Cancel"],
             "blocks": [
-                ["type": "input", "block_id": "update", "label": ["type": "plain_text", "text": "What changed (\(incident))"],
-                 "element": ["type": "plain_text_input", "action_id": "text", "multiline": true]],
-                ["type": "input", "block_id": "next", "optional": true, "label": ["type": "plain_text", "text": "Next update in (e.g. 30m)"],
-                 "element": ["type": "plain_text_input", "action_id": "text"]],
+                [
+                    "type": "input", "block_id": "update", "label": ["type": "plain_text", "text": "What changed (\(incident))"],
+                    "element": ["type": "plain_text_input", "action_id": "text", "multiline": true],
+                ],
+                [
+                    "type": "input", "block_id": "next", "optional": true, "label": ["type": "plain_text", "text": "Next update in (e.g. 30m)"],
+                    "element": ["type": "plain_text_input", "action_id": "text"],
+                ],
             ],
         ]
     }

@@ -24,12 +24,16 @@ public enum SlackEvent: Sendable, Equatable {
                 return
             }
             guard event["type"] as? String == "app_mention", event["bot_id"] == nil, let user = event["user"] as? String,
-                  let channel = event["channel"] as? String, let text = event["text"] as? String else {
+                let channel = event["channel"] as? String, let text = event["text"] as? String
+            else {
                 self = .ignored(eventID: eventID)
                 return
             }
-            let command = InboundCommand(channel: ChannelRef(platform: "slack", workspace: teamID, channel: channel), actor: UserRef(user),
-                                         arguments: Self.arguments(fromMention: text))
+            let command = InboundCommand(
+                channel: ChannelRef(platform: "slack", workspace: teamID, channel: channel),
+                actor: UserRef(user),
+                arguments: Self.arguments(fromMention: text)
+            )
             self = .mention(eventID: eventID, command: command)
         default:
             self = .ignored(eventID: object["event_id"] as? String)

@@ -13,23 +13,31 @@ public enum SlackInteraction: Sendable, Equatable {
     /// Reads the JSON of the `payload` field; nil when it is not an interaction payload.
     public init?(payload: String) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any],
-              let type = object["type"] as? String else { return nil }
+            let type = object["type"] as? String
+        else { return nil }
         let user = ((object["user"] as? [String: Any])?["id"] as? String).map(UserRef.init)
         let team = (object["team"] as? [String: Any])?["id"] as? String
         switch type {
         case "block_actions":
             guard let user, let team, let channel = (object["channel"] as? [String: Any])?["id"] as? String,
-                  let action = (object["actions"] as? [[String: Any]])?.first, let actionID = action["action_id"] as? String,
-                  actionID.hasPrefix("firebell."), let value = action["value"] as? String else {
+                let action = (object["actions"] as? [[String: Any]])?.first, let actionID = action["action_id"] as? String,
+                actionID.hasPrefix("firebell."), let value = action["value"] as? String
+            else {
                 self = .ignored
                 return
             }
-            self = .button(actionID: actionID, incident: value, channel: ChannelRef(platform: "slack", workspace: team, channel: channel),
-                           user: user, triggerID: object["trigger_id"] as? String)
+            self = .button(
+                actionID: actionID,
+                incident: value,
+                channel: ChannelRef(platform: "slack", workspace: team, channel: channel),
+                user: user,
+                triggerID: object["trigger_id"] as? String
+            )
         case "view_submission":
             guard let user, let view = object["view"] as? [String: Any], view["callback_id"] as? String == SlackBlocks.updateModal,
-                  let metadata = view["private_metadata"] as? String, let channel = SlackInteraction.channel(fromMetadata: metadata),
-                  let values = (view["state"] as? [String: Any])?["values"] as? [String: [String: [String: Any]]] else {
+                let metadata = view["private_metadata"] as? String, let channel = SlackInteraction.channel(fromMetadata: metadata),
+                let values = (view["state"] as? [String: Any])?["values"] as? [String: [String: [String: Any]]]
+            else {
                 self = .ignored
                 return
             }

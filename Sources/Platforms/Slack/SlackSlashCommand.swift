@@ -22,9 +22,16 @@ public struct SlackSlashCommand: Sendable, Equatable {
     /// Reads the fields Firebell needs; nil when a required one is missing.
     public init?(fields: FormFields) {
         guard let command = fields["command"], let teamID = fields["team_id"], let channelID = fields["channel_id"],
-              let userID = fields["user_id"], !teamID.isEmpty, !channelID.isEmpty, !userID.isEmpty else { return nil }
-        self.init(command: command, text: fields["text"] ?? "", teamID: teamID, channelID: channelID, userID: userID,
-                  responseURL: fields["response_url"])
+            let userID = fields["user_id"], !teamID.isEmpty, !channelID.isEmpty, !userID.isEmpty
+        else { return nil }
+        self.init(
+            command: command,
+            text: fields["text"] ?? "",
+            teamID: teamID,
+            channelID: channelID,
+            userID: userID,
+            responseURL: fields["response_url"]
+        )
     }
 
     /// Reads a slash command from a Socket Mode payload (the same fields as the form, as JSON).

@@ -21,9 +21,14 @@ public struct SlackSocketModeClient: Sendable {
     private let connectionChanged: @Sendable (Bool) -> Void
     private let seen = RecentIDs(capacity: 10_000)
 
-    public init(apiBaseURL: String, appToken: String, httpClient: HTTPClient, logger: Logger,
-                connectionChanged: @escaping @Sendable (Bool) -> Void = { _ in },
-                handle: @escaping @Sendable (SocketModeEnvelope) async -> Data?) {
+    public init(
+        apiBaseURL: String,
+        appToken: String,
+        httpClient: HTTPClient,
+        logger: Logger,
+        connectionChanged: @escaping @Sendable (Bool) -> Void = { _ in },
+        handle: @escaping @Sendable (SocketModeEnvelope) async -> Data?
+    ) {
         self.apiBaseURL = apiBaseURL.hasSuffix("/") ? apiBaseURL : apiBaseURL + "/"
         self.appToken = appToken
         self.httpClient = httpClient
@@ -50,7 +55,8 @@ public struct SlackSocketModeClient: Sendable {
         let response = try await httpClient.execute(request, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 1 << 16)
         guard let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
-              json["ok"] as? Bool == true, let url = json["url"] as? String else {
+            json["ok"] as? Bool == true, let url = json["url"] as? String
+        else {
             throw SocketModeError.openFailed(status: Int(response.status.code), body: String(buffer: body).prefix(200).description)
         }
         return url

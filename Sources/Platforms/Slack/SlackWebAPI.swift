@@ -31,7 +31,9 @@ public struct SlackWebAPI: ChatDelivery {
     public static let metadataEventType = "firebell_effect"
 
     public func deliver(_ message: OutboundMessage) async -> DeliveryResult {
-        let blocks: [[String: Any]]? = (message.offersActions ? message.incident : nil).map { SlackBlocks.withActions(text: message.text, incident: $0) }
+        let blocks: [[String: Any]]? = (message.offersActions ? message.incident : nil).map {
+            SlackBlocks.withActions(text: message.text, incident: $0)
+        }
         switch message.kind {
         case .edit:
             guard let ts = message.replacing else { return .permanent("message_not_found") }
@@ -49,8 +51,10 @@ public struct SlackWebAPI: ChatDelivery {
                 case .unknown(let reason): return .transient("could not check whether an earlier attempt arrived: \(reason)")
                 }
             }
-            var body: [String: Any] = ["channel": message.channel.channel, "text": message.text, "unfurl_links": false, "unfurl_media": false,
-                                       "metadata": ["event_type": Self.metadataEventType, "event_payload": ["effect": message.key]]]
+            var body: [String: Any] = [
+                "channel": message.channel.channel, "text": message.text, "unfurl_links": false, "unfurl_media": false,
+                "metadata": ["event_type": Self.metadataEventType, "event_payload": ["effect": message.key]],
+            ]
             if let blocks { body["blocks"] = blocks }
             if let parent = message.threadParent { body["thread_ts"] = parent }
             return await call("chat.postMessage", body)
@@ -87,7 +91,9 @@ public struct SlackWebAPI: ChatDelivery {
                 let error = page.error ?? "unknown_error"
                 return Self.uncheckable.contains(error) ? .notFound : .unknown(error)
             }
-            if let match = page.messages?.first(where: { $0.metadata?.eventType == Self.metadataEventType && $0.metadata?.eventPayload?.effect == message.key }) {
+            if let match = page.messages?.first(where: {
+                $0.metadata?.eventType == Self.metadataEventType && $0.metadata?.eventPayload?.effect == message.key
+            }) {
                 return .found(match.ts)
             }
             guard page.hasMore == true, let cursor = page.responseMetadata?.nextCursor, !cursor.isEmpty else { return .notFound }
@@ -104,7 +110,9 @@ public struct SlackWebAPI: ChatDelivery {
     }
 
     private func historyPage(_ method: String, _ query: [String: String]) async -> Result<SlackHistory, LookupFailure> {
-        var request = HTTPClientRequest(url: baseURL + method + "?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.formEncoded($0.value))" }.joined(separator: "&"))
+        var request = HTTPClientRequest(
+            url: baseURL + method + "?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.formEncoded($0.value))" }.joined(separator: "&")
+        )
         request.method = .GET
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         do {
@@ -127,12 +135,15 @@ public struct SlackWebAPI: ChatDelivery {
     /// Answers the invoker through the slash command's `response_url`, which works even where the bot cannot post.
     public func noticeFailure(of message: OutboundMessage, reason: String) async {
         guard let url = message.failureNoticeURL else { return }
-        let hint = ["not_in_channel": " Invite the bot with /invite @firebell.", "channel_not_found": " Invite the bot to this channel."][reason] ?? ""
+        let hint =
+            ["not_in_channel": " Invite the bot with /invite @firebell.", "channel_not_found": " Invite the bot to this channel."][reason] ?? ""
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         let text = "✗ Firebell recorded your command but could not post to this channel (\(reason)).\(hint)"
-        request.body = .bytes(ByteBuffer(bytes: (try? JSONSerialization.data(withJSONObject: ["response_type": "ephemeral", "text": text])) ?? Data()))
+        request.body = .bytes(
+            ByteBuffer(bytes: (try? JSONSerialization.data(withJSONObject: ["response_type": "ephemeral", "text": text])) ?? Data())
+        )
         _ = try? await client.execute(request, timeout: timeout)
     }
 
@@ -179,7 +190,10 @@ struct SlackHistory: Decodable {
         let eventType: String?
         let eventPayload: Payload?
 
-        enum CodingKeys: String, CodingKey { case eventType = "event_type", eventPayload = "event_payload" }
+        enum CodingKeys: String, CodingKey {
+            case eventType = "event_type"
+            case eventPayload = "event_payload"
+        }
     }
 
     struct Payload: Decodable {
@@ -199,6 +213,8 @@ struct SlackHistory: Decodable {
     let responseMetadata: ResponseMetadata?
 
     enum CodingKeys: String, CodingKey {
-        case ok, error, messages, hasMore = "has_more", responseMetadata = "response_metadata"
+        case ok, error, messages
+        case hasMore = "has_more"
+        case responseMetadata = "response_metadata"
     }
 }

@@ -22,10 +22,17 @@ public enum SocketModeFrame: Sendable, Equatable {
             self = .disconnect(reason: object["reason"] as? String ?? "")
         case .some(let type) where object["envelope_id"] is String:
             // `data(withJSONObject:)` traps (it does not throw) on a scalar such as `"payload": true`: check first.
-            let payload = object["payload"].flatMap { JSONSerialization.isValidJSONObject($0) ? try? JSONSerialization.data(withJSONObject: $0) : nil }
+            let payload =
+                object["payload"].flatMap { JSONSerialization.isValidJSONObject($0) ? try? JSONSerialization.data(withJSONObject: $0) : nil }
                 ?? Data("{}".utf8)
-            self = .envelope(SocketModeEnvelope(id: object["envelope_id"] as! String, type: type, payload: payload,
-                                                acceptsResponsePayload: object["accepts_response_payload"] as? Bool ?? false))
+            self = .envelope(
+                SocketModeEnvelope(
+                    id: object["envelope_id"] as! String,
+                    type: type,
+                    payload: payload,
+                    acceptsResponsePayload: object["accepts_response_payload"] as? Bool ?? false
+                )
+            )
         default:
             self = .unknown
         }

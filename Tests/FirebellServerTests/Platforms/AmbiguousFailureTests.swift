@@ -3,11 +3,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import NIOCore
-import Testing
-@testable import FirebellServer
 import IncidentKit
+import NIOCore
 import Platforms
+import Testing
+
+@testable import FirebellServer
 
 /// The worst failure a chat API can give: it processes a post, then the answer never arrives (the connection drops,
 /// or the answer comes after the client gave up). For 30 % of posts, on every platform: nothing is lost and nothing
@@ -43,8 +44,11 @@ struct AmbiguousFailureTests {
                 let id = EffectID(channel: source, sequence: round, index: 0)
                 let text = "\(channel) post \(round)"
                 expected[channel, default: []].append(text)
-                outbox.accept([OutboundMessage(effect: id, key: id.key, channel: source, incident: nil, text: text, kind: .post(.channel), plannedAt: Date())],
-                              transactionEnd: round, from: source)
+                outbox.accept(
+                    [OutboundMessage(effect: id, key: id.key, channel: source, incident: nil, text: text, kind: .post(.channel), plannedAt: Date())],
+                    transactionEnd: round,
+                    from: source
+                )
             }
         }
         #expect(await outbox.flush(timeout: .seconds(120)), "everything is settled")
@@ -53,14 +57,17 @@ struct AmbiguousFailureTests {
     }
 
     static func report(_ platform: String, expected: [String: [String]], shown: [String: [String]], ambiguous: Int) {
-        var lost = 0, doubled = 0
+        var lost = 0
+        var doubled = 0
         for (channel, texts) in expected {
             let seen = shown[channel] ?? []
             lost += texts.filter { !seen.contains($0) }.count
             doubled += seen.count - Set(seen).count
             #expect(seen == texts, "\(platform) \(channel): every post once, in order")
         }
-        print("\(platform): \(expected.values.map(\.count).reduce(0, +)) posts, \(ambiguous) answers lost after processing, \(lost) lost, \(doubled) doubled")
+        print(
+            "\(platform): \(expected.values.map(\.count).reduce(0, +)) posts, \(ambiguous) answers lost after processing, \(lost) lost, \(doubled) doubled"
+        )
         #expect(ambiguous > 0, "the fault really happened on \(platform)")
         #expect(lost == 0 && doubled == 0)
     }
@@ -86,13 +93,23 @@ struct AmbiguousFailureTests {
                 let api = SlackWebAPI(baseURL: "http://127.0.0.1:\(client.port!)/api/", token: "xoxb-test", client: http, timeout: Self.timeout)
                 let channel = ChannelRef(platform: "slack", workspace: "W1", channel: "C0BUSY")
                 let id = EffectID(channel: channel, sequence: 7, index: 0)
-                var message = OutboundMessage(effect: id, key: id.key, channel: channel, incident: nil, text: "📣 the update", kind: .post(.channel),
-                                              plannedAt: Date())
+                var message = OutboundMessage(
+                    effect: id,
+                    key: id.key,
+                    channel: channel,
+                    incident: nil,
+                    text: "📣 the update",
+                    kind: .post(.channel),
+                    plannedAt: Date()
+                )
                 // Slack processes the post, the answer comes too late, and 450 messages are said after it.
                 #expect({ if case .transient = $0 { true } else { false } }(await api.deliver(message)))
                 await standIn.chatter(450, in: "C0BUSY")
                 message.mayHaveBeenSent = true
-                guard case .delivered(let ts, _) = await api.deliver(message) else { Issue.record("the earlier post is found"); return }
+                guard case .delivered(let ts, _) = await api.deliver(message) else {
+                    Issue.record("the earlier post is found")
+                    return
+                }
                 #expect(ts == (await standIn.history["C0BUSY"]?.first?.ts))
                 #expect(await standIn.shown(in: "C0BUSY").filter { $0 == "📣 the update" }.count == 1, "found three pages back, not posted again")
                 #expect(await standIn.calls.filter { $0.method == "conversations.history" }.count == 3)
@@ -104,7 +121,13 @@ struct AmbiguousFailureTests {
         let store = MessageStoreStandIn(rate: Self.rate, seed: 12, late: Self.late)
         try await store.application().test(.live) { client in
             try await withHTTPClient { http in
-                let api = DiscordAPI(baseURL: "http://127.0.0.1:\(client.port!)", applicationID: "app", botToken: "bot", client: http, timeout: Self.timeout)
+                let api = DiscordAPI(
+                    baseURL: "http://127.0.0.1:\(client.port!)",
+                    applicationID: "app",
+                    botToken: "bot",
+                    client: http,
+                    timeout: Self.timeout
+                )
                 let expected = try await Self.deliver(platform: "discord", channels: Self.channels, through: api)
                 Self.report("Discord", expected: expected, shown: await store.shown(), ambiguous: await store.late)
                 #expect(await store.refusedWithoutNonce == 0, "every post carries a nonce with enforce_nonce")
@@ -133,14 +156,22 @@ struct AmbiguousFailureTests {
             let alice = try await MatrixPerson.login("alice", password: "pw-alice", homeserver: synapse.url, client: http)
             var created: [String] = []
             for name in Self.channels {
-                let room = try await alice.call(.POST, "/_matrix/client/v3/createRoom", ["preset": "private_chat", "name": name, "invite": ["@firebell:localhost"]])
+                let room = try await alice.call(
+                    .POST,
+                    "/_matrix/client/v3/createRoom",
+                    ["preset": "private_chat", "name": name, "invite": ["@firebell:localhost"]]
+                )
                 created.append(try #require(room["room_id"] as? String))
             }
             let rooms = Array(created)
             let proxy = LateAnswerProxy(upstream: synapse.url, client: http, rate: Self.rate, seed: 14, late: Self.late)
             try await proxy.application().test(.live) { client in
-                let session = MatrixSession(homeserver: "http://127.0.0.1:\(client.port!)", credentials: .password(user: "firebell", password: "pw-firebell"),
-                                            client: http, timeout: Self.timeout)
+                let session = MatrixSession(
+                    homeserver: "http://127.0.0.1:\(client.port!)",
+                    credentials: .password(user: "firebell", password: "pw-firebell"),
+                    client: http,
+                    timeout: Self.timeout
+                )
                 try await session.connect()
                 for room in rooms { try await session.join(room) }
                 let expected = try await Self.deliver(platform: "matrix", channels: rooms, through: MatrixDelivery(session: session))
@@ -150,7 +181,8 @@ struct AmbiguousFailureTests {
                     let events = page["chunk"] as? [[String: Any]] ?? []
                     shown[room] = events.compactMap { event in
                         guard event["type"] as? String == "m.room.message", let content = event["content"] as? [String: Any],
-                              content["msgtype"] as? String == "m.notice" else { return nil }
+                            content["msgtype"] as? String == "m.notice"
+                        else { return nil }
                         return content["body"] as? String
                     }
                 }
@@ -198,8 +230,14 @@ actor MessageStoreStandIn {
     }
 
     private func store(channel: String, text: String, nonce: String?, props: [String: Any]) -> Stored {
-        let message = Stored(id: "m\(stored.count + 1)", channel: channel, text: text, nonce: nonce, props: props,
-                             createdAt: Int64(Date().timeIntervalSince1970 * 1000))
+        let message = Stored(
+            id: "m\(stored.count + 1)",
+            channel: channel,
+            text: text,
+            nonce: nonce,
+            props: props,
+            createdAt: Int64(Date().timeIntervalSince1970 * 1000)
+        )
         stored.append(message)
         return message
     }
@@ -223,7 +261,9 @@ actor MessageStoreStandIn {
     func mattermostPosts(channel: String, since: Int64) -> String {
         let posts = stored.filter { $0.channel == channel && $0.createdAt >= since }
         var byID: [String: Any] = [:]
-        for post in posts { byID[post.id] = ["id": post.id, "channel_id": channel, "message": post.text, "props": post.props, "create_at": post.createdAt] }
+        for post in posts {
+            byID[post.id] = ["id": post.id, "channel_id": channel, "message": post.text, "props": post.props, "create_at": post.createdAt]
+        }
         let page: [String: Any] = ["order": posts.reversed().map(\.id), "posts": byID]
         return String(decoding: (try? JSONSerialization.data(withJSONObject: page)) ?? Data(), as: UTF8.self)
     }
@@ -293,7 +333,11 @@ actor LateAnswerProxy {
                 let response = try await self.client.execute(forward, timeout: .seconds(10))
                 let answer = try await response.body.collect(upTo: 1 << 20)
                 if await self.drawLate(request.uri.path) { try await Task.sleep(for: self.delay) }
-                return Response(status: .init(code: Int(response.status.code)), headers: [.contentType: "application/json"], body: .init(byteBuffer: answer))
+                return Response(
+                    status: .init(code: Int(response.status.code)),
+                    headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: answer)
+                )
             }
         }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))

@@ -2,11 +2,12 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import NIOCore
-import Testing
-@testable import FirebellServer
 import IncidentKit
+import NIOCore
 import Platforms
+import Testing
+
+@testable import FirebellServer
 
 @Suite("Matrix against a real Synapse", .serialized, .timeLimit(.minutes(3)))
 struct MatrixEndToEndTests {
@@ -38,28 +39,44 @@ struct MatrixEndToEndTests {
         for user in ["firebell", "alice", "bob"] { try await synapse.register(user, password: "pw-\(user)") }
         let alice = try await MatrixPerson.login("alice", password: "pw-alice", homeserver: synapse.url, client: httpClient)
         let bob = try await MatrixPerson.login("bob", password: "pw-bob", homeserver: synapse.url, client: httpClient)
-        let created = try await alice.call(.POST, "/_matrix/client/v3/createRoom",
-                                           ["preset": "private_chat", "name": "incident", "invite": ["@bob:localhost", "@firebell:localhost"]])
+        let created = try await alice.call(
+            .POST,
+            "/_matrix/client/v3/createRoom",
+            ["preset": "private_chat", "name": "incident", "invite": ["@bob:localhost", "@firebell:localhost"]]
+        )
         let room = try #require(created["room_id"] as? String)
         let roomPath = MatrixPerson.path(room)
         _ = try await bob.call(.POST, "/_matrix/client/v3/rooms/\(roomPath)/join", [:])
 
-        let settings = try ServeSettings(environment: ["MATRIX_HOMESERVER_URL": synapse.url, "MATRIX_USER": "firebell", "MATRIX_PASSWORD": "pw-firebell"])
+        let settings = try ServeSettings(environment: [
+            "MATRIX_HOMESERVER_URL": synapse.url, "MATRIX_USER": "firebell", "MATRIX_PASSWORD": "pw-firebell",
+        ])
         let policy = quickDelivery()
-        let firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder.url), settings: settings,
-                                               httpClient: httpClient, deliveryPolicy: policy, logger: quietLogger())
+        let firebell = try FirebellApplication(
+            configuration: FirebellConfiguration(dataDirectory: folder.url),
+            settings: settings,
+            httpClient: httpClient,
+            deliveryPolicy: policy,
+            logger: quietLogger()
+        )
         try await firebell.application(port: 0).test(.live) { _ in
             try await eventually("the bot joins the room it was invited to") {
                 let members = try await alice.call(.GET, "/_matrix/client/v3/rooms/\(roomPath)/joined_members")
                 return (members["joined"] as? [String: Any])?["@firebell:localhost"] != nil
             }
             // A notice is never acted on, even if it looks like a command.
-            _ = try await alice.call(.PUT, "/_matrix/client/v3/rooms/\(roomPath)/send/m.room.message/notice-1",
-                                     ["msgtype": "m.notice", "body": "!incident declare sev1 Not a command"])
+            _ = try await alice.call(
+                .PUT,
+                "/_matrix/client/v3/rooms/\(roomPath)/send/m.room.message/notice-1",
+                ["msgtype": "m.notice", "body": "!incident declare sev1 Not a command"]
+            )
             for (index, line) in Self.scenario().enumerated() {
                 let person = line.speaker == "alice" ? alice : bob
-                _ = try await person.call(.PUT, "/_matrix/client/v3/rooms/\(roomPath)/send/m.room.message/t\(index)",
-                                          ["msgtype": "m.text", "body": line.body])
+                _ = try await person.call(
+                    .PUT,
+                    "/_matrix/client/v3/rooms/\(roomPath)/send/m.room.message/t\(index)",
+                    ["msgtype": "m.text", "body": line.body]
+                )
                 // Responders wait for the bot's answer before the next command, as people do.
                 try await eventually("an answer to: \(line.body)") { try await notices(alice, roomPath).count > index }
             }

@@ -3,11 +3,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import NIOCore
-import Testing
-@testable import FirebellServer
 import IncidentKit
+import NIOCore
 import Platforms
+import Testing
+
+@testable import FirebellServer
 
 @Suite("Mattermost", .timeLimit(.minutes(1)))
 struct MattermostTests {
@@ -17,7 +18,8 @@ struct MattermostTests {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         let encoded = text.addingPercentEncoding(withAllowedCharacters: allowed)!
-        return "channel_id=fukxanjgjbnp7ng383at53k1sy&channel_name=incident&command=%2Fincident&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fhooks%2Fcommands%2Fx"
+        return
+            "channel_id=fukxanjgjbnp7ng383at53k1sy&channel_name=incident&command=%2Fincident&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fhooks%2Fcommands%2Fx"
             + "&team_domain=acme&team_id=wx4zz8t4ttgmtxqiwfohijayzc&text=\(encoded)&token=\(token)&trigger_id=t&user_id=id-\(user)&user_name=\(user)"
     }
 
@@ -33,13 +35,20 @@ struct MattermostTests {
             return (.ok, #"{"id":"\#(path.split(separator: "/").dropLast().last ?? "")"}"#)
         }
         try await standIn.application().test(.live) { standInClient in
-            let environment = ["MATTERMOST_URL": "http://127.0.0.1:\(standInClient.port!)", "MATTERMOST_BOT_TOKEN": "bot-token",
-                               "MATTERMOST_COMMAND_TOKEN": Self.token]
+            let environment = [
+                "MATTERMOST_URL": "http://127.0.0.1:\(standInClient.port!)", "MATTERMOST_BOT_TOKEN": "bot-token",
+                "MATTERMOST_COMMAND_TOKEN": Self.token,
+            ]
             let settings = try ServeSettings(environment: environment)
             let policy = quickDelivery()
             try await withHTTPClient { httpClient in
-                let firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder.url), settings: settings,
-                                                       httpClient: httpClient, deliveryPolicy: policy, logger: quietLogger())
+                let firebell = try FirebellApplication(
+                    configuration: FirebellConfiguration(dataDirectory: folder.url),
+                    settings: settings,
+                    httpClient: httpClient,
+                    deliveryPolicy: policy,
+                    logger: quietLogger()
+                )
                 try await firebell.application(port: 0).test(.router) { client in try await body(client, firebell, standIn) }
             }
         }
@@ -51,8 +60,12 @@ struct MattermostTests {
             for line in ConsoleScenarioTests.scenario {
                 let speaker = line.hasPrefix("@alice: ") ? "alice" : "carol"
                 let text = line.replacingOccurrences(of: "@alice: ", with: "").replacingOccurrences(of: "/incident ", with: "")
-                let response = try await client.execute(uri: "/mattermost/commands", method: .post, headers: Self.headers(),
-                                                        body: ByteBuffer(string: form(text, user: speaker)))
+                let response = try await client.execute(
+                    uri: "/mattermost/commands",
+                    method: .post,
+                    headers: Self.headers(),
+                    body: ByteBuffer(string: form(text, user: speaker))
+                )
                 #expect(response.status == .ok)
                 let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: String]
                 #expect(json?["response_type"] == "ephemeral", "answers go only to the invoker")
@@ -73,20 +86,33 @@ struct MattermostTests {
             let resolution = fields(try #require(texts.first { $0.contains("Resolution") }))
             #expect(resolution["Root Cause"] == "release 2026.11.3 shipped an untested config change")
             let edits = calls.filter { $0.method == "PUT" }
-            #expect(!edits.isEmpty && edits.allSatisfy { $0.path == "/api/v4/posts/post2/patch" }, "the headline is edited in place (the 1st call was a 429)")
+            #expect(
+                !edits.isEmpty && edits.allSatisfy { $0.path == "/api/v4/posts/post2/patch" },
+                "the headline is edited in place (the 1st call was a 429)"
+            )
         }
     }
 
     @Test func theCommandTokenIsCheckedBeforeAnythingElse() async throws {
         try await withMattermost { client, firebell, _ in
-            for headers: HTTPFields in [[.contentType: "application/x-www-form-urlencoded"], Self.headers(token: "wrong"),
-                                        [.authorization: "Bearer \(Self.token)", .contentType: "application/x-www-form-urlencoded"]] {
-                let response = try await client.execute(uri: "/mattermost/commands", method: .post, headers: headers,
-                                                        body: ByteBuffer(string: form("declare sev1 Down")))
+            for headers: HTTPFields in [
+                [.contentType: "application/x-www-form-urlencoded"], Self.headers(token: "wrong"),
+                [.authorization: "Bearer \(Self.token)", .contentType: "application/x-www-form-urlencoded"],
+            ] {
+                let response = try await client.execute(
+                    uri: "/mattermost/commands",
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(string: form("declare sev1 Down"))
+                )
                 #expect(response.status == .unauthorized)
             }
-            let mismatch = try await client.execute(uri: "/mattermost/commands", method: .post, headers: Self.headers(),
-                                                    body: ByteBuffer(string: form("declare sev1 Down", token: "other")))
+            let mismatch = try await client.execute(
+                uri: "/mattermost/commands",
+                method: .post,
+                headers: Self.headers(),
+                body: ByteBuffer(string: form("declare sev1 Down", token: "other"))
+            )
             #expect(mismatch.status == .unauthorized, "the form's token must match too")
             #expect(firebell.service.channels.isEmpty)
         }
@@ -94,8 +120,12 @@ struct MattermostTests {
 
     @Test func broadcastMentionsInUserTextAreNeutralised() async throws {
         try await withMattermost { client, firebell, standIn in
-            _ = try await client.execute(uri: "/mattermost/commands", method: .post, headers: Self.headers(),
-                                         body: ByteBuffer(string: form("declare sev3 @channel @all @here look")))
+            _ = try await client.execute(
+                uri: "/mattermost/commands",
+                method: .post,
+                headers: Self.headers(),
+                body: ByteBuffer(string: form("declare sev3 @channel @all @here look"))
+            )
             #expect(await firebell.outbox.flush(timeout: .seconds(10)))
             let message = try #require(await standIn.calls.last { $0.path == "/api/v4/posts" }?.json["message"] as? String)
             for name in ["channel", "all", "here"] {

@@ -4,11 +4,12 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import HummingbirdWebSocket
-import NIOCore
-import Testing
-@testable import FirebellServer
 import IncidentKit
+import NIOCore
 import Platforms
+import Testing
+
+@testable import FirebellServer
 
 /// A local Mattermost: REST (`/api/v4/users/me`, `/users/username/…`, posts) and the WebSocket API's frames.
 actor MattermostStandIn {
@@ -29,37 +30,66 @@ actor MattermostStandIn {
     }
 
     static func posted(_ id: String, user: String, sender: String, message: String, type: String = "") -> String {
-        let post: [String: Any] = ["id": id, "create_at": 1_700_000_000_000, "user_id": user, "channel_id": "c1", "root_id": "", "message": message,
-                                   "type": type, "props": [String: Any]()]
+        let post: [String: Any] = [
+            "id": id, "create_at": 1_700_000_000_000, "user_id": user, "channel_id": "c1", "root_id": "", "message": message,
+            "type": type, "props": [String: Any](),
+        ]
         let postText = String(decoding: try! JSONSerialization.data(withJSONObject: post), as: UTF8.self)
-        let frame: [String: Any] = ["event": "posted", "seq": 7, "data": ["channel_display_name": "Incident", "channel_name": "incident", "channel_type": "O",
-                                                                          "post": postText, "sender_name": "@\(sender)", "set_online": true, "team_id": "t1"],
-                                    "broadcast": ["omit_users": NSNull(), "user_id": "", "channel_id": "c1", "team_id": ""]]
+        let frame: [String: Any] = [
+            "event": "posted", "seq": 7,
+            "data": [
+                "channel_display_name": "Incident", "channel_name": "incident", "channel_type": "O",
+                "post": postText, "sender_name": "@\(sender)", "set_online": true, "team_id": "t1",
+            ],
+            "broadcast": ["omit_users": NSNull(), "user_id": "", "channel_id": "c1", "team_id": ""],
+        ]
         return String(decoding: try! JSONSerialization.data(withJSONObject: frame), as: UTF8.self)
     }
 
     nonisolated func application() -> some ApplicationProtocol {
         let router = Router(context: BasicWebSocketRequestContext.self)
         router.get("/api/v4/users/me") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"id":"bot-id","username":"firebell"}"#)))
+            Response(
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"id":"bot-id","username":"firebell"}"#))
+            )
         }
         router.get("/api/v4/users/username/{name}") { _, context in
             let name = context.parameters.get("name") ?? ""
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"id":"id-\#(name)"}"#)))
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"id":"id-\#(name)"}"#))
+            )
         }
         router.post("/api/v4/posts/**") { request, _ in
             await self.record(request.uri.path, try await request.body.collect(upTo: 1 << 20))
-            return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"id":"p1"}"#)))
+            return Response(
+                status: .created,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"id":"p1"}"#))
+            )
         }
         router.post("/api/v4/posts") { request, _ in
             await self.record(request.uri.path, try await request.body.collect(upTo: 1 << 20))
-            return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"id":"p2"}"#)))
+            return Response(
+                status: .created,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"id":"p2"}"#))
+            )
         }
-        router.ws("/api/v4/websocket") { _, _ in .upgrade([:]) } onUpgrade: { inbound, outbound, _ in
+        router.ws("/api/v4/websocket") { _, _ in
+            .upgrade([:])
+        } onUpgrade: { inbound, outbound, _ in
             var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
             if case .text(let text) = try await messages.next() { await self.challenge(text) }
             try await outbound.write(.text(#"{"status":"OK","seq_reply":1}"#))
-            try await outbound.write(.text(#"{"event":"hello","data":{"server_version":"9.11.0"},"broadcast":{"omit_users":null,"user_id":"bot-id","channel_id":"","team_id":""},"seq":0}"#))
+            try await outbound.write(
+                .text(
+                    #"{"event":"hello","data":{"server_version":"9.11.0"},"broadcast":{"omit_users":null,"user_id":"bot-id","channel_id":"","team_id":""},"seq":0}"#
+                )
+            )
             for frame in [
                 Self.posted("1", user: "u-alice", sender: "alice", message: "/incident declare sev2 Checkout returns 500s"),
                 Self.posted("2", user: "bot-id", sender: "firebell", message: "/incident declare sev1 my own post"),
@@ -72,8 +102,11 @@ actor MattermostStandIn {
             self.finish.yield()
             while try await messages.next() != nil {}
         }
-        return Application(router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
-                           configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0))
+        )
     }
 }
 
@@ -84,13 +117,20 @@ struct MattermostWebSocketTests {
         defer { folder.remove() }
         let standIn = MattermostStandIn()
         try await standIn.application().test(.live) { standInClient in
-            let settings = try ServeSettings(environment: ["MATTERMOST_URL": "http://127.0.0.1:\(standInClient.port!)", "MATTERMOST_BOT_TOKEN": "bot-token",
-                                                           "MATTERMOST_COMMAND_TOKEN": "command-token", "MATTERMOST_WEBSOCKET": "true"])
+            let settings = try ServeSettings(environment: [
+                "MATTERMOST_URL": "http://127.0.0.1:\(standInClient.port!)", "MATTERMOST_BOT_TOKEN": "bot-token",
+                "MATTERMOST_COMMAND_TOKEN": "command-token", "MATTERMOST_WEBSOCKET": "true",
+            ])
             let policy = quickDelivery()
             let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
             do {
-                let firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder.url), settings: settings,
-                                                       httpClient: httpClient, deliveryPolicy: policy, logger: quietLogger())
+                let firebell = try FirebellApplication(
+                    configuration: FirebellConfiguration(dataDirectory: folder.url),
+                    settings: settings,
+                    httpClient: httpClient,
+                    deliveryPolicy: policy,
+                    logger: quietLogger()
+                )
                 let channel = ChannelRef(platform: "mattermost", workspace: "t1", channel: "c1")
                 try await firebell.application(port: 0).test(.live) { _ in
                     var finished = standIn.finished.makeAsyncIterator()
@@ -107,7 +147,10 @@ struct MattermostWebSocketTests {
                 let state = await firebell.service.state(of: channel)
                 #expect(state.incidents.count == 1, "the bot's own post and plain chat are not commands")
                 #expect(state.latestIncident?.declaredBy == UserRef("alice") && state.latestIncident?.acknowledgedBy == UserRef("bob"))
-                #expect(try await firebell.service.records(of: channel).filter { $0.event == .acknowledged }.count == 1, "a post seen twice runs once")
+                #expect(
+                    try await firebell.service.records(of: channel).filter { $0.event == .acknowledged }.count == 1,
+                    "a post seen twice runs once"
+                )
             } catch {
                 try? await httpClient.shutdown()
                 throw error

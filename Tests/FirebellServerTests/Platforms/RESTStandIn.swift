@@ -30,9 +30,17 @@ actor RESTStandIn {
     }
 
     func handle(_ request: Request, body: ByteBuffer) -> (HTTPResponse.Status, [String: String], String) {
-        let method = request.method.rawValue, path = request.uri.path
-        calls.append(Call(method: method, path: path, authorization: request.headers[.authorization], userAgent: request.headers[.userAgent],
-                          body: Data(body.readableBytesView)))
+        let method = request.method.rawValue
+        let path = request.uri.path
+        calls.append(
+            Call(
+                method: method,
+                path: path,
+                authorization: request.headers[.authorization],
+                userAgent: request.headers[.userAgent],
+                body: Data(body.readableBytesView)
+            )
+        )
         if !faults.isEmpty { return faults.removeFirst() }
         let (status, json) = answer(method, path, calls.count)
         return (status, [:], json)
@@ -58,7 +66,10 @@ func unmarked(_ markdown: String) -> String {
     var out = ""
     var escaped = false
     for character in markdown.replacingOccurrences(of: "**", with: "") {
-        if !escaped, character == "\\" { escaped = true; continue }
+        if !escaped, character == "\\" {
+            escaped = true
+            continue
+        }
         escaped = false
         out.append(character)
     }

@@ -40,9 +40,13 @@ final class SynapseHomeserver: @unchecked Sendable {
     private init(folder: TemporaryFolder, port: Int) throws {
         self.folder = folder
         url = "http://127.0.0.1:\(port)"
-        process = try ChildProcess(Self.venv.appendingPathComponent("bin/python"),
-                                   arguments: ["-m", "synapse.app.homeserver", "-c", folder.url.appendingPathComponent("homeserver.yaml").path],
-                                   environment: ["PATH": "/usr/bin:/bin"], limit: 170, workingDirectory: folder.url)
+        process = try ChildProcess(
+            Self.venv.appendingPathComponent("bin/python"),
+            arguments: ["-m", "synapse.app.homeserver", "-c", folder.url.appendingPathComponent("homeserver.yaml").path],
+            environment: ["PATH": "/usr/bin:/bin"],
+            limit: 170,
+            workingDirectory: folder.url
+        )
     }
 
     /// Waits (at most 60 s) until the client API answers.
@@ -50,15 +54,20 @@ final class SynapseHomeserver: @unchecked Sendable {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let response = try? await client.execute(HTTPClientRequest(url: url + "/_matrix/client/versions"), timeout: .seconds(2)),
-               response.status == .ok { return }
+                response.status == .ok
+            {
+                return
+            }
             try await Task.sleep(for: .milliseconds(250))
         }
         throw SynapseFailure(description: "Synapse did not start within 60 s")
     }
 
     func register(_ user: String, password: String) async throws {
-        let (status, output) = await Self.run(Self.venv.appendingPathComponent("bin/register_new_matrix_user").path,
-                                        ["-c", folder.url.appendingPathComponent("homeserver.yaml").path, "-u", user, "-p", password, "--no-admin", url])
+        let (status, output) = await Self.run(
+            Self.venv.appendingPathComponent("bin/register_new_matrix_user").path,
+            ["-c", folder.url.appendingPathComponent("homeserver.yaml").path, "-u", user, "-p", password, "--no-admin", url]
+        )
         guard status == 0 else { throw SynapseFailure(description: "registering \(user) failed: \(output)") }
     }
 
@@ -69,17 +78,27 @@ final class SynapseHomeserver: @unchecked Sendable {
     }
 
     static func run(_ executable: String, _ arguments: [String]) async -> (Int32, String) {
-        let (status, output) = await ChildProcess.output(URL(fileURLWithPath: executable), arguments: arguments,
-                                                         environment: ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": NSTemporaryDirectory()], limit: 600)
+        let (status, output) = await ChildProcess.output(
+            URL(fileURLWithPath: executable),
+            arguments: arguments,
+            environment: ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": NSTemporaryDirectory()],
+            limit: 600
+        )
         return (status, String(decoding: output, as: UTF8.self))
     }
 
     /// For the one check made before any test runs (whether Synapse can be installed at all).
     static func runBlocking(_ executable: String, _ arguments: [String]) -> (Int32, String) {
         let output = Pipe()
-        guard let child = try? ChildProcess(URL(fileURLWithPath: executable), arguments: arguments,
-                                            environment: ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": NSTemporaryDirectory()],
-                                            stdout: output, limit: 600) else { return (127, "could not start \(executable)") }
+        guard
+            let child = try? ChildProcess(
+                URL(fileURLWithPath: executable),
+                arguments: arguments,
+                environment: ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": NSTemporaryDirectory()],
+                stdout: output,
+                limit: 600
+            )
+        else { return (127, "could not start \(executable)") }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         child.process.waitUntilExit()
         return (child.process.terminationStatus, String(decoding: data, as: UTF8.self))
@@ -98,8 +117,13 @@ struct MatrixPerson: Sendable {
     let client: HTTPClient
 
     static func login(_ user: String, password: String, homeserver: String, client: HTTPClient) async throws -> MatrixPerson {
-        let answer = try await call(client, .POST, homeserver + "/_matrix/client/v3/login", token: nil,
-                                    ["type": "m.login.password", "identifier": ["type": "m.id.user", "user": user], "password": password])
+        let answer = try await call(
+            client,
+            .POST,
+            homeserver + "/_matrix/client/v3/login",
+            token: nil,
+            ["type": "m.login.password", "identifier": ["type": "m.id.user", "user": user], "password": password]
+        )
         guard let token = answer["access_token"] as? String, let id = answer["user_id"] as? String else {
             throw SynapseFailure(description: "login of \(user) failed: \(answer)")
         }
@@ -110,7 +134,13 @@ struct MatrixPerson: Sendable {
         try await Self.call(client, method, homeserver + path, token: token, body)
     }
 
-    static func call(_ client: HTTPClient, _ method: HTTPMethod, _ url: String, token: String?, _ body: [String: Any]? = nil) async throws -> [String: Any] {
+    static func call(
+        _ client: HTTPClient,
+        _ method: HTTPMethod,
+        _ url: String,
+        token: String?,
+        _ body: [String: Any]? = nil
+    ) async throws -> [String: Any] {
         var request = HTTPClientRequest(url: url)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }

@@ -2,11 +2,12 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
-@testable import FirebellServer
 import IncidentKit
 import Messaging
 import Platforms
+import Testing
+
+@testable import FirebellServer
 
 /// The outbox against the Slack Web API stand-in failing at random: 500s, 429s with Retry-After, answers slower
 /// than the client waits, and connections dropped mid-answer, at a configurable rate.
@@ -31,20 +32,41 @@ struct ChatAPIFaultTests {
     func nothingQueuedIsLostOrderHoldsRetriesBackOffAndPermanentErrorsStop(rate: Double, seed: UInt64) async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let standIn = SlackStandIn(faultRate: rate, choices: [.serverError, .rateLimited(retryAfter: 1), .slow(.seconds(3)), .dropped],
-                                   seed: seed, missingChannels: ["C0GONE"])
+        let standIn = SlackStandIn(
+            faultRate: rate,
+            choices: [.serverError, .rateLimited(retryAfter: 1), .slow(.seconds(3)), .dropped],
+            seed: seed,
+            missingChannels: ["C0GONE"]
+        )
         try await standIn.application().test(.live) { standInClient in
             try await withHTTPClient { client in
                 let policy = policy()
-                let api = SlackWebAPI(baseURL: "http://127.0.0.1:\(standInClient.port!)/api/", token: "xoxb-test", client: client,
-                                      timeout: .seconds(2))
+                let api = SlackWebAPI(
+                    baseURL: "http://127.0.0.1:\(standInClient.port!)/api/",
+                    token: "xoxb-test",
+                    client: client,
+                    timeout: .seconds(2)
+                )
                 let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: ["slack": api], policy: policy, logger: quietLogger())
                 for round in 1...Self.perChannel {
                     for channel in Self.channels + ["C0GONE"] {
                         let source = ChannelRef(platform: "slack", workspace: "T1", channel: channel)
                         let id = EffectID(channel: source, sequence: round, index: 0)
-                        outbox.accept([OutboundMessage(effect: id, key: id.key, channel: source, incident: nil, text: "\(channel) message \(round)",
-                                                       kind: .post(.channel), plannedAt: Date())], transactionEnd: round, from: source)
+                        outbox.accept(
+                            [
+                                OutboundMessage(
+                                    effect: id,
+                                    key: id.key,
+                                    channel: source,
+                                    incident: nil,
+                                    text: "\(channel) message \(round)",
+                                    kind: .post(.channel),
+                                    plannedAt: Date()
+                                )
+                            ],
+                            transactionEnd: round,
+                            from: source
+                        )
                     }
                 }
                 #expect(await outbox.flush(timeout: .seconds(90)))
@@ -69,8 +91,10 @@ struct ChatAPIFaultTests {
         let refused = calls.filter { $0.json["channel"] == "C0GONE" }
         for round in 1...Self.perChannel {
             let tries = refused.filter { $0.json["text"] == "C0GONE message \(round)" }
-            #expect(tries.filter { $0.answered == "channel_not_found" }.count == 1 && tries.last?.answered == "channel_not_found",
-                    "refused for good once, and never tried again: \(tries.map(\.answered))")
+            #expect(
+                tries.filter { $0.answered == "channel_not_found" }.count == 1 && tries.last?.answered == "channel_not_found",
+                "refused for good once, and never tried again: \(tries.map(\.answered))"
+            )
         }
     }
 }

@@ -5,6 +5,7 @@ import IncidentKit
 import IncidentStore
 import NIOCore
 import Testing
+
 @testable import FirebellServer
 
 /// The disk refuses writes under a running service: commands are answered with a clear error, nothing is acknowledged
@@ -47,8 +48,11 @@ extension SlackServeTests {
                 let accepted = answers.filter { $0.answer.hasPrefix("✓") }.map(\.note)
                 let refused = answers.filter { !$0.answer.hasPrefix("✓") }
                 #expect(!refused.isEmpty && refused.allSatisfy { $0.answer.hasPrefix("✗ Not saved, nothing changed") })
-                #expect(refused.first?.answer.contains("No space left on device") == true && refused.first?.answer.contains("disk full or read-only") == true,
-                        "\(refused.first?.answer ?? "")")
+                #expect(
+                    refused.first?.answer.contains("No space left on device") == true
+                        && refused.first?.answer.contains("disk full or read-only") == true,
+                    "\(refused.first?.answer ?? "")"
+                )
                 #expect(answers.drop { $0.answer.hasPrefix("✓") }.allSatisfy { !$0.answer.hasPrefix("✓") }, "once full, it stays refused")
                 let elsewhere = try await command(client, "declare sev3 Search is slow", channel: "C0OTHER")
                 #expect(elsewhere.hasPrefix("✗ Not saved"), "a new channel's log cannot be created either: \(elsewhere)")
@@ -56,7 +60,10 @@ extension SlackServeTests {
                 let whileFull = try logRecords(in: folder)
                 let notes = whileFull.records.compactMap { record -> String? in if case .notePosted(let text) = record.event { text } else { nil } }
                 #expect(whileFull.repairs == 0 && notes == accepted, "every acknowledged note is in the log, and nothing else")
-                #expect(await firebell.service.state(of: Self.incidentChannel) == ChannelState(replaying: whileFull.records), "memory matches the disk")
+                #expect(
+                    await firebell.service.state(of: Self.incidentChannel) == ChannelState(replaying: whileFull.records),
+                    "memory matches the disk"
+                )
 
                 try FileManager.default.removeItem(at: filler)
                 for (note, _) in refused { #expect(try await command(client, "note \(note)").hasPrefix("✓")) }
@@ -78,7 +85,9 @@ extension SlackServeTests {
             try await withFirebell(standInPort: standInClient.port!, folder: folder) { client, firebell in
                 #expect(try await command(client, "declare sev2 Checkout returns 500s").hasPrefix("✓"))
                 let log = DataLayout(root: folder.url).logFile(for: Self.incidentChannel)
-                guard try Superuser.setImmutable(log, true, reason: "a read-only file that root cannot write needs the immutable attribute") else { return }
+                guard try Superuser.setImmutable(log, true, reason: "a read-only file that root cannot write needs the immutable attribute") else {
+                    return
+                }
                 defer { _ = try? Superuser.setImmutable(log, false, reason: "") }
                 let before = try logRecords(in: folder).records
                 #expect(await firebell.service.state(of: Self.incidentChannel) == ChannelState(replaying: before))

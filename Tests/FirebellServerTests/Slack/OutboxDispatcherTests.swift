@@ -1,11 +1,12 @@
 import Foundation
-import Synchronization
-import Testing
-@testable import FirebellServer
 import IncidentKit
 import IncidentStore
 import Messaging
 import Platforms
+import Synchronization
+import Testing
+
+@testable import FirebellServer
 
 /// A delivery that answers from a script, then succeeds, and records what it was asked.
 final class ScriptedDelivery: ChatDelivery {
@@ -31,7 +32,13 @@ struct OutboxDispatcherTests {
     let channel = ChannelRef(platform: "slack", workspace: "T1", channel: "C1")
 
     /// A message as a transaction starting at `sequence` would hand it over.
-    func message(_ text: String, sequence: Int, index: Int = 0, kind: OutboundMessage.Kind = .post(.channel), incident: IncidentID? = nil) -> OutboundMessage {
+    func message(
+        _ text: String,
+        sequence: Int,
+        index: Int = 0,
+        kind: OutboundMessage.Kind = .post(.channel),
+        incident: IncidentID? = nil
+    ) -> OutboundMessage {
         let id = EffectID(channel: channel, sequence: sequence, index: index)
         return OutboundMessage(effect: id, key: id.key, channel: channel, incident: incident, text: text, kind: kind, plannedAt: Date())
     }
@@ -57,8 +64,10 @@ struct OutboxDispatcherTests {
         accept(outbox, ["one", "two", "three"])
         #expect(await outbox.flush(timeout: .seconds(20)))
         #expect(delivery.attempts == ["one", "two", "two", "two", "two", "three"], "order holds: three waits until two is through")
-        #expect(delivery.messages.map(\.mayHaveBeenSent) == [false, false, true, true, true, false],
-                "after a failure that may have reached the platform, every retry looks before it posts")
+        #expect(
+            delivery.messages.map(\.mayHaveBeenSent) == [false, false, true, true, true, false],
+            "after a failure that may have reached the platform, every retry looks before it posts"
+        )
         #expect(outbox.depth() == 0)
         let instants = delivery.instants
         for (earlier, later) in zip(instants, instants.dropFirst()) {
@@ -77,8 +86,10 @@ struct OutboxDispatcherTests {
         let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: ["slack": delivery], policy: policy, logger: quietLogger())
         accept(outbox, ["first after the start"])
         #expect(await outbox.flush(timeout: .seconds(5)))
-        #expect(delivery.instants[0] - started >= .milliseconds(295),
-                "the first message after a start waits a whole interval: one sent just before the restart is never closer")
+        #expect(
+            delivery.instants[0] - started >= .milliseconds(295),
+            "the first message after a start waits a whole interval: one sent just before the restart is never closer"
+        )
     }
 
     @Test func aPermanentErrorIsNotRetriedForeverAndTheRestGoesOn() async throws {
@@ -86,15 +97,23 @@ struct OutboxDispatcherTests {
         defer { folder.remove() }
         let delivery = ScriptedDelivery([.permanent("channel_not_found")])
         let reports = Mutex<[DeliveryReport]>([])
-        let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: ["slack": delivery], policy: fastPolicy(), logger: quietLogger(),
-                                      report: { report in reports.withLock { $0.append(report) } })
+        let outbox = OutboxDispatcher(
+            dataDirectory: folder.url,
+            deliveries: ["slack": delivery],
+            policy: fastPolicy(),
+            logger: quietLogger(),
+            report: { report in reports.withLock { $0.append(report) } }
+        )
         accept(outbox, ["lost", "next"])
         #expect(await outbox.flush(timeout: .seconds(20)))
         #expect(delivery.attempts == ["lost", "next"])
         #expect(reports.withLock { $0 } == [.failed(.chat(channel), "channel_not_found"), .delivered(.chat(channel))])
         let ledger = try DeliveryLedger(channel: channel, url: DataLayout(root: folder.url).deliveryLedger(for: channel))
-        #expect(ledger.isSettled(EffectID(channel: channel, sequence: 1, index: 0)) && ledger.isSettled(EffectID(channel: channel, sequence: 2, index: 0)),
-                "both are settled in the channel's ledger, the refused one too")
+        #expect(
+            ledger.isSettled(EffectID(channel: channel, sequence: 1, index: 0))
+                && ledger.isSettled(EffectID(channel: channel, sequence: 2, index: 0)),
+            "both are settled in the channel's ledger, the refused one too"
+        )
     }
 
     @Test func headlineEditsReplaceTheInitialAlertEvenAfterARestart() async throws {
@@ -116,7 +135,11 @@ struct OutboxDispatcherTests {
 
         // An incident whose Initial Alert never landed has nothing to edit: skipped, not retried.
         let other = IncidentID(year: 2026, sequence: 2)
-        after.accept([message("orphan edit", sequence: 3, kind: .edit, incident: other), message("next", sequence: 3, index: 1)], transactionEnd: 3, from: channel)
+        after.accept(
+            [message("orphan edit", sequence: 3, kind: .edit, incident: other), message("next", sequence: 3, index: 1)],
+            transactionEnd: 3,
+            from: channel
+        )
         #expect(await after.flush(timeout: .seconds(10)))
         #expect(second.attempts == ["alert v2", "next"])
     }
@@ -127,8 +150,15 @@ struct OutboxDispatcherTests {
         let id = IncidentID(year: 2026, sequence: 1)
         let delivery = ScriptedDelivery([.delivered(reference: "1700000000.000100")])
         let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: ["slack": delivery], policy: fastPolicy(), logger: quietLogger())
-        outbox.accept([message("alert", sequence: 1, kind: .post(.headline), incident: id), message("reminder", sequence: 1, index: 1, kind: .post(.thread), incident: id),
-                       message("notice", sequence: 1, index: 2, incident: id)], transactionEnd: 1, from: channel)
+        outbox.accept(
+            [
+                message("alert", sequence: 1, kind: .post(.headline), incident: id),
+                message("reminder", sequence: 1, index: 1, kind: .post(.thread), incident: id),
+                message("notice", sequence: 1, index: 2, incident: id),
+            ],
+            transactionEnd: 1,
+            from: channel
+        )
         #expect(await outbox.flush(timeout: .seconds(10)))
         let parents = Dictionary(uniqueKeysWithValues: delivery.messages.map { ($0.text, $0.threadParent) })
         #expect(parents["alert"] == .some(nil))

@@ -1,11 +1,11 @@
 import AsyncHTTPClient
 import Foundation
 import HummingbirdTesting
-import NIOCore
-import Testing
 import IncidentKit
 import IncidentStore
+import NIOCore
 import Platforms
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -19,12 +19,18 @@ struct ServeProcessTests {
         let standIn = SlackStandIn()
         try await standIn.application().test(.live) { standInClient in
             let port = try freeLoopbackPort()
-            let environment = ["HOME": folder.url.path, "PATH": "/usr/bin:/bin",
-                               "SLACK_SIGNING_SECRET": SlackServeTests.secret, "SLACK_BOT_TOKEN": "xoxb-process",
-                               "SLACK_API_URL": "http://127.0.0.1:\(standInClient.port!)/api/",
-                               "FIREBELL_HTTP_HOST": "127.0.0.1", "FIREBELL_HTTP_PORT": "\(port)", "FIREBELL_LOG_LEVEL": "error"]
-            let child = try ChildProcess(CrashRecoveryTests.binary, arguments: ["serve", "--data", folder.url.path],
-                                         environment: environment, limit: 45)
+            let environment = [
+                "HOME": folder.url.path, "PATH": "/usr/bin:/bin",
+                "SLACK_SIGNING_SECRET": SlackServeTests.secret, "SLACK_BOT_TOKEN": "xoxb-process",
+                "SLACK_API_URL": "http://127.0.0.1:\(standInClient.port!)/api/",
+                "FIREBELL_HTTP_HOST": "127.0.0.1", "FIREBELL_HTTP_PORT": "\(port)", "FIREBELL_LOG_LEVEL": "error",
+            ]
+            let child = try ChildProcess(
+                CrashRecoveryTests.binary,
+                arguments: ["serve", "--data", folder.url.path],
+                environment: environment,
+                limit: 45
+            )
 
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
             // Start-up is bounded: 200 tries, 25 ms apart.

@@ -1,19 +1,24 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import NIOCore
-import Testing
-@testable import FirebellServer
 import IncidentKit
+import NIOCore
 import Platforms
+import Testing
+
+@testable import FirebellServer
 
 @Suite("Slack Events API", .timeLimit(.minutes(1)))
 struct SlackEventsTests {
     let serve = SlackServeTests()
 
     func mention(_ text: String, eventID: String, user: String = "UCAROL") -> String {
-        let event: [String: Any] = ["type": "app_mention", "user": user, "text": "<@UFIREBELL> \(text)", "channel": "C0INCIDENT", "ts": "1.2", "event_ts": "1.2"]
-        let body: [String: Any] = ["type": "event_callback", "team_id": "T0TEAM", "api_app_id": "A1", "event": event, "event_id": eventID, "event_time": 1]
+        let event: [String: Any] = [
+            "type": "app_mention", "user": user, "text": "<@UFIREBELL> \(text)", "channel": "C0INCIDENT", "ts": "1.2", "event_ts": "1.2",
+        ]
+        let body: [String: Any] = [
+            "type": "event_callback", "team_id": "T0TEAM", "api_app_id": "A1", "event": event, "event_id": eventID, "event_time": 1,
+        ]
         return String(decoding: try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
     }
 
@@ -30,8 +35,14 @@ struct SlackEventsTests {
         let standIn = SlackStandIn()
         try await standIn.application().test(.live) { standInClient in
             try await serve.withFirebell(standInPort: standInClient.port!, folder: folder) { client, _ in
-                let body = #"{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#
-                let response = try await client.execute(uri: "/slack/events", method: .post, headers: jsonHeaders(body), body: ByteBuffer(string: body))
+                let body =
+                    #"{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#
+                let response = try await client.execute(
+                    uri: "/slack/events",
+                    method: .post,
+                    headers: jsonHeaders(body),
+                    body: ByteBuffer(string: body)
+                )
                 #expect(response.status == .ok)
                 let json = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: String]
                 #expect(json == ["challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"])
@@ -51,7 +62,12 @@ struct SlackEventsTests {
             try await serve.withFirebell(standInPort: standInClient.port!, folder: folder) { client, firebell in
                 let declare = mention("/incident declare sev3 Search is slow", eventID: "Ev001")
                 for retry in [nil, "1", "2"] {
-                    let response = try await client.execute(uri: "/slack/events", method: .post, headers: jsonHeaders(declare, retry: retry), body: ByteBuffer(string: declare))
+                    let response = try await client.execute(
+                        uri: "/slack/events",
+                        method: .post,
+                        headers: jsonHeaders(declare, retry: retry),
+                        body: ByteBuffer(string: declare)
+                    )
                     #expect(response.status == .ok)
                 }
                 let raise = mention("sev 1", eventID: "Ev002")

@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import NIOCore
-import Testing
-@testable import FirebellServer
 import IncidentKit
+import NIOCore
 import Platforms
+import Testing
+
+@testable import FirebellServer
 
 @Suite("Slack interactivity", .timeLimit(.minutes(1)))
 struct SlackInteractionsTests {
@@ -20,16 +21,20 @@ struct SlackInteractionsTests {
     }
 
     func click(_ actionID: String, incident: String, user: String = "UALICE") -> String {
-        form(payload: ["type": "block_actions", "user": ["id": user], "team": ["id": "T0TEAM"], "channel": ["id": "C0INCIDENT"],
-                       "trigger_id": "trigger-1", "actions": [["action_id": actionID, "value": incident, "type": "button"]],
-                       "response_url": "https://hooks.slack.com/actions/x"])
+        form(payload: [
+            "type": "block_actions", "user": ["id": user], "team": ["id": "T0TEAM"], "channel": ["id": "C0INCIDENT"],
+            "trigger_id": "trigger-1", "actions": [["action_id": actionID, "value": incident, "type": "button"]],
+            "response_url": "https://hooks.slack.com/actions/x",
+        ])
     }
 
     func submit(text: String, next: String?, user: String = "UALICE") -> String {
         var values: [String: Any] = ["update": ["text": ["type": "plain_text_input", "value": text]]]
         values["next"] = ["text": ["type": "plain_text_input", "value": next as Any]]
-        return form(payload: ["type": "view_submission", "user": ["id": user], "team": ["id": "T0TEAM"],
-                              "view": ["callback_id": SlackBlocks.updateModal, "private_metadata": "T0TEAM/C0INCIDENT", "state": ["values": values]]])
+        return form(payload: [
+            "type": "view_submission", "user": ["id": user], "team": ["id": "T0TEAM"],
+            "view": ["callback_id": SlackBlocks.updateModal, "private_metadata": "T0TEAM/C0INCIDENT", "state": ["values": values]],
+        ])
     }
 
     @Test func buttonsAndTheUpdateModalRunTheSameCommands() async throws {
@@ -61,13 +66,20 @@ struct SlackInteractionsTests {
                 let submitted = try await post("/slack/interactions", submit(text: "Rolled back; eta: unknown, next: soon", next: "15m"))
                 #expect(submitted.status == .ok && submitted.body.readableBytes == 0, "an empty answer closes the modal")
                 let incident = try #require(await firebell.service.state(of: channel).activeIncident)
-                #expect(incident.lastUpdate?.text == "Rolled back; eta: unknown, next: soon", "modal text is taken literally, never parsed for clauses")
+                #expect(
+                    incident.lastUpdate?.text == "Rolled back; eta: unknown, next: soon",
+                    "modal text is taken literally, never parsed for clauses"
+                )
                 #expect(incident.lastUpdate.map { $0.nextUpdateAt?.timeIntervalSince($0.postedAt) } == 900)
 
                 let stale = try await post("/slack/interactions", click(SlackBlocks.acknowledge, incident: "INC-2020-0001"))
                 #expect(stale.status == .ok)
-                let unsigned = try await client.execute(uri: "/slack/interactions", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                                                        body: ByteBuffer(string: click(SlackBlocks.acknowledge, incident: id)))
+                let unsigned = try await client.execute(
+                    uri: "/slack/interactions",
+                    method: .post,
+                    headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: click(SlackBlocks.acknowledge, incident: id))
+                )
                 #expect(unsigned.status == .unauthorized)
                 #expect(await firebell.outbox.flush(timeout: .seconds(15)))
             }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import IncidentKit
+import Testing
 import Yams
 
 @Suite("Slack app manifest")
@@ -27,8 +27,10 @@ struct SlackManifestTests {
     @Test func scopesAndEventsCoverWhatFirebellUses() throws {
         let manifest = try manifest()
         let scopes = ((manifest["oauth_config"] as? [String: Any])?["scopes"] as? [String: Any])?["bot"] as? [String] ?? []
-        #expect(Set(["commands", "chat:write", "app_mentions:read", "channels:history", "groups:history"]).isSubset(of: Set(scopes)),
-                "history is read to find a post before sending it again")
+        #expect(
+            Set(["commands", "chat:write", "app_mentions:read", "channels:history", "groups:history"]).isSubset(of: Set(scopes)),
+            "history is read to find a post before sending it again"
+        )
         let settings = try #require(manifest["settings"] as? [String: Any])
         let events = settings["event_subscriptions"] as? [String: Any]
         #expect(events?["bot_events"] as? [String] == ["app_mention"])

@@ -3,31 +3,39 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import IncidentKit
 import Logging
 import NIOCore
-import Testing
-@testable import FirebellServer
-import IncidentKit
 import Platforms
+import Testing
+
+@testable import FirebellServer
 
 @Suite("firebell serve on Slack", .timeLimit(.minutes(2)))
 struct SlackServeTests {
     static let secret = "test-signing-secret"
     let verifier = SlackRequestVerifier(signingSecret: Self.secret)!
 
-    func form(_ text: String, user: String = "UCAROL", channel: String = "C0INCIDENT",
-              responseURL: String = "https://hooks.slack.com/commands/T0TEAM/1/x") -> String {
+    func form(
+        _ text: String,
+        user: String = "UCAROL",
+        channel: String = "C0INCIDENT",
+        responseURL: String = "https://hooks.slack.com/commands/T0TEAM/1/x"
+    ) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         let encoded = text.addingPercentEncoding(withAllowedCharacters: allowed)!
-        return "token=legacy&team_id=T0TEAM&team_domain=acme&channel_id=\(channel)&channel_name=incident&user_id=\(user)&user_name=x&command=%2Fincident&text=\(encoded)&response_url=\(responseURL.addingPercentEncoding(withAllowedCharacters: allowed)!)&trigger_id=1.2.3"
+        return
+            "token=legacy&team_id=T0TEAM&team_domain=acme&channel_id=\(channel)&channel_name=incident&user_id=\(user)&user_name=x&command=%2Fincident&text=\(encoded)&response_url=\(responseURL.addingPercentEncoding(withAllowedCharacters: allowed)!)&trigger_id=1.2.3"
     }
 
     func signed(_ body: String, at date: Date = Date(), signature: String? = nil) -> HTTPFields {
         let timestamp = String(Int(date.timeIntervalSince1970))
-        return [.contentType: "application/x-www-form-urlencoded",
-                .slackTimestamp: timestamp,
-                .slackSignature: signature ?? verifier.signature(body: Data(body.utf8), timestamp: timestamp)]
+        return [
+            .contentType: "application/x-www-form-urlencoded",
+            .slackTimestamp: timestamp,
+            .slackSignature: signature ?? verifier.signature(body: Data(body.utf8), timestamp: timestamp),
+        ]
     }
 
     func ephemeralText(_ response: TestResponse) throws -> String {
@@ -36,7 +44,11 @@ struct SlackServeTests {
         return json?["text"] ?? ""
     }
 
-    func withFirebell<T: Sendable>(standInPort: Int, folder: TemporaryFolder, _ body: @Sendable (any TestClientProtocol, FirebellApplication) async throws -> T) async throws -> T {
+    func withFirebell<T: Sendable>(
+        standInPort: Int,
+        folder: TemporaryFolder,
+        _ body: @Sendable (any TestClientProtocol, FirebellApplication) async throws -> T
+    ) async throws -> T {
         var settings = ServeSettings()
         settings.slackSigningSecret = Self.secret
         settings.slackBotToken = "xoxb-test-token"
@@ -49,8 +61,13 @@ struct SlackServeTests {
         policy.requestTimeout = .seconds(5)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
-            let firebell = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder.url), settings: settings,
-                                                   httpClient: httpClient, deliveryPolicy: policy, logger: quietLogger())
+            let firebell = try FirebellApplication(
+                configuration: FirebellConfiguration(dataDirectory: folder.url),
+                settings: settings,
+                httpClient: httpClient,
+                deliveryPolicy: policy,
+                logger: quietLogger()
+            )
             let value = try await firebell.application(port: 0).test(.live) { client in try await body(client, firebell) }
             try await httpClient.shutdown()
             return value
@@ -75,7 +92,12 @@ struct SlackServeTests {
                 ]
                 for (index, (text, user)) in lines.enumerated() {
                     let body = form(text, user: user)
-                    let response = try await client.execute(uri: "/slack/commands", method: .post, headers: signed(body), body: ByteBuffer(string: body))
+                    let response = try await client.execute(
+                        uri: "/slack/commands",
+                        method: .post,
+                        headers: signed(body),
+                        body: ByteBuffer(string: body)
+                    )
                     #expect(response.status == .ok)
                     let reply = try ephemeralText(response)
                     #expect(reply.hasPrefix("✓"), "\(text): \(reply)")
@@ -114,8 +136,10 @@ struct SlackServeTests {
         let lookups = all.filter { $0.method.hasPrefix("conversations.") }
         #expect(lookups.count == 2, "after the 500 and the late answer to a post, Firebell looked for it before posting again (edits are idempotent)")
         let calls = all.filter { !$0.method.hasPrefix("conversations.") }
-        #expect(calls.map(\.answered) == ["ok", "429", "500", "late", "internal_error"] + Array(repeating: "ok", count: 6),
-                "the post that arrived late is found, not posted again")
+        #expect(
+            calls.map(\.answered) == ["ok", "429", "500", "late", "internal_error"] + Array(repeating: "ok", count: 6),
+            "the post that arrived late is found, not posted again"
+        )
         // The Initial Alert is the headline: kept current by editing it (IC assigned, update posted, resolved).
         let edits = calls.filter { $0.method == "chat.update" && $0.answered == "ok" }
         let alertTS = await standIn.history["C0INCIDENT"]?.first?.ts
@@ -228,7 +252,9 @@ struct SlackServeTests {
             try await withFirebell(standInPort: standInClient.port!, folder: folder) { client, firebell in
                 func run(_ text: String) async throws -> String {
                     let body = form(text)
-                    return try ephemeralText(try await client.execute(uri: "/slack/commands", method: .post, headers: signed(body), body: ByteBuffer(string: body)))
+                    return try ephemeralText(
+                        try await client.execute(uri: "/slack/commands", method: .post, headers: signed(body), body: ByteBuffer(string: body))
+                    )
                 }
                 let typo = try await run("delcare sev1 x")
                 #expect(typo.hasPrefix("✗ Unknown command 'delcare'. Did you mean 'declare'?"))

@@ -4,11 +4,12 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import HummingbirdWebSocket
-import NIOCore
-import Testing
-@testable import FirebellServer
 import IncidentKit
+import NIOCore
 import Platforms
+import Testing
+
+@testable import FirebellServer
 
 /// A local Socket Mode endpoint: `apps.connections.open` over HTTP, and Slack's frames over WebSocket.
 /// Each connection plays the next script; acknowledgements are reported on `acks`.
@@ -56,16 +57,26 @@ actor SocketModeStandIn {
             let body = try await request.body.collect(upTo: 1 << 20)
             return try await self.web.handle(request, body: body)
         }
-        router.ws("/link") { _, _ in .upgrade([:]) } onUpgrade: { inbound, outbound, _ in
+        router.ws("/link") { _, _ in
+            .upgrade([:])
+        } onUpgrade: { inbound, outbound, _ in
             var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-            try await outbound.write(.text(#"{"type":"hello","num_connections":1,"debug_info":{"host":"applink-111-222","build_number":10,"approximate_connection_time":18060},"connection_info":{"app_id":"A111"}}"#))
+            try await outbound.write(
+                .text(
+                    #"{"type":"hello","num_connections":1,"debug_info":{"host":"applink-111-222","build_number":10,"approximate_connection_time":18060},"connection_info":{"app_id":"A111"}}"#
+                )
+            )
             for step in await self.nextScript() {
                 switch step {
                 case .send(let text): try await outbound.write(.text(text))
                 case .awaitAck:
                     if case .text(let text) = try await messages.next() { self.ack(text) }
                 case .disconnect:
-                    try await outbound.write(.text(#"{"type":"disconnect","reason":"refresh_requested","num_connections":1,"debug_info":{"host":"applink-111-xxx"},"connection_info":{"app_id":"A111"}}"#))
+                    try await outbound.write(
+                        .text(
+                            #"{"type":"disconnect","reason":"refresh_requested","num_connections":1,"debug_info":{"host":"applink-111-xxx"},"connection_info":{"app_id":"A111"}}"#
+                        )
+                    )
                     while try await messages.next() != nil {}
                     return
                 case .drop:
@@ -76,22 +87,31 @@ actor SocketModeStandIn {
                 }
             }
         }
-        return Application(router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
-                           configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0))
+        )
     }
 
     static func slashCommand(_ id: String, _ text: String, user: String = "U111") -> String {
-        let payload: [String: Any] = ["token": "verification-token", "team_id": "T111", "team_domain": "xxx", "channel_id": "C111", "channel_name": "random",
-                                      "user_id": user, "user_name": "testxyz", "command": "/incident", "text": text, "api_app_id": "A111",
-                                      "response_url": "https://hooks.slack.com/commands/T111/111/xxx", "trigger_id": "111.222.xxx"]
+        let payload: [String: Any] = [
+            "token": "verification-token", "team_id": "T111", "team_domain": "xxx", "channel_id": "C111", "channel_name": "random",
+            "user_id": user, "user_name": "testxyz", "command": "/incident", "text": text, "api_app_id": "A111",
+            "response_url": "https://hooks.slack.com/commands/T111/111/xxx", "trigger_id": "111.222.xxx",
+        ]
         return envelope(id, "slash_commands", payload, acceptsResponse: true)
     }
 
     static func mention(_ id: String, eventID: String, _ text: String) -> String {
-        let event: [String: Any] = ["type": "app_mention", "text": "<@U111> \(text)", "user": "U222", "ts": "1610241741.000200", "team": "T111",
-                                    "channel": "C111", "event_ts": "1610241741.000200"]
-        let payload: [String: Any] = ["token": "verification-token", "team_id": "T111", "api_app_id": "A111", "event": event, "type": "event_callback",
-                                      "event_id": eventID, "event_time": 1610241741]
+        let event: [String: Any] = [
+            "type": "app_mention", "text": "<@U111> \(text)", "user": "U222", "ts": "1610241741.000200", "team": "T111",
+            "channel": "C111", "event_ts": "1610241741.000200",
+        ]
+        let payload: [String: Any] = [
+            "token": "verification-token", "team_id": "T111", "api_app_id": "A111", "event": event, "type": "event_callback",
+            "event_id": eventID, "event_time": 1_610_241_741,
+        ]
         return envelope(id, "events_api", payload, acceptsResponse: false)
     }
 
@@ -106,7 +126,10 @@ struct SlackSocketModeTests {
     @Test func anEnvelopeWithAScalarPayloadIsReadNotFatal() throws {
         // Found by the fuzzer: JSONSerialization traps on a top-level scalar instead of throwing.
         let frame = SocketModeFrame(text: #"{"envelope_id":"e1","type":"slash_commands","payload":true,"accepts_response_payload":true}"#)
-        guard case .envelope(let envelope) = frame else { Issue.record("not an envelope: \(String(describing: frame))"); return }
+        guard case .envelope(let envelope) = frame else {
+            Issue.record("not an envelope: \(String(describing: frame))")
+            return
+        }
         #expect(envelope.payload == Data("{}".utf8))
         #expect(SlackSlashCommand(json: envelope.payload) == nil)
     }
@@ -116,10 +139,12 @@ struct SlackSocketModeTests {
         defer { folder.remove() }
         typealias S = SocketModeStandIn
         let standIn = S(scripts: [
-            [.send(S.slashCommand("E1", "declare sev2 Checkout returns 500s")), .awaitAck,
-             .send(S.slashCommand("E1", "declare sev2 Checkout returns 500s")), .awaitAck,
-             .send(S.mention("E2", eventID: "Ev2", "sev 1")), .awaitAck,
-             .disconnect],
+            [
+                .send(S.slashCommand("E1", "declare sev2 Checkout returns 500s")), .awaitAck,
+                .send(S.slashCommand("E1", "declare sev2 Checkout returns 500s")), .awaitAck,
+                .send(S.mention("E2", eventID: "Ev2", "sev 1")), .awaitAck,
+                .disconnect,
+            ],
             [.send(S.slashCommand("E3", "ack")), .awaitAck, .drop],
             [.send(S.slashCommand("E4", "summary")), .awaitAck, .hold],
         ])
@@ -130,8 +155,12 @@ struct SlackSocketModeTests {
             settings.slackBotToken = "xoxb-test-token"
             settings.slackAPIURL = "http://127.0.0.1:\(standInClient.port!)/api/"
             let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-            var configured = try FirebellApplication(configuration: FirebellConfiguration(dataDirectory: folder.url), settings: settings,
-                                                     httpClient: httpClient, logger: quietLogger())
+            var configured = try FirebellApplication(
+                configuration: FirebellConfiguration(dataDirectory: folder.url),
+                settings: settings,
+                httpClient: httpClient,
+                logger: quietLogger()
+            )
             configured.socketModeBackoff = .milliseconds(50)
             let firebell = configured
             try await firebell.application(port: 0).test(.live) { client in
@@ -141,7 +170,10 @@ struct SlackSocketModeTests {
                     let text = try #require(await acks.next())
                     received.append(try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]))
                 }
-                #expect(received.map { $0["envelope_id"] as? String } == ["E1", "E1", "E2", "E3", "E4"], "every envelope is acknowledged, duplicates too")
+                #expect(
+                    received.map { $0["envelope_id"] as? String } == ["E1", "E1", "E2", "E3", "E4"],
+                    "every envelope is acknowledged, duplicates too"
+                )
                 let firstReply = (received[0]["payload"] as? [String: String])?["text"] ?? ""
                 #expect(firstReply.hasPrefix("✓") && firstReply.contains("declared SEV2"))
                 #expect(received[1]["payload"] == nil, "a redelivered envelope is not run again")

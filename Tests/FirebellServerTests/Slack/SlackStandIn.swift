@@ -76,7 +76,9 @@ actor SlackStandIn {
         let channel = object["channel"] as? String ?? ""
         let metadata = object["metadata"] as? [String: Any]
         let effect = (metadata?["event_payload"] as? [String: Any])?["effect"] as? String
-        history[channel, default: []].append(Message(ts: ts, text: object["text"] as? String ?? "", threadTS: object["thread_ts"] as? String, effect: effect))
+        history[channel, default: []].append(
+            Message(ts: ts, text: object["text"] as? String ?? "", threadTS: object["thread_ts"] as? String, effect: effect)
+        )
         return ts
     }
 
@@ -86,8 +88,16 @@ actor SlackStandIn {
         let method = String(request.uri.path.split(separator: "/").last ?? "")
         let query = request.uri.queryParameters
         let channel = query["channel"].map(String.init) ?? ""
-        calls.append(Call(method: method, authorization: request.headers[.authorization], contentType: nil,
-                          json: ["channel": channel, "ts": query["ts"].map(String.init) ?? ""], at: .now, answered: "ok"))
+        calls.append(
+            Call(
+                method: method,
+                authorization: request.headers[.authorization],
+                contentType: nil,
+                json: ["channel": channel, "ts": query["ts"].map(String.init) ?? ""],
+                at: .now,
+                answered: "ok"
+            )
+        )
         guard query["include_all_metadata"] == "true" else { return Self.json(#"{"ok":true,"messages":[]}"#) }
         let oldest = Double(query["oldest"].map(String.init) ?? "") ?? 0
         var messages = (history[channel] ?? []).filter { (Double($0.ts) ?? 0) >= oldest }
@@ -134,13 +144,30 @@ actor SlackStandIn {
 
     private func record(_ request: Request, _ json: [String: String], _ answered: String, arrived: ContinuousClock.Instant) {
         let method = String(request.uri.path.split(separator: "/").last ?? "")
-        calls.append(Call(method: method, authorization: request.headers[.authorization], contentType: request.headers[.contentType], json: json, at: arrived, answered: answered))
+        calls.append(
+            Call(
+                method: method,
+                authorization: request.headers[.authorization],
+                contentType: request.headers[.contentType],
+                json: json,
+                at: arrived,
+                answered: answered
+            )
+        )
     }
 
     func recordResponseURL(_ request: Request, body: ByteBuffer) {
         let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
-        calls.append(Call(method: "response_url", authorization: request.headers[.authorization], contentType: request.headers[.contentType],
-                          json: object.mapValues { "\($0)" }, at: .now, answered: "ok"))
+        calls.append(
+            Call(
+                method: "response_url",
+                authorization: request.headers[.authorization],
+                contentType: request.headers[.contentType],
+                json: object.mapValues { "\($0)" },
+                at: .now,
+                answered: "ok"
+            )
+        )
     }
 
     func handle(_ request: Request, body: ByteBuffer) async throws -> Response {
@@ -168,8 +195,11 @@ actor SlackStandIn {
             // Processed, then the connection drops before the answer is complete.
             if isPost { _ = store(object) }
             record(request, json, "dropped", arrived: arrived)
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                            body: ResponseBody { _ in throw CancellationError() })
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json; charset=utf-8"],
+                body: ResponseBody { _ in throw CancellationError() }
+            )
         case .gate:
             await waitAtGate()
             fallthrough
@@ -202,4 +232,3 @@ actor SlackStandIn {
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 }
-
