@@ -33,6 +33,24 @@ public enum Markup: String, Sendable, CaseIterable {
         return Self.neutralizingBroadcasts(escaped)
     }
 
+    /// Escapes user text that belongs on one line of a post (a title, an impact, a root cause): its line breaks
+    /// become spaces, so it can never start a line of its own that passes for a template field ("Status: Resolved").
+    public func inline(_ text: String) -> String {
+        guard text.contains(where: \.isNewline) else { return escape(text) }
+        return escape(String(text.map { $0.isNewline ? " " : $0 }))
+    }
+
+    /// Escapes user text that may run over several lines (an update, a note, handover notes): every line after the
+    /// first starts with the continuation mark `↳`, so no line of it can pass for a template field.
+    public func lines(_ text: String) -> String {
+        guard text.contains(where: \.isNewline) else { return escape(text) }
+        return text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { escape(String($0)) }
+            .joined(separator: "\n" + Self.continuation)
+    }
+
+    /// Starts each continuation line of multi-line user text.
+    public static let continuation = "↳ "
+
     /// Wraps our own label text in bold.
     public func bold(_ text: String) -> String {
         switch self {

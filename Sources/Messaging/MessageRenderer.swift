@@ -44,7 +44,7 @@ public struct MessageRenderer: Sendable {
             return markup.finish(onCall(markup).handover(record, state: state))
         case .notice(let record):
             let prefix = record.incident.map { "\($0): " } ?? ""
-            return markup.finish(markup.escape(prefix + EventDescriber.describe(record)))
+            return markup.finish(markup.lines(prefix + EventDescriber.describe(record)))
         }
     }
 
@@ -57,23 +57,23 @@ public struct MessageRenderer: Sendable {
     }
 
     private func common(_ incident: Incident, _ markup: Markup) -> [String: Any] {
-        ["id": incident.id.description, "title": markup.escape(incident.title)]
+        ["id": incident.id.description, "title": markup.inline(incident.title)]
     }
 
     func initialAlertValues(_ incident: Incident, _ markup: Markup) -> [String: Any] {
         var values = common(incident, markup)
         values["severity"] = incident.severity.description
-        values["severityLabel"] = markup.escape(severities[incident.severity].label)
+        values["severityLabel"] = markup.inline(severities[incident.severity].label)
         values["status"] = incident.status.title
-        values["impact"] = incident.impact.map(markup.escape) ?? "not yet assessed"
-        if !incident.systems.isEmpty { values["systems"] = markup.escape(incident.systems.joined(separator: ", ")) }
+        values["impact"] = incident.impact.map(markup.inline) ?? "not yet assessed"
+        if !incident.systems.isEmpty { values["systems"] = markup.inline(incident.systems.joined(separator: ", ")) }
         values["commander"] =
             incident.roles[.ic].map(markup.mention)
             ?? "not yet assigned (take it with /incident role ic @you)"
         values["updates"] = markup.escape(updatesPhrase(for: incident.severity))
         if let detection = incident.detection {
             values["detected"] =
-                "auto-detected by \(markup.escape(detection.source)) at \(UTC.minute(detection.detectedAt))"
+                "auto-detected by \(markup.inline(detection.source)) at \(UTC.minute(detection.detectedAt))"
                 + (detection.startedAt.map { " (failing since \(UTC.minute($0)))" } ?? "") + "; severity suggested from its labels"
         }
         if incident.status == .resolved {
@@ -87,7 +87,7 @@ public struct MessageRenderer: Sendable {
     func statusUpdateValues(_ incident: Incident, _ markup: Markup) -> [String: Any] {
         var values = common(incident, markup)
         values["status"] = incident.status.stakeholderPhrase
-        values["update"] = incident.lastUpdate.map { markup.escape($0.text) } ?? ""
+        values["update"] = incident.lastUpdate.map { markup.lines($0.text) } ?? ""
         values["nextUpdate"] = incident.lastUpdate?.nextUpdateAt.map(UTC.minute) ?? "none scheduled (\(incident.severity))"
         if let eta = incident.eta { values["eta"] = UTC.minute(eta) }
         return values
@@ -110,8 +110,8 @@ public struct MessageRenderer: Sendable {
         let resolvedAt = incident.resolvedAt ?? incident.declaredAt
         values["duration"] =
             "\(metrics.duration?.spoken ?? "0 min") (declared \(UTC.minute(incident.declaredAt)), resolved \(UTC.minute(resolvedAt)))"
-        values["rootCause"] = incident.rootCause.map(markup.escape) ?? "not yet determined; it will be in the postmortem"
-        let items = incident.actionItems.map { markup.escape(ActionItemFormatter.line($0)) }
+        values["rootCause"] = incident.rootCause.map(markup.inline) ?? "not yet determined; it will be in the postmortem"
+        let items = incident.actionItems.map { markup.inline(ActionItemFormatter.line($0)) }
         let open = incident.openActionItems.count
         values["actionSummary"] = items.isEmpty ? "none recorded" : "\(items.count) recorded, \(open) open"
         values["actionItems"] = items

@@ -8,13 +8,13 @@ struct OnCallWriter {
 
     func page(_ record: EventRecord, incident: Incident) -> String {
         guard case .paged(let level, let user, let rotation) = record.event else { return "" }
-        let headline = "\(incident.id) (\(incident.severity): \(markup.escape(incident.title)))"
+        let headline = "\(incident.id) (\(incident.severity): \(markup.inline(incident.title)))"
         if level == 0 {
             return "📟 \(markup.mention(user)) you are paged by name for \(headline). Acknowledge with /incident ack"
         }
         let window = oncall.acknowledgeWithin.spoken
         let then = level < 4 ? "or L\(level + 1) is paged" : "or the whole channel is alerted"
-        return "📟 \(markup.mention(user)) you are paged: L\(level) on call for \(markup.escape(rotation)), \(headline). "
+        return "📟 \(markup.mention(user)) you are paged: L\(level) on call for \(markup.inline(rotation)), \(headline). "
             + "Acknowledge within \(window) with /incident ack, \(then)."
     }
 
@@ -23,9 +23,9 @@ struct OnCallWriter {
         let ic = incident.roles[.ic].map(markup.mention) ?? markup.channelMention
         guard incident.isActive else {
             return
-                "💚 Monitoring shows recovery for \(incident.id): every alert of \(markup.escape(key)) has resolved; the incident was resolved automatically."
+                "💚 Monitoring shows recovery for \(incident.id): every alert of \(markup.inline(key)) has resolved; the incident was resolved automatically."
         }
-        return "💚 \(ic) Monitoring shows recovery for \(incident.id): every alert of \(markup.escape(key)) has resolved. "
+        return "💚 \(ic) Monitoring shows recovery for \(incident.id): every alert of \(markup.inline(key)) has resolved. "
             + "If the impact is over: /incident resolve root cause: <what happened>"
     }
 
@@ -37,21 +37,21 @@ struct OnCallWriter {
         }
         var lines = [
             "🤝 \(markup.bold("On-call handover")) from \(markup.mention(handover.from)) to \(markup.mention(handover.to))",
-            "\(markup.bold("Notes:")) \(markup.escape(handover.notes))",
+            "\(markup.bold("Notes:")) \(markup.lines(handover.notes))",
         ]
         let active = state.activeIncident
         lines.append(
             "\(markup.bold("Current issues:")) "
                 + (active.map {
-                    "\($0.id) \($0.severity) “\(markup.escape($0.title))”, \($0.status.title)"
-                        + ($0.lastUpdate.map { ", last update: \(markup.escape($0.text))" } ?? "")
+                    "\($0.id) \($0.severity) “\(markup.inline($0.title))”, \($0.status.title)"
+                        + ($0.lastUpdate.map { ", last update: \(markup.inline($0.text))" } ?? "")
                 } ?? "no active incident in this channel")
         )
         let open = state.order.compactMap { state.incidents[$0] }.flatMap { incident in incident.openActionItems.map { (incident.id, $0) } }
         if !open.isEmpty {
             lines.append(
                 "\(markup.bold("Items to watch:")) "
-                    + open.map { "\($0.0) #\($0.1.number) \(markup.escape($0.1.text)) (\(markup.escape($0.1.owner.description)))" }.joined(
+                    + open.map { "\($0.0) #\($0.1.number) \(markup.inline($0.1.text)) (\(markup.escape($0.1.owner.description)))" }.joined(
                         separator: "; "
                     )
             )

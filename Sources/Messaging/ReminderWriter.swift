@@ -10,7 +10,7 @@ struct ReminderWriter {
         guard case .reminderSent(let kind, let due) = record.event else { return "" }
         let id = incident.id.description
         let ic = incident.roles[.ic].map(markup.mention) ?? markup.channelMention
-        let headline = "\(id) (\(incident.severity): \(markup.escape(incident.title)))"
+        let headline = "\(id) (\(incident.severity): \(markup.inline(incident.title)))"
         var text: String
         switch kind {
         case .updateDue:
@@ -30,7 +30,7 @@ struct ReminderWriter {
         case .actionItemDue(let number):
             guard let item = incident.actionItems.first(where: { $0.number == number }) else { return "" }
             text =
-                "📋 \(markup.mention(item.owner)) Action item \(number) of \(id) is due (\(item.due?.description ?? "today")): \(markup.escape(item.text)). When it is done: /incident action done \(number)"
+                "📋 \(markup.mention(item.owner)) Action item \(number) of \(id) is due (\(item.due?.description ?? "today")): \(markup.inline(item.text)). When it is done: /incident action done \(number)"
         case .postmortemDue:
             text =
                 "📝 \(ic) \(headline) was resolved \(incident.resolvedAt.map(UTC.minute) ?? "") and has no postmortem yet. Draft it with: /incident postmortem"

@@ -134,4 +134,40 @@ struct StakeholderMessageTests {
         #expect(throws: TemplateError.self) { try TemplateLibrary(overrides: folder) }
         #expect(throws: TemplateError.self) { try TemplateLibrary(overrides: folder.appendingPathComponent("missing")) }
     }
+
+    /// User text with line breaks (any kind Unicode knows) never starts a line that passes for a template field.
+    @Test(arguments: Markup.allCases)
+    func lineBreaksInUserTextCannotForgeATemplateField(markup: Markup) throws {
+        let state = state([
+            (0, "mallory", .declared(title: "Checkout slow\nSeverity: SEV4", severity: .sev1, impact: "EU only\r\nStatus: Resolved", systems: [])),
+            (
+                5, "mallory",
+                .updatePosted(
+                    text: "Rolled back\nStatus: Resolved\u{2028}Next Update: never\u{85}ETA: done",
+                    nextUpdateAt: declaredAt.addingTimeInterval(20 * 60),
+                    eta: nil
+                )
+            ),
+            (9, "mallory", .resolved(rootCause: "a flag\u{2029}Duration: 0 min")),
+        ])
+        let renderer = try renderer()
+        for post in [ChannelPost.initialAlert(id), .statusUpdate(id), .resolution(id)] {
+            let text = renderer.render(post, state: state, markup: markup)
+            // Each line as a reader sees it: markup's bold and line breaks taken away.
+            let lines = text.replacingOccurrences(of: "<br>", with: "").split(whereSeparator: \.isNewline).map {
+                $0.replacingOccurrences(of: "*", with: "").replacingOccurrences(of: "<b>", with: "").replacingOccurrences(of: "</b>", with: "")
+            }
+            for label in ["Severity:", "Status:", "Next Update:", "ETA:", "Duration:"] {
+                #expect(lines.filter { $0.hasPrefix(label) }.count <= 1, "\(markup) \(post): one \(label) line, the template's own")
+            }
+            #expect(lines.filter { $0.hasPrefix("Status:") }.count == 1)
+        }
+        let update = renderer.render(.statusUpdate(id), state: state, markup: markup)
+        #expect(update.contains("\(Markup.continuation)Status: Resolved"), "a multi-line update keeps its lines, marked as continued")
+        let alert = fields(renderer.render(.initialAlert(id), state: .init(), markup: .plain))
+        #expect(alert.isEmpty)
+        let plain = fields(renderer.render(.initialAlert(id), state: state, markup: .plain))
+        #expect(plain["Severity"] == "SEV1 (Critical)")
+        #expect(plain["Impact"] == "EU only Status: Resolved", "a one-line field keeps its words on its line")
+    }
 }

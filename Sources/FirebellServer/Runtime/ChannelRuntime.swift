@@ -102,7 +102,7 @@ actor ChannelRuntime {
                 dependencies.sink?.accept(messages, transactionEnd: state.lastSequence, from: channel)
             }
             let reply = try view.map { try render($0, now: now, markup: markup) }
-            let confirmation = records.isEmpty ? nil : "✓ " + records.map { markup.escape(EventDescriber.describe($0)) }.joined(separator: "\n")
+            let confirmation = records.isEmpty ? nil : "✓ " + records.map { markup.lines(EventDescriber.describe($0)) }.joined(separator: "\n")
             return Answer(
                 result: view != nil && records.isEmpty ? .shown : .accepted,
                 verb: verb,

@@ -1,7 +1,7 @@
 import Foundation
 import IncidentKit
 
-/// Block Kit for Firebell's messages: the text as a section, and the quick actions as buttons.
+/// Block Kit for Firebell's messages: the text as mrkdwn sections, and the quick actions as buttons.
 public enum SlackBlocks {
     /// Button action ids, and the commands they run.
     public static let acknowledge = "firebell.ack"
@@ -10,42 +10,49 @@ public enum SlackBlocks {
     /// The callback id of the "Post update" modal.
     public static let updateModal = "firebell.update.modal"
 
-    /// A section with the message text (Slack caps a section at 3,000 characters) and the action buttons.
-    static func withActions(text: String, incident: IncidentID) -> [[String: Any]] {
-        let value = incident.description
-        func button(_ label: String, _ actionID: String, style: String? = nil) -> [String: Any] {
-            var button: [String: Any] = ["type": "button", "text": ["type": "plain_text", "text": label], "action_id": actionID, "value": value]
-            if let style { button["style"] = style }
-            return button
+    /// Block Kit's limit on a section's text, in characters as Slack counts them (UTF-16 code units of the text as
+    /// sent, so an escape such as `&amp;` counts whole).
+    static let sectionLimit = 3000
+    /// Block Kit's limit on blocks in one message.
+    static let blockLimit = 50
+
+    /// The message's blocks: the text split into sections, and the action buttons when the post offers them.
+    static func blocks(text: String, actionsFor incident: IncidentID?) -> [SlackBlock] {
+        let room = blockLimit - (incident == nil ? 0 : 1)
+        var sections = SlackSectionSplitter.sections(text, limit: sectionLimit)
+        if sections.count > room {
+            sections = Array(sections.prefix(room - 1))
+            sections.append("… the rest is too long for one Slack message; /incident timeline shows it all.")
         }
-        return [
-            ["type": "section", "text": ["type": "mrkdwn", "text": String(text.prefix(3000))]],
-            [
-                "type": "actions", "block_id": "firebell.actions",
-                "elements": [
-                    button("Acknowledge", acknowledge, style: "primary"), button("Post update", postUpdate), button("Snooze 30 min", snooze),
-                ],
-            ],
-        ]
+        var blocks = sections.map { SlackBlock.section(SlackText(mrkdwn: $0)) }
+        if let incident {
+            let value = incident.description
+            blocks.append(
+                .actions(
+                    blockID: "firebell.actions",
+                    elements: [
+                        SlackButton(label: "Acknowledge", actionID: acknowledge, value: value, style: "primary"),
+                        SlackButton(label: "Post update", actionID: postUpdate, value: value),
+                        SlackButton(label: "Snooze 30 min", actionID: snooze, value: value),
+                    ]
+                )
+            )
+        }
+        return blocks
     }
 
     /// The modal that asks for a Status Update; `metadata` carries the channel it belongs to.
-    static func updateModalView(incident: String, metadata: String) -> [String: Any] {
-        [
-            "type": "modal", "callback_id": updateModal, "private_metadata": metadata,
-            "title": ["type": "plain_text", "text": "Post a Status Update"],
-            "submit": ["type": "plain_text", "text": "Post"],
-            "close": ["type": "plain_text", "text": "Cancel"],
-            "blocks": [
-                [
-                    "type": "input", "block_id": "update", "label": ["type": "plain_text", "text": "What changed (\(incident))"],
-                    "element": ["type": "plain_text_input", "action_id": "text", "multiline": true],
-                ],
-                [
-                    "type": "input", "block_id": "next", "optional": true, "label": ["type": "plain_text", "text": "Next update in (e.g. 30m)"],
-                    "element": ["type": "plain_text_input", "action_id": "text"],
-                ],
-            ],
-        ]
+    static func updateModalView(incident: String, metadata: String) -> SlackModal {
+        SlackModal(
+            callbackID: updateModal,
+            privateMetadata: metadata,
+            title: SlackText(plain: "Post a Status Update"),
+            submit: SlackText(plain: "Post"),
+            close: SlackText(plain: "Cancel"),
+            blocks: [
+                SlackInputBlock(blockID: "update", label: SlackText(plain: "What changed (\(incident))"), multiline: true),
+                SlackInputBlock(blockID: "next", label: SlackText(plain: "Next update in (e.g. 30m)"), optional: true),
+            ]
+        )
     }
 }

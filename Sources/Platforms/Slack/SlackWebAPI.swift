@@ -27,20 +27,25 @@ public struct SlackWebAPI: ChatDelivery {
         "message_not_found", "cant_update_message", "edit_window_closed",
     ]
 
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
     /// The metadata type Firebell's posts carry; its payload's `effect` is the effect's key.
     public static let metadataEventType = "firebell_effect"
 
     public func deliver(_ message: OutboundMessage) async -> DeliveryResult {
-        let blocks: [[String: Any]]? = (message.offersActions ? message.incident : nil).map {
-            SlackBlocks.withActions(text: message.text, incident: $0)
-        }
+        let blocks = SlackBlocks.blocks(text: message.text, actionsFor: message.offersActions ? message.incident : nil)
+        let text = SlackSectionSplitter.sections(message.text, limit: Self.fallbackTextLimit)[0]
         switch message.kind {
         case .edit:
             guard let ts = message.replacing else { return .permanent("message_not_found") }
-            // An edit without blocks keeps none: a resolved headline loses its buttons. Edits are idempotent.
-            return await call("chat.update", ["channel": message.channel.channel, "ts": ts, "text": message.text, "blocks": blocks ?? []])
+            // The edit replaces every block: a resolved headline loses its buttons. Edits are idempotent.
+            return await call("chat.update", SlackMessageEdit(channel: message.channel.channel, ts: ts, text: text, blocks: blocks))
         case .reply(let user):
-            return await call("chat.postEphemeral", ["channel": message.channel.channel, "user": user.id, "text": message.text])
+            return await call("chat.postEphemeral", SlackEphemeralMessage(channel: message.channel.channel, user: user.id, text: message.text))
         case .pagerDuty:
             return .permanent("not a Slack message")
         case .post:
@@ -51,15 +56,20 @@ public struct SlackWebAPI: ChatDelivery {
                 case .unknown(let reason): return .transient("could not check whether an earlier attempt arrived: \(reason)")
                 }
             }
-            var body: [String: Any] = [
-                "channel": message.channel.channel, "text": message.text, "unfurl_links": false, "unfurl_media": false,
-                "metadata": ["event_type": Self.metadataEventType, "event_payload": ["effect": message.key]],
-            ]
-            if let blocks { body["blocks"] = blocks }
-            if let parent = message.threadParent { body["thread_ts"] = parent }
-            return await call("chat.postMessage", body)
+            let post = SlackPostMessage(
+                channel: message.channel.channel,
+                text: text,
+                blocks: blocks,
+                threadTS: message.threadParent,
+                metadata: SlackMessageMetadata(eventType: Self.metadataEventType, eventPayload: .init(effect: message.key))
+            )
+            return await call("chat.postMessage", post)
         }
     }
+
+    /// Slack cuts a message's top-level `text` (the notification and fallback text) after 40,000 characters;
+    /// the blocks carry the whole message.
+    static let fallbackTextLimit = 40000
 
     enum Lookup: Equatable {
         case found(String)
@@ -141,24 +151,22 @@ public struct SlackWebAPI: ChatDelivery {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         let text = "✗ Firebell recorded your command but could not post to this channel (\(reason)).\(hint)"
-        request.body = .bytes(
-            ByteBuffer(bytes: (try? JSONSerialization.data(withJSONObject: ["response_type": "ephemeral", "text": text])) ?? Data())
-        )
+        request.body = .bytes(ByteBuffer(bytes: (try? JSONEncoder().encode(SlackResponseMessage(text: text))) ?? Data()))
         _ = try? await client.execute(request, timeout: timeout)
     }
 
     /// Opens the "Post update" modal; must happen within 3 s of the click that gave `triggerID`.
     public func openUpdateModal(triggerID: String, incident: String, metadata: String) async -> DeliveryResult {
-        await call("views.open", ["trigger_id": triggerID, "view": SlackBlocks.updateModalView(incident: incident, metadata: metadata)])
+        await call("views.open", SlackViewsOpen(triggerID: triggerID, view: SlackBlocks.updateModalView(incident: incident, metadata: metadata)))
     }
 
-    func call(_ method: String, _ body: [String: Any]) async -> DeliveryResult {
+    func call(_ method: String, _ body: some Encodable) async -> DeliveryResult {
         var request = HTTPClientRequest(url: baseURL + method)
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         do {
-            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])))
+            request.body = .bytes(ByteBuffer(bytes: try Self.encoder.encode(body)))
             let response = try await client.execute(request, timeout: timeout)
             if response.status == .tooManyRequests {
                 let seconds = response.headers.first(name: "Retry-After").flatMap(TimeInterval.init) ?? 1
@@ -166,11 +174,11 @@ public struct SlackWebAPI: ChatDelivery {
             }
             guard response.status.code < 500 else { return .transient("HTTP \(response.status.code)") }
             let bytes = try await response.body.collect(upTo: 1 << 20)
-            guard let json = try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any] else {
+            guard let answer = try? JSONDecoder().decode(SlackAPIAnswer.self, from: Data(bytes.readableBytesView)) else {
                 return .transient("HTTP \(response.status.code) without a JSON answer")
             }
-            if json["ok"] as? Bool == true { return .delivered(reference: json["ts"] as? String) }
-            let error = json["error"] as? String ?? "unknown_error"
+            if answer.ok { return .delivered(reference: answer.ts) }
+            let error = answer.error ?? "unknown_error"
             if error == "ratelimited" || error == "rate_limited" { return .retryAfter(1) }
             return Self.permanentErrors.contains(error) ? .permanent(error) : .transient(error)
         } catch {

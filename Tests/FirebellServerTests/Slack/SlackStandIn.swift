@@ -34,6 +34,34 @@ actor SlackStandIn {
         let threadTS: String?
         /// The effect key in the message's `metadata.event_payload.effect`.
         let effect: String?
+        /// The message's section blocks, as Slack shows them in place of `text`.
+        var sections: [Section] = []
+    }
+
+    /// A `section` block's text object.
+    struct Section: Sendable {
+        let type: String
+        let text: String
+        let verbatim: Bool
+    }
+
+    /// Block Kit's documented limits: 50 blocks a message, 3,000 characters in a section's text.
+    static func blockError(_ object: [String: Any]) -> String? {
+        guard let blocks = object["blocks"] as? [[String: Any]] else { return nil }
+        if blocks.count > 50 { return "invalid_blocks" }
+        for block in blocks where block["type"] as? String == "section" {
+            guard let text = (block["text"] as? [String: Any])?["text"] as? String, !text.isEmpty, text.utf16.count <= 3000 else {
+                return "invalid_blocks"
+            }
+        }
+        return nil
+    }
+
+    static func sections(_ object: [String: Any]) -> [Section] {
+        ((object["blocks"] as? [[String: Any]]) ?? []).compactMap { block in
+            guard block["type"] as? String == "section", let text = block["text"] as? [String: Any] else { return nil }
+            return Section(type: text["type"] as? String ?? "", text: text["text"] as? String ?? "", verbatim: text["verbatim"] as? Bool ?? false)
+        }
     }
 
     private var faults: [Fault]
@@ -68,6 +96,9 @@ actor SlackStandIn {
     /// The texts a channel shows (its thread replies included), in the order Slack stored them.
     func shown(in channel: String) -> [String] { (history[channel] ?? []).map(\.text) }
 
+    /// The messages a channel holds, with their blocks.
+    func messages(in channel: String) -> [Message] { history[channel] ?? [] }
+
     /// Stores a posted message, as Slack does once it has processed the call (whether or not the answer gets back).
     private func store(_ object: [String: Any]) -> String {
         nextTS += 1
@@ -76,8 +107,11 @@ actor SlackStandIn {
         let channel = object["channel"] as? String ?? ""
         let metadata = object["metadata"] as? [String: Any]
         let effect = (metadata?["event_payload"] as? [String: Any])?["effect"] as? String
+        // With blocks, a channel shows the blocks; `text` is only the notification's fallback.
+        let sections = Self.sections(object)
+        let text = sections.isEmpty ? object["text"] as? String ?? "" : sections.map(\.text).joined(separator: "\n")
         history[channel, default: []].append(
-            Message(ts: ts, text: object["text"] as? String ?? "", threadTS: object["thread_ts"] as? String, effect: effect)
+            Message(ts: ts, text: text, threadTS: object["thread_ts"] as? String, effect: effect, sections: sections)
         )
         return ts
     }
@@ -175,6 +209,10 @@ actor SlackStandIn {
         let json = object.mapValues { "\($0)" }
         let arrived = ContinuousClock.now
         let isPost = request.uri.path.hasSuffix("/chat.postMessage")
+        if let error = Self.blockError(object) {
+            record(request, json, error, arrived: arrived)
+            return Self.json(#"{"ok":false,"error":"\#(error)"}"#)
+        }
         switch nextFault(channel: json["channel"]) {
         case .rateLimited(let seconds):
             record(request, json, "429", arrived: arrived)
