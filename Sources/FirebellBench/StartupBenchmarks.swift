@@ -92,7 +92,7 @@ struct StartupBenchmarks {
     }
 
     private func channel(_ number: Int) -> ChannelRef {
-        ChannelRef(platform: "slack", workspace: "T0BENCH", channel: "C\(number)")
+        ChannelRef(platform: .slack, workspace: "T0BENCH", channel: "C\(number)")
     }
 
     private func makeService(_ folder: URL) throws -> IncidentService {

@@ -18,7 +18,7 @@ struct ThroughputBenchmarks {
         try? FileManager.default.removeItem(at: folder)
         let logger = quietLogger()
         let service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder), logger: logger)
-        let channels = (0..<channels).map { ChannelRef(platform: "console", workspace: "bench", channel: "c\($0)") }
+        let channels = (0..<channels).map { ChannelRef(platform: .console, workspace: "bench", channel: "c\($0)") }
         _ = await send(service, count: channels.count, channels: channels) { "declare sev3 Throughput \($0)" }
         var accepted = 0
         let syncsBefore = SyncCounter.syncs(under: folder.path)

@@ -38,7 +38,7 @@ struct TimerBenchmarks {
                 incident: IncidentID(year: 2026, sequence: index + 1),
                 event: .roleAssigned(role: .ic, user: UserRef("alice"), previous: nil)
             )
-            let url = layout.logFile(for: ChannelRef(platform: "console", workspace: "bench", channel: "c\(index)"))
+            let url = layout.logFile(for: ChannelRef(platform: .console, workspace: "bench", channel: "c\(index)"))
             if index == 0 { try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true) }
             try (codec.line(for: record) + codec.line(for: assign)).write(to: url)
             states.append(ChannelState(replaying: [record, assign]))
@@ -54,7 +54,7 @@ struct TimerBenchmarks {
         let index = DeadlineIndex()
         let before = Stopwatch.currentResidentBytes()
         for (position, state) in states.enumerated() {
-            index.set(ChannelRef(platform: "console", workspace: "bench", channel: "c\(position)"), to: planner.earliest(in: state, now: now))
+            index.set(ChannelRef(platform: .console, workspace: "bench", channel: "c\(position)"), to: planner.earliest(in: state, now: now))
         }
         let indexBytes = Stopwatch.currentResidentBytes() - before
         report("timers: index memory", "\(indexBytes / max(1, index.armedChannels)) bytes/timer", "(\(index.armedChannels) armed channels)")

@@ -1,10 +1,10 @@
 /// Where an incident lives: one chat channel on one platform and workspace.
 public struct ChannelRef: Hashable, Codable, Sendable, CustomStringConvertible {
-    public let platform: String
+    public let platform: PlatformID
     public let workspace: String
     public let channel: String
 
-    public init(platform: String, workspace: String, channel: String) {
+    public init(platform: PlatformID, workspace: String, channel: String) {
         self.platform = platform
         self.workspace = workspace
         self.channel = channel
@@ -17,7 +17,7 @@ public struct ChannelRef: Hashable, Codable, Sendable, CustomStringConvertible {
         guard parts.count == 2 || parts.count == 3,
             parts.allSatisfy({ !$0.isEmpty && !$0.contains("/") && !$0.contains(where: \.isWhitespace) })
         else { return nil }
-        platform = parts[0].lowercased()
+        platform = PlatformID(parts[0].lowercased())
         workspace = parts.count == 3 ? parts[1] : "default"
         channel = parts[parts.count - 1]
     }

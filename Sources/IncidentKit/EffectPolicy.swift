@@ -3,8 +3,8 @@
 public struct EffectPolicy: Sendable, Equatable {
     /// Stakeholder channels by severity (from the severity table's audiences and the channels configured for them).
     public var audiences: [Severity: [ChannelRef]]
-    /// Platforms on which the bot can message a person by their id (Slack).
-    public var directMessagePlatforms: Set<String>
+    /// Platforms on which the bot can message a person by their id (those whose capabilities say so).
+    public var directMessagePlatforms: Set<PlatformID>
     /// Whether pages, acknowledgements and resolutions become PagerDuty events.
     public var pagerDuty: Bool
     /// Whether Status Updates, holding posts and the Resolution are replies in the incident's thread instead of new
@@ -13,7 +13,7 @@ public struct EffectPolicy: Sendable, Equatable {
 
     public init(
         audiences: [Severity: [ChannelRef]] = [:],
-        directMessagePlatforms: Set<String> = ["slack"],
+        directMessagePlatforms: Set<PlatformID> = [],
         pagerDuty: Bool = false,
         stakeholderPostsInThread: Bool = false
     ) {
@@ -27,7 +27,7 @@ public struct EffectPolicy: Sendable, Equatable {
     public init(
         severities: SeverityPolicyTable,
         channels: [String: [ChannelRef]],
-        directMessagePlatforms: Set<String> = ["slack"],
+        directMessagePlatforms: Set<PlatformID> = [],
         pagerDuty: Bool = false,
         stakeholderPostsInThread: Bool = false
     ) {

@@ -15,7 +15,7 @@ public struct DataLayout: Sendable {
     /// `channels/<platform>/<workspace>/<channel>.jsonl`, each part made safe as a file name.
     public func logFile(for channel: ChannelRef) -> URL {
         channelsDirectory
-            .appendingPathComponent(Self.safeName(channel.platform), isDirectory: true)
+            .appendingPathComponent(Self.safeName(channel.platform.name), isDirectory: true)
             .appendingPathComponent(Self.safeName(channel.workspace), isDirectory: true)
             .appendingPathComponent(Self.safeName(channel.channel) + ".jsonl")
     }
@@ -23,7 +23,7 @@ public struct DataLayout: Sendable {
     /// `outbox/<platform>/<workspace>/<channel>.jsonl`: the channel's undelivered messages.
     public func outboxFile(for channel: ChannelRef) -> URL {
         root.appendingPathComponent("outbox", isDirectory: true)
-            .appendingPathComponent(Self.safeName(channel.platform), isDirectory: true)
+            .appendingPathComponent(Self.safeName(channel.platform.name), isDirectory: true)
             .appendingPathComponent(Self.safeName(channel.workspace), isDirectory: true)
             .appendingPathComponent(Self.safeName(channel.channel) + ".jsonl")
     }
@@ -31,7 +31,7 @@ public struct DataLayout: Sendable {
     /// `delivered/<platform>/<workspace>/<channel>.jsonl`: what delivery did with the channel's effects.
     public func deliveryLedger(for channel: ChannelRef) -> URL {
         deliveredDirectory
-            .appendingPathComponent(Self.safeName(channel.platform), isDirectory: true)
+            .appendingPathComponent(Self.safeName(channel.platform.name), isDirectory: true)
             .appendingPathComponent(Self.safeName(channel.workspace), isDirectory: true)
             .appendingPathComponent(Self.safeName(channel.channel) + ".jsonl")
     }
@@ -52,7 +52,7 @@ public struct DataLayout: Sendable {
         guard let platform = Self.originalName(parts[parts.count - 3]), let workspace = Self.originalName(parts[parts.count - 2]),
             let channel = Self.originalName(name)
         else { return nil }
-        return ChannelRef(platform: platform, workspace: workspace, channel: channel)
+        return ChannelRef(platform: PlatformID(platform), workspace: workspace, channel: channel)
     }
 
     /// Percent-encodes everything but letters, digits, `-` and `_`, so no name can climb out of its folder.

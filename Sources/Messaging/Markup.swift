@@ -2,36 +2,40 @@ import Foundation
 import IncidentKit
 
 /// The text format of a chat platform; user text is escaped for it so it can neither format nor ping.
-public enum Markup: String, Sendable, CaseIterable {
+///
+/// The markups every platform shares (plain text, Markdown, HTML) and Slack's and Discord's live here; a platform
+/// with a format of its own declares it in its folder with ``MarkupStyle``:
+/// `extension Markup { static let teams = Markup(name: "teams", style: TeamsMarkup()) }`.
+public struct Markup: Sendable, Hashable, CustomStringConvertible {
+    /// A short name, for logs and test names.
+    public let name: String
+    let style: any MarkupStyle
+
+    public init(name: String, style: any MarkupStyle) {
+        self.name = name
+        self.style = style
+    }
+
+    public var description: String { name }
+    public static func == (lhs: Markup, rhs: Markup) -> Bool { lhs.name == rhs.name }
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+
     /// Terminal text (the console).
-    case plain
+    public static let plain = Markup(name: "plain", style: PlainMarkup())
     /// Slack mrkdwn: `&`, `<`, `>` are control characters.
-    case slack
+    public static let slack = Markup(name: "slack", style: SlackMarkup())
     /// Markdown as Mattermost reads it (mentions are `@username`).
-    case markdown
+    public static let markdown = Markup(name: "markdown", style: MarkdownMarkup(mentionsByID: false))
     /// Discord's Markdown: the same escaping, mentions as `<@user id>`.
-    case discord
+    public static let discord = Markup(name: "discord", style: MarkdownMarkup(mentionsByID: true))
     /// Matrix `formatted_body` HTML.
-    case html
+    public static let html = Markup(name: "html", style: HTMLMarkup())
+
+    /// The markups built in, for tests that hold for every one.
+    public static let builtIn: [Markup] = [.plain, .slack, .markdown, .discord, .html]
 
     /// Escapes user text so that it shows literally and pings nobody.
-    public func escape(_ text: String) -> String {
-        let escaped: String
-        switch self {
-        case .plain:
-            escaped = text
-        case .slack:
-            escaped = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;")
-        case .markdown, .discord:
-            escaped = Self.backslashEscaped(text)
-        case .html:
-            escaped = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-                .replacingOccurrences(of: "'", with: "&#39;")
-        }
-        return Self.neutralizingBroadcasts(escaped)
-    }
+    public func escape(_ text: String) -> String { Self.neutralizingBroadcasts(style.escape(text)) }
 
     /// Escapes user text that belongs on one line of a post (a title, an impact, a root cause): its line breaks
     /// become spaces, so it can never start a line of its own that passes for a template field ("Status: Resolved").
@@ -52,48 +56,22 @@ public enum Markup: String, Sendable, CaseIterable {
     public static let continuation = "↳ "
 
     /// Wraps our own label text in bold.
-    public func bold(_ text: String) -> String {
-        switch self {
-        case .plain: text
-        case .slack: "*\(text)*"
-        case .markdown, .discord: "**\(text)**"
-        case .html: "<b>\(text)</b>"
-        }
-    }
+    public func bold(_ text: String) -> String { style.bold(text) }
 
     /// A mention that notifies `user` on this platform.
-    public func mention(_ user: UserRef) -> String {
-        switch self {
-        case .slack, .discord: "<@\(user.id)>"
-        default: escape(user.description)
-        }
-    }
+    public func mention(_ user: UserRef) -> String { style.mention(user) ?? escape(user.description) }
 
     /// The mention that notifies the people active in the channel, used when a reminder has nobody else to address.
-    public var channelMention: String {
-        switch self {
-        case .slack: "<!here>"
-        case .html: "@room"
-        case .plain, .markdown, .discord: "@here"
-        }
-    }
+    public var channelMention: String { style.channelMention }
+
+    /// Whether Markdown written by Firebell (the postmortem draft) shows as formatted text here.
+    public var rendersMarkdown: Bool { style.rendersMarkdown }
 
     /// Turns rendered lines into the platform's line breaks.
     func finish(_ rendered: String) -> String {
         let trimmed = rendered.trimmingCharacters(in: .whitespacesAndNewlines)
-        return self == .html ? trimmed.replacingOccurrences(of: "\n", with: "<br>\n") : trimmed
-    }
-
-    private static let markdownSpecials: Set<Character> = ["\\", "`", "*", "_", "~", "[", "]", "(", ")", "<", ">", "#", "|", "!"]
-
-    private static func backslashEscaped(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            if markdownSpecials.contains(character) { out.append("\\") }
-            out.append(character)
-        }
-        return out
+        let lineBreak = style.lineBreak
+        return lineBreak == "\n" ? trimmed : trimmed.replacingOccurrences(of: "\n", with: lineBreak)
     }
 
     /// Puts a word joiner after the `@` of `@channel`, `@here`, `@everyone`, `@all`, `@room`, `@group`:

@@ -31,7 +31,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         } catch {
             throw UserFacingFailure(description: "firebell: cannot open the data folder \(configuration.dataDirectory.path): \(error)")
         }
-        let channelRef = ChannelRef(platform: "console", workspace: "local", channel: channel)
+        let channelRef = ChannelRef(platform: .console, workspace: "local", channel: channel)
         if isatty(0) == 1 {
             FileHandle.standardError.write(
                 Data(

@@ -12,8 +12,8 @@ import Testing
 
 @Suite("Alert webhooks", .timeLimit(.minutes(1)))
 struct AlertIntakeTests {
-    static let payments = ChannelRef(platform: "console", workspace: "local", channel: "payments")
-    static let alerts = ChannelRef(platform: "console", workspace: "local", channel: "alerts")
+    static let payments = ChannelRef(platform: .console, workspace: "local", channel: "payments")
+    static let alerts = ChannelRef(platform: .console, workspace: "local", channel: "alerts")
 
     static func alertmanager(
         status: String = "firing",

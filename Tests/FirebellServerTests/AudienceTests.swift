@@ -8,9 +8,9 @@ import Testing
 
 @Suite("Stakeholder audiences")
 struct AudienceTests {
-    static let execs = ChannelRef(platform: "slack", workspace: "default", channel: "C0EXEC")
-    static let customers = ChannelRef(platform: "console", workspace: "local", channel: "customers")
-    static let status = ChannelRef(platform: "console", workspace: "local", channel: "status")
+    static let execs = ChannelRef(platform: .slack, workspace: "default", channel: "C0EXEC")
+    static let customers = ChannelRef(platform: .console, workspace: "local", channel: "customers")
+    static let status = ChannelRef(platform: .console, workspace: "local", channel: "status")
 
     func drill() throws -> TimerDrill {
         var configuration = FirebellConfiguration()
@@ -25,7 +25,7 @@ struct AudienceTests {
     }
 
     func audience(_ answer: Answer) -> [(channel: ChannelRef, posts: [OutboundMessage])] {
-        answer.audiencePosts(excluding: ChannelRef(platform: "console", workspace: "local", channel: "incident"))
+        answer.audiencePosts(excluding: ChannelRef(platform: .console, workspace: "local", channel: "incident"))
     }
 
     @Test func eachSeverityReachesItsAudiencesAndNotesNever() async throws {

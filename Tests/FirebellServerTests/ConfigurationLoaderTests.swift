@@ -61,14 +61,14 @@ struct ConfigurationLoaderTests {
             """,
             environment: ["FIREBELL_STAKEHOLDER_CHANNELS_TEAM": "console:local:team", "FIREBELL_SEVERITIES_SEV3_AUDIENCES": "team,executives"]
         )
-        #expect(configuration.stakeholderChannels["executives"] == [ChannelRef(platform: "slack", workspace: "default", channel: "C0EXEC")])
+        #expect(configuration.stakeholderChannels["executives"] == [ChannelRef(platform: .slack, workspace: "default", channel: "C0EXEC")])
         #expect(
             configuration.stakeholderChannels["customers"] == [
-                ChannelRef(platform: "slack", workspace: "T0ACME", channel: "C0CUSTOMERS"),
-                ChannelRef(platform: "matrix", workspace: "default", channel: "!room"),
+                ChannelRef(platform: .slack, workspace: "T0ACME", channel: "C0CUSTOMERS"),
+                ChannelRef(platform: .matrix, workspace: "default", channel: "!room"),
             ]
         )
-        #expect(configuration.stakeholderChannels["team"] == [ChannelRef(platform: "console", workspace: "local", channel: "team")])
+        #expect(configuration.stakeholderChannels["team"] == [ChannelRef(platform: .console, workspace: "local", channel: "team")])
         #expect(configuration.engine.severities[.sev2].audiences == ["executives"])
         #expect(configuration.engine.severities[.sev3].audiences == ["team", "executives"])
         #expect(configuration.engine.severities[.sev1].audiences == ["executives", "customers"], "the default after the severity table")
@@ -117,10 +117,10 @@ struct ConfigurationLoaderTests {
         #expect(rotation.overrides.first?.from == ISOTimestamp.parse("2026-12-24T07:30:00Z"), "local time in the rotation's zone")
         #expect(rotation.overrides.first?.until == ISOTimestamp.parse("2026-12-26T23:00:00Z"), "a bare date is local midnight")
         let routing = configuration.alertRouting
-        #expect(routing.defaultChannel == ChannelRef(platform: "slack", workspace: "default", channel: "C0ALERTS"))
+        #expect(routing.defaultChannel == ChannelRef(platform: .slack, workspace: "default", channel: "C0ALERTS"))
         #expect(
             routing.route(["service": "payments", "severity": "critical"])! == (
-                ChannelRef(platform: "slack", workspace: "default", channel: "C0PAYMENTS"), .sev1
+                ChannelRef(platform: .slack, workspace: "default", channel: "C0PAYMENTS"), .sev1
             )
         )
         #expect(routing.route(["severity": "disaster"])!.severity == .sev1)
@@ -183,7 +183,7 @@ struct ConfigurationLoaderTests {
                 == Severity.allCases.map { SeverityPolicyTable.standard[$0].audiences }
         )
         #expect(configuration.statusPage == StatusPageSettings())
-        #expect(configuration.stakeholderChannels["executives"] == [ChannelRef(platform: "slack", workspace: "default", channel: "C0EXEC")])
+        #expect(configuration.stakeholderChannels["executives"] == [ChannelRef(platform: .slack, workspace: "default", channel: "C0EXEC")])
     }
 
     @Test func everyKeyCanBeSetFromTheEnvironment() throws {

@@ -21,7 +21,7 @@ struct ConsoleScenarioTests {
         "/incident timeline",
     ]
 
-    let channel = ChannelRef(platform: "console", workspace: "local", channel: "incident")
+    let channel = ChannelRef(platform: .console, workspace: "local", channel: "incident")
     let start = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18 11:06:40 UTC
 
     func session(_ folder: TemporaryFolder, _ clock: ManualWallClock, _ transcript: Transcript) throws -> ConsoleSession {
@@ -120,7 +120,7 @@ struct ConsoleScenarioTests {
                 group.addTask {
                     await service.run(
                         "declare sev3 Number \(index)",
-                        in: ChannelRef(platform: "console", workspace: "local", channel: "c\(index)"),
+                        in: ChannelRef(platform: .console, workspace: "local", channel: "c\(index)"),
                         as: "a"
                     )
                 }
@@ -137,7 +137,7 @@ struct ConsoleScenarioTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let layout = DataLayout(root: folder.url)
-        let broken = ChannelRef(platform: "console", workspace: "local", channel: "broken")
+        let broken = ChannelRef(platform: .console, workspace: "local", channel: "broken")
         try FileManager.default.createDirectory(at: layout.logFile(for: broken).deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data("not json\n{\"also\":\"bad\"}\n".utf8).write(to: layout.logFile(for: broken))
         let transcript = Transcript()

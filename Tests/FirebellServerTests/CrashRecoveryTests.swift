@@ -31,7 +31,7 @@ struct CrashRecoveryTests {
             answeredNotes += seen
         }
 
-        let channel = ChannelRef(platform: "console", workspace: "local", channel: "incident")
+        let channel = ChannelRef(platform: .console, workspace: "local", channel: "incident")
         let loaded = try DataFolder.load(DataLayout(root: folder.url))
         let records = try #require(loaded.channels[channel])
         #expect(loaded.channels.count == 1)

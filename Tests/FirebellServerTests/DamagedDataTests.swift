@@ -11,8 +11,8 @@ import Testing
 /// What `firebell serve` does with a log that has a damaged line, or a line from a newer version.
 @Suite("Damaged and newer data", .timeLimit(.minutes(1)))
 struct DamagedDataTests {
-    let channel = ChannelRef(platform: "slack", workspace: "T1", channel: "C0INC")
-    let newer = ChannelRef(platform: "slack", workspace: "T1", channel: "C0NEWER")
+    let channel = ChannelRef(platform: .slack, workspace: "T1", channel: "C0INC")
+    let newer = ChannelRef(platform: .slack, workspace: "T1", channel: "C0NEWER")
 
     @Test func aDamagedLineKeepsTheChannelAndShowsAsDegradedAndANewerLineRefusesOnlyItsChannel() async throws {
         let folder = try TemporaryFolder()

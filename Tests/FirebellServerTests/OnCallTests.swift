@@ -119,9 +119,9 @@ struct OnCallTests {
     @Test func slackPagesAlsoGoByDirectMessage() async throws {
         let drill = try TimerDrill(configuration: Self.configuration())
         defer { drill.remove() }
-        let slack = ChannelRef(platform: "slack", workspace: "T0", channel: "C0INC")
+        let slack = ChannelRef(platform: .slack, workspace: "T0", channel: "C0INC")
         let outcome = await drill.service.transact(ChannelInput(.input(.alert(Self.signal)), in: slack, by: Input.monitoring))
-        #expect(outcome.audiencePosts(excluding: slack).map(\.channel) == [ChannelRef(platform: "slack", workspace: "T0", channel: "alice")])
+        #expect(outcome.audiencePosts(excluding: slack).map(\.channel) == [ChannelRef(platform: .slack, workspace: "T0", channel: "alice")])
         #expect(outcome.audiencePosts(excluding: slack)[0].posts[0].text.contains("you are paged"))
     }
 

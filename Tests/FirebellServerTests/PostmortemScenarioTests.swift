@@ -32,7 +32,7 @@ struct PostmortemScenarioTests {
 
     func runScript() async throws -> (TimerDrill, String) {
         let drill = try TimerDrill()
-        let other = ChannelRef(platform: "console", workspace: "local", channel: "other")
+        let other = ChannelRef(platform: .console, workspace: "local", channel: "other")
         var minute = 0.0
         for (at, line, user) in Self.script {
             while minute < at {

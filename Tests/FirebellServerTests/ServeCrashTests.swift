@@ -90,7 +90,7 @@ struct ServeCrashTests {
                                 "\($0.method) \($0.answered) \($0.at - drainStarted) \(($0.json["text"] ?? "").prefix(60))"
                             }.joined(separator: " | ")
                     )
-                    let ref = ChannelRef(platform: "slack", workspace: "T0TEAM", channel: first)
+                    let ref = ChannelRef(platform: .slack, workspace: "T0TEAM", channel: first)
                     let ledger = (try? String(contentsOf: DataLayout(root: folder.url).deliveryLedger(for: ref), encoding: .utf8)) ?? ""
                     print("crash test: \(first) ledger: \(ledger.split(separator: "\n").suffix(6).joined(separator: " / "))")
                     print("crash test: \(first) log tail: \((loaded.channels[ref] ?? []).suffix(5).map { "\($0.sequence) \($0.event)" })")
@@ -116,7 +116,7 @@ struct ServeCrashTests {
                 var doubled = 0
                 var missingPosts = 0
                 for (index, responders) in channels.enumerated() {
-                    let channel = ChannelRef(platform: "slack", workspace: "T0TEAM", channel: "C\(index)")
+                    let channel = ChannelRef(platform: .slack, workspace: "T0TEAM", channel: "C\(index)")
                     let records = loaded.channels[channel] ?? []
                     let updates = records.compactMap { record -> String? in if case .updatePosted(let text, _, _) = record.event { text } else { nil }
                     }

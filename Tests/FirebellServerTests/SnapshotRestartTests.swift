@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Restart from snapshots")
 struct SnapshotRestartTests {
-    let channels = (1...3).map { ChannelRef(platform: "slack", workspace: "T1", channel: "C\($0)") }
+    let channels = (1...3).map { ChannelRef(platform: .slack, workspace: "T1", channel: "C\($0)") }
 
     func run(_ service: IncidentService, _ text: String, in channel: ChannelRef) async {
         let outcome = await service.run(text, in: channel, as: "carol")
@@ -49,7 +49,7 @@ struct SnapshotRestartTests {
         #expect(await states(second) == before)
         #expect(await second.writeSnapshots() == 1, "only the replayed channel needs a new snapshot")
 
-        await run(second, "declare sev3 Search is slow", in: ChannelRef(platform: "slack", workspace: "T1", channel: "C9"))
+        await run(second, "declare sev3 Search is slow", in: ChannelRef(platform: .slack, workspace: "T1", channel: "C9"))
         let third = try IncidentService(configuration: configuration, clock: clock, logger: quietLogger())
         // The first thing a channel still in its snapshot sees is a command: it decodes, then applies on top.
         await run(third, "note first command after the restart", in: channels[2])
@@ -57,7 +57,7 @@ struct SnapshotRestartTests {
         expected[channels[2]]!.apply(try #require(await third.records(of: channels[2]).last))
         #expect(expected[channels[2]]!.lastSequence == before[channels[2]]!.lastSequence + 1)
         #expect(await states(third) == expected)
-        let ids = await third.state(of: ChannelRef(platform: "slack", workspace: "T1", channel: "C9")).order
+        let ids = await third.state(of: ChannelRef(platform: .slack, workspace: "T1", channel: "C9")).order
         #expect(ids == [IncidentID(year: UTC.year(of: clock.now()), sequence: 4)], "ids keep counting after a restart from snapshots")
     }
 }

@@ -24,7 +24,7 @@ struct StatusPageTests {
         let clock = ManualWallClock(start.addingTimeInterval(-100 * 86400))
         let service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder.url), clock: clock, logger: quietLogger())
         func run(_ channel: String, _ arguments: String) async {
-            let outcome = await service.run(arguments, in: ChannelRef(platform: "console", workspace: "local", channel: channel), as: "carol")
+            let outcome = await service.run(arguments, in: ChannelRef(platform: .console, workspace: "local", channel: channel), as: "carol")
             #expect(outcome.result == .accepted, "\(arguments): \(outcome.reply ?? "")")
         }
         await run("old", "declare sev3 Long ago")

@@ -11,7 +11,7 @@ final class TimerDrill: Sendable {
     let folder: TemporaryFolder
     let clock: ManualWallClock
     let service: IncidentService
-    let channel = ChannelRef(platform: "console", workspace: "local", channel: "incident")
+    let channel = ChannelRef(platform: .console, workspace: "local", channel: "incident")
     let configuration: FirebellConfiguration
     /// What the service hands to delivery.
     let sink = DrillSink()

@@ -10,8 +10,8 @@ import Testing
 /// delivery.
 @Suite("Transactions", .timeLimit(.minutes(1)))
 struct TransactionTests {
-    let channel = ChannelRef(platform: "slack", workspace: "T1", channel: "C0INC")
-    let status = ChannelRef(platform: "slack", workspace: "T1", channel: "C0STATUS")
+    let channel = ChannelRef(platform: .slack, workspace: "T1", channel: "C0INC")
+    let status = ChannelRef(platform: .slack, workspace: "T1", channel: "C0STATUS")
 
     func configuration(_ folder: TemporaryFolder) -> FirebellConfiguration {
         var configuration = FirebellConfiguration(dataDirectory: folder.url)
@@ -27,7 +27,7 @@ struct TransactionTests {
 
     /// A service delivering through `delivery`, started as `firebell serve` starts it.
     func start(_ folder: TemporaryFolder, _ delivery: any ChatDelivery) async throws -> (IncidentService, OutboxDispatcher) {
-        let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: ["slack": delivery], policy: fast(), logger: quietLogger())
+        let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: [.slack: delivery], policy: fast(), logger: quietLogger())
         let service = try IncidentService(configuration: configuration(folder), logger: quietLogger(), sink: outbox)
         try outbox.prepare(lastSequences: service.lastSequencesAtStart)
         await service.resumeDeliveries()
@@ -41,7 +41,7 @@ struct TransactionTests {
         let service = try IncidentService(configuration: configuration(folder), logger: quietLogger(), sink: sink)
         _ = await service.run(
             "declare sev4 Warm-up in another channel",
-            in: ChannelRef(platform: "slack", workspace: "T1", channel: "C0OTHER"),
+            in: ChannelRef(platform: .slack, workspace: "T1", channel: "C0OTHER"),
             as: "carol"
         )
         let before = SyncCounter.syncs(under: folder.url.path)

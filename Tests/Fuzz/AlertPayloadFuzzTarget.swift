@@ -7,7 +7,7 @@ import IncidentKit
 public func fuzzAlertPayloads(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Data(bytes: data, count: size)
     var routing = AlertRouting()
-    routing.defaultChannel = ChannelRef(platform: "console", workspace: "local", channel: "alerts")
+    routing.defaultChannel = ChannelRef(platform: PlatformID("console"), workspace: "local", channel: "alerts")
     routing.rules = [AlertRouting.Rule(match: ["service": "payments"], severity: .sev1)]
     if let payload = try? AlertmanagerPayload.decode(bytes), let route = routing.route(payload.routingLabels) {
         _ = payload.signal(severity: route.severity)

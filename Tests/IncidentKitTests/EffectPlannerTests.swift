@@ -6,9 +6,9 @@ import Testing
 /// Who is told what: every rule of the effect planner, on a drill without I/O.
 @Suite("Effect planner")
 struct EffectPlannerTests {
-    static let channel = ChannelRef(platform: "slack", workspace: "T1", channel: "C0INC")
-    static let status = ChannelRef(platform: "slack", workspace: "T1", channel: "C0STATUS")
-    static let execs = ChannelRef(platform: "slack", workspace: "T1", channel: "C0EXEC")
+    static let channel = ChannelRef(platform: .slack, workspace: "T1", channel: "C0INC")
+    static let status = ChannelRef(platform: .slack, workspace: "T1", channel: "C0STATUS")
+    static let execs = ChannelRef(platform: .slack, workspace: "T1", channel: "C0EXEC")
 
     /// Runs a line and plans the effects of what it recorded.
     struct Planned {
@@ -205,11 +205,13 @@ struct EffectPlannerTests {
     }
 
     @Test func aPageIsPostedAndSentDirectlyWhereThePlatformCan() throws {
-        var slack = Planned(EffectPolicy(pagerDuty: false), engine: IncidentEngine(configuration: Self.oncall()))
+        // Slack's capabilities include direct messages; Mattermost's do not.
+        let policy = EffectPolicy(directMessagePlatforms: [.slack], pagerDuty: false)
+        var slack = Planned(policy, engine: IncidentEngine(configuration: Self.oncall()))
         let onSlack = Self.summary(try slack.run("declare sev1 Down"))
         #expect(onSlack.count == 3 && onSlack[1].hasPrefix("page → C0INC (channel)") && onSlack[2].hasPrefix("page → dm alice"), "\(onSlack)")
-        var mattermost = Planned(EffectPolicy(pagerDuty: false), engine: IncidentEngine(configuration: Self.oncall()))
-        mattermost.channel = ChannelRef(platform: "mattermost", workspace: "team", channel: "town-square")
+        var mattermost = Planned(policy, engine: IncidentEngine(configuration: Self.oncall()))
+        mattermost.channel = ChannelRef(platform: .mattermost, workspace: "team", channel: "town-square")
         #expect(Self.summary(try mattermost.run("declare sev1 Down")).allSatisfy { !$0.contains("→ dm ") }, "no direct messages on Mattermost")
     }
 
@@ -246,7 +248,7 @@ struct EffectPlannerTests {
         let keys = declared.map(\.id.key)
         #expect(Set(keys).count == keys.count)
         let long = EffectID(
-            channel: ChannelRef(platform: "mattermost", workspace: String(repeating: "w", count: 64), channel: String(repeating: "c", count: 64)),
+            channel: ChannelRef(platform: .mattermost, workspace: String(repeating: "w", count: 64), channel: String(repeating: "c", count: 64)),
             sequence: 9_999_999,
             index: 12
         )

@@ -89,15 +89,15 @@ struct RotationTests {
 
     @Test func theRotationOfAChannel() {
         var policy = OnCallPolicy()
-        let payments = ChannelRef(platform: "slack", workspace: "default", channel: "C0PAY")
+        let payments = ChannelRef(platform: .slack, workspace: "default", channel: "C0PAY")
         var listed = weekly()
         listed.channels = [payments]
         var fallback = weekly()
         fallback.name = "everything else"
         policy.rotations = [listed, fallback]
         #expect(policy.rotation(for: payments)?.name == "payments")
-        #expect(policy.rotation(for: ChannelRef(platform: "slack", workspace: "default", channel: "C0OTHER"))?.name == "everything else")
+        #expect(policy.rotation(for: ChannelRef(platform: .slack, workspace: "default", channel: "C0OTHER"))?.name == "everything else")
         policy.rotations = [listed]
-        #expect(policy.rotation(for: ChannelRef(platform: "slack", workspace: "default", channel: "C0OTHER")) == nil)
+        #expect(policy.rotation(for: ChannelRef(platform: .slack, workspace: "default", channel: "C0OTHER")) == nil)
     }
 }

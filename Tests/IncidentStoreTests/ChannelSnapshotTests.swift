@@ -8,7 +8,7 @@ import Testing
 @Suite("Channel snapshots")
 struct ChannelSnapshotTests {
     let start = Date(timeIntervalSince1970: 1_795_000_000)
-    let channel = ChannelRef(platform: "slack", workspace: "T1", channel: "C1")
+    let channel = ChannelRef(platform: .slack, workspace: "T1", channel: "C1")
 
     /// A whole incident, then a second one still open.
     func records() -> [EventRecord] {

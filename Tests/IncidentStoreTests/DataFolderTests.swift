@@ -21,12 +21,12 @@ struct DataFolderTests {
 
     @Test func channelNamesCannotEscapeTheirFolder() {
         let layout = DataLayout(root: URL(fileURLWithPath: "/data"))
-        let hostile = ChannelRef(platform: "slack", workspace: "../../etc", channel: "passwd/../x y.é")
+        let hostile = ChannelRef(platform: .slack, workspace: "../../etc", channel: "passwd/../x y.é")
         let file = layout.logFile(for: hostile)
         #expect(file.path.hasPrefix("/data/channels/slack/"))
         #expect(!file.path.contains("/../"))
         #expect(layout.channel(forLogFile: file) == hostile)
-        let plain = ChannelRef(platform: "console", workspace: "local", channel: "incident")
+        let plain = ChannelRef(platform: .console, workspace: "local", channel: "incident")
         #expect(layout.logFile(for: plain).path == "/data/channels/console/local/incident.jsonl")
     }
 
@@ -34,9 +34,9 @@ struct DataFolderTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let layout = DataLayout(root: folder.url)
-        let good = ChannelRef(platform: "slack", workspace: "T1", channel: "C1")
-        let other = ChannelRef(platform: "console", workspace: "local", channel: "drill")
-        let damaged = ChannelRef(platform: "slack", workspace: "T1", channel: "C2")
+        let good = ChannelRef(platform: .slack, workspace: "T1", channel: "C1")
+        let other = ChannelRef(platform: .console, workspace: "local", channel: "drill")
+        let damaged = ChannelRef(platform: .slack, workspace: "T1", channel: "C2")
         try ChannelLog(url: layout.logFile(for: good)).append([declare(IncidentID(year: 2026, sequence: 1))])
         try ChannelLog(url: layout.logFile(for: other)).append([declare(IncidentID(year: 2026, sequence: 2))])
         try ChannelLog(url: layout.logFile(for: damaged)).append([declare(IncidentID(year: 2026, sequence: 3))])

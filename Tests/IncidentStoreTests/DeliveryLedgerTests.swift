@@ -9,7 +9,7 @@ import Testing
 /// or torn file still tells.
 @Suite("Delivery ledger")
 struct DeliveryLedgerTests {
-    let channel = ChannelRef(platform: "slack", workspace: "T1", channel: "C1")
+    let channel = ChannelRef(platform: .slack, workspace: "T1", channel: "C1")
     let now = Date(timeIntervalSince1970: 1_795_000_000)
 
     func id(_ sequence: Int, _ index: Int = 0) -> EffectID { EffectID(channel: channel, sequence: sequence, index: index) }

@@ -8,7 +8,7 @@ struct MarkupTests {
         #expect(Markup.slack.escape("<!channel> down & <@U123> <https://x|y>") == "&lt;!channel&gt; down &amp; &lt;@U123&gt; &lt;https://x|y&gt;")
     }
 
-    @Test(arguments: Markup.allCases)
+    @Test(arguments: Markup.builtIn)
     func broadcastMentionsAreNeutralizedEverywhere(markup: Markup) {
         for word in ["@channel", "@here", "@everyone", "@all", "@room", "@Channel", "＠here"] {
             let escaped = markup.escape("ping \(word) now")

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import IncidentKit
 import IncidentStore
 import Logging
 import NIOCore
@@ -41,24 +42,24 @@ public struct FirebellApplication: Sendable {
     ) throws {
         self.settings = settings
         self.logger = logger
-        var deliveries: [String: any ChatDelivery] = [:]
+        var deliveries: [PlatformID: any ChatDelivery] = [:]
         let timeout = TimeAmount.milliseconds(Int64(deliveryPolicy.requestTimeout / .milliseconds(1)))
         slackAPI = settings.slackBotToken.map { SlackWebAPI(baseURL: settings.slackAPIURL, token: $0, client: httpClient, timeout: timeout) }
-        if let slackAPI { deliveries["slack"] = slackAPI }
+        if let slackAPI { deliveries[.slack] = slackAPI }
         if let mattermost = settings.mattermost {
-            deliveries["mattermost"] = MattermostAPI(baseURL: mattermost.url, botToken: mattermost.botToken, client: httpClient, timeout: timeout)
+            deliveries[.mattermost] = MattermostAPI(baseURL: mattermost.url, botToken: mattermost.botToken, client: httpClient, timeout: timeout)
         }
         let discordAPI = settings.discord.map {
             DiscordAPI(baseURL: $0.apiURL, applicationID: $0.applicationID, botToken: $0.botToken, client: httpClient, timeout: timeout)
         }
-        if let discordAPI { deliveries["discord"] = discordAPI }
+        if let discordAPI { deliveries[.discord] = discordAPI }
         matrixSession = settings.matrix.map { matrix in
             let credentials: MatrixSession.Credentials =
                 matrix.accessToken.map { .accessToken($0) }
                 ?? .password(user: matrix.user ?? "", password: matrix.password ?? "")
             return MatrixSession(homeserver: matrix.homeserver, credentials: credentials, client: httpClient)
         }
-        if let matrixSession { deliveries["matrix"] = MatrixDelivery(session: matrixSession) }
+        if let matrixSession { deliveries[.matrix] = MatrixDelivery(session: matrixSession) }
         let pagerDuty = settings.pagerDutyRoutingKey.map {
             PagerDutyEvents(url: configuration.pagerDutyURL, routingKey: $0, client: httpClient, timeout: timeout)
         }

@@ -13,7 +13,7 @@ import Synchronization
 /// is lost; the platforms' idempotency keys and look-ups keep it from arriving twice.
 public final class OutboxDispatcher: DeliveryRecovery {
     private let layout: DataLayout
-    private let deliveries: [String: any ChatDelivery]
+    private let deliveries: [PlatformID: any ChatDelivery]
     private let pagerDuty: (any ChatDelivery)?
     private let policy: DeliveryPolicy
     private let logger: Logger
@@ -31,7 +31,7 @@ public final class OutboxDispatcher: DeliveryRecovery {
     ///   - pagerDuty: how to deliver PagerDuty events, when configured.
     public init(
         dataDirectory: URL,
-        deliveries: [String: any ChatDelivery],
+        deliveries: [PlatformID: any ChatDelivery],
         pagerDuty: (any ChatDelivery)? = nil,
         policy: DeliveryPolicy = DeliveryPolicy(),
         logger: Logger,
@@ -54,8 +54,8 @@ public final class OutboxDispatcher: DeliveryRecovery {
     public func prepare(lastSequences: [ChannelRef: Int]) throws -> Int {
         let stored = DeliveryBaseline.read(layout)
         var known = stored ?? DeliveryBaseline()
-        for platform in deliveries.keys.sorted() where !known.platforms.contains(platform) {
-            known.platforms.insert(platform)
+        for platform in deliveries.keys.sorted() where !known.platforms.contains(platform.name) {
+            known.platforms.insert(platform.name)
             for (channel, last) in lastSequences where channel.platform == platform { known.channels[channel.description] = last }
         }
         if known != stored { try known.write(layout) }
@@ -107,7 +107,7 @@ public final class OutboxDispatcher: DeliveryRecovery {
     }
 
     private static func kind(of old: LegacyOutboxMessage) -> OutboundMessage.Kind? {
-        if old.channel.platform == "pagerduty" {
+        if old.channel.platform == .pagerDuty {
             return (try? JSONDecoder().decode(PagerDutyEvent.self, from: Data(old.text.utf8))).map { .pagerDuty($0) }
         }
         if let user = old.ephemeralUser { return .reply(to: user) }

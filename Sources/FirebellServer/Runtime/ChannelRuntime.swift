@@ -243,7 +243,7 @@ actor ChannelRuntime {
             return views.timeline(state.incidents[id]!, records: try records(), markup: markup)
         case .postmortem(let id):
             let draft = PostmortemWriter(configuration: dependencies.engine.configuration).markdown(state.incidents[id]!, records: try records())
-            return markup == .markdown ? draft : markup.escape(draft)
+            return markup.rendersMarkdown ? draft : markup.escape(draft)
         }
     }
 

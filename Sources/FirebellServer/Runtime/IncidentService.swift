@@ -37,7 +37,7 @@ public final class IncidentService: Sendable {
         metrics: FirebellMetrics? = nil,
         pagerDuty: Bool = false,
         sink: (any EffectSink)? = nil,
-        directMessagePlatforms: Set<String> = ["slack"]
+        directMessagePlatforms: Set<PlatformID> = [.slack]
     ) throws {
         let layout = DataLayout(root: configuration.dataDirectory)
         let loaded = try DataFolder.loadStates(layout, now: clock.now())
@@ -234,12 +234,12 @@ public final class IncidentService: Sendable {
     }
 
     /// The markup each platform reads.
-    public static func markup(for platform: String) -> Markup {
+    public static func markup(for platform: PlatformID) -> Markup {
         switch platform {
-        case "slack": .slack
-        case "mattermost": .markdown
-        case "discord": .discord
-        case "matrix": .html
+        case .slack: .slack
+        case .mattermost: .markdown
+        case .discord: .discord
+        case .matrix: .html
         default: .plain
         }
     }

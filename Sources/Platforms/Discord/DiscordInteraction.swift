@@ -50,7 +50,7 @@ public struct DiscordInteraction: Sendable, Equatable {
     public var inbound: InboundCommand? {
         guard case .command(let arguments) = kind, let channelID, let userID else { return nil }
         return InboundCommand(
-            channel: ChannelRef(platform: "discord", workspace: guildID ?? "direct", channel: channelID),
+            channel: ChannelRef(platform: .discord, workspace: guildID ?? "direct", channel: channelID),
             actor: UserRef(userID),
             arguments: arguments
         )

@@ -52,7 +52,7 @@ public struct MatrixSyncBatch: Sendable, Equatable {
             return (
                 message.eventID,
                 InboundCommand(
-                    channel: ChannelRef(platform: "matrix", workspace: "default", channel: message.roomID),
+                    channel: ChannelRef(platform: .matrix, workspace: "default", channel: message.roomID),
                     actor: actor,
                     arguments: arguments
                 )

@@ -25,6 +25,6 @@ public struct MattermostSlashCommand: Sendable, Equatable {
 
     /// People are their Mattermost user names, which is how responders @mention each other there.
     public var inbound: InboundCommand {
-        InboundCommand(channel: ChannelRef(platform: "mattermost", workspace: teamID, channel: channelID), actor: UserRef(userName), arguments: text)
+        InboundCommand(channel: ChannelRef(platform: .mattermost, workspace: teamID, channel: channelID), actor: UserRef(userName), arguments: text)
     }
 }

@@ -31,7 +31,7 @@ public struct MattermostWebSocketEvent: Sendable, Equatable {
         let team = data["team_id"] as? String ?? ""
         postID = id
         command = InboundCommand(
-            channel: ChannelRef(platform: "mattermost", workspace: team.isEmpty ? "default" : team, channel: channelID),
+            channel: ChannelRef(platform: .mattermost, workspace: team.isEmpty ? "default" : team, channel: channelID),
             actor: UserRef(sender),
             arguments: arguments
         )

@@ -30,7 +30,7 @@ public enum SlackEvent: Sendable, Equatable {
                 return
             }
             let command = InboundCommand(
-                channel: ChannelRef(platform: "slack", workspace: teamID, channel: channel),
+                channel: ChannelRef(platform: .slack, workspace: teamID, channel: channel),
                 actor: UserRef(user),
                 arguments: Self.arguments(fromMention: text)
             )

@@ -29,7 +29,7 @@ public enum SlackInteraction: Sendable, Equatable {
             self = .button(
                 actionID: actionID,
                 incident: value,
-                channel: ChannelRef(platform: "slack", workspace: team, channel: channel),
+                channel: ChannelRef(platform: .slack, workspace: team, channel: channel),
                 user: user,
                 triggerID: object["trigger_id"] as? String
             )
@@ -57,6 +57,6 @@ public enum SlackInteraction: Sendable, Equatable {
     static func channel(fromMetadata metadata: String) -> ChannelRef? {
         let parts = metadata.split(separator: "/")
         guard parts.count == 2 else { return nil }
-        return ChannelRef(platform: "slack", workspace: String(parts[0]), channel: String(parts[1]))
+        return ChannelRef(platform: .slack, workspace: String(parts[0]), channel: String(parts[1]))
     }
 }

@@ -33,7 +33,7 @@ struct AmbiguousFailureTests {
 
     /// Hands the dispatcher every channel's messages as transactions would, waits until all are settled, and returns
     /// the texts expected in each channel.
-    static func deliver(platform: String, channels: [String], through delivery: any ChatDelivery) async throws -> [String: [String]] {
+    static func deliver(platform: PlatformID, channels: [String], through delivery: any ChatDelivery) async throws -> [String: [String]] {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: [platform: delivery], policy: policy(), logger: quietLogger())
@@ -77,7 +77,7 @@ struct AmbiguousFailureTests {
         try await standIn.application().test(.live) { client in
             try await withHTTPClient { http in
                 let api = SlackWebAPI(baseURL: "http://127.0.0.1:\(client.port!)/api/", token: "xoxb-test", client: http, timeout: Self.timeout)
-                let expected = try await Self.deliver(platform: "slack", channels: Self.channels, through: api)
+                let expected = try await Self.deliver(platform: .slack, channels: Self.channels, through: api)
                 var shown: [String: [String]] = [:]
                 for channel in Self.channels { shown[channel] = await standIn.shown(in: channel) }
                 let ambiguous = await standIn.calls.filter { ["late", "dropped"].contains($0.answered) }.count
@@ -91,7 +91,7 @@ struct AmbiguousFailureTests {
         try await standIn.application().test(.live) { client in
             try await withHTTPClient { http in
                 let api = SlackWebAPI(baseURL: "http://127.0.0.1:\(client.port!)/api/", token: "xoxb-test", client: http, timeout: Self.timeout)
-                let channel = ChannelRef(platform: "slack", workspace: "W1", channel: "C0BUSY")
+                let channel = ChannelRef(platform: .slack, workspace: "W1", channel: "C0BUSY")
                 let id = EffectID(channel: channel, sequence: 7, index: 0)
                 var message = OutboundMessage(
                     effect: id,
@@ -128,7 +128,7 @@ struct AmbiguousFailureTests {
                     client: http,
                     timeout: Self.timeout
                 )
-                let expected = try await Self.deliver(platform: "discord", channels: Self.channels, through: api)
+                let expected = try await Self.deliver(platform: .discord, channels: Self.channels, through: api)
                 Self.report("Discord", expected: expected, shown: await store.shown(), ambiguous: await store.late)
                 #expect(await store.refusedWithoutNonce == 0, "every post carries a nonce with enforce_nonce")
             }
@@ -140,7 +140,7 @@ struct AmbiguousFailureTests {
         try await store.application().test(.live) { client in
             try await withHTTPClient { http in
                 let api = MattermostAPI(baseURL: "http://127.0.0.1:\(client.port!)", botToken: "bot", client: http, timeout: Self.timeout)
-                let expected = try await Self.deliver(platform: "mattermost", channels: Self.channels, through: api)
+                let expected = try await Self.deliver(platform: .mattermost, channels: Self.channels, through: api)
                 Self.report("Mattermost", expected: expected, shown: await store.shown(), ambiguous: await store.late)
             }
         }
@@ -174,7 +174,7 @@ struct AmbiguousFailureTests {
                 )
                 try await session.connect()
                 for room in rooms { try await session.join(room) }
-                let expected = try await Self.deliver(platform: "matrix", channels: rooms, through: MatrixDelivery(session: session))
+                let expected = try await Self.deliver(platform: .matrix, channels: rooms, through: MatrixDelivery(session: session))
                 var shown: [String: [String]] = [:]
                 for room in rooms {
                     let page = try await alice.call(.GET, "/_matrix/client/v3/rooms/\(MatrixPerson.path(room))/messages?dir=f&limit=500")

@@ -199,7 +199,7 @@ struct DiscordTests {
                 !edits.isEmpty && edits.allSatisfy { $0.path == "/api/v10/channels/c1/messages/m2" },
                 "the headline is edited (the 1st call was a 429)"
             )
-            let incident = await firebell.service.state(of: ChannelRef(platform: "discord", workspace: "g1", channel: "c1")).latestIncident
+            let incident = await firebell.service.state(of: ChannelRef(platform: .discord, workspace: "g1", channel: "c1")).latestIncident
             #expect(incident?.roles[.ic] == UserRef("alice") && incident?.status == .resolved)
         }
     }

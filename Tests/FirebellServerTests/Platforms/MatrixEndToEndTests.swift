@@ -103,7 +103,7 @@ struct MatrixEndToEndTests {
                 (($0["content"] as? [String: Any])?["m.relates_to"] as? [String: Any])?["rel_type"] as? String == "m.replace"
             }
             #expect(!edits.isEmpty, "the headline is edited with m.replace")
-            let state = await firebell.service.state(of: ChannelRef(platform: "matrix", workspace: "default", channel: room))
+            let state = await firebell.service.state(of: ChannelRef(platform: .matrix, workspace: "default", channel: room))
             #expect(state.incidents.count == 1, "the m.notice did not declare anything")
             #expect(state.latestIncident?.status == .resolved && state.latestIncident?.roles[.ic] == UserRef("alice:localhost"))
             #expect(FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("matrix/sync.json").path), "the since token is kept")

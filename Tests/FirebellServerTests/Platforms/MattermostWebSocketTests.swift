@@ -131,7 +131,7 @@ struct MattermostWebSocketTests {
                     deliveryPolicy: policy,
                     logger: quietLogger()
                 )
-                let channel = ChannelRef(platform: "mattermost", workspace: "t1", channel: "c1")
+                let channel = ChannelRef(platform: .mattermost, workspace: "t1", channel: "c1")
                 try await firebell.application(port: 0).test(.live) { _ in
                     var finished = standIn.finished.makeAsyncIterator()
                     await finished.next()

@@ -47,10 +47,10 @@ struct ChatAPIFaultTests {
                     client: client,
                     timeout: .seconds(2)
                 )
-                let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: ["slack": api], policy: policy, logger: quietLogger())
+                let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: [.slack: api], policy: policy, logger: quietLogger())
                 for round in 1...Self.perChannel {
                     for channel in Self.channels + ["C0GONE"] {
-                        let source = ChannelRef(platform: "slack", workspace: "T1", channel: channel)
+                        let source = ChannelRef(platform: .slack, workspace: "T1", channel: channel)
                         let id = EffectID(channel: source, sequence: round, index: 0)
                         outbox.accept(
                             [

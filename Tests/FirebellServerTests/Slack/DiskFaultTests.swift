@@ -12,7 +12,7 @@ import Testing
 /// that is not durable, and the service recovers when the disk does. Uses a real full filesystem (a small tmpfs mounted
 /// for the test) and a real read-only file (the immutable attribute), so both need root; CI runs as root and requires them.
 extension SlackServeTests {
-    static let incidentChannel = ChannelRef(platform: "slack", workspace: "T0TEAM", channel: "C0INCIDENT")
+    static let incidentChannel = ChannelRef(platform: .slack, workspace: "T0TEAM", channel: "C0INCIDENT")
 
     func command(_ client: any TestClientProtocol, _ text: String, channel: String = "C0INCIDENT") async throws -> String {
         let body = form(text, channel: channel)

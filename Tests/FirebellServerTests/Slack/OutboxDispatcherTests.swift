@@ -29,7 +29,7 @@ final class ScriptedDelivery: ChatDelivery {
 
 @Suite("Outbox", .timeLimit(.minutes(1)))
 struct OutboxDispatcherTests {
-    let channel = ChannelRef(platform: "slack", workspace: "T1", channel: "C1")
+    let channel = ChannelRef(platform: .slack, workspace: "T1", channel: "C1")
 
     /// A message as a transaction starting at `sequence` would hand it over.
     func message(
@@ -60,7 +60,7 @@ struct OutboxDispatcherTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let delivery = ScriptedDelivery([.delivered(reference: nil), .transient("HTTP 500"), .retryAfter(0.2), .transient("timeout")])
-        let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: ["slack": delivery], policy: fastPolicy(), logger: quietLogger())
+        let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: [.slack: delivery], policy: fastPolicy(), logger: quietLogger())
         accept(outbox, ["one", "two", "three"])
         #expect(await outbox.flush(timeout: .seconds(20)))
         #expect(delivery.attempts == ["one", "two", "two", "two", "two", "three"], "order holds: three waits until two is through")
@@ -83,7 +83,7 @@ struct OutboxDispatcherTests {
         policy.minimumInterval = .milliseconds(300)
         let started = ContinuousClock.now
         let delivery = ScriptedDelivery()
-        let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: ["slack": delivery], policy: policy, logger: quietLogger())
+        let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: [.slack: delivery], policy: policy, logger: quietLogger())
         accept(outbox, ["first after the start"])
         #expect(await outbox.flush(timeout: .seconds(5)))
         #expect(
@@ -99,7 +99,7 @@ struct OutboxDispatcherTests {
         let reports = Mutex<[DeliveryReport]>([])
         let outbox = OutboxDispatcher(
             dataDirectory: folder.url,
-            deliveries: ["slack": delivery],
+            deliveries: [.slack: delivery],
             policy: fastPolicy(),
             logger: quietLogger(),
             report: { report in reports.withLock { $0.append(report) } }
@@ -121,13 +121,13 @@ struct OutboxDispatcherTests {
         defer { folder.remove() }
         let id = IncidentID(year: 2026, sequence: 1)
         let first = ScriptedDelivery([.delivered(reference: "1700000000.000100")])
-        let before = OutboxDispatcher(dataDirectory: folder.url, deliveries: ["slack": first], policy: fastPolicy(), logger: quietLogger())
+        let before = OutboxDispatcher(dataDirectory: folder.url, deliveries: [.slack: first], policy: fastPolicy(), logger: quietLogger())
         before.accept([message("alert v1", sequence: 1, kind: .post(.headline), incident: id)], transactionEnd: 1, from: channel)
         #expect(await before.flush(timeout: .seconds(10)))
         before.stop()
 
         let second = ScriptedDelivery()
-        let after = OutboxDispatcher(dataDirectory: folder.url, deliveries: ["slack": second], policy: fastPolicy(), logger: quietLogger())
+        let after = OutboxDispatcher(dataDirectory: folder.url, deliveries: [.slack: second], policy: fastPolicy(), logger: quietLogger())
         try after.prepare(lastSequences: [channel: 1])
         after.accept([message("alert v2", sequence: 2, kind: .edit, incident: id)], transactionEnd: 2, from: channel)
         #expect(await after.flush(timeout: .seconds(10)))
@@ -149,7 +149,7 @@ struct OutboxDispatcherTests {
         defer { folder.remove() }
         let id = IncidentID(year: 2026, sequence: 1)
         let delivery = ScriptedDelivery([.delivered(reference: "1700000000.000100")])
-        let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: ["slack": delivery], policy: fastPolicy(), logger: quietLogger())
+        let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: [.slack: delivery], policy: fastPolicy(), logger: quietLogger())
         outbox.accept(
             [
                 message("alert", sequence: 1, kind: .post(.headline), incident: id),

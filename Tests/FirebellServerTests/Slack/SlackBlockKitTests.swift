@@ -44,7 +44,7 @@ struct SlackBlockKitTests {
         try await standIn.application().test(.live) { standInClient in
             try await withHTTPClient { client in
                 let api = SlackWebAPI(baseURL: "http://127.0.0.1:\(standInClient.port!)/api/", token: "xoxb-test", client: client)
-                let source = ChannelRef(platform: "slack", workspace: "T1", channel: "C1")
+                let source = ChannelRef(platform: .slack, workspace: "T1", channel: "C1")
                 let effect = EffectID(channel: source, sequence: 2, index: 0)
                 let message = OutboundMessage(
                     effect: effect,

@@ -75,7 +75,7 @@ struct SlackEventsTests {
                 let typo = mention("resovle", eventID: "Ev003")
                 _ = try await client.execute(uri: "/slack/events", method: .post, headers: jsonHeaders(typo), body: ByteBuffer(string: typo))
                 #expect(await firebell.outbox.flush(timeout: .seconds(10)))
-                let channel = ChannelRef(platform: "slack", workspace: "T0TEAM", channel: "C0INCIDENT")
+                let channel = ChannelRef(platform: .slack, workspace: "T0TEAM", channel: "C0INCIDENT")
                 let state = await firebell.service.state(of: channel)
                 #expect(state.order.count == 1, "the redeliveries of Ev001 were ignored")
                 #expect(state.activeIncident?.severity == .sev1)

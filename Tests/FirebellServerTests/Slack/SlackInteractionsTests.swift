@@ -11,7 +11,7 @@ import Testing
 @Suite("Slack interactivity", .timeLimit(.minutes(1)))
 struct SlackInteractionsTests {
     let serve = SlackServeTests()
-    let channel = ChannelRef(platform: "slack", workspace: "T0TEAM", channel: "C0INCIDENT")
+    let channel = ChannelRef(platform: .slack, workspace: "T0TEAM", channel: "C0INCIDENT")
 
     func form(payload: [String: Any]) -> String {
         let json = String(decoding: try! JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self)

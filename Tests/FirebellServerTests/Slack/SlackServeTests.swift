@@ -236,7 +236,7 @@ struct SlackServeTests {
                 let gigantic = try await post("/slack/commands", Array(huge.utf8))
                 #expect(gigantic.status == .ok)
                 #expect(try ephemeralText(gigantic).contains("the limit is 8000"))
-                let state = await firebell.service.state(of: ChannelRef(platform: "slack", workspace: "T0TEAM", channel: "C0INCIDENT"))
+                let state = await firebell.service.state(of: ChannelRef(platform: .slack, workspace: "T0TEAM", channel: "C0INCIDENT"))
                 #expect(state.order.isEmpty, "nothing was recorded")
                 let health = try await client.execute(uri: "/healthz", method: .get)
                 #expect(health.status == .ok, "still serving")

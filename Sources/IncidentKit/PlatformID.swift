@@ -1,0 +1,24 @@
+/// Which chat platform a channel is on, as channel references and data paths name it.
+///
+/// The core knows no platform by name: each platform declares its own id in its folder
+/// (`extension PlatformID { static let slack = PlatformID("slack") }`), and rules that differ between platforms
+/// read the platform's capabilities, never its name. Stored as its plain name, so logs and snapshots written before
+/// it was a type read the same.
+public struct PlatformID: Hashable, Codable, Sendable, Comparable, CustomStringConvertible {
+    public let name: String
+
+    /// A platform's id: its lowercase name, as it appears in `data/channels/<name>/…`.
+    public init(_ name: String) { self.name = name }
+
+    public init(from decoder: any Decoder) throws {
+        name = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
+
+    public var description: String { name }
+    public static func < (lhs: PlatformID, rhs: PlatformID) -> Bool { lhs.name < rhs.name }
+}
