@@ -24,7 +24,7 @@ struct HTTPBenchmarks {
             let firebellPort = try freeLoopbackPort()
             let folder = directory.appendingPathComponent("http")
             var settings = ServeSettings()
-            settings.slackSigningSecret = Self.secret
+            settings[SlackSettings.self] = SlackSettings(signingSecret: Self.secret)
             let logger = quietLogger()
             let firebell = try FirebellApplication(
                 configuration: FirebellConfiguration(dataDirectory: folder),

@@ -9,8 +9,6 @@ public struct DataLayout: Sendable {
 
     public var channelsDirectory: URL { root.appendingPathComponent("channels", isDirectory: true) }
     public var incidentIDsFile: URL { root.appendingPathComponent("incident-ids.json") }
-    /// Where the Matrix adapter keeps its `/sync` position.
-    public var matrixSyncFile: URL { root.appendingPathComponent("matrix/sync.json") }
 
     /// `channels/<platform>/<workspace>/<channel>.jsonl`, each part made safe as a file name.
     public func logFile(for channel: ChannelRef) -> URL {

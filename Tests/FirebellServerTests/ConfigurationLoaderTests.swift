@@ -1,6 +1,7 @@
 import Foundation
 import IncidentKit
 import Messaging
+import Platforms
 import Testing
 
 @testable import FirebellServer
@@ -202,7 +203,7 @@ struct ConfigurationLoaderTests {
                 "FIREBELL_REMINDERS_COMMANDER_NUDGE_SEVERITIES": "sev1",
                 "FIREBELL_REMINDERS_ACTION_REMINDER_HOUR_UTC": "7",
                 "FIREBELL_HTTP_HOST": "0.0.0.0",
-                "SLACK_API_URL": "http://127.0.0.1:9999/api",
+                "FIREBELL_SLACK_API_URL": "http://127.0.0.1:9999/api",
                 "FIREBELL_LOG_LEVEL": "debug",
             ]
         )
@@ -214,7 +215,13 @@ struct ConfigurationLoaderTests {
         #expect(configuration.engine.reminders.actionReminderHourUTC == 7)
         #expect(configuration.httpHost == "0.0.0.0" && configuration.httpPort == 9000)
         let settings = try ServeSettings(configuration: configuration, environment: ["SLACK_SIGNING_SECRET": "s"])
-        #expect(settings.host == "0.0.0.0" && settings.port == 9000 && settings.slackAPIURL == "http://127.0.0.1:9999/api/")
+        #expect(settings.host == "0.0.0.0" && settings.port == 9000 && settings[SlackSettings.self]?.apiURL == "http://127.0.0.1:9999/api/")
+        // A platform's own variable wins over the file key it shadows.
+        let direct = try ServeSettings(
+            configuration: configuration,
+            environment: ["SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "http://127.0.0.1:7777/api"]
+        )
+        #expect(direct[SlackSettings.self]?.apiURL == "http://127.0.0.1:7777/api/")
 
         #expect(throws: ConfigurationError.self) { try load("", environment: ["FIREBELL_SEVERITIES_SEV1_UPDATE_EVRY": "10m"]) }
         #expect(throws: ConfigurationError.self) { try load("", environment: ["FIREBELL_PERMISSIONS_RESOLVE": "king"]) }
@@ -226,8 +233,23 @@ struct ConfigurationLoaderTests {
         #expect(throws: ConfigurationError.self) { try ServeSettings(environment: ["SLACK_APP_TOKEN": "xapp", "SLACK_SIGNING_SECRET": "s"]) }
         #expect(throws: ConfigurationError.self) { try ServeSettings(environment: ["FIREBELL_HTTP_PORT": "http"]) }
         let socket = try ServeSettings(environment: ["SLACK_APP_TOKEN": "xapp", "SLACK_BOT_TOKEN": "xoxb"])
-        #expect(socket.hasPlatform && socket.slackSigningSecret == nil)
+        #expect(socket.hasPlatform && socket[SlackSettings.self]?.signingSecret == nil)
         #expect(!(try ServeSettings(environment: [:])).hasPlatform)
+    }
+
+    /// Each platform reads its own settings; what is off for want of a secret is named, with the variable to set.
+    @Test func eachPlatformReadsItsOwnSettingsAndWhatIsOffIsNamed() throws {
+        let settings = try ServeSettings(environment: ["SLACK_SIGNING_SECRET": "s", "ALERTMANAGER_TOKEN": "t"])
+        #expect(settings.platforms.count == 1 && settings[SlackSettings.self]?.signingSecret == "s")
+        let off = settings.featuresOff
+        #expect(off.contains("Mattermost (set MATTERMOST_BOT_TOKEN and MATTERMOST_COMMAND_TOKEN)"))
+        #expect(off.contains("PagerDuty events (set PAGERDUTY_ROUTING_KEY)"))
+        #expect(!off.contains { $0.hasPrefix("Slack") || $0.hasPrefix("the Alertmanager") || $0.hasPrefix("Console") })
+        #expect(
+            ConfigurationLoader.topLevelKeys.isSuperset(of: ["slack_api_url", "mattermost_url", "discord_api_url", "matrix_homeserver_url"]),
+            "the platforms' own file keys are known to the loader"
+        )
+        #expect(problem("mattermost_url: not a url")?.contains("mattermost_url 'not a url' is not an http(s) URL") == true)
     }
 
     @Test func theEnvironmentOverridesTheFile() throws {

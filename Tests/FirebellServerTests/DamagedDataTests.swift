@@ -44,7 +44,7 @@ struct DamagedDataTests {
         try (future + Data([0x0A])).write(to: layout.logFile(for: newer))
 
         var settings = ServeSettings()
-        settings.slackSigningSecret = "secret"
+        settings[SlackSettings.self] = SlackSettings(signingSecret: "secret")
         try await withHTTPClient { client in
             let firebell = try FirebellApplication(
                 configuration: FirebellConfiguration(dataDirectory: folder.url),

@@ -1,6 +1,7 @@
 import Foundation
 import IncidentKit
 import Messaging
+import Platforms
 import Testing
 
 @testable import FirebellServer

@@ -18,7 +18,7 @@ struct AlertRoutes: Sendable {
     /// Alertmanager groups can hold hundreds of alerts; far larger bodies are refused before they are read.
     static let maxBodyBytes = 1024 * 1024
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FirebellRequestContext>) {
         if let alertmanager {
             router.post("/hooks/alertmanager") { request, _ in
                 let body = try await authenticatedJSON(request, with: alertmanager)
@@ -49,9 +49,7 @@ struct AlertRoutes: Sendable {
         }
         let active = await service.state(of: channel).activeID
         let incident = outcome.records.compactMap(\.incident).first ?? active
-        var answer: [String: Any] = ["channel": channel.description, "events": outcome.records.count]
-        if let incident { answer["incident"] = incident.description }
-        return .json(answer)
+        return .json(AlertIntakeAnswer(channel: channel.description, events: outcome.records.count, incident: incident?.description))
     }
 
     private func decoded<T>(_ decode: () throws(AlertPayloadError) -> T) throws -> T {
@@ -86,4 +84,11 @@ struct AlertRoutes: Sendable {
 extension HTTPField.Name {
     static let firebellTimestamp = HTTPField.Name("X-Firebell-Timestamp")!
     static let firebellSignature = HTTPField.Name("X-Firebell-Signature")!
+}
+
+/// What an alert webhook answers: the channel it went to, how many events it recorded, and the incident.
+struct AlertIntakeAnswer: Encodable {
+    var channel: String
+    var events: Int
+    var incident: String?
 }

@@ -1,5 +1,6 @@
 import Foundation
 import IncidentKit
+import Platforms
 import Yams
 
 /// Reads `firebell.yaml` (optional) and the environment, which overrides the file.
@@ -8,13 +9,16 @@ public struct ConfigurationLoader: Sendable {
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) { self.environment = environment }
 
-    /// Keys accepted at the top level of the file.
-    public static let topLevelKeys: Set<String> = [
-        "data_dir", "templates_dir", "http_host", "http_port", "slack_api_url", "status_updates_in_thread",
+    /// Keys accepted at the top level of the file: the core's, and each chat platform's own.
+    public static let topLevelKeys: Set<String> = coreKeys.union(platformKeys)
+    static let coreKeys: Set<String> = [
+        "data_dir", "templates_dir", "http_host", "http_port", "status_updates_in_thread",
         "severities", "permissions", "reminders", "stakeholder_channels",
         "status_page_title", "status_page_severities", "status_page_history_days",
-        "oncall", "alerts", "pagerduty_url", "mattermost_url", "discord_api_url", "matrix_homeserver_url",
+        "oncall", "alerts", "pagerduty_url",
     ]
+    /// The keys the chat platforms declare beside their settings (all URLs).
+    static let platformKeys: Set<String> = Set(chatPlatforms.flatMap { $0.settingsType.fileKeys })
     static let severityKeys: Set<String> = [
         "label", "impact", "respond", "update_every", "target_resolution", "audience",
         "nudge_after", "holding_after", "holding_post", "audiences",
@@ -69,12 +73,13 @@ public struct ConfigurationLoader: Sendable {
             }
             configuration.statusUpdatesInThread = flag
         }
-        if let value = map["slack_api_url"] {
-            let text = try string(value, at: "\(name): slack_api_url")
-            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? "") else {
-                throw ConfigurationError("\(name): slack_api_url '\(text)' is not an http(s) URL.")
+        for key in Self.platformKeys.sorted() {
+            guard let value = map[key] else { continue }
+            let text = try string(value, at: "\(name): \(key)")
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ConfigurationError("\(name): \(key) '\(text)' is not an http(s) URL.")
             }
-            configuration.slackAPIURL = text
+            configuration.platformKeys[key] = text
         }
         if let value = map["severities"] {
             guard let severities = value as? [String: Any] else { throw ConfigurationError("\(name): severities must map sev1…sev4 to settings.") }
@@ -114,9 +119,6 @@ public struct ConfigurationLoader: Sendable {
         try applyStakeholders(map, from: name, to: &configuration)
         if let value = map["oncall"] { configuration.engine.oncall = try onCallPolicy(value, at: "\(name): oncall") }
         if let value = map["alerts"] { try applyAlerts(value, at: "\(name): alerts", to: &configuration) }
-        if let value = map["mattermost_url"] { configuration.mattermostURL = try string(value, at: "\(name): mattermost_url") }
-        if let value = map["discord_api_url"] { configuration.discordAPIURL = try string(value, at: "\(name): discord_api_url") }
-        if let value = map["matrix_homeserver_url"] { configuration.matrixHomeserverURL = try string(value, at: "\(name): matrix_homeserver_url") }
         if let value = map["pagerduty_url"] {
             let text = try string(value, at: "\(name): pagerduty_url")
             guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? "") else {

@@ -4,15 +4,15 @@ import Foundation
 /// `FIREBELL_<KEY>` for top-level keys, `FIREBELL_SEVERITIES_SEV1_UPDATE_EVERY`, `FIREBELL_PERMISSIONS_RESOLVE=ic,lead`,
 /// `FIREBELL_REMINDERS_QUIET_AFTER_UPDATE`, `FIREBELL_STAKEHOLDER_CHANNELS_EXECUTIVES=slack:C0EXEC`,
 /// `FIREBELL_ONCALL_ACKNOWLEDGE_WITHIN=3m`, `FIREBELL_ONCALL_ROTATIONS=<YAML list>`, `FIREBELL_ALERTS_ROUTES=<YAML list>`,
-/// `FIREBELL_ALERT_CHANNEL=slack:C0ALERTS`, and `SLACK_API_URL`. Secrets are never file keys.
+/// and `FIREBELL_ALERT_CHANNEL=slack:C0ALERTS`. A platform's own variables (`SLACK_API_URL`) are read by its
+/// settings. Secrets are never file keys.
 enum EnvironmentOverlay {
     /// `FIREBELL_DATA_DIR` and `FIREBELL_TEMPLATES_DIR` are not here: as paths they are read against the
     /// working folder, not the file's, so `ConfigurationLoader` applies them itself.
-    static let topLevel = [
-        "http_host", "http_port", "slack_api_url", "status_updates_in_thread",
+    static let topLevel: Set<String> = ConfigurationLoader.platformKeys.union([
+        "http_host", "http_port", "status_updates_in_thread",
         "status_page_title", "status_page_severities", "status_page_history_days", "pagerduty_url",
-        "mattermost_url", "discord_api_url", "matrix_homeserver_url",
-    ]
+    ])
     /// Keys whose value is a list, written comma-separated in the environment.
     static let listKeys: Set<String> = ["commander_nudge_severities"]
 
@@ -25,10 +25,6 @@ enum EnvironmentOverlay {
             alerts["default_channel"] = channel
             map["alerts"] = alerts
             used.append("FIREBELL_ALERT_CHANNEL")
-        }
-        if let url = environment["SLACK_API_URL"], !url.isEmpty {
-            map["slack_api_url"] = url
-            used.append("SLACK_API_URL")
         }
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("FIREBELL_") && !value.isEmpty {
             let key = name.dropFirst("FIREBELL_".count).lowercased()

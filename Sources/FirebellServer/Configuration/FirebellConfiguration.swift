@@ -9,10 +9,9 @@ public struct FirebellConfiguration: Sendable {
     /// A folder whose `<name>.mustache` files replace the shipped stakeholder templates.
     public var templatesDirectory: URL?
     public var engine: EngineConfiguration
-    /// Where `firebell serve` listens and which Slack Web API it calls, when the file or environment says.
+    /// Where `firebell serve` listens, when the file or environment says.
     public var httpHost: String?
     public var httpPort: Int?
-    public var slackAPIURL: String?
     /// Post Status Updates as replies in the incident's thread instead of new channel messages.
     public var statusUpdatesInThread = false
     /// Named groups of stakeholder channels (`executives`, `customers`, `status`, `team`, …) that the severity
@@ -21,10 +20,9 @@ public struct FirebellConfiguration: Sendable {
     public var statusPage = StatusPageSettings()
     /// Where alerts from monitoring go, and how severe they are.
     public var alertRouting = AlertRouting()
-    /// Platform URLs that may be set in the file (their secrets come from the environment only).
-    public var mattermostURL: String?
-    public var discordAPIURL: String?
-    public var matrixHomeserverURL: String?
+    /// The chat platforms' own file keys (`slack_api_url`, `mattermost_url`, …: URLs only; their secrets come from the
+    /// environment), by key, for each platform's settings to read.
+    public var platformKeys: [String: String] = [:]
     /// The PagerDuty Events API v2 endpoint (used when `PAGERDUTY_ROUTING_KEY` is set).
     public var pagerDutyURL = "https://events.pagerduty.com/v2/enqueue"
 
@@ -33,11 +31,4 @@ public struct FirebellConfiguration: Sendable {
         self.templatesDirectory = templatesDirectory
         self.engine = engine
     }
-}
-
-/// A configuration that cannot be used, saying where and why.
-public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-
-    public init(_ description: String) { self.description = description }
 }

@@ -1,15 +1,12 @@
 import Foundation
+import Platforms
 
-/// What `firebell serve` needs beyond the incident configuration. Secrets come from the environment only.
+/// What `firebell serve` needs beyond the incident configuration: where to listen, the alert webhooks' and
+/// PagerDuty's secrets, and each configured chat platform's settings (read beside the platform). Secrets come
+/// from the environment only.
 public struct ServeSettings: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
-    public var slackSigningSecret: String?
-    public var slackBotToken: String?
-    /// The app-level token (`xapp-…`) that turns on Socket Mode: no public HTTP endpoint needed.
-    public var slackAppToken: String?
-    /// The Slack Web API base URL; tests and staging point it elsewhere.
-    public var slackAPIURL = "https://slack.com/api/"
     /// The bearer token Alertmanager sends (`http_config.authorization.credentials`); enables `/hooks/alertmanager`.
     public var alertmanagerToken: String?
     /// Credentials of `/hooks/generic`: a bearer token, an HMAC signing secret, or both.
@@ -17,14 +14,14 @@ public struct ServeSettings: Sendable {
     public var genericWebhookSecret: String?
     /// The PagerDuty Events API v2 integration key; enables trigger/acknowledge/resolve events.
     public var pagerDutyRoutingKey: String?
-    public var mattermost: MattermostSettings?
-    public var discord: DiscordSettings?
-    public var matrix: MatrixSettings?
+    /// The settings of each chat platform that is configured, in the order of ``chatPlatforms``.
+    public private(set) var platforms: [any PlatformSettings] = []
 
     public init() {}
 
-    /// Reads `FIREBELL_HTTP_HOST`, `FIREBELL_HTTP_PORT`, `SLACK_SIGNING_SECRET`, `SLACK_BOT_TOKEN`, `SLACK_API_URL`.
-    public init(environment: [String: String]) throws(ConfigurationError) {
+    /// Reads `FIREBELL_HTTP_HOST`, `FIREBELL_HTTP_PORT`, the webhook and PagerDuty secrets, and every platform's
+    /// settings from the environment.
+    public init(environment: [String: String], file: [String: String] = [:]) throws(ConfigurationError) {
         if let host = environment["FIREBELL_HTTP_HOST"], !host.isEmpty { self.host = host }
         if let text = environment["FIREBELL_HTTP_PORT"], !text.isEmpty {
             guard let port = Int(text), (0...65535).contains(port) else {
@@ -32,48 +29,54 @@ public struct ServeSettings: Sendable {
             }
             self.port = port
         }
-        slackSigningSecret = environment["SLACK_SIGNING_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
-        slackBotToken = environment["SLACK_BOT_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        slackAppToken = environment["SLACK_APP_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        alertmanagerToken = environment["ALERTMANAGER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        genericWebhookToken = environment["GENERIC_WEBHOOK_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        genericWebhookSecret = environment["GENERIC_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
-        pagerDutyRoutingKey = environment["PAGERDUTY_ROUTING_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        mattermost = try MattermostSettings(environment: environment, fileURL: nil)
-        discord = try DiscordSettings(environment: environment, fileURL: nil)
-        matrix = try MatrixSettings(environment: environment, fileURL: nil)
-        if let url = environment["SLACK_API_URL"], !url.isEmpty {
-            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? "") else {
-                throw ConfigurationError("SLACK_API_URL: '\(url)' is not an http(s) URL.")
-            }
-            slackAPIURL = url.hasSuffix("/") ? url : url + "/"
-        }
-        if slackBotToken != nil, slackSigningSecret == nil, slackAppToken == nil {
-            throw ConfigurationError(
-                "SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP) nor SLACK_APP_TOKEN (Socket Mode) is: Firebell cannot receive Slack's commands."
-            )
-        }
-        if slackAppToken != nil, slackBotToken == nil {
-            throw ConfigurationError("SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: Firebell could receive commands but not post to channels.")
+        func secret(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        alertmanagerToken = secret("ALERTMANAGER_TOKEN")
+        genericWebhookToken = secret("GENERIC_WEBHOOK_TOKEN")
+        genericWebhookSecret = secret("GENERIC_WEBHOOK_SECRET")
+        pagerDutyRoutingKey = secret("PAGERDUTY_ROUTING_KEY")
+        for platform in chatPlatforms {
+            if let settings = try platform.settingsType.init(environment: environment, file: file) { platforms.append(settings) }
         }
     }
 
-    /// Takes the listening address and API URL from the configuration (file and environment merged),
+    /// Takes the listening address and the platforms' URLs from the configuration (file and environment merged),
     /// and the secrets from the environment only.
     public init(configuration: FirebellConfiguration, environment: [String: String]) throws(ConfigurationError) {
-        try self.init(environment: environment)
+        try self.init(environment: environment, file: configuration.platformKeys)
         if let host = configuration.httpHost { self.host = host }
         if let port = configuration.httpPort { self.port = port }
-        if let url = configuration.slackAPIURL { slackAPIURL = url.hasSuffix("/") ? url : url + "/" }
-        // The platforms' URLs may come from the file; their secrets never do.
-        mattermost = try MattermostSettings(environment: environment, fileURL: configuration.mattermostURL)
-        discord = try DiscordSettings(environment: environment, fileURL: configuration.discordAPIURL)
-        matrix = try MatrixSettings(environment: environment, fileURL: configuration.matrixHomeserverURL)
+    }
+
+    /// One platform's settings, when it is configured; setting them configures it (tests, embedding).
+    public subscript<Settings: PlatformSettings>(_ type: Settings.Type) -> Settings? {
+        get { platforms.lazy.compactMap { $0 as? Settings }.first }
+        set {
+            let index = platforms.firstIndex { $0 is Settings }
+            switch (index, newValue) {
+            case (let index?, let value?): platforms[index] = value
+            case (let index?, nil): platforms.remove(at: index)
+            case (nil, let value?): platforms.append(value)
+            case (nil, nil): break
+            }
+        }
     }
 
     /// Whether any chat platform or alert intake is configured (otherwise `firebell` runs the console).
     public var hasPlatform: Bool {
-        slackSigningSecret != nil || slackAppToken != nil || alertmanagerToken != nil || genericWebhookToken != nil || genericWebhookSecret != nil
-            || mattermost != nil || discord != nil || matrix != nil
+        !platforms.isEmpty || alertmanagerToken != nil || genericWebhookToken != nil || genericWebhookSecret != nil
+    }
+
+    /// What is off because its secret is missing, one phrase each, for the start-up log line.
+    public var featuresOff: [String] {
+        var off: [String] = []
+        for platform in chatPlatforms where platform.id != Console.id && !platforms.contains(where: { type(of: $0) == platform.settingsType }) {
+            off.append("\(platform.displayName) (set \(platform.settingsType.enabledBy))")
+        }
+        if alertmanagerToken == nil { off.append("the Alertmanager webhook (set ALERTMANAGER_TOKEN)") }
+        if genericWebhookToken == nil, genericWebhookSecret == nil {
+            off.append("the generic alert webhook (set GENERIC_WEBHOOK_TOKEN or GENERIC_WEBHOOK_SECRET)")
+        }
+        if pagerDutyRoutingKey == nil { off.append("PagerDuty events (set PAGERDUTY_ROUTING_KEY)") }
+        return off
     }
 }

@@ -7,31 +7,21 @@ import Logging
 import NIOCore
 import Platforms
 import ServiceLifecycle
-import Synchronization
 
-/// Everything `firebell serve` runs, wired together: service, outbox, timers and HTTP routes.
+/// Everything `firebell serve` runs, wired together: service, outbox, timers, the configured chat platforms, and the
+/// HTTP routes.
 public struct FirebellApplication: Sendable {
     public let service: IncidentService
     public let outbox: OutboxDispatcher
     public let settings: ServeSettings
     public let metrics = FirebellMetrics()
-    /// Whether the Socket Mode connection is up (always true when Socket Mode is not used).
-    public let slackConnected: ConnectionStatus
-    /// The first delay before a Socket Mode reconnect (it doubles up to 30 s).
-    public var socketModeBackoff: Duration = .seconds(1)
-    let slackAPI: SlackWebAPI?
-    let slackHandler: SlackHandler
+    /// The chat platforms whose settings are present, started.
+    public let platforms: [any ChatPlatform]
     let statusPage: StatusPageRoutes
     let alertRoutes: AlertRoutes
-    /// Route groups beyond Slack's: status page, alert webhooks, Mattermost, Discord.
-    var routeGroups: [any RouteGroup] = []
-    let matrixSession: MatrixSession?
-    /// The Matrix `/sync` reader, when Matrix is configured.
-    var matrixLoop: MatrixSyncLoop?
-    let httpClient: HTTPClient
     let logger: Logger
 
-    /// Opens the data folder and prepares delivery through `httpClient`.
+    /// Opens the data folder, starts each configured platform, and prepares delivery through `httpClient`.
     public init(
         configuration: FirebellConfiguration,
         settings: ServeSettings,
@@ -42,29 +32,22 @@ public struct FirebellApplication: Sendable {
     ) throws {
         self.settings = settings
         self.logger = logger
+        let context = PlatformContext(
+            httpClient: httpClient,
+            dataDirectory: configuration.dataDirectory,
+            requestTimeout: TimeAmount.milliseconds(Int64(deliveryPolicy.requestTimeout / .milliseconds(1))),
+            logger: logger
+        )
+        platforms = try settings.platforms.map { try Self.start($0, context: context) }
+        let off = settings.featuresOff
+        if !off.isEmpty { logger.info("off for want of a secret: \(off.joined(separator: "; "))") }
         var deliveries: [PlatformID: any ChatDelivery] = [:]
-        let timeout = TimeAmount.milliseconds(Int64(deliveryPolicy.requestTimeout / .milliseconds(1)))
-        slackAPI = settings.slackBotToken.map { SlackWebAPI(baseURL: settings.slackAPIURL, token: $0, client: httpClient, timeout: timeout) }
-        if let slackAPI { deliveries[.slack] = slackAPI }
-        if let mattermost = settings.mattermost {
-            deliveries[.mattermost] = MattermostAPI(baseURL: mattermost.url, botToken: mattermost.botToken, client: httpClient, timeout: timeout)
+        for platform in platforms {
+            if let delivery = platform.delivery { deliveries[platform.platformID] = delivery }
         }
-        let discordAPI = settings.discord.map {
-            DiscordAPI(baseURL: $0.apiURL, applicationID: $0.applicationID, botToken: $0.botToken, client: httpClient, timeout: timeout)
-        }
-        if let discordAPI { deliveries[.discord] = discordAPI }
-        matrixSession = settings.matrix.map { matrix in
-            let credentials: MatrixSession.Credentials =
-                matrix.accessToken.map { .accessToken($0) }
-                ?? .password(user: matrix.user ?? "", password: matrix.password ?? "")
-            return MatrixSession(homeserver: matrix.homeserver, credentials: credentials, client: httpClient)
-        }
-        if let matrixSession { deliveries[.matrix] = MatrixDelivery(session: matrixSession) }
         let pagerDuty = settings.pagerDutyRoutingKey.map {
-            PagerDutyEvents(url: configuration.pagerDutyURL, routingKey: $0, client: httpClient, timeout: timeout)
+            PagerDutyEvents(url: configuration.pagerDutyURL, routingKey: $0, client: httpClient, timeout: context.requestTimeout)
         }
-        self.httpClient = httpClient
-        slackConnected = ConnectionStatus(initially: settings.slackAppToken == nil)
         let metrics = metrics
         outbox = OutboxDispatcher(
             dataDirectory: configuration.dataDirectory,
@@ -83,7 +66,6 @@ public struct FirebellApplication: Sendable {
             sink: outbox
         )
         metrics.damagedLedgerLines(try outbox.prepare(lastSequences: service.lastSequencesAtStart))
-        slackHandler = SlackHandler(service: service, slackAPI: slackAPI, logger: logger)
         statusPage = StatusPageRoutes(service: service, settings: configuration.statusPage, engine: configuration.engine)
         alertRoutes = AlertRoutes(
             service: service,
@@ -92,30 +74,25 @@ public struct FirebellApplication: Sendable {
             generic: WebhookAuthenticator(token: settings.genericWebhookToken, signingSecret: settings.genericWebhookSecret),
             logger: logger
         )
-        var groups: [any RouteGroup] = [statusPage, alertRoutes]
-        if let mattermost = settings.mattermost, let verifier = MattermostTokenVerifier(commandToken: mattermost.commandToken) {
-            groups.append(MattermostRoutes(service: service, verifier: verifier, logger: logger))
-        }
-        if let discord = settings.discord, let discordAPI, let verifier = DiscordVerifier(publicKeyHex: discord.publicKey) {
-            groups.append(DiscordRoutes(service: service, verifier: verifier, api: discordAPI, logger: logger))
-        }
-        routeGroups = groups
-        matrixLoop = matrixSession.map {
-            MatrixSyncLoop(session: $0, service: service, sinceFile: DataLayout(root: configuration.dataDirectory).matrixSyncFile, logger: logger)
-        }
     }
 
-    /// The Hummingbird application, with the timer loop and the outbox as services of its lifecycle.
+    /// Starts one platform from its settings (the settings' type names the platform).
+    private static func start(_ settings: any PlatformSettings, context: PlatformContext) throws -> any ChatPlatform {
+        for platform in chatPlatforms where platform.settingsType == type(of: settings) {
+            return try platform.start(settings, context: context)
+        }
+        throw ConfigurationError("settings of no known platform: \(type(of: settings))")
+    }
+
+    /// The Hummingbird application, with the timer loop, the outbox and the platforms' connections as services of
+    /// its lifecycle.
     public func application(port: Int? = nil) -> some ApplicationProtocol {
-        let verifier = settings.slackSigningSecret.flatMap { SlackRequestVerifier(signingSecret: $0) }
         let router = FirebellRouter.build(
             service: service,
             outbox: outbox,
-            slack: verifier.map { (slackHandler, $0) },
-            groups: routeGroups,
-            slackConnected: slackConnected,
-            metrics: metrics,
-            logger: logger
+            platforms: platforms,
+            groups: [statusPage, alertRoutes],
+            metrics: metrics
         )
         return Application(
             router: router,
@@ -125,38 +102,18 @@ public struct FirebellApplication: Sendable {
         )
     }
 
-    /// The long-lived connections to chat platforms that are configured: Slack Socket Mode, the Mattermost
-    /// WebSocket, the Matrix `/sync` loop. Each runs until cancelled.
-    func connections() -> [@Sendable () async -> Void] {
-        var loops: [@Sendable () async -> Void] = []
-        if let socketMode = socketModeClient() { loops.append { await socketMode.run() } }
-        if let matrixLoop { loops.append { await matrixLoop.run() } }
-        if let mattermost = settings.mattermost, mattermost.webSocket {
-            let service = service
-            let client = MattermostWebSocketClient(baseURL: mattermost.url, botToken: mattermost.botToken, httpClient: httpClient, logger: logger) {
-                event in
-                _ = await service.transact(.command(event.command, delivery: event.postID, answer: .reply(confirmations: true)))
-            }
-            loops.append { await client.run() }
-        }
-        return loops
+    /// The long-lived connections of the configured platforms: Slack Socket Mode, the Mattermost WebSocket, the
+    /// Matrix `/sync` loop. Each runs until cancelled.
+    func connections() -> [any Service] {
+        platforms.flatMap { $0.connections(transactions: service) }
     }
+}
 
-    /// The Socket Mode connection, when an app token is configured.
-    func socketModeClient() -> SlackSocketModeClient? {
-        guard let appToken = settings.slackAppToken else { return nil }
-        let router = SlackSocketModeRouter(handler: slackHandler)
-        let status = slackConnected
-        var client = SlackSocketModeClient(
-            apiBaseURL: settings.slackAPIURL,
-            appToken: appToken,
-            httpClient: httpClient,
-            logger: logger,
-            connectionChanged: { status.set($0) },
-            handle: { await router.handle($0) }
-        )
-        client.initialBackoff = socketModeBackoff
-        return client
+extension ChatPlatform {
+    /// This platform started from settings known to be its own.
+    fileprivate static func start(_ settings: any PlatformSettings, context: PlatformContext) throws(ConfigurationError) -> any ChatPlatform {
+        guard let own = settings as? Settings else { throw ConfigurationError("\(displayName) was given another platform's settings") }
+        return try Self(settings: own, context: context)
     }
 }
 
@@ -164,7 +121,7 @@ public struct FirebellApplication: Sendable {
 struct BackgroundWork: Service {
     let service: IncidentService
     let outbox: OutboxDispatcher
-    let connections: [@Sendable () async -> Void]
+    let connections: [any Service]
     let logger: Logger
     static let flushDeadline: Duration = .seconds(10)
     /// How often channels changed since their last snapshot get a new one (and at start-up and shutdown).
@@ -174,7 +131,7 @@ struct BackgroundWork: Service {
         // What the logs still owe delivery goes first (a channel used meanwhile resumes its own before its command).
         await service.resumeDeliveries()
         let timers = Task { [service] in await TimerLoop(service: service).run() }
-        let running = connections.map { connection in Task { await connection() } }
+        let running = connections.map { connection in Task { try? await connection.run() } }
         let snapshots = Task { [service] in
             while !Task.isCancelled {
                 await service.writeSnapshots()
@@ -191,12 +148,4 @@ struct BackgroundWork: Service {
         if !flushed { logger.warning("shutting down with undelivered messages; they are kept and sent after the next start") }
         outbox.stop()
     }
-}
-
-/// Whether a connection is up, readable from any task.
-public final class ConnectionStatus: Sendable {
-    private let state: Mutex<Bool>
-    public init(initially: Bool) { state = Mutex(initially) }
-    public var isUp: Bool { state.withLock { $0 } }
-    func set(_ up: Bool) { state.withLock { $0 = up } }
 }

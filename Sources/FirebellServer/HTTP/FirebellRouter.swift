@@ -1,28 +1,26 @@
 import Foundation
 import Hummingbird
-import Logging
 import NIOCore
 import Platforms
 
 /// The HTTP routes of `firebell serve`.
 public enum FirebellRouter {
-    /// Builds the router. Slack routes exist only when a signing secret is configured.
+    /// Builds the router: each platform adds its own routes behind its verification middleware.
     static func build(
         service: IncidentService,
         outbox: OutboxDispatcher,
-        slack: (SlackHandler, SlackRequestVerifier)?,
+        platforms: [any ChatPlatform],
         groups: [any RouteGroup],
-        slackConnected: ConnectionStatus,
-        metrics: FirebellMetrics,
-        logger: Logger
-    ) -> Router<BasicRequestContext> {
-        let router = Router()
+        metrics: FirebellMetrics
+    ) -> Router<FirebellRequestContext> {
+        let router = Router(context: FirebellRequestContext.self)
         for group in groups { group.register(on: router) }
+        for platform in platforms { platform.addRoutes(to: router, transactions: service) }
         router.get("/healthz") { _, _ in Response.text("ok", status: .ok) }
         router.get("/readyz") { _, _ in
-            // The data folder is loaded before the router exists; Socket Mode must also be connected.
-            guard slackConnected.isUp else {
-                return Response.text("not ready: the Slack Socket Mode connection is down", status: .serviceUnavailable)
+            // The data folder is loaded before the router exists; the platforms' connections must also be up.
+            if let reason = platforms.lazy.compactMap(\.notReadyReason).first {
+                return Response.text("not ready: \(reason)", status: .serviceUnavailable)
             }
             let damaged = service.damagedLines
             guard damaged.isEmpty else {
@@ -43,22 +41,14 @@ public enum FirebellRouter {
                 body: .init(byteBuffer: ByteBuffer(string: metrics.exposition()))
             )
         }
-        if let (handler, verifier) = slack {
-            let routes = SlackRoutes(handler: handler, verifier: verifier, logger: logger)
-            router.post("/slack/commands") { request, _ in try await routes.command(request) }
-            router.post("/slack/events") { request, _ in try await routes.event(request) }
-            router.post("/slack/interactions") { request, _ in try await routes.interaction(request) }
-        }
         return router
     }
 }
 
 /// A set of routes registered together (status page, alert webhooks, a chat platform).
 protocol RouteGroup: Sendable {
-    func register(on router: Router<BasicRequestContext>)
+    func register(on router: Router<FirebellRequestContext>)
 }
 
 extension StatusPageRoutes: RouteGroup {}
 extension AlertRoutes: RouteGroup {}
-extension MattermostRoutes: RouteGroup {}
-extension DiscordRoutes: RouteGroup {}

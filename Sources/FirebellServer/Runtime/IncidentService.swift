@@ -8,7 +8,7 @@ import Synchronization
 
 /// The heart of the shell: turns inbound command text into durable events and rendered answers,
 /// one serialized runtime per channel, channels in parallel.
-public final class IncidentService: Sendable {
+public final class IncidentService: ChannelTransactions {
     public let layout: DataLayout
     /// What start-up repaired or quarantined in the data folder.
     public let startupRepairs: [LogRepair]
@@ -37,7 +37,7 @@ public final class IncidentService: Sendable {
         metrics: FirebellMetrics? = nil,
         pagerDuty: Bool = false,
         sink: (any EffectSink)? = nil,
-        directMessagePlatforms: Set<PlatformID> = [.slack]
+        directMessagePlatforms: Set<PlatformID> = Platforms.directMessagePlatforms
     ) throws {
         let layout = DataLayout(root: configuration.dataDirectory)
         let loaded = try DataFolder.loadStates(layout, now: clock.now())
@@ -233,16 +233,11 @@ public final class IncidentService: Sendable {
         return answers
     }
 
-    /// The markup each platform reads.
-    public static func markup(for platform: PlatformID) -> Markup {
-        switch platform {
-        case .slack: .slack
-        case .mattermost: .markdown
-        case .discord: .discord
-        case .matrix: .html
-        default: .plain
-        }
-    }
+    /// The markup each platform reads, as the platform declares it.
+    public static func markup(for platform: PlatformID) -> Markup { Platforms.markup(for: platform) }
+
+    /// The time inbound requests are checked against.
+    public func now() -> Date { clock.now() }
 
     /// The log stores whole seconds, so state after a restart equals state before it.
     static func wholeSecond(_ date: Date) -> Date { Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)) }

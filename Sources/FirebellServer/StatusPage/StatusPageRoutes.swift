@@ -3,6 +3,7 @@ import Hummingbird
 import IncidentKit
 import Messaging
 import NIOCore
+import Platforms
 
 /// The read-only status page for stakeholders: `/status` (HTML), `/status.json`, `/status/feed.atom` and
 /// `/status/incidents/<id>`. It shows only what stakeholders are told, and never a private incident.
@@ -16,7 +17,7 @@ struct StatusPageRoutes: Sendable {
         builder = StatusPageBuilder(settings: settings, configuration: engine)
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FirebellRequestContext>) {
         router.get("/status") { _, _ in try await html(renderer.html(page())) }
         router.get("/status.json") { _, _ in
             let encoder = JSONEncoder()

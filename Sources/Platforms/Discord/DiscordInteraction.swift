@@ -56,12 +56,35 @@ public struct DiscordInteraction: Sendable, Equatable {
         )
     }
 
-    /// The inline answer: a PONG, or a message only the invoker sees (`flags: 64`) that pings nobody.
-    public static func reply(_ text: String) -> [String: Any] {
-        ["type": 4, "data": ["content": DiscordContent.fitted(text), "flags": 64, "allowed_mentions": ["parse": [String]()]]]
+    /// The inline answer: a message only the invoker sees (`flags: 64`) that pings nobody.
+    public static func reply(_ text: String) -> DiscordInteractionResponse {
+        DiscordInteractionResponse(type: 4, data: .init(content: DiscordContent.fitted(text), flags: 64, allowedMentions: .init(parse: [])))
     }
 
-    public static var pong: [String: Any] { ["type": 1] }
+    public static var pong: DiscordInteractionResponse { DiscordInteractionResponse(type: 1) }
     /// "Thinking…", only for the invoker; the answer follows by editing the original response.
-    public static var deferred: [String: Any] { ["type": 5, "data": ["flags": 64]] }
+    public static var deferred: DiscordInteractionResponse { DiscordInteractionResponse(type: 5, data: .init(flags: 64)) }
+}
+
+/// What the interactions endpoint answers: `type` 1 PONG, 4 a message, 5 deferred.
+public struct DiscordInteractionResponse: Encodable, Sendable, Equatable {
+    public struct Message: Encodable, Sendable, Equatable {
+        public var content: String?
+        public var flags: Int?
+        public var allowedMentions: DiscordAllowedMentions?
+
+        enum CodingKeys: String, CodingKey {
+            case content, flags
+            case allowedMentions = "allowed_mentions"
+        }
+    }
+
+    public var type: Int
+    public var data: Message?
+}
+
+/// Who a message may ping: only the kinds in `parse` and the users listed.
+public struct DiscordAllowedMentions: Encodable, Sendable, Equatable {
+    public var parse: [String]
+    public var users: [String]?
 }

@@ -3,12 +3,13 @@ import Foundation
 import HummingbirdWSClient
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// Keeps a connection to Mattermost's WebSocket API (`/api/v4/websocket`, `authentication_challenge` with the bot
 /// token), so that `/incident …` typed as a message and `@firebell …` mentions work without a slash command.
 /// Reconnects with backoff; a post seen twice (after a reconnect) runs once.
-public struct MattermostWebSocketClient: Sendable {
+public struct MattermostWebSocketClient: Service {
     public let baseURL: String
     private let botToken: String
     private let httpClient: HTTPClient

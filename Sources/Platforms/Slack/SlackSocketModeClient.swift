@@ -3,12 +3,13 @@ import Foundation
 import HummingbirdWSClient
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// Keeps a Socket Mode connection to Slack: opens it with `apps.connections.open` and the app token,
 /// hands every envelope to `handle` once (acknowledging each, duplicates included), and reconnects
 /// with backoff on `disconnect` or a dropped socket, asking for a fresh URL each time.
-public struct SlackSocketModeClient: Sendable {
+public struct SlackSocketModeClient: Service {
     public let apiBaseURL: String
     private let appToken: String
     private let httpClient: HTTPClient

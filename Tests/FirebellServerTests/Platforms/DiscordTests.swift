@@ -104,20 +104,15 @@ struct DiscordTests {
             ]
             let policy = quickDelivery()
             try await withHTTPClient { httpClient in
-                var firebell = try FirebellApplication(
+                var settings = try ServeSettings(environment: environment)
+                if deferring { settings[DiscordSettings.self]?.deferAfter = .zero }
+                let firebell = try FirebellApplication(
                     configuration: FirebellConfiguration(dataDirectory: folder.url),
-                    settings: try ServeSettings(environment: environment),
+                    settings: settings,
                     httpClient: httpClient,
                     deliveryPolicy: policy,
                     logger: quietLogger()
                 )
-                if deferring {
-                    firebell.routeGroups = firebell.routeGroups.map { group in
-                        guard var discord = group as? DiscordRoutes else { return group }
-                        discord.deferAfter = .zero
-                        return discord
-                    }
-                }
                 let configured = firebell
                 try await configured.application(port: 0).test(.router) { client in try await body(client, configured, standIn, key) }
             }

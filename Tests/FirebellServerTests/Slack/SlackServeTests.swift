@@ -50,9 +50,11 @@ struct SlackServeTests {
         _ body: @Sendable (any TestClientProtocol, FirebellApplication) async throws -> T
     ) async throws -> T {
         var settings = ServeSettings()
-        settings.slackSigningSecret = Self.secret
-        settings.slackBotToken = "xoxb-test-token"
-        settings.slackAPIURL = "http://127.0.0.1:\(standInPort)/api/"
+        settings[SlackSettings.self] = SlackSettings(
+            signingSecret: Self.secret,
+            botToken: "xoxb-test-token",
+            apiURL: "http://127.0.0.1:\(standInPort)/api/"
+        )
         var policy = DeliveryPolicy()
         policy.minimumInterval = .milliseconds(100)
         policy.backoffBase = .milliseconds(50)

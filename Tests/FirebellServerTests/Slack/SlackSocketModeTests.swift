@@ -151,18 +151,20 @@ struct SlackSocketModeTests {
         try await standIn.application().test(.live) { standInClient in
             await standIn.setPort(standInClient.port!)
             var settings = ServeSettings()
-            settings.slackAppToken = "xapp-test-token"
-            settings.slackBotToken = "xoxb-test-token"
-            settings.slackAPIURL = "http://127.0.0.1:\(standInClient.port!)/api/"
+            var slack = SlackSettings(
+                botToken: "xoxb-test-token",
+                appToken: "xapp-test-token",
+                apiURL: "http://127.0.0.1:\(standInClient.port!)/api/"
+            )
+            slack.socketModeBackoff = .milliseconds(50)
+            settings[SlackSettings.self] = slack
             let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-            var configured = try FirebellApplication(
+            let firebell = try FirebellApplication(
                 configuration: FirebellConfiguration(dataDirectory: folder.url),
                 settings: settings,
                 httpClient: httpClient,
                 logger: quietLogger()
             )
-            configured.socketModeBackoff = .milliseconds(50)
-            let firebell = configured
             try await firebell.application(port: 0).test(.live) { client in
                 var acks = standIn.acks.makeAsyncIterator()
                 var received: [[String: Any]] = []

@@ -2,14 +2,14 @@ import Foundation
 import IncidentKit
 import IncidentStore
 import Logging
-import Platforms
+import ServiceLifecycle
 
 /// Reads commands from Matrix rooms: long-polls `/sync` (the `since` token is kept in the data folder, so a
 /// restart picks up where it stopped), joins the rooms the bot is invited to, and runs `!incident` / `/incident`
 /// messages. Errors back off from 1 s to 30 s and the loop carries on.
-struct MatrixSyncLoop: Sendable {
+struct MatrixSyncLoop: Service {
     let session: MatrixSession
-    let service: IncidentService
+    let transactions: any ChannelTransactions
     let sinceFile: URL
     let logger: Logger
     var pollWait: Duration = .seconds(30)
@@ -45,18 +45,23 @@ struct MatrixSyncLoop: Sendable {
         if since != nil {
             for (eventID, command) in batch.commands(botUserID: session.userID) {
                 // The event id makes a message seen again (a sync replayed after a crash) run once.
-                _ = await service.transact(.command(command, delivery: eventID, answer: .reply(confirmations: true)))
+                _ = await transactions.transact(.command(command, delivery: eventID, answer: .reply(confirmations: true)))
             }
         }
         if let next = batch.nextBatch { try writeSince(next) }
     }
 
+    /// The `/sync` position, as kept in the data folder.
+    struct Position: Codable {
+        var since: String
+    }
+
     private func readSince() -> String? {
         guard let data = try? Data(contentsOf: sinceFile) else { return nil }
-        return (try? JSONSerialization.jsonObject(with: data) as? [String: String])?["since"]
+        return (try? JSONDecoder().decode(Position.self, from: data))?.since
     }
 
     private func writeSince(_ token: String) throws {
-        try AtomicFile.write(try JSONSerialization.data(withJSONObject: ["since": token]), to: sinceFile)
+        try AtomicFile.write(try JSONEncoder().encode(Position(since: token)), to: sinceFile)
     }
 }

@@ -2,12 +2,11 @@ import Foundation
 import IncidentKit
 import Logging
 import Messaging
-import Platforms
 
 /// What Firebell does with a Slack command, event or interaction once it is known to come from Slack, whether it
 /// arrived over HTTP (signed) or over Socket Mode (an authenticated socket): each becomes one transaction.
 struct SlackHandler: Sendable {
-    let service: IncidentService
+    let transactions: any ChannelTransactions
     let slackAPI: SlackWebAPI?
     let logger: Logger
 
@@ -16,14 +15,14 @@ struct SlackHandler: Sendable {
         guard ["/incident", "/inc"].contains(command.command) else {
             return "Firebell answers /incident and /inc, not \(Markup.slack.escape(command.command))."
         }
-        return await service.transact(.command(command.inbound, responseURL: command.responseURL)).text
+        return await transactions.transact(.command(command.inbound, responseURL: command.responseURL)).text
     }
 
     /// Acts on an Events API callback. A redelivered event (same `event_id`, even after a restart) runs once.
     /// Returns false when it could not be saved, so the caller answers with an error and Slack delivers it again.
     func event(_ event: SlackEvent) async -> Bool {
         guard case .mention(let eventID, let command) = event else { return true }
-        let answer = await service.transact(.command(command, delivery: eventID, answer: .reply(confirmations: false)))
+        let answer = await transactions.transact(.command(command, delivery: eventID, answer: .reply(confirmations: false)))
         if answer.result == .duplicate { logger.info("duplicate event ignored", metadata: ["event_id": "\(eventID)"]) }
         return answer.result != .failed
     }
@@ -51,7 +50,7 @@ struct SlackHandler: Sendable {
     }
 
     private func press(_ command: Command, about incident: IncidentID, in channel: ChannelRef, by user: UserRef) async {
-        _ = await service.transact(
+        _ = await transactions.transact(
             ChannelInput(.input(.button(command, incident: incident)), in: channel, by: user, answer: .reply(confirmations: false))
         )
     }
@@ -77,7 +76,9 @@ struct SlackHandler: Sendable {
             }
             span = parsed
         }
-        let answer = await service.transact(ChannelInput(.input(.command(.postUpdate(text: trimmed, next: span, eta: nil))), in: channel, by: user))
+        let answer = await transactions.transact(
+            ChannelInput(.input(.command(.postUpdate(text: trimmed, next: span, eta: nil))), in: channel, by: user)
+        )
         guard answer.result == .accepted else { return ["update": answer.reply ?? "The update could not be posted."] }
         return nil
     }

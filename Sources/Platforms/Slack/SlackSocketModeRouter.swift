@@ -1,5 +1,4 @@
 import Foundation
-import Platforms
 
 /// Hands Socket Mode envelopes to the same handler as the HTTP routes and builds each acknowledgement.
 struct SlackSocketModeRouter: Sendable {
@@ -11,7 +10,7 @@ struct SlackSocketModeRouter: Sendable {
         case "slash_commands":
             guard let command = SlackSlashCommand(json: envelope.payload) else { return nil }
             let text = await handler.slashCommand(command)
-            return try? JSONSerialization.data(withJSONObject: ["response_type": "ephemeral", "text": text])
+            return try? JSONEncoder().encode(SlackResponseMessage(text: text))
         case "events_api":
             guard let event = SlackEvent(json: envelope.payload) else { return nil }
             if await !handler.event(event) { handler.logger.error("a Socket Mode event could not be saved") }
@@ -19,7 +18,7 @@ struct SlackSocketModeRouter: Sendable {
         case "interactive":
             guard let interaction = SlackInteraction(payload: String(decoding: envelope.payload, as: UTF8.self)) else { return nil }
             guard let errors = await handler.interaction(interaction) else { return nil }
-            return try? JSONSerialization.data(withJSONObject: ["response_action": "errors", "errors": errors])
+            return try? JSONEncoder().encode(SlackModalErrors(errors: errors))
         default:
             return nil
         }

@@ -1,39 +1,25 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
 import Logging
-import NIOCore
-import Platforms
 
-/// `POST /discord/interactions`: the Ed25519 signature is checked before the body is parsed (401 otherwise);
-/// PING gets PONG; `/incident …` runs and is answered inline, or deferred and followed up when it takes long.
+/// `POST /discord/interactions`, behind ``DiscordSignatureMiddleware``: PING gets PONG; `/incident …` runs and is
+/// answered inline, or deferred and followed up when it takes long.
 struct DiscordRoutes: Sendable {
-    let service: IncidentService
-    let verifier: DiscordVerifier
+    let transactions: any ChannelTransactions
     let api: DiscordAPI
     let logger: Logger
     /// How long to wait before answering "thinking…" and following up (Discord allows 3 s for the first answer).
-    var deferAfter: Duration = .milliseconds(2000)
+    let deferAfter: Duration
 
-    static let maxBodyBytes = 64 * 1024
-
-    func register(on router: Router<BasicRequestContext>) {
-        router.post("/discord/interactions") { request, _ in try await interaction(request) }
+    func collection(behind verification: DiscordSignatureMiddleware) -> RouteCollection<FirebellRequestContext> {
+        RouteCollection(context: FirebellRequestContext.self)
+            .add(middleware: verification)
+            .post("interactions") { request, context in try await interaction(request, context) }
     }
 
-    func interaction(_ request: Request) async throws -> Response {
-        let body = Data(try await request.body.collect(upTo: Self.maxBodyBytes).readableBytesView)
-        guard
-            verifier.isValid(
-                body: body,
-                timestamp: request.headers[.discordTimestamp],
-                signature: request.headers[.discordSignature],
-                now: service.clock.now()
-            )
-        else {
-            logger.warning("rejected a Discord interaction: invalid request signature")
-            return .text("invalid request signature", status: .unauthorized)
-        }
+    func interaction(_ request: Request, _ context: FirebellRequestContext) async throws -> Response {
+        guard context.verified?.platform == .discord else { throw HTTPError(.unauthorized, message: "unverified request") }
+        let body = Data(try await request.body.collect(upTo: VerifiedBody.maxBytes).readableBytesView)
         guard let interaction = DiscordInteraction(json: body) else { return .text("not a Discord interaction", status: .badRequest) }
         switch interaction.kind {
         case .ping:
@@ -42,7 +28,7 @@ struct DiscordRoutes: Sendable {
             return .json(DiscordInteraction.reply("Firebell only answers /incident commands."))
         case .command:
             guard let inbound = interaction.inbound else { return .json(DiscordInteraction.reply("Run /incident in a channel.")) }
-            let work = Task { [service] in await service.transact(.command(inbound)).text }
+            let work = Task { [transactions] in await transactions.transact(.command(inbound)).text }
             if let reply = await first(work, within: deferAfter) { return .json(DiscordInteraction.reply(reply)) }
             Task { [api, logger] in
                 let result = await api.editOriginalResponse(token: interaction.token, text: await work.value)
@@ -67,9 +53,4 @@ struct DiscordRoutes: Sendable {
             return winner
         }
     }
-}
-
-extension HTTPField.Name {
-    static let discordSignature = HTTPField.Name("X-Signature-Ed25519")!
-    static let discordTimestamp = HTTPField.Name("X-Signature-Timestamp")!
 }

@@ -1,5 +1,4 @@
 import IncidentKit
-import Platforms
 
 /// What one transaction came to: how it ended, the answer for whoever caused it, and what it recorded and handed
 /// to delivery.
@@ -29,14 +28,30 @@ public struct Answer: Sendable {
     /// What the transaction's effects came to, rendered and handed to delivery, in order.
     public var messages: [OutboundMessage] = []
 
+    package init(
+        result: Result,
+        verb: String,
+        reply: String? = nil,
+        confirmation: String? = nil,
+        records: [EventRecord] = [],
+        messages: [OutboundMessage] = []
+    ) {
+        self.result = result
+        self.verb = verb
+        self.reply = reply
+        self.confirmation = confirmation
+        self.records = records
+        self.messages = messages
+    }
+
     /// What the invoker is shown: the view or error, else the confirmation.
     public var text: String { reply ?? confirmation ?? "" }
 
-    static func refused(_ verb: String, _ error: CommandError) -> Answer {
+    package static func refused(_ verb: String, _ error: CommandError) -> Answer {
         Answer(result: .refused, verb: verb, reply: "✗ \(error)", confirmation: nil)
     }
 
-    static func failed(_ verb: String, _ reason: String) -> Answer {
+    package static func failed(_ verb: String, _ reason: String) -> Answer {
         Answer(result: .failed, verb: verb, reply: reason, confirmation: nil)
     }
 }

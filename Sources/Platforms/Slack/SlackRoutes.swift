@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The Slack HTTP endpoints, behind ``SlackSignatureMiddleware``: each hands its verified payload to ``SlackHandler``.
+struct SlackRoutes: Sendable {
+    let handler: SlackHandler
+
+    func collection(behind verification: SlackSignatureMiddleware) -> RouteCollection<FirebellRequestContext> {
+        RouteCollection(context: FirebellRequestContext.self)
+            .add(middleware: verification)
+            .post("commands") { request, context in try await command(request, context) }
+            .post("events") { request, context in try await event(request, context) }
+            .post("interactions") { request, context in try await interaction(request, context) }
+    }
+
+    /// `POST /slack/commands`: answered once the command's events are durable.
+    func command(_ request: Request, _ context: FirebellRequestContext) async throws -> Response {
+        let bytes = try await verifiedBody(request, context)
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
+            return .text("expected application/x-www-form-urlencoded", status: .unsupportedMediaType)
+        }
+        guard let fields = FormFields(body: bytes) else { return .text("the form is not valid URL-encoded UTF-8", status: .badRequest) }
+        if fields["ssl_check"] == "1" { return Response(status: .ok) }
+        guard let command = SlackSlashCommand(fields: fields) else {
+            return .text("missing command, team_id, channel_id or user_id", status: .badRequest)
+        }
+        return .json(SlackResponseMessage(text: await handler.slashCommand(command)))
+    }
+
+    /// `POST /slack/events`: URL verification and mentions; redeliveries are acknowledged and ignored.
+    func event(_ request: Request, _ context: FirebellRequestContext) async throws -> Response {
+        let bytes = try await verifiedBody(request, context)
+        guard let event = SlackEvent(json: bytes) else { return .text("not a Slack Events API body", status: .badRequest) }
+        if case .urlVerification(let challenge) = event {
+            return .json(SlackChallengeAnswer(challenge: challenge))
+        }
+        guard await handler.event(event) else { return .text("not saved; deliver it again", status: .internalServerError) }
+        return Response(status: .ok)
+    }
+
+    /// `POST /slack/interactions`: buttons and the update modal.
+    func interaction(_ request: Request, _ context: FirebellRequestContext) async throws -> Response {
+        let bytes = try await verifiedBody(request, context)
+        guard let payload = FormFields(body: bytes)?["payload"], let interaction = SlackInteraction(payload: payload) else {
+            return .text("expected a form with a JSON payload field", status: .badRequest)
+        }
+        if let errors = await handler.interaction(interaction) {
+            return .json(SlackModalErrors(errors: errors))
+        }
+        return Response(status: .ok)
+    }
+
+    /// The body the middleware verified; a request that reached here unverified is refused.
+    private func verifiedBody(_ request: Request, _ context: FirebellRequestContext) async throws -> Data {
+        guard context.verified?.platform == .slack else { throw HTTPError(.unauthorized, message: "unverified request") }
+        return Data(try await request.body.collect(upTo: VerifiedBody.maxBytes).readableBytesView)
+    }
+}
+
+/// The answer to `url_verification`.
+struct SlackChallengeAnswer: Encodable {
+    var challenge: String
+}
+
+/// A modal that must stay open, with an error per input block.
+struct SlackModalErrors: Encodable {
+    var responseAction = "errors"
+    var errors: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case errors
+        case responseAction = "response_action"
+    }
+}
