@@ -38,9 +38,9 @@ public struct UserRef: Hashable, Codable, Sendable, CustomStringConvertible {
     }
 
     static func isValidID(_ body: Substring) -> Bool {
-        guard !body.isEmpty, body.count <= 80, !broadcastNames.contains(body.lowercased()) else { return false }
+        guard !body.isEmpty, body.count <= 160, !broadcastNames.contains(body.lowercased()) else { return false }
         return body.unicodeScalars.allSatisfy { scalar in
-            // ':' for Matrix ids (`@alice:example.org`).
+            // ':' for Matrix ids (`@alice:example.org`) and Teams ids (`29:1Xb…`, up to about 130 characters).
             scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-':".unicodeScalars.contains(scalar)
         }
     }

@@ -8,6 +8,7 @@ public let chatPlatforms: [any ChatPlatform.Type] = [
     Mattermost.self,
     Discord.self,
     Matrix.self,
+    Teams.self,
     Console.self,
 ]
 

@@ -1,27 +1,31 @@
 import ArgumentParser
 import Platforms
 
-/// `firebell commands discord|mattermost`: print a platform's registration for `/incident`.
+/// `firebell commands <platform>`: print how `/incident` is registered on a platform, as the platform declares it.
 struct CommandsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "commands",
-        abstract: "Print the /incident command registration for Discord or Mattermost."
+        abstract: "Print the /incident command registration for a chat platform (discord, mattermost, teams)."
     )
 
-    enum Platform: String, ExpressibleByArgument, CaseIterable {
-        case discord, mattermost
+    @Argument(help: "The platform: discord (PUT /applications/{id}/commands), mattermost (POST /api/v4/commands), teams (the app manifest).")
+    var platform: String
+
+    @Option(name: .long, help: "Where the platform reaches Firebell, for registrations that name it (Mattermost's /mattermost/commands).")
+    var url: String?
+
+    func validate() throws {
+        guard registration != nil else {
+            let known = chatPlatforms.filter { $0.commandRegistration(url: nil) != nil }.map { $0.id.name }
+            throw ValidationError("No registration for '\(platform)'; one of: \(known.joined(separator: ", ")).")
+        }
     }
 
-    @Argument(help: "discord (the body for PUT /applications/{id}/commands) or mattermost (POST /api/v4/commands).")
-    var platform: Platform
-
-    @Option(name: .long, help: "Mattermost only: the URL where Mattermost reaches Firebell's /mattermost/commands.")
-    var url: String = "https://firebell.example.com/mattermost/commands"
+    private var registration: String? {
+        chatPlatforms.first { $0.id.name == platform.lowercased() }?.commandRegistration(url: url)
+    }
 
     func run() {
-        switch platform {
-        case .discord: print(DiscordCommandCatalog.registrationJSON, terminator: "")
-        case .mattermost: print(MattermostCommandSettings.json(url: url), terminator: "")
-        }
+        print(registration ?? "", terminator: "")
     }
 }

@@ -28,6 +28,9 @@ public struct Discord: ChatPlatform {
 
     public var delivery: (any ChatDelivery)? { api }
 
+    /// The body for `PUT /applications/{id}/commands` (`commands/discord-commands.json`).
+    public static func commandRegistration(url: String?) -> String? { DiscordCommandCatalog.registrationJSON }
+
     /// `POST /discord/interactions`.
     public func addRoutes(to router: Router<FirebellRequestContext>, transactions: any ChannelTransactions) {
         guard let verifier = DiscordVerifier(publicKeyHex: settings.publicKey) else { return }

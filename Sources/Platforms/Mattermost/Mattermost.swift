@@ -23,6 +23,11 @@ public struct Mattermost: ChatPlatform {
 
     public var delivery: (any ChatDelivery)? { api }
 
+    /// The body for `POST /api/v4/commands` (`commands/mattermost-slash-command.json`).
+    public static func commandRegistration(url: String?) -> String? {
+        MattermostCommandSettings.json(url: url ?? "https://firebell.example.com/mattermost/commands")
+    }
+
     /// `POST /mattermost/commands`.
     public func addRoutes(to router: Router<FirebellRequestContext>, transactions: any ChannelTransactions) {
         guard let verifier = MattermostTokenVerifier(commandToken: settings.commandToken) else { return }

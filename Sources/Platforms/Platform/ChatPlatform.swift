@@ -34,6 +34,10 @@ public protocol ChatPlatform: Sendable {
 
     /// Why it cannot take commands now (its connection is down), for `/readyz`; nil when it can.
     var notReadyReason: String? { get }
+
+    /// How `/incident` is registered on the platform (`firebell commands <platform>`), with Firebell's public `url`
+    /// where the registration names it; nil for a platform with nothing to register.
+    static func commandRegistration(url: String?) -> String?
 }
 
 extension ChatPlatform {
@@ -48,4 +52,5 @@ extension ChatPlatform {
     public func addRoutes(to router: Router<FirebellRequestContext>, transactions: any ChannelTransactions) {}
     public func connections(transactions: any ChannelTransactions) -> [any Service] { [] }
     public var notReadyReason: String? { nil }
+    public static func commandRegistration(url: String?) -> String? { nil }
 }

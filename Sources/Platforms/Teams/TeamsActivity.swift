@@ -1,0 +1,111 @@
+import Foundation
+import IncidentKit
+
+/// A Bot Framework activity as Teams posts it to `/teams/messages`: a message (`@Firebell incident …` or
+/// `/incident …`), or an `adaptiveCard/action` invoke from a card's button. Only the fields Firebell reads.
+public struct TeamsActivity: Codable, Sendable, Equatable {
+    public struct Account: Codable, Sendable, Equatable {
+        public var id: String
+        public var name: String?
+        public var aadObjectId: String?
+    }
+
+    public struct Conversation: Codable, Sendable, Equatable {
+        public var id: String
+        public var conversationType: String?
+        public var tenantId: String?
+    }
+
+    public struct ChannelData: Codable, Sendable, Equatable {
+        public struct Reference: Codable, Sendable, Equatable {
+            public var id: String
+        }
+        public var tenant: Reference?
+        public var channel: Reference?
+    }
+
+    /// A mention entity (other entity types carry no `mentioned`).
+    public struct Entity: Codable, Sendable, Equatable {
+        public var type: String
+        public var mentioned: Account?
+        public var text: String?
+    }
+
+    /// An invoke's value: the card action that was pressed.
+    public struct InvokeValue: Codable, Sendable, Equatable {
+        public struct Action: Codable, Sendable, Equatable {
+            public var type: String?
+            public var verb: String?
+            public var data: TeamsCardActionData?
+        }
+        public var action: Action?
+    }
+
+    public var type: String
+    public var id: String?
+    public var channelId: String?
+    public var serviceUrl: String?
+    public var text: String?
+    public var name: String?
+    public var from: Account?
+    public var recipient: Account?
+    public var conversation: Conversation?
+    public var channelData: ChannelData?
+    public var entities: [Entity]?
+    public var value: InvokeValue?
+    public var replyToId: String?
+
+    /// The tenant the conversation belongs to.
+    public var tenantID: String? { channelData?.tenant?.id ?? conversation?.tenantId }
+
+    /// Where Firebell keeps the conversation's incidents: the tenant, and the conversation without the
+    /// `;messageid=` of a thread (a command typed in a thread belongs to its channel).
+    public var channel: ChannelRef? {
+        guard let conversation, let tenantID else { return nil }
+        let id = conversation.id.split(separator: ";", maxSplits: 1).first.map(String.init) ?? conversation.id
+        guard !id.isEmpty else { return nil }
+        return ChannelRef(platform: .teams, workspace: tenantID, channel: id)
+    }
+
+    /// The command text of a message: the bot's `<at>…</at>` mentions taken out, then what is left with an optional
+    /// `incident`, `/incident` or `/inc` in front. A message is for Firebell when it mentions the bot or is in a
+    /// personal chat with it, or when it starts with `/incident` (channels that deliver every message); else nil.
+    public var commandArguments: String? {
+        guard type == "message", var text else { return nil }
+        let mentions = (entities ?? []).filter { $0.type == "mention" }
+        let botMentions = mentions.filter { $0.mentioned?.id == recipient?.id }.compactMap(\.text)
+        for mention in botMentions { text = text.replacingOccurrences(of: mention, with: " ") }
+        // Anyone else mentioned is named by their id, as the grammar's `@user` reads it.
+        for mention in mentions where mention.mentioned?.id != recipient?.id {
+            if let span = mention.text, let id = mention.mentioned?.id { text = text.replacingOccurrences(of: span, with: "@" + id) }
+        }
+        text = Self.decodingEntities(text).trimmingCharacters(in: .whitespacesAndNewlines)
+        for prefix in ["/incident", "/inc", "incident"] {
+            guard text.lowercased().hasPrefix(prefix) else { continue }
+            let rest = text.dropFirst(prefix.count)
+            guard rest.isEmpty || rest.first?.isWhitespace == true else { continue }
+            return rest.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let addressed = !botMentions.isEmpty || conversation?.conversationType == "personal"
+        return addressed && !text.isEmpty ? text : nil
+    }
+
+    /// The command as the engine takes it, when this message carries one from a person.
+    public var inbound: InboundCommand? {
+        guard let arguments = commandArguments, let channel, let from else { return nil }
+        return InboundCommand(channel: channel, actor: UserRef(from.id), arguments: arguments)
+    }
+
+    /// Teams sends message text with the few HTML entities its editor produces.
+    static func decodingEntities(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        return text.replacingOccurrences(of: "&nbsp;", with: " ").replacingOccurrences(of: "&lt;", with: "<")
+            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&quot;", with: "\"")
+            .replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
+    }
+}
+
+/// What a card's `Action.Execute` carries back: the incident the card is about.
+public struct TeamsCardActionData: Codable, Sendable, Equatable {
+    public var incident: String
+}

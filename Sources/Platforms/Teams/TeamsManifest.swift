@@ -1,0 +1,82 @@
+import Foundation
+import IncidentKit
+
+/// The Teams app manifest's bot, with the command menu Teams shows after `@Firebell` (`commands/teams-manifest.json`).
+/// Teams allows 10 commands in a list, titles of 32 characters and descriptions of 128; the menu offers the verbs
+/// of an incident's first hour, and `help` lists the rest.
+public enum TeamsManifest {
+    /// The verbs in the menu, in the order of an incident.
+    static let menu = ["declare", "ack", "sev", "role", "status", "update", "note", "mitigated", "resolve", "help"]
+
+    struct Manifest: Encodable {
+        struct Developer: Encodable {
+            var name = "Firebell"
+            var websiteUrl = "https://firebell.example.com"
+            var privacyUrl = "https://firebell.example.com/privacy"
+            var termsOfUseUrl = "https://firebell.example.com/terms"
+        }
+        struct Name: Encodable {
+            var short = "Firebell"
+            var full = "Firebell incident bot"
+        }
+        struct Description: Encodable {
+            var short = "Run incidents from the channel."
+            var full = "Declare, update and resolve incidents with @Firebell commands; stakeholder updates on schedule."
+        }
+        struct Icons: Encodable {
+            var outline = "outline.png"
+            var color = "color.png"
+        }
+        struct Bot: Encodable {
+            var botId: String
+            var scopes = ["personal", "team", "groupChat"]
+            var supportsFiles = false
+            var isNotificationOnly = false
+            var commandLists: [CommandList]
+        }
+        struct CommandList: Encodable {
+            var scopes: [String]
+            var commands: [MenuCommand]
+        }
+        struct MenuCommand: Encodable, Equatable {
+            var title: String
+            var description: String
+        }
+
+        var schema = "https://developer.microsoft.com/en-us/json-schemas/teams/v1.17/MicrosoftTeams.schema.json"
+        var manifestVersion = "1.17"
+        var version = "1.0.0"
+        var id: String
+        var developer = Developer()
+        var name = Name()
+        var description = Description()
+        var icons = Icons()
+        var accentColor = "#D83B01"
+        var bots: [Bot]
+        var permissions = ["identity", "messageTeamMembers"]
+        var validDomains = ["firebell.example.com"]
+
+        enum CodingKeys: String, CodingKey {
+            case manifestVersion, version, id, developer, name, description, icons, accentColor, bots, permissions, validDomains
+            case schema = "$schema"
+        }
+    }
+
+    /// The menu: each verb's name and its summary, cut to Teams' limits.
+    static var commands: [Manifest.MenuCommand] {
+        menu.compactMap { name in
+            VerbCatalog.verbs.first { $0.name == name }.map {
+                Manifest.MenuCommand(title: String($0.name.prefix(32)), description: String($0.summary.prefix(128)))
+            }
+        }
+    }
+
+    /// The manifest, for an app whose bot has `appID`.
+    public static func json(appID: String) -> String {
+        let list = Manifest.CommandList(scopes: ["team", "groupChat", "personal"], commands: commands)
+        let manifest = Manifest(id: appID, bots: [Manifest.Bot(botId: appID, commandLists: [list])])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(manifest)) ?? Data(), as: UTF8.self) + "\n"
+    }
+}
