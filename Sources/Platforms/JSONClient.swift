@@ -5,13 +5,22 @@ import NIOHTTP1
 
 /// One JSON request to a chat platform's REST API, and the answer as the adapters classify it.
 public struct JSONClient: Sendable {
-    /// What came back: the status, the headers, and the body parsed as JSON (nil when it is not JSON).
+    /// What came back: the status, the headers, and the body.
     public struct Answer: Sendable {
         public var status: Int
         public var headers: HTTPHeaders
         public var body: Data
 
-        public var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] }
+        /// The body as `T`, or nil when it is not that JSON.
+        public func decoded<T: Decodable>(_ type: T.Type) -> T? { try? JSONDecoder().decode(T.self, from: body) }
+
+        /// The `id` most APIs answer a create with.
+        public var id: String? { decoded(CreatedResource.self)?.id }
+    }
+
+    /// `{"id": …}`.
+    struct CreatedResource: Decodable {
+        var id: String?
     }
 
     public let client: HTTPClient
@@ -24,16 +33,29 @@ public struct JSONClient: Sendable {
         self.headers = headers
     }
 
-    /// Sends `body` (a JSON object, or nothing) and reads up to 1 MiB of the answer.
-    public func send(_ method: HTTPMethod, _ url: String, _ body: [String: Any]? = nil) async throws -> Answer {
+    /// Sends a request without a body and reads up to 1 MiB of the answer.
+    public func send(_ method: HTTPMethod, _ url: String) async throws -> Answer {
+        try await send(method, url, body: nil)
+    }
+
+    /// Sends `body` as JSON and reads up to 1 MiB of the answer.
+    public func send(_ method: HTTPMethod, _ url: String, _ body: some Encodable) async throws -> Answer {
+        try await send(method, url, body: try Self.encoder.encode(body))
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    private func send(_ method: HTTPMethod, _ url: String, body: Data?) async throws -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(
-                ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes]))
-            )
+            request.body = .bytes(ByteBuffer(bytes: body))
         }
         let response = try await client.execute(request, timeout: timeout)
         let bytes = try await response.body.collect(upTo: 1 << 20)

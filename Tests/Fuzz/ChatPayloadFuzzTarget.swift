@@ -10,14 +10,14 @@ public func fuzzChatPayloads(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     if let interaction = DiscordInteraction(json: bytes), let inbound = interaction.inbound {
         _ = try? CommandParser.parse(arguments: inbound.arguments)
     }
-    if let fields = FormFields(body: bytes), let command = MattermostSlashCommand(fields: fields) {
+    if let command = try? JSONDecoder().decode(MattermostSlashCommand.self, from: bytes) {
         _ = try? CommandParser.parse(arguments: command.inbound.arguments)
     }
     if let event = MattermostWebSocketEvent(text: String(decoding: bytes, as: UTF8.self), botUserID: "bot-id", botName: "firebell") {
         _ = try? CommandParser.parse(arguments: event.command.arguments)
     }
-    if let json = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any] {
-        for (_, command) in MatrixSyncBatch(json: json).commands(botUserID: "@firebell:localhost") {
+    if let batch = MatrixSyncBatch(json: bytes) {
+        for (_, command) in batch.commands(botUserID: "@firebell:localhost") {
             _ = try? CommandParser.parse(arguments: command.arguments)
         }
     }

@@ -23,12 +23,12 @@ build parser Tests/Fuzz/ParserFuzzTarget.swift
 build log-reader Tests/Fuzz/LogReaderFuzzTarget.swift Sources/IncidentStore/EventCodec.swift Sources/IncidentStore/LogReader.swift \
   Sources/IncidentStore/StoreError.swift Sources/IncidentStore/FileIO.swift Sources/IncidentStore/AppendOnlyFile.swift \
   Sources/IncidentStore/GroupCommit.swift Sources/IncidentStore/SyncCounter.swift
-build slack-payloads Tests/Fuzz/SlackPayloadFuzzTarget.swift Sources/Platforms/Slack/FormFields.swift Sources/Platforms/Slack/SlackEvent.swift \
+build slack-payloads Tests/Fuzz/SlackPayloadFuzzTarget.swift Sources/Platforms/Platform/JSONValue.swift Sources/Platforms/Slack/SlackEvent.swift \
   Sources/Platforms/Slack/SlackSlashCommand.swift Sources/Platforms/Slack/SlackInteraction.swift Sources/Platforms/Slack/SlackBlocks.swift \
   Sources/Platforms/Slack/SlackBlock.swift Sources/Platforms/Slack/SlackSectionSplitter.swift Sources/Platforms/Slack/PlatformID+Slack.swift \
   Sources/Platforms/Slack/SocketModeFrame.swift
 build chat-payloads Tests/Fuzz/ChatPayloadFuzzTarget.swift Sources/Platforms/Discord/DiscordInteraction.swift \
-  Sources/Platforms/Discord/DiscordCommandCatalog.swift Sources/Platforms/Discord/DiscordContent.swift Sources/Platforms/Slack/FormFields.swift Sources/Platforms/Mattermost/MattermostSlashCommand.swift \
+  Sources/Platforms/Discord/DiscordCommandCatalog.swift Sources/Platforms/Discord/DiscordContent.swift Sources/Platforms/Platform/JSONValue.swift Sources/Platforms/Mattermost/MattermostSlashCommand.swift \
   Sources/Platforms/Mattermost/MattermostWebSocketEvent.swift \
   Sources/Platforms/Matrix/MatrixSyncBatch.swift Sources/Platforms/Discord/PlatformID+Discord.swift \
   Sources/Platforms/Mattermost/PlatformID+Mattermost.swift Sources/Platforms/Matrix/PlatformID+Matrix.swift

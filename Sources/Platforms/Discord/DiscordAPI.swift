@@ -22,8 +22,7 @@ public struct DiscordAPI: ChatDelivery {
     }
 
     public func deliver(_ message: OutboundMessage) async -> DeliveryResult {
-        // Only the people Firebell itself mentions (pages, reminders) are pinged; user text is escaped and cannot.
-        var body: [String: Any] = ["content": DiscordContent.fitted(message.text), "allowed_mentions": ["parse": ["users", "everyone"]]]
+        var body = DiscordMessage(content: DiscordContent.fitted(message.text))
         do {
             let answer: JSONClient.Answer
             switch message.kind {
@@ -34,13 +33,15 @@ public struct DiscordAPI: ChatDelivery {
                 return .permanent("not a Discord message")
             case .post, .reply:
                 // Discord returns the message already created with this nonce (within a few minutes) instead of a new one.
-                body["nonce"] = message.key
-                body["enforce_nonce"] = true
-                if let user = message.replyRecipient { body["content"] = DiscordContent.fitted("<@\(user.id)> " + message.text) }
-                if let parent = message.threadParent { body["message_reference"] = ["message_id": parent, "fail_if_not_exists": false] }
+                body.nonce = message.key
+                body.enforceNonce = true
+                if let user = message.replyRecipient {
+                    body = DiscordMessage(content: DiscordContent.fitted("<@\(user.id)> " + message.text), of: body)
+                }
+                if let parent = message.threadParent { body.messageReference = .init(messageID: parent) }
                 answer = try await bot.send(.POST, "\(baseURL)/channels/\(message.channel.channel)/messages", body)
             }
-            return Self.pacing(JSONClient.classify(answer, reference: { $0.json?["id"] as? String }, retryAfter: Self.retryAfter), by: answer)
+            return Self.pacing(JSONClient.classify(answer, reference: \.id, retryAfter: Self.retryAfter), by: answer)
         } catch {
             return .transient("\(error)")
         }
@@ -52,9 +53,9 @@ public struct DiscordAPI: ChatDelivery {
             let answer = try await webhook.send(
                 .PATCH,
                 "\(baseURL)/webhooks/\(applicationID)/\(token)/messages/@original",
-                ["content": DiscordContent.fitted(text), "allowed_mentions": ["parse": [String]()]]
+                DiscordMessage(content: DiscordContent.fitted(text), pinging: false)
             )
-            return JSONClient.classify(answer, reference: { $0.json?["id"] as? String }, retryAfter: Self.retryAfter)
+            return JSONClient.classify(answer, reference: \.id, retryAfter: Self.retryAfter)
         } catch {
             return .transient("\(error)")
         }
@@ -71,6 +72,67 @@ public struct DiscordAPI: ChatDelivery {
 
     /// A 429's `retry_after` (seconds, may be fractional), else its `Retry-After` header.
     static func retryAfter(_ answer: JSONClient.Answer) -> TimeInterval {
-        (answer.json?["retry_after"] as? Double) ?? answer.headers.first(name: "Retry-After").flatMap(TimeInterval.init) ?? 1
+        answer.decoded(RateLimited.self)?.retryAfter ?? answer.headers.first(name: "Retry-After").flatMap(TimeInterval.init) ?? 1
+    }
+}
+
+/// A 429's body.
+struct RateLimited: Decodable {
+    var retryAfter: Double
+
+    enum CodingKeys: String, CodingKey { case retryAfter = "retry_after" }
+}
+
+/// A message for `POST /channels/{id}/messages` (or an edit): its content, who it may ping, its nonce, its thread.
+struct DiscordMessage: Encodable {
+    struct Reference: Encodable {
+        var messageID: String
+        var failIfNotExists = false
+
+        enum CodingKeys: String, CodingKey {
+            case messageID = "message_id"
+            case failIfNotExists = "fail_if_not_exists"
+        }
+    }
+
+    var content: String
+    var allowedMentions: DiscordAllowedMentions
+    var nonce: String?
+    var enforceNonce: Bool?
+    var messageReference: Reference?
+
+    /// Pings only the people Firebell itself mentions (`<@id>`: a page, a reminder, a reply) and, where Firebell wrote
+    /// it, `@here`; user text is escaped and can ping nobody.
+    init(content: String, pinging: Bool = true) {
+        self.content = content
+        allowedMentions = pinging ? Self.allowed(in: content) : DiscordAllowedMentions(parse: [])
+    }
+
+    /// The same message with other content (its mentions allowed anew).
+    init(content: String, of other: DiscordMessage) {
+        self = other
+        self.content = content
+        allowedMentions = Self.allowed(in: content)
+    }
+
+    static func allowed(in content: String) -> DiscordAllowedMentions {
+        var users: [String] = []
+        var rest = Substring(content)
+        while let open = rest.range(of: "<@") {
+            let after = rest[open.upperBound...].drop { $0 == "!" }
+            let id = after.prefix { $0.isNumber }
+            if !id.isEmpty, after.dropFirst(id.count).first == ">", !users.contains(String(id)) { users.append(String(id)) }
+            rest = after
+        }
+        // Escaped user text cannot contain a bare `@here`: one in the content is Firebell's own (a reminder with no IC).
+        let parse = content.contains("@here") || content.contains("@everyone") ? ["everyone"] : []
+        return DiscordAllowedMentions(parse: parse, users: users.isEmpty ? nil : Array(users.prefix(100)))
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case content, nonce
+        case allowedMentions = "allowed_mentions"
+        case enforceNonce = "enforce_nonce"
+        case messageReference = "message_reference"
     }
 }

@@ -128,37 +128,46 @@ public enum DiscordCommandCatalog {
     }()
 
     /// The registration payload (`PUT /applications/{id}/commands` takes it in an array), in verb order.
-    public static var registration: [String: Any] {
-        var options: [[String: Any]] = VerbCatalog.verbs.compactMap { spec in
+    public static var registration: DiscordCommandDefinition {
+        var options: [DiscordCommandDefinition] = VerbCatalog.verbs.compactMap { spec in
             guard let subs = subcommands[spec.name] else { return nil }
-            if subs.count == 1, subs[0].name == spec.name { return json(subs[0]) }
-            return ["name": spec.name, "type": 2, "description": clipped(spec.summary), "options": subs.map(json)]
+            if subs.count == 1, subs[0].name == spec.name { return definition(subs[0]) }
+            return DiscordCommandDefinition(name: spec.name, type: 2, description: clipped(spec.summary), options: subs.map(definition))
         }
-        options.append(["name": "show", "type": 2, "description": "Read-only views (only you see them)", "options": subcommands["show"]!.map(json)])
-        return ["name": commandName, "type": 1, "description": "Run an incident: declare, update, resolve, learn", "options": options]
+        options.append(
+            DiscordCommandDefinition(
+                name: "show",
+                type: 2,
+                description: "Read-only views (only you see them)",
+                options: subcommands["show"]!.map(definition)
+            )
+        )
+        return DiscordCommandDefinition(name: commandName, type: 1, description: "Run an incident: declare, update, resolve, learn", options: options)
     }
 
     /// The registration payload as the JSON in `commands/discord-commands.json`.
     public static var registrationJSON: String {
-        let data = try! JSONSerialization.data(withJSONObject: [registration], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode([registration])) ?? Data(), as: UTF8.self) + "\n"
     }
 
     /// The command text for an interaction's options, or nil for a subcommand Firebell does not have.
-    static func arguments(from options: [[String: Any]]) -> String? {
-        guard let first = options.first, let name = first["name"] as? String else { return "help" }
+    static func arguments(from options: [DiscordInteraction.Option]) -> String? {
+        guard let first = options.first else { return "help" }
+        let name = first.name
         var chosen = subcommands[name]?.first { $0.name == name }
-        var values = first["options"] as? [[String: Any]] ?? []
-        if first["type"] as? Int == 2 {
-            guard let inner = values.first, let innerName = inner["name"] as? String else { return nil }
-            chosen = subcommands[name]?.first { $0.name == innerName }
-            values = inner["options"] as? [[String: Any]] ?? []
+        var values = first.options ?? []
+        if first.type == 2 {
+            guard let inner = values.first else { return nil }
+            chosen = subcommands[name]?.first { $0.name == inner.name }
+            values = inner.options ?? []
         }
         guard let subcommand = chosen else { return nil }
         var positional: [String] = [subcommand.words]
         var clauses: [String] = []
         for option in subcommand.options {
-            guard let raw = values.first(where: { $0["name"] as? String == option.name })?["value"] else { continue }
+            guard let raw = values.first(where: { $0.name == option.name })?.value else { continue }
             let value: String
             switch option.kind {
             case .user: value = "<@\(raw)>"
@@ -169,22 +178,41 @@ public enum DiscordCommandCatalog {
         return (positional + clauses).joined(separator: " ")
     }
 
-    private static func json(_ subcommand: Subcommand) -> [String: Any] {
-        var object: [String: Any] = ["name": subcommand.name, "type": 1, "description": clipped(subcommand.description)]
+    private static func definition(_ subcommand: Subcommand) -> DiscordCommandDefinition {
         // Discord wants required options before optional ones.
         let ordered = subcommand.options.filter(\.required) + subcommand.options.filter { !$0.required }
-        if !ordered.isEmpty {
-            object["options"] = ordered.map { option -> [String: Any] in
-                var entry: [String: Any] = [
-                    "name": option.name, "type": option.kind.rawValue, "description": clipped(option.description),
-                    "required": option.required,
-                ]
-                if !option.choices.isEmpty { entry["choices"] = option.choices.map { ["name": $0, "value": $0] } }
-                return entry
-            }
-        }
-        return object
+        return DiscordCommandDefinition(
+            name: subcommand.name,
+            type: 1,
+            description: clipped(subcommand.description),
+            options: ordered.isEmpty
+                ? nil
+                : ordered.map { option in
+                    DiscordCommandDefinition(
+                        name: option.name,
+                        type: option.kind.rawValue,
+                        description: clipped(option.description),
+                        required: option.required,
+                        choices: option.choices.isEmpty ? nil : option.choices.map { .init(name: $0, value: $0) }
+                    )
+                }
+        )
     }
 
     private static func clipped(_ text: String) -> String { text.count <= 100 ? text : String(text.prefix(99)) + "…" }
+}
+
+/// An application command, subcommand, group or option as Discord registers it.
+public struct DiscordCommandDefinition: Encodable, Sendable {
+    public struct Choice: Encodable, Sendable {
+        public var name: String
+        public var value: String
+    }
+
+    public var name: String
+    public var type: Int
+    public var description: String
+    public var options: [DiscordCommandDefinition]?
+    public var required: Bool?
+    public var choices: [Choice]?
 }

@@ -20,22 +20,26 @@ public struct DiscordInteraction: Sendable, Equatable {
     public var channelID: String?
     public var guildID: String?
     public var userID: String?
+    /// The person's Discord display name (or user name).
+    public var userName: String?
 
     public init?(json: Data) {
-        guard let object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any], let type = object["type"] as? Int else { return nil }
-        id = object["id"] as? String ?? ""
-        applicationID = object["application_id"] as? String ?? ""
-        token = object["token"] as? String ?? ""
-        channelID = object["channel_id"] as? String ?? (object["channel"] as? [String: Any])?["id"] as? String
-        guildID = object["guild_id"] as? String
-        let user = ((object["member"] as? [String: Any])?["user"] as? [String: Any]) ?? object["user"] as? [String: Any]
-        userID = user?["id"] as? String
+        guard let body = try? JSONDecoder().decode(Body.self, from: json) else { return nil }
+        let type = body.type
+        id = body.id ?? ""
+        applicationID = body.applicationID ?? ""
+        token = body.token ?? ""
+        channelID = body.channelID ?? body.channel?.id
+        guildID = body.guildID
+        let user = body.member?.user ?? body.user
+        userID = user?.id
+        userName = user?.globalName ?? user?.username
         switch type {
         case 1:
             kind = .ping
         case 2:
-            guard let data = object["data"] as? [String: Any], data["name"] as? String == DiscordCommandCatalog.commandName,
-                let arguments = DiscordCommandCatalog.arguments(from: data["options"] as? [[String: Any]] ?? [])
+            guard let data = body.data, data.name == DiscordCommandCatalog.commandName,
+                let arguments = DiscordCommandCatalog.arguments(from: data.options ?? [])
             else {
                 kind = .other(type: type)
                 return
@@ -43,6 +47,86 @@ public struct DiscordInteraction: Sendable, Equatable {
             kind = .command(arguments: arguments)
         default:
             kind = .other(type: type)
+        }
+    }
+
+    /// The fields of an interaction Firebell reads.
+    struct Body: Decodable {
+        struct Reference: Decodable {
+            var id: String
+        }
+        struct User: Decodable {
+            var id: String
+            var username: String?
+            var globalName: String?
+
+            enum CodingKeys: String, CodingKey {
+                case id, username
+                case globalName = "global_name"
+            }
+        }
+        struct Member: Decodable {
+            var user: User?
+        }
+        struct CommandData: Decodable {
+            var name: String?
+            var options: [Option]?
+        }
+
+        var type: Int
+        var id: String?
+        var applicationID: String?
+        var token: String?
+        var channelID: String?
+        var channel: Reference?
+        var guildID: String?
+        var member: Member?
+        var user: User?
+        var data: CommandData?
+
+        enum CodingKeys: String, CodingKey {
+            case type, id, token, channel, member, user, data
+            case applicationID = "application_id"
+            case channelID = "channel_id"
+            case guildID = "guild_id"
+        }
+    }
+
+    /// An option of the invoked command: a subcommand or group (with options of its own), or a value.
+    public struct Option: Decodable, Sendable, Equatable {
+        public var name: String
+        public var type: Int?
+        public var value: Value?
+        public var options: [Option]?
+    }
+
+    /// An option's value, of whichever JSON type Discord sent.
+    public enum Value: Decodable, Sendable, Equatable, CustomStringConvertible {
+        case string(String)
+        case integer(Int)
+        case number(Double)
+        case boolean(Bool)
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let value = try? container.decode(String.self) {
+                self = .string(value)
+            } else if let value = try? container.decode(Int.self) {
+                self = .integer(value)
+            } else if let value = try? container.decode(Double.self) {
+                self = .number(value)
+            } else {
+                self = .boolean(try container.decode(Bool.self))
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .string(let value): value
+            case .integer(let value): "\(value)"
+            case .number(let value): "\(value)"
+            case .boolean(let value): "\(value)"
+            }
         }
     }
 

@@ -39,19 +39,16 @@ public final class MatrixSession: Sendable {
         switch credentials {
         case .accessToken:
             let answer = try await send(.GET, "/_matrix/client/v3/account/whoami")
-            guard answer.status == 200, let user = answer.json?["user_id"] as? String else { throw MatrixError(answer) }
+            guard answer.status == 200, let user = answer.decoded(MatrixLogin.self)?.userID else { throw MatrixError(answer) }
             state.withLock { $0.userID = user }
         case .password(let user, let password):
             let answer = try await send(
                 .POST,
                 "/_matrix/client/v3/login",
-                [
-                    "type": "m.login.password", "identifier": ["type": "m.id.user", "user": user], "password": password,
-                    "device_id": Self.deviceID, "initial_device_display_name": "Firebell",
-                ],
+                MatrixPasswordLogin(identifier: .init(user: user), password: password, deviceID: Self.deviceID),
                 authenticated: false
             )
-            guard answer.status == 200, let token = answer.json?["access_token"] as? String, let id = answer.json?["user_id"] as? String else {
+            guard answer.status == 200, let login = answer.decoded(MatrixLogin.self), let token = login.accessToken, let id = login.userID else {
                 throw MatrixError(answer)
             }
             state.withLock { $0 = (token, id) }
@@ -63,27 +60,32 @@ public final class MatrixSession: Sendable {
         var query = "timeout=\(Int(wait / .milliseconds(1)))&filter=\(Self.filter)"
         if let since { query += "&since=\(Self.encoded(since))" }
         let answer = try await send(.GET, "/_matrix/client/v3/sync?\(query)")
-        guard answer.status == 200, let json = answer.json else { throw MatrixError(answer) }
-        return MatrixSyncBatch(json: json)
+        guard answer.status == 200, let batch = MatrixSyncBatch(json: answer.body) else { throw MatrixError(answer) }
+        return batch
     }
 
     public func join(_ roomID: String) async throws {
-        let answer = try await send(.POST, "/_matrix/client/v3/rooms/\(Self.encoded(roomID))/join", [:])
+        let answer = try await send(.POST, "/_matrix/client/v3/rooms/\(Self.encoded(roomID))/join", [String: String]())
         guard answer.status == 200 else { throw MatrixError(answer) }
     }
 
     /// `PUT …/send/m.room.message/{txnId}`: a retry with the same transaction id is not posted twice.
-    public func send(message content: [String: Any], to roomID: String, transactionID: String) async throws -> JSONClient.Answer {
+    public func send(message content: MatrixMessageContent, to roomID: String, transactionID: String) async throws -> JSONClient.Answer {
         try await send(.PUT, "/_matrix/client/v3/rooms/\(Self.encoded(roomID))/send/m.room.message/\(Self.encoded(transactionID))", content)
     }
 
-    func send(_ method: HTTPMethod, _ path: String, _ body: [String: Any]? = nil, authenticated: Bool = true) async throws -> JSONClient.Answer {
-        var headers: [(String, String)] = []
-        if authenticated {
-            guard let token = state.withLock({ $0.token }) else { throw MatrixError(description: "not logged in yet") }
-            headers.append(("Authorization", "Bearer \(token)"))
-        }
-        return try await JSONClient(client: client, timeout: timeout, headers: headers).send(method, homeserver + path, body)
+    func send(_ method: HTTPMethod, _ path: String, authenticated: Bool = true) async throws -> JSONClient.Answer {
+        try await JSONClient(client: client, timeout: timeout, headers: try headers(authenticated)).send(method, homeserver + path)
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, _ body: some Encodable, authenticated: Bool = true) async throws -> JSONClient.Answer {
+        try await JSONClient(client: client, timeout: timeout, headers: try headers(authenticated)).send(method, homeserver + path, body)
+    }
+
+    private func headers(_ authenticated: Bool) throws -> [(String, String)] {
+        guard authenticated else { return [] }
+        guard let token = state.withLock({ $0.token }) else { throw MatrixError(description: "not logged in yet") }
+        return [("Authorization", "Bearer \(token)")]
     }
 
     /// Only room messages, no presence or typing: the bot reads commands and nothing else.
@@ -105,7 +107,49 @@ public struct MatrixError: Error, CustomStringConvertible, Sendable {
     init(description: String) { self.description = description }
 
     init(_ answer: JSONClient.Answer) {
-        let json = answer.json
-        description = "HTTP \(answer.status) \(json?["errcode"] as? String ?? ""): \(json?["error"] as? String ?? "")"
+        let error = answer.decoded(MatrixErrorBody.self)
+        description = "HTTP \(answer.status) \(error?.errcode ?? ""): \(error?.error ?? "")"
+    }
+}
+
+/// A homeserver's error body.
+struct MatrixErrorBody: Decodable {
+    var errcode: String?
+    var error: String?
+    var retryAfterMS: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case errcode, error
+        case retryAfterMS = "retry_after_ms"
+    }
+}
+
+/// `POST /login` with a password, always as device `FIREBELL`.
+struct MatrixPasswordLogin: Encodable {
+    struct Identifier: Encodable {
+        var type = "m.id.user"
+        var user: String
+    }
+    var type = "m.login.password"
+    var identifier: Identifier
+    var password: String
+    var deviceID: String
+    var initialDeviceDisplayName = "Firebell"
+
+    enum CodingKeys: String, CodingKey {
+        case type, identifier, password
+        case deviceID = "device_id"
+        case initialDeviceDisplayName = "initial_device_display_name"
+    }
+}
+
+/// What `/login` and `/account/whoami` answer.
+struct MatrixLogin: Decodable {
+    var userID: String?
+    var accessToken: String?
+
+    enum CodingKeys: String, CodingKey {
+        case userID = "user_id"
+        case accessToken = "access_token"
     }
 }

@@ -16,29 +16,65 @@ public struct MatrixSyncBatch: Sendable, Equatable {
     public var invitedRooms: [String]
     public var messages: [Message]
 
-    public init(json: [String: Any]) {
-        nextBatch = json["next_batch"] as? String
-        let rooms = json["rooms"] as? [String: Any] ?? [:]
-        invitedRooms = (rooms["invite"] as? [String: Any] ?? [:]).keys.sorted()
+    /// Reads a `/sync` answer; nil when it is not one.
+    public init?(json: Data) {
+        guard let sync = try? JSONDecoder().decode(Sync.self, from: json) else { return nil }
+        nextBatch = sync.nextBatch
+        invitedRooms = (sync.rooms?.invite ?? [:]).keys.sorted()
         var messages: [Message] = []
-        for (roomID, value) in (rooms["join"] as? [String: Any] ?? [:]).sorted(by: { $0.key < $1.key }) {
-            let events = ((value as? [String: Any])?["timeline"] as? [String: Any])?["events"] as? [[String: Any]] ?? []
-            for event in events where event["type"] as? String == "m.room.message" {
-                guard let content = event["content"] as? [String: Any], let sender = event["sender"] as? String,
-                    let eventID = event["event_id"] as? String
-                else { continue }
-                messages.append(
-                    Message(
-                        roomID: roomID,
-                        eventID: eventID,
-                        sender: sender,
-                        msgtype: content["msgtype"] as? String ?? "",
-                        body: content["body"] as? String ?? ""
-                    )
-                )
+        for (roomID, room) in (sync.rooms?.join ?? [:]).sorted(by: { $0.key < $1.key }) {
+            for event in room.timeline?.events ?? [] where event.type == "m.room.message" {
+                guard let content = event.content, let sender = event.sender, let eventID = event.eventID else { continue }
+                messages.append(Message(roomID: roomID, eventID: eventID, sender: sender, msgtype: content.msgtype ?? "", body: content.body ?? ""))
             }
         }
         self.messages = messages
+    }
+
+    /// The parts of a `/sync` answer Firebell reads.
+    struct Sync: Decodable {
+        struct Rooms: Decodable {
+            var join: [String: JoinedRoom]?
+            var invite: [String: JSONValue]?
+        }
+        struct JoinedRoom: Decodable {
+            var timeline: Timeline?
+        }
+        struct Timeline: Decodable {
+            var events: [Event]?
+        }
+        struct Event: Decodable {
+            struct Content: Decodable {
+                var msgtype: String?
+                var body: String?
+
+                /// Content is whatever the sender put there: a field of another type reads as missing.
+                init(from decoder: any Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    msgtype = try? container.decodeIfPresent(String.self, forKey: .msgtype)
+                    body = try? container.decodeIfPresent(String.self, forKey: .body)
+                }
+
+                enum CodingKeys: String, CodingKey { case msgtype, body }
+            }
+            var type: String?
+            var sender: String?
+            var eventID: String?
+            var content: Content?
+
+            enum CodingKeys: String, CodingKey {
+                case type, sender, content
+                case eventID = "event_id"
+            }
+        }
+
+        var nextBatch: String?
+        var rooms: Rooms?
+
+        enum CodingKeys: String, CodingKey {
+            case rooms
+            case nextBatch = "next_batch"
+        }
     }
 
     /// The commands in this batch: `!incident …` or `/incident …` typed as `m.text` by someone other than the bot.

@@ -27,26 +27,27 @@ public final class MattermostAPI: ChatDelivery {
             switch message.kind {
             case .edit:
                 guard let id = message.replacing else { return .permanent("no headline post to edit") }
-                answer = try await http.send(.PUT, "\(baseURL)/api/v4/posts/\(id)/patch", ["message": message.text])
+                answer = try await http.send(.PUT, "\(baseURL)/api/v4/posts/\(id)/patch", MattermostPostPatch(message: message.text))
             case .reply(let user):
                 guard let userID = try await userID(of: user) else { return .permanent("no Mattermost user named \(user.id)") }
                 answer = try await http.send(
                     .POST,
                     "\(baseURL)/api/v4/posts/ephemeral",
-                    ["user_id": userID, "post": ["channel_id": message.channel.channel, "message": message.text]]
+                    MattermostEphemeralPost(userID: userID, post: MattermostPost(channelID: message.channel.channel, message: message.text))
                 )
             case .pagerDuty:
                 return .permanent("not a Mattermost message")
             case .post:
                 if message.mayHaveBeenSent, let earlier = try await find(message) { return .delivered(reference: earlier) }
-                var post: [String: Any] = [
-                    "channel_id": message.channel.channel, "message": message.text,
-                    "props": [Self.effectProperty: message.key],
-                ]
-                if let parent = message.threadParent { post["root_id"] = parent }
+                let post = MattermostPost(
+                    channelID: message.channel.channel,
+                    message: message.text,
+                    rootID: message.threadParent,
+                    props: [Self.effectProperty: message.key]
+                )
                 answer = try await http.send(.POST, "\(baseURL)/api/v4/posts", post)
             }
-            return JSONClient.classify(answer, reference: { $0.json?["id"] as? String }, retryAfter: Self.retryAfter)
+            return JSONClient.classify(answer, reference: \.id, retryAfter: Self.retryAfter)
         } catch {
             return .transient("\(error)")
         }
@@ -72,10 +73,9 @@ public final class MattermostAPI: ChatDelivery {
         _ = try? await http.send(
             .POST,
             url,
-            [
-                "response_type": "ephemeral",
-                "text": "✗ Firebell recorded your command but could not post to this channel (\(reason)). Add the bot to the channel.",
-            ]
+            MattermostCommandAnswer(
+                text: "✗ Firebell recorded your command but could not post to this channel (\(reason)). Add the bot to the channel."
+            )
         )
     }
 
@@ -90,7 +90,7 @@ public final class MattermostAPI: ChatDelivery {
         if let known = userIDs.withLock({ $0[user.id] }) { return known }
         let name = user.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? user.id
         let answer = try await http.send(.GET, "\(baseURL)/api/v4/users/username/\(name)")
-        guard answer.status == 200, let id = answer.json?["id"] as? String else { return nil }
+        guard answer.status == 200, let id = answer.id else { return nil }
         userIDs.withLock { $0[user.id] = id }
         return id
     }
@@ -122,4 +122,34 @@ struct LossyString: Decodable {
     init(from decoder: any Decoder) throws {
         value = try? decoder.singleValueContainer().decode(String.self)
     }
+}
+
+/// A post for `POST /api/v4/posts`: a thread reply names its root; `props` carry the effect's key.
+struct MattermostPost: Encodable {
+    var channelID: String
+    var message: String
+    var rootID: String?
+    var props: [String: String]?
+
+    enum CodingKeys: String, CodingKey {
+        case message, props
+        case channelID = "channel_id"
+        case rootID = "root_id"
+    }
+}
+
+/// `POST /api/v4/posts/ephemeral`: a post only `user_id` sees.
+struct MattermostEphemeralPost: Encodable {
+    var userID: String
+    var post: MattermostPost
+
+    enum CodingKeys: String, CodingKey {
+        case post
+        case userID = "user_id"
+    }
+}
+
+/// `PUT /api/v4/posts/{id}/patch`: the headline's new text.
+struct MattermostPostPatch: Encodable {
+    var message: String
 }

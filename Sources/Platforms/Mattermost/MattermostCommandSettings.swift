@@ -9,12 +9,32 @@ public enum MattermostCommandSettings {
 
     /// `url` is where Mattermost reaches Firebell; `teamID` is the team to add the command to.
     public static func json(url: String = "https://firebell.example.com/mattermost/commands", teamID: String = "<team id>") -> String {
-        let object: [String: Any] = [
-            "team_id": teamID, "trigger": "incident", "method": "P", "url": url, "username": "firebell",
-            "display_name": "Firebell", "description": "Run an incident: declare, update, resolve, learn.",
-            "auto_complete": true, "auto_complete_desc": "Incident commands (try: /incident help)", "auto_complete_hint": "[\(hint)]",
-        ]
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let settings = Registration(teamID: teamID, url: url, autoCompleteHint: "[\(hint)]")
+        return String(decoding: (try? encoder.encode(settings)) ?? Data(), as: UTF8.self) + "\n"
+    }
+
+    /// The body of `POST /api/v4/commands`.
+    struct Registration: Encodable {
+        var teamID: String
+        var trigger = "incident"
+        var method = "P"
+        var url: String
+        var username = "firebell"
+        var displayName = "Firebell"
+        var description = "Run an incident: declare, update, resolve, learn."
+        var autoComplete = true
+        var autoCompleteDesc = "Incident commands (try: /incident help)"
+        var autoCompleteHint: String
+
+        enum CodingKeys: String, CodingKey {
+            case trigger, method, url, username, description
+            case teamID = "team_id"
+            case displayName = "display_name"
+            case autoComplete = "auto_complete"
+            case autoCompleteDesc = "auto_complete_desc"
+            case autoCompleteHint = "auto_complete_hint"
+        }
     }
 }

@@ -19,14 +19,12 @@ struct MattermostRoutes: Sendable {
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
             return .text("expected application/x-www-form-urlencoded", status: .unsupportedMediaType)
         }
-        guard let fields = FormFields(body: Data(body.readableBytesView)) else {
-            return .text("the form is not valid URL-encoded UTF-8", status: .badRequest)
+        let command: MattermostSlashCommand
+        do { command = try URLEncodedFormDecoder().decode(MattermostSlashCommand.self, from: String(buffer: body)) } catch {
+            return .text("missing or empty command, team_id, channel_id or user_name, or a malformed form", status: .badRequest)
         }
         // The form repeats the token; both must match.
-        guard let token = fields["token"], verifier.isValid(token: token) else { throw HTTPError(.unauthorized, message: "invalid command token") }
-        guard let command = MattermostSlashCommand(fields: fields) else {
-            return .text("missing command, team_id, channel_id or user_name", status: .badRequest)
-        }
+        guard verifier.isValid(token: command.token) else { throw HTTPError(.unauthorized, message: "invalid command token") }
         let answer = await transactions.transact(.command(command.inbound, responseURL: command.responseURL))
         return .json(MattermostCommandAnswer(text: answer.text))
     }

@@ -1,26 +1,39 @@
 import Foundation
 import IncidentKit
 
-/// A Mattermost custom slash command request (form fields as `server/channels/app/command.go` sends them).
-public struct MattermostSlashCommand: Sendable, Equatable {
+/// A Mattermost custom slash command request (form fields as `server/channels/app/command.go` sends them), decoded
+/// with Hummingbird's `URLEncodedFormDecoder`.
+public struct MattermostSlashCommand: Decodable, Sendable, Equatable {
     public var command: String
     public var text: String
     public var teamID: String
     public var channelID: String
     public var userName: String
+    /// The form repeats the command token; it must match the header's.
+    public var token: String
     public var responseURL: String?
 
-    /// Reads the fields Firebell needs; nil when a required one is missing.
-    public init?(fields: FormFields) {
-        guard let command = fields["command"], let teamID = fields["team_id"], let channelID = fields["channel_id"],
-            let userName = fields["user_name"], !teamID.isEmpty, !channelID.isEmpty, !userName.isEmpty
-        else { return nil }
-        self.command = command
-        self.text = fields["text"] ?? ""
-        self.teamID = teamID
-        self.channelID = channelID
-        self.userName = userName
-        self.responseURL = fields["response_url"]
+    enum CodingKeys: String, CodingKey {
+        case command, text, token
+        case teamID = "team_id"
+        case channelID = "channel_id"
+        case userName = "user_name"
+        case responseURL = "response_url"
+    }
+
+    /// Decodes the fields; a missing or empty team, channel or user name is an error.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        command = try container.decode(String.self, forKey: .command)
+        text = try container.decodeIfPresent(String.self, forKey: .text) ?? ""
+        teamID = try container.decode(String.self, forKey: .teamID)
+        channelID = try container.decode(String.self, forKey: .channelID)
+        userName = try container.decode(String.self, forKey: .userName)
+        token = try container.decodeIfPresent(String.self, forKey: .token) ?? ""
+        responseURL = try container.decodeIfPresent(String.self, forKey: .responseURL)
+        guard !teamID.isEmpty, !channelID.isEmpty, !userName.isEmpty else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "team_id, channel_id and user_name must not be empty"))
+        }
     }
 
     /// People are their Mattermost user names, which is how responders @mention each other there.

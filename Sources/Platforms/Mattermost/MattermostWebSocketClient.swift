@@ -45,10 +45,10 @@ public struct MattermostWebSocketClient: Service {
     func whoAmI() async throws -> (String, String) {
         let answer = try await JSONClient(client: httpClient, timeout: .seconds(10), headers: [("Authorization", "Bearer \(botToken)")])
             .send(.GET, baseURL + "/api/v4/users/me")
-        guard answer.status == 200, let id = answer.json?["id"] as? String, let name = answer.json?["username"] as? String else {
+        guard answer.status == 200, let me = answer.decoded(MattermostUser.self) else {
             throw MattermostWebSocketError(description: "GET /api/v4/users/me answered \(answer.status)")
         }
-        return (id, name)
+        return (me.id, me.username)
     }
 
     /// One connection until it drops. Returns whether the server said `hello`.
@@ -73,4 +73,10 @@ public struct MattermostWebSocketClient: Service {
 /// Why the Mattermost WebSocket could not be used.
 public struct MattermostWebSocketError: Error, CustomStringConvertible, Sendable {
     public let description: String
+}
+
+/// `GET /api/v4/users/me`: the bot's own id and name.
+struct MattermostUser: Decodable {
+    var id: String
+    var username: String
 }

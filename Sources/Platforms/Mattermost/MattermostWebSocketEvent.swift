@@ -10,14 +10,12 @@ public struct MattermostWebSocketEvent: Sendable, Equatable {
     /// The command in a `posted` frame, or nil: other events, the bot's own posts, system posts, and text that is
     /// not `/incident …`, `!incident …` or `@<bot name> …`.
     public init?(text: String, botUserID: String, botName: String) {
-        guard let frame = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any], frame["event"] as? String == "posted",
-            let data = frame["data"] as? [String: Any], let postText = data["post"] as? String,
-            let post = (try? JSONSerialization.jsonObject(with: Data(postText.utf8))) as? [String: Any],
-            let id = post["id"] as? String, let userID = post["user_id"] as? String, let channelID = post["channel_id"] as? String,
-            let message = post["message"] as? String
+        guard let frame = try? JSONDecoder().decode(Frame.self, from: Data(text.utf8)), frame.event == "posted", let data = frame.data,
+            let postText = data.post, let post = try? JSONDecoder().decode(Post.self, from: Data(postText.utf8))
         else { return nil }
-        guard userID != botUserID, (post["type"] as? String ?? "").isEmpty else { return nil }
-        guard let sender = (data["sender_name"] as? String).map({ String($0.drop { $0 == "@" }) }), !sender.isEmpty else { return nil }
+        let (id, userID, channelID, message) = (post.id, post.userID, post.channelID, post.message)
+        guard userID != botUserID, (post.type ?? "").isEmpty else { return nil }
+        guard let sender = data.senderName.map({ String($0.drop { $0 == "@" }) }), !sender.isEmpty else { return nil }
         let trimmed = message.trimmingCharacters(in: .whitespacesAndNewlines)
         var arguments = CommandParser.stripCommandName(trimmed)
         let mention = "@" + botName
@@ -28,7 +26,7 @@ public struct MattermostWebSocketEvent: Sendable, Equatable {
             }
         }
         guard let arguments else { return nil }
-        let team = data["team_id"] as? String ?? ""
+        let team = data.teamID ?? ""
         postID = id
         command = InboundCommand(
             channel: ChannelRef(platform: .mattermost, workspace: team.isEmpty ? "default" : team, channel: channelID),
@@ -39,7 +37,50 @@ public struct MattermostWebSocketEvent: Sendable, Equatable {
 
     /// The first frame after connecting: `authentication_challenge` with the bot token.
     public static func authenticationChallenge(token: String) -> String {
-        let frame: [String: Any] = ["seq": 1, "action": "authentication_challenge", "data": ["token": token]]
-        return String(decoding: (try? JSONSerialization.data(withJSONObject: frame, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let frame = Challenge(data: .init(token: token))
+        return String(decoding: (try? encoder.encode(frame)) ?? Data(), as: UTF8.self)
+    }
+
+    /// A WebSocket event frame: `event`, and `data` whose `post` is itself JSON in a string.
+    struct Frame: Decodable {
+        struct Payload: Decodable {
+            var post: String?
+            var senderName: String?
+            var teamID: String?
+
+            enum CodingKeys: String, CodingKey {
+                case post
+                case senderName = "sender_name"
+                case teamID = "team_id"
+            }
+        }
+        var event: String?
+        var data: Payload?
+    }
+
+    /// The post inside a `posted` event.
+    struct Post: Decodable {
+        var id: String
+        var userID: String
+        var channelID: String
+        var message: String
+        var type: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, message, type
+            case userID = "user_id"
+            case channelID = "channel_id"
+        }
+    }
+
+    struct Challenge: Encodable {
+        struct Token: Encodable {
+            var token: String
+        }
+        var seq = 1
+        var action = "authentication_challenge"
+        var data: Token
     }
 }

@@ -10,23 +10,46 @@ public enum SlackEvent: Sendable, Equatable {
     /// Anything else Firebell does not act on, acknowledged and ignored.
     case ignored(eventID: String?)
 
+    /// The parts of an Events API body Firebell reads.
+    struct Body: Decodable {
+        struct Event: Decodable {
+            var type: String?
+            var user: String?
+            var channel: String?
+            var text: String?
+            var botID: String?
+
+            enum CodingKeys: String, CodingKey {
+                case type, user, channel, text
+                case botID = "bot_id"
+            }
+        }
+
+        var type: String
+        var challenge: String?
+        var eventID: String?
+        var teamID: String?
+        var event: Event?
+
+        enum CodingKeys: String, CodingKey {
+            case type, challenge, event
+            case eventID = "event_id"
+            case teamID = "team_id"
+        }
+    }
+
     /// Reads a JSON Events API body; nil when it is not one.
     public init?(json body: Data) {
-        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any], let type = object["type"] as? String else { return nil }
-        switch type {
+        guard let decoded = try? JSONDecoder().decode(Body.self, from: body) else { return nil }
+        switch decoded.type {
         case "url_verification":
-            guard let challenge = object["challenge"] as? String else { return nil }
+            guard let challenge = decoded.challenge else { return nil }
             self = .urlVerification(challenge: challenge)
         case "event_callback":
-            let eventID = object["event_id"] as? String
-            guard let eventID, let event = object["event"] as? [String: Any], let teamID = object["team_id"] as? String else {
-                self = .ignored(eventID: eventID)
-                return
-            }
-            guard event["type"] as? String == "app_mention", event["bot_id"] == nil, let user = event["user"] as? String,
-                let channel = event["channel"] as? String, let text = event["text"] as? String
+            guard let eventID = decoded.eventID, let teamID = decoded.teamID, let event = decoded.event, event.type == "app_mention",
+                event.botID == nil, let user = event.user, let channel = event.channel, let text = event.text
             else {
-                self = .ignored(eventID: eventID)
+                self = .ignored(eventID: decoded.eventID)
                 return
             }
             let command = InboundCommand(
@@ -36,7 +59,7 @@ public enum SlackEvent: Sendable, Equatable {
             )
             self = .mention(eventID: eventID, command: command)
         default:
-            self = .ignored(eventID: object["event_id"] as? String)
+            self = .ignored(eventID: decoded.eventID)
         }
     }
 

@@ -10,39 +10,80 @@ public enum SlackInteraction: Sendable, Equatable {
     /// Anything else: acknowledged and ignored.
     case ignored
 
+    /// The parts of an interaction payload Firebell reads.
+    struct Payload: Decodable {
+        struct Reference: Decodable {
+            var id: String
+        }
+        struct Action: Decodable {
+            var actionID: String
+            var value: String?
+
+            enum CodingKeys: String, CodingKey {
+                case value
+                case actionID = "action_id"
+            }
+        }
+        struct View: Decodable {
+            struct State: Decodable {
+                var values: [String: [String: Input]]
+            }
+            struct Input: Decodable {
+                var value: String?
+            }
+            var callbackID: String?
+            var privateMetadata: String?
+            var state: State?
+
+            enum CodingKeys: String, CodingKey {
+                case state
+                case callbackID = "callback_id"
+                case privateMetadata = "private_metadata"
+            }
+        }
+
+        var type: String
+        var user: Reference?
+        var team: Reference?
+        var channel: Reference?
+        var actions: [Action]?
+        var triggerID: String?
+        var view: View?
+
+        enum CodingKeys: String, CodingKey {
+            case type, user, team, channel, actions, view
+            case triggerID = "trigger_id"
+        }
+    }
+
     /// Reads the JSON of the `payload` field; nil when it is not an interaction payload.
     public init?(payload: String) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any],
-            let type = object["type"] as? String
-        else { return nil }
-        let user = ((object["user"] as? [String: Any])?["id"] as? String).map(UserRef.init)
-        let team = (object["team"] as? [String: Any])?["id"] as? String
-        switch type {
+        guard let decoded = try? JSONDecoder().decode(Payload.self, from: Data(payload.utf8)) else { return nil }
+        let user = decoded.user.map { UserRef($0.id) }
+        switch decoded.type {
         case "block_actions":
-            guard let user, let team, let channel = (object["channel"] as? [String: Any])?["id"] as? String,
-                let action = (object["actions"] as? [[String: Any]])?.first, let actionID = action["action_id"] as? String,
-                actionID.hasPrefix("firebell."), let value = action["value"] as? String
+            guard let user, let team = decoded.team?.id, let channel = decoded.channel?.id, let action = decoded.actions?.first,
+                action.actionID.hasPrefix("firebell."), let value = action.value
             else {
                 self = .ignored
                 return
             }
             self = .button(
-                actionID: actionID,
+                actionID: action.actionID,
                 incident: value,
                 channel: ChannelRef(platform: .slack, workspace: team, channel: channel),
                 user: user,
-                triggerID: object["trigger_id"] as? String
+                triggerID: decoded.triggerID
             )
         case "view_submission":
-            guard let user, let view = object["view"] as? [String: Any], view["callback_id"] as? String == SlackBlocks.updateModal,
-                let metadata = view["private_metadata"] as? String, let channel = SlackInteraction.channel(fromMetadata: metadata),
-                let values = (view["state"] as? [String: Any])?["values"] as? [String: [String: [String: Any]]]
+            guard let user, let view = decoded.view, view.callbackID == SlackBlocks.updateModal, let metadata = view.privateMetadata,
+                let channel = SlackInteraction.channel(fromMetadata: metadata), let values = view.state?.values
             else {
                 self = .ignored
                 return
             }
-            let text = values["update"]?["text"]?["value"] as? String ?? ""
-            let next = values["next"]?["text"]?["value"] as? String
+            let text = values["update"]?["text"]?.value ?? ""
+            let next = values["next"]?["text"]?.value
             self = .updateSubmitted(channel: channel, user: user, text: text, next: next?.isEmpty == true ? nil : next)
         default:
             self = .ignored

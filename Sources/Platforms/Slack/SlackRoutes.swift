@@ -5,6 +5,8 @@ import NIOCore
 /// The Slack HTTP endpoints, behind ``SlackSignatureMiddleware``: each hands its verified payload to ``SlackHandler``.
 struct SlackRoutes: Sendable {
     let handler: SlackHandler
+    /// Slack's form bodies, decoded by Hummingbird.
+    static let forms = URLEncodedFormDecoder()
 
     func collection(behind verification: SlackSignatureMiddleware) -> RouteCollection<FirebellRequestContext> {
         RouteCollection(context: FirebellRequestContext.self)
@@ -20,10 +22,11 @@ struct SlackRoutes: Sendable {
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
             return .text("expected application/x-www-form-urlencoded", status: .unsupportedMediaType)
         }
-        guard let fields = FormFields(body: bytes) else { return .text("the form is not valid URL-encoded UTF-8", status: .badRequest) }
-        if fields["ssl_check"] == "1" { return Response(status: .ok) }
-        guard let command = SlackSlashCommand(fields: fields) else {
-            return .text("missing command, team_id, channel_id or user_id", status: .badRequest)
+        guard let form = String(data: bytes, encoding: .utf8) else { return .text("the form is not valid UTF-8", status: .badRequest) }
+        if (try? Self.forms.decode(SlackSSLCheck.self, from: form))?.sslCheck == "1" { return Response(status: .ok) }
+        let command: SlackSlashCommand
+        do { command = try Self.forms.decode(SlackSlashCommand.self, from: form) } catch {
+            return .text("missing or empty command, team_id, channel_id or user_id, or a malformed form", status: .badRequest)
         }
         return .json(SlackResponseMessage(text: await handler.slashCommand(command)))
     }
@@ -42,7 +45,9 @@ struct SlackRoutes: Sendable {
     /// `POST /slack/interactions`: buttons and the update modal.
     func interaction(_ request: Request, _ context: FirebellRequestContext) async throws -> Response {
         let bytes = try await verifiedBody(request, context)
-        guard let payload = FormFields(body: bytes)?["payload"], let interaction = SlackInteraction(payload: payload) else {
+        guard let form = String(data: bytes, encoding: .utf8), let payload = try? Self.forms.decode(SlackInteractionForm.self, from: form).payload,
+            let interaction = SlackInteraction(payload: payload)
+        else {
             return .text("expected a form with a JSON payload field", status: .badRequest)
         }
         if let errors = await handler.interaction(interaction) {
@@ -56,6 +61,11 @@ struct SlackRoutes: Sendable {
         guard context.verified?.platform == .slack else { throw HTTPError(.unauthorized, message: "unverified request") }
         return Data(try await request.body.collect(upTo: VerifiedBody.maxBytes).readableBytesView)
     }
+}
+
+/// An interactivity request: one form field, `payload`, holding JSON.
+struct SlackInteractionForm: Decodable {
+    var payload: String
 }
 
 /// The answer to `url_verification`.

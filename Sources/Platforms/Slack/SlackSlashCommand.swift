@@ -1,48 +1,67 @@
 import Foundation
 import IncidentKit
 
-/// A slash command as Slack sends it (HTTP form or the payload of a Socket Mode envelope).
-public struct SlackSlashCommand: Sendable, Equatable {
+/// A slash command as Slack sends it: a URL-encoded form over HTTP (decoded with Hummingbird's
+/// `URLEncodedFormDecoder`), or the same fields as JSON in a Socket Mode envelope.
+public struct SlackSlashCommand: Decodable, Sendable, Equatable {
     public var command: String
     public var text: String
     public var teamID: String
     public var channelID: String
     public var userID: String
+    /// The person's Slack user name, as the form names them.
+    public var userName: String?
     public var responseURL: String?
 
-    public init(command: String, text: String, teamID: String, channelID: String, userID: String, responseURL: String?) {
+    enum CodingKeys: String, CodingKey {
+        case command, text
+        case teamID = "team_id"
+        case channelID = "channel_id"
+        case userID = "user_id"
+        case userName = "user_name"
+        case responseURL = "response_url"
+    }
+
+    public init(command: String, text: String, teamID: String, channelID: String, userID: String, userName: String? = nil, responseURL: String?) {
         self.command = command
         self.text = text
         self.teamID = teamID
         self.channelID = channelID
         self.userID = userID
+        self.userName = userName
         self.responseURL = responseURL
     }
 
-    /// Reads the fields Firebell needs; nil when a required one is missing.
-    public init?(fields: FormFields) {
-        guard let command = fields["command"], let teamID = fields["team_id"], let channelID = fields["channel_id"],
-            let userID = fields["user_id"], !teamID.isEmpty, !channelID.isEmpty, !userID.isEmpty
-        else { return nil }
-        self.init(
-            command: command,
-            text: fields["text"] ?? "",
-            teamID: teamID,
-            channelID: channelID,
-            userID: userID,
-            responseURL: fields["response_url"]
-        )
+    /// Decodes the fields; a missing or empty team, channel or user is an error.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        command = try container.decode(String.self, forKey: .command)
+        text = try container.decodeIfPresent(String.self, forKey: .text) ?? ""
+        teamID = try container.decode(String.self, forKey: .teamID)
+        channelID = try container.decode(String.self, forKey: .channelID)
+        userID = try container.decode(String.self, forKey: .userID)
+        userName = try container.decodeIfPresent(String.self, forKey: .userName)
+        responseURL = try container.decodeIfPresent(String.self, forKey: .responseURL)
+        guard !teamID.isEmpty, !channelID.isEmpty, !userID.isEmpty else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "team_id, channel_id and user_id must not be empty"))
+        }
     }
 
     /// Reads a slash command from a Socket Mode payload (the same fields as the form, as JSON).
     public init?(json: Data) {
-        guard let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any] else { return nil }
-        let strings = object.compactMapValues { $0 as? String }
-        self.init(fields: FormFields(values: strings))
+        guard let command = try? JSONDecoder().decode(SlackSlashCommand.self, from: json) else { return nil }
+        self = command
     }
 
     /// The command for the engine: the channel and the person, in Firebell's terms.
     public var inbound: InboundCommand {
         InboundCommand(channel: ChannelRef(platform: .slack, workspace: teamID, channel: channelID), actor: UserRef(userID), arguments: text)
     }
+}
+
+/// Slack's periodic check of the command URL: a form with `ssl_check=1`, answered 200 and not run.
+struct SlackSSLCheck: Decodable {
+    var sslCheck: String?
+
+    enum CodingKeys: String, CodingKey { case sslCheck = "ssl_check" }
 }

@@ -55,8 +55,8 @@ public struct SlackSocketModeClient: Service {
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         let response = try await httpClient.execute(request, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 1 << 16)
-        guard let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
-            json["ok"] as? Bool == true, let url = json["url"] as? String
+        guard let answer = try? JSONDecoder().decode(ConnectionsOpenAnswer.self, from: Data(body.readableBytesView)), answer.ok,
+            let url = answer.url
         else {
             throw SocketModeError.openFailed(status: Int(response.status.code), body: String(buffer: body).prefix(200).description)
         }
@@ -92,4 +92,10 @@ public struct SlackSocketModeClient: Service {
 /// Why a Socket Mode connection could not be opened.
 public enum SocketModeError: Error, Equatable {
     case openFailed(status: Int, body: String)
+}
+
+/// `apps.connections.open`'s answer.
+struct ConnectionsOpenAnswer: Decodable {
+    var ok: Bool
+    var url: String?
 }

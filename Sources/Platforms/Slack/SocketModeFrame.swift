@@ -10,27 +10,42 @@ public enum SocketModeFrame: Sendable, Equatable {
     case envelope(SocketModeEnvelope)
     case unknown
 
+    /// The fields of a frame Firebell reads.
+    struct Frame: Decodable {
+        var type: String?
+        var reason: String?
+        var envelopeID: String?
+        var payload: JSONValue?
+        var acceptsResponsePayload: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case type, reason, payload
+            case envelopeID = "envelope_id"
+            case acceptsResponsePayload = "accepts_response_payload"
+        }
+    }
+
     public init(text: String) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+        guard let frame = try? JSONDecoder().decode(Frame.self, from: Data(text.utf8)) else {
             self = .unknown
             return
         }
-        switch object["type"] as? String {
+        switch frame.type {
         case "hello":
             self = .hello
         case "disconnect":
-            self = .disconnect(reason: object["reason"] as? String ?? "")
-        case .some(let type) where object["envelope_id"] is String:
-            // `data(withJSONObject:)` traps (it does not throw) on a scalar such as `"payload": true`: check first.
-            let payload =
-                object["payload"].flatMap { JSONSerialization.isValidJSONObject($0) ? try? JSONSerialization.data(withJSONObject: $0) : nil }
-                ?? Data("{}".utf8)
+            self = .disconnect(reason: frame.reason ?? "")
+        case .some(let type):
+            guard let id = frame.envelopeID else {
+                self = .unknown
+                return
+            }
             self = .envelope(
                 SocketModeEnvelope(
-                    id: object["envelope_id"] as! String,
+                    id: id,
                     type: type,
-                    payload: payload,
-                    acceptsResponsePayload: object["accepts_response_payload"] as? Bool ?? false
+                    payload: frame.payload?.data ?? Data("{}".utf8),
+                    acceptsResponsePayload: frame.acceptsResponsePayload ?? false
                 )
             )
         default:
@@ -49,9 +64,21 @@ public struct SocketModeEnvelope: Sendable, Equatable {
 
     /// The acknowledgement frame, with a response payload (JSON) when the envelope accepts one.
     public func acknowledgement(payload response: Data?) -> String {
-        var frame: [String: Any] = ["envelope_id": id]
-        if acceptsResponsePayload, let response, let object = try? JSONSerialization.jsonObject(with: response) { frame["payload"] = object }
-        let data = (try? JSONSerialization.data(withJSONObject: frame, options: [.sortedKeys])) ?? Data()
+        let payload = acceptsResponsePayload ? response.flatMap { try? JSONDecoder().decode(JSONValue.self, from: $0) } : nil
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(Acknowledgement(envelopeID: id, payload: payload))) ?? Data()
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// An acknowledgement frame.
+    struct Acknowledgement: Encodable {
+        var envelopeID: String
+        var payload: JSONValue?
+
+        enum CodingKeys: String, CodingKey {
+            case payload
+            case envelopeID = "envelope_id"
+        }
     }
 }

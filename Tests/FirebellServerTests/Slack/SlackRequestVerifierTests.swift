@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Platforms
 import Testing
 
@@ -92,13 +93,19 @@ struct SlackRequestVerifierTests {
         #expect(SlackRequestVerifier(signingSecret: "") == nil)
     }
 
-    @Test func formFieldsDecode() throws {
-        let fields = try #require(FormFields(body: Data(Self.body.utf8)))
-        #expect(fields["command"] == "/webhook-collect")
-        #expect(fields["text"] == "")
-        #expect(fields["response_url"] == "https://hooks.slack.com/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN")
-        #expect(FormFields(body: Data("text=a+b%20c%F0%9F%94%A5".utf8))?["text"] == "a b c🔥")
-        #expect(FormFields(body: Data("text=%ZZ".utf8)) == nil)
-        #expect(FormFields(body: Data([0xFF, 0xFE])) == nil)
+    /// The official example form decodes into the typed command with Hummingbird's `URLEncodedFormDecoder`.
+    @Test func theSlashCommandFormDecodesIntoItsType() throws {
+        let forms = URLEncodedFormDecoder()
+        let command = try forms.decode(SlackSlashCommand.self, from: Self.body)
+        #expect(command.command == "/webhook-collect" && command.text == "" && command.userName == "roadrunner")
+        #expect(command.teamID == "T1DC2JH3J" && command.channelID == "G8PSS9T3V" && command.userID == "U2CERLKJA")
+        #expect(command.responseURL == "https://hooks.slack.com/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN")
+        let spaced = try forms.decode(
+            SlackSlashCommand.self,
+            from: "command=%2Fincident&team_id=T&channel_id=C&user_id=U&text=a+b%20c%F0%9F%94%A5"
+        )
+        #expect(spaced.text == "a b c🔥")
+        #expect(throws: (any Error).self) { try forms.decode(SlackSlashCommand.self, from: "command=%2Fincident&team_id=&channel_id=C&user_id=U") }
+        #expect(throws: (any Error).self) { try forms.decode(SlackSlashCommand.self, from: "text=%ZZ") }
     }
 }
