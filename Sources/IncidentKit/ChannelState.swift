@@ -15,6 +15,8 @@ public struct ChannelState: Sendable, Equatable, Codable {
     /// Ids of the most recent platform deliveries that caused a transaction here (oldest first), so a delivery the
     /// platform retries (after a timeout or a restart) is recognised and not run again.
     public private(set) var recentDeliveries: [String] = []
+    /// The names people go by here, as their inputs told.
+    public private(set) var people = PeopleNames()
 
     /// How many delivery ids a channel remembers.
     public static let rememberedDeliveries = 500
@@ -38,6 +40,7 @@ public struct ChannelState: Sendable, Equatable, Codable {
             recentDeliveries.append(delivery)
             if recentDeliveries.count > Self.rememberedDeliveries { recentDeliveries.removeFirst(recentDeliveries.count - Self.rememberedDeliveries) }
         }
+        if let name = record.actorName { people.learn(name, for: record.actor) }
         applyChannelLevel(record)
         guard let id = record.incident else { return }
         if case .declared(let title, let severity, let impact, let systems) = record.event {
@@ -215,7 +218,7 @@ extension Incident {
 /// both the lookup table and the order are rebuilt.
 extension ChannelState {
     enum CodingKeys: String, CodingKey {
-        case incidents, activeID, lastSequence, reports, handover, recentDeliveries
+        case incidents, activeID, lastSequence, reports, handover, recentDeliveries, people
     }
 
     public init(from decoder: any Decoder) throws {
@@ -228,6 +231,8 @@ extension ChannelState {
         reports = try container.decodeIfPresent([CustomerReport].self, forKey: .reports) ?? []
         handover = try container.decodeIfPresent(Handover.self, forKey: .handover)
         recentDeliveries = try container.decodeIfPresent([String].self, forKey: .recentDeliveries) ?? []
+        let names = try container.decodeIfPresent([String: String].self, forKey: .people) ?? [:]
+        people = PeopleNames(Dictionary(uniqueKeysWithValues: names.map { (UserRef($0.key), $0.value) }))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -238,5 +243,8 @@ extension ChannelState {
         if !reports.isEmpty { try container.encode(reports, forKey: .reports) }
         try container.encodeIfPresent(handover, forKey: .handover)
         if !recentDeliveries.isEmpty { try container.encode(recentDeliveries, forKey: .recentDeliveries) }
+        if !people.byUser.isEmpty {
+            try container.encode(Dictionary(uniqueKeysWithValues: people.byUser.map { ($0.key.id, $0.value) }), forKey: .people)
+        }
     }
 }

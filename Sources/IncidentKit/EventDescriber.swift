@@ -2,8 +2,10 @@ import Foundation
 
 /// Plain-text sentences for events: the lines of the timeline and of channel notices.
 public enum EventDescriber {
-    public static func describe(_ record: EventRecord) -> String {
-        let who = record.actor.description
+    /// The sentence for `record`, naming people by the names they go by (`names`), else `@id`.
+    public static func describe(_ record: EventRecord, names: PeopleNames = PeopleNames()) -> String {
+        let who = names.name(record.actor)
+        func name(_ user: UserRef) -> String { names.name(user) }
         switch record.event {
         case .declared(let title, let severity, let impact, let systems):
             var line = "\(who) declared \(severity) “\(title)”"
@@ -17,10 +19,10 @@ public enum EventDescriber {
             return "\(who) \(verb) severity \(from) → \(to)" + (reason.map { ": \($0)" } ?? "")
         case .roleAssigned(let role, let user, let previous):
             if user == record.actor, let previous {
-                return "\(who) took over as \(role.title) from \(previous)"
+                return "\(who) took over as \(role.title) from \(name(previous))"
             }
-            let subject = user == record.actor ? "\(who) took the role of \(role.title)" : "\(who) made \(user) \(role.title)"
-            return subject + (previous.map { " (was \($0))" } ?? "")
+            let subject = user == record.actor ? "\(who) took the role of \(role.title)" : "\(who) made \(name(user)) \(role.title)"
+            return subject + (previous.map { " (was \(name($0)))" } ?? "")
         case .statusChanged(let from, let to):
             return "\(who) changed status \(from.title) → \(to.title)"
         case .impactSet(let text):
@@ -38,15 +40,15 @@ public enum EventDescriber {
         case .reopened(let reason):
             return "\(who) reopened the incident" + (reason.map { ": \($0)" } ?? "")
         case .actionAdded(let number, let text, let owner, let due):
-            return "\(who) added action item \(number): \(text) (owner \(owner)" + (due.map { ", due \($0)" } ?? "") + ")"
+            return "\(who) added action item \(number): \(text) (owner \(name(owner))" + (due.map { ", due \($0)" } ?? "") + ")"
         case .actionCompleted(let number):
             return "\(who) completed action item \(number)"
         case .escalated(let level, let user):
-            if let user { return "\(who) escalated to \(user)" }
+            if let user { return "\(who) escalated to \(name(user))" }
             if let level { return "\(who) escalated to level L\(level)" }
             return "\(who) escalated to the next on-call level"
         case .handoverRecorded(let user, let notes):
-            return "\(who) handed the on-call shift over to \(user): \(notes)"
+            return "\(who) handed the on-call shift over to \(name(user)): \(notes)"
         case .snoozed(let until):
             return "\(who) snoozed update reminders until \(UTC.minute(until))"
         case .remindersChanged(let setting):
@@ -68,7 +70,7 @@ public enum EventDescriber {
         case .incidentLinked(let other, let note):
             return "\(who) linked \(other) as sharing the root cause" + (note.map { ": \($0)" } ?? "")
         case .actionReassigned(let number, let owner, let previous):
-            return "\(who) reassigned action item \(number) to \(owner) (was \(previous))"
+            return "\(who) reassigned action item \(number) to \(name(owner)) (was \(name(previous)))"
         case .alertDetected(let source, let key, let startedAt, let labels, let links, let firing):
             var line = "\(source) reported alert group \(key) (\(firing) firing"
             if let startedAt { line += ", started \(UTC.minute(startedAt))" }
@@ -81,7 +83,7 @@ public enum EventDescriber {
         case .alertRecovered(let key):
             return "\(who) shows recovery: every alert of \(key) has resolved"
         case .paged(let level, let user, let rotation):
-            return level == 0 ? "\(who) paged \(user) by name" : "\(who) paged \(user), L\(level) on call for \(rotation)"
+            return level == 0 ? "\(who) paged \(name(user)) by name" : "\(who) paged \(name(user)), L\(level) on call for \(rotation)"
         case .reportFiled(let number, let text):
             return "\(who) filed report \(number): \(text)"
         case .reportDismissed(let number, let reason):

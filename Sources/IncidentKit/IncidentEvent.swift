@@ -87,6 +87,9 @@ public struct EventRecord: Codable, Sendable, Equatable {
     /// On the first record of a transaction: the platform's id of the delivery that caused it (a Slack `event_id`,
     /// a Matrix event id), so a delivery retried after a restart is recognised and not run twice.
     public var delivery: String?
+    /// On the first record of a transaction: the name its actor goes by, when the platform said and the channel did
+    /// not know it yet (or it changed), so names survive restarts with the log.
+    public var actorName: String?
 
     public init(
         schema: Int = EventRecord.currentSchema,
@@ -96,7 +99,8 @@ public struct EventRecord: Codable, Sendable, Equatable {
         incident: IncidentID?,
         event: IncidentEvent,
         transactionSize: Int? = nil,
-        delivery: String? = nil
+        delivery: String? = nil,
+        actorName: String? = nil
     ) {
         self.schema = schema
         self.sequence = sequence
@@ -106,6 +110,7 @@ public struct EventRecord: Codable, Sendable, Equatable {
         self.event = event
         self.transactionSize = transactionSize
         self.delivery = delivery
+        self.actorName = actorName
     }
 
     enum CodingKeys: String, CodingKey {
@@ -114,15 +119,17 @@ public struct EventRecord: Codable, Sendable, Equatable {
         case at, actor, incident, event
         case transactionSize = "txn"
         case delivery = "via"
+        case actorName = "name"
     }
 }
 
 extension EventRecord {
     /// Marks `records` (one transaction's, in order) as one transaction, caused by `delivery` when given.
-    public static func transaction(_ records: [EventRecord], delivery: String?) -> [EventRecord] {
+    public static func transaction(_ records: [EventRecord], delivery: String?, actorName: String? = nil) -> [EventRecord] {
         guard var first = records.first else { return records }
         first.transactionSize = records.count > 1 ? records.count : nil
         first.delivery = delivery
+        first.actorName = actorName
         return [first] + records.dropFirst()
     }
 

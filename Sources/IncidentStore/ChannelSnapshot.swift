@@ -17,7 +17,7 @@ import Darwin
 public struct ChannelSnapshot: Codable, Sendable {
     /// Bumped whenever the fold (`ChannelState` and what it holds) or the file's layout changes meaning, so older
     /// snapshots are ignored.
-    public static let foldVersion = 3
+    public static let foldVersion = 4
 
     var fold: Int
     var log: LogStamp

@@ -8,14 +8,16 @@ public struct ActionItemReport: Sendable {
         public var incident: IncidentID
         public var incidentTitle: String
         public var item: ActionItem
+        /// The owner, by the name they go by.
+        public var owner: String
     }
 
     public private(set) var rows: [Row]
 
     /// - Parameter overdueOn: when given, only open items due before this day.
-    public init(incidents: [Incident], overdueOn today: CalendarDate? = nil) {
-        rows = incidents.flatMap { incident in
-            incident.actionItems.map { Row(incident: incident.id, incidentTitle: incident.title, item: $0) }
+    public init(incidents: [(Incident, PeopleNames)], overdueOn today: CalendarDate? = nil) {
+        rows = incidents.flatMap { incident, names in
+            incident.actionItems.map { Row(incident: incident.id, incidentTitle: incident.title, item: $0, owner: names.name($0.owner)) }
         }.filter { row in
             guard let today else { return true }
             return !row.item.isDone && (row.item.due.map { $0 < today } ?? false)
@@ -32,7 +34,7 @@ public struct ActionItemReport: Sendable {
         let body = rows.map { row in
             [
                 row.item.due?.description ?? "none", row.item.isDone ? "done" : "open", row.incident.description,
-                String(row.item.number), row.item.owner.description, "\(row.item.text) (\(row.incidentTitle))",
+                String(row.item.number), row.owner, "\(row.item.text) (\(row.incidentTitle))",
             ]
         }
         let widths = (0..<header.count - 1).map { column in ([header] + body).map { $0[column].count }.max()! }

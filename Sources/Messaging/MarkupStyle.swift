@@ -69,6 +69,12 @@ struct HTMLMarkup: MarkupStyle {
             .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
     }
     func bold(_ text: String) -> String { "<b>\(text)</b>" }
+    /// A Matrix pill: a link to the person's id, which clients show as their name and which notifies them.
+    func mention(_ user: UserRef) -> String? {
+        guard user.id.contains(":") else { return nil }
+        let id = escape("@" + user.id)
+        return "<a href=\"https://matrix.to/#/\(id)\">\(id)</a>"
+    }
     var channelMention: String { "@room" }
     var lineBreak: String { "<br>\n" }
 }

@@ -27,7 +27,7 @@ public struct MessageRenderer: Sendable {
             return templates.render("status-update", values: statusUpdateValues(incident, markup), markup: markup)
         case .resolution(let id):
             guard let incident = state.incidents[id] else { return "" }
-            return templates.render("resolution", values: resolutionValues(incident, markup), markup: markup)
+            return templates.render("resolution", values: resolutionValues(incident, markup, names: state.people), markup: markup)
         case .reminder(let record):
             guard let id = record.incident, let incident = state.incidents[id] else { return "" }
             return markup.finish(ReminderWriter(severities: severities, markup: markup).text(for: record, incident: incident))
@@ -44,7 +44,7 @@ public struct MessageRenderer: Sendable {
             return markup.finish(onCall(markup).handover(record, state: state))
         case .notice(let record):
             let prefix = record.incident.map { "\($0): " } ?? ""
-            return markup.finish(markup.lines(prefix + EventDescriber.describe(record)))
+            return markup.finish(markup.lines(prefix + EventDescriber.describe(record, names: state.people)))
         }
     }
 
@@ -104,14 +104,14 @@ public struct MessageRenderer: Sendable {
         return values
     }
 
-    func resolutionValues(_ incident: Incident, _ markup: Markup) -> [String: Any] {
+    func resolutionValues(_ incident: Incident, _ markup: Markup, names: PeopleNames = PeopleNames()) -> [String: Any] {
         var values = common(incident, markup)
         let metrics = ResponseMetrics(incident: incident)
         let resolvedAt = incident.resolvedAt ?? incident.declaredAt
         values["duration"] =
             "\(metrics.duration?.spoken ?? "0 min") (declared \(UTC.minute(incident.declaredAt)), resolved \(UTC.minute(resolvedAt)))"
         values["rootCause"] = incident.rootCause.map(markup.inline) ?? "not yet determined; it will be in the postmortem"
-        let items = incident.actionItems.map { markup.inline(ActionItemFormatter.line($0)) }
+        let items = incident.actionItems.map { markup.inline(ActionItemFormatter.line($0, names: names)) }
         let open = incident.openActionItems.count
         values["actionSummary"] = items.isEmpty ? "none recorded" : "\(items.count) recorded, \(open) open"
         values["actionItems"] = items
@@ -121,8 +121,8 @@ public struct MessageRenderer: Sendable {
 
 /// One line per action item, the same wherever items are listed.
 public enum ActionItemFormatter {
-    public static func line(_ item: ActionItem) -> String {
-        var line = "\(item.number). \(item.text) (owner \(item.owner)"
+    public static func line(_ item: ActionItem, names: PeopleNames = PeopleNames()) -> String {
+        var line = "\(item.number). \(item.text) (owner \(names.name(item.owner))"
         if let due = item.due { line += ", due \(due)" }
         line += item.isDone ? ", done)" : ")"
         return line

@@ -32,11 +32,12 @@ struct OnCallWriter {
     func handover(_ record: EventRecord, state: ChannelState) -> String {
         guard let handover = state.handover else { return "" }
         if case .reminderSent(.handoverUnacknowledged(let reminder), _) = record.event {
-            return "🤝 \(markup.mention(handover.to)) the on-call handover from \(markup.mention(handover.from)) (\(UTC.minute(handover.at))) "
+            return
+                "🤝 \(markup.mention(handover.to)) the on-call handover from \(markup.inline(state.people.name(handover.from))) (\(UTC.minute(handover.at))) "
                 + "is not acknowledged yet (reminder \(reminder)). Acknowledge it with: /incident handover ack"
         }
         var lines = [
-            "🤝 \(markup.bold("On-call handover")) from \(markup.mention(handover.from)) to \(markup.mention(handover.to))",
+            "🤝 \(markup.bold("On-call handover")) from \(markup.inline(state.people.name(handover.from))) to \(markup.mention(handover.to))",
             "\(markup.bold("Notes:")) \(markup.lines(handover.notes))",
         ]
         let active = state.activeIncident
@@ -51,7 +52,7 @@ struct OnCallWriter {
         if !open.isEmpty {
             lines.append(
                 "\(markup.bold("Items to watch:")) "
-                    + open.map { "\($0.0) #\($0.1.number) \(markup.inline($0.1.text)) (\(markup.escape($0.1.owner.description)))" }.joined(
+                    + open.map { "\($0.0) #\($0.1.number) \(markup.inline($0.1.text)) (\(markup.inline(state.people.name($0.1.owner))))" }.joined(
                         separator: "; "
                     )
             )

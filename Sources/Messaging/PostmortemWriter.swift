@@ -7,10 +7,17 @@ public struct PostmortemWriter: Sendable {
 
     public init(configuration: EngineConfiguration = .standard) { self.configuration = configuration }
 
-    /// - Parameter relatedTitles: titles of linked incidents, where the caller can find them.
-    public func markdown(_ incident: Incident, records: [EventRecord], relatedTitles: [IncidentID: String] = [:]) -> String {
+    /// - Parameters:
+    ///   - relatedTitles: titles of linked incidents, where the caller can find them.
+    ///   - names: the names people go by in the channel; the draft names people, never platform ids.
+    public func markdown(
+        _ incident: Incident,
+        records: [EventRecord],
+        relatedTitles: [IncidentID: String] = [:],
+        names: PeopleNames = PeopleNames()
+    ) -> String {
         let entries = records.filter { $0.incident == incident.id }
-        var draft = PostmortemDraft()
+        var draft = PostmortemDraft(names: names)
         draft.header(incident, entries: entries, metrics: ResponseMetrics(incident: incident))
         draft.section("Summary", incident.lastUpdate.map { text($0.text) } ?? "_To be written._")
         draft.section("Impact", incident.impact.map(text) ?? "_Not assessed during the incident._")
@@ -34,6 +41,12 @@ private func text(_ value: String) -> String { Markup.markdown.escape(value) }
 /// The draft being written, one section after the other.
 struct PostmortemDraft {
     var lines: [String] = []
+    let names: PeopleNames
+
+    init(names: PeopleNames) { self.names = names }
+
+    /// A person, by the name they go by, Markdown-escaped.
+    func person(_ user: UserRef) -> String { text(names.name(user)) }
 
     static func span(_ value: TimeSpan?) -> String { value?.spoken ?? "not recorded" }
 
@@ -58,24 +71,24 @@ struct PostmortemDraft {
             "- **Date:** \(UTC.minute(incident.declaredAt))",
             "- **Duration:** \(Self.span(metrics.duration))",
             "- **Severity:** \(incident.severity)",
-            "- **Incident Commander:** \(incident.roles[.ic].map { text($0.description) } ?? "not assigned")",
+            "- **Incident Commander:** \(incident.roles[.ic].map(person) ?? "not assigned")",
             "- **Roles:** \(roleList(incident))",
-            "- **Contributors:** \(contributors.map { text($0.description) }.joined(separator: ", "))"
+            "- **Contributors:** \(contributors.map(person).joined(separator: ", "))"
         )
     }
 
     private func roleList(_ incident: Incident) -> String {
-        let assigned = Role.allCases.compactMap { role in incident.roles[role].map { "\(role.title) \(text($0.description))" } }
+        let assigned = Role.allCases.compactMap { role in incident.roles[role].map { "\(role.title) \(person($0))" } }
         return assigned.isEmpty ? "none assigned" : assigned.joined(separator: ", ")
     }
 
     mutating func timeline(_ entries: [EventRecord]) {
         section("Timeline (UTC)")
-        lines += entries.map { "- \(UTC.minute($0.at).dropLast(4)) \(text(EventDescriber.describe($0)))" }
+        lines += entries.map { "- \(UTC.minute($0.at).dropLast(4)) \(text(EventDescriber.describe($0, names: names)))" }
     }
 
     mutating func detection(_ incident: Incident) {
-        let declared = "Declared by \(text(incident.declaredBy.description)) at \(UTC.minute(incident.declaredAt))."
+        let declared = "Declared by \(person(incident.declaredBy)) at \(UTC.minute(incident.declaredAt))."
         if let detection = incident.detection {
             var lines = [
                 "- Detected automatically by \(text(detection.source)) (alert group \(text(detection.key))) at \(UTC.minute(detection.detectedAt)); "
@@ -147,7 +160,7 @@ struct PostmortemDraft {
 
     private mutating func appendSnoozes(_ compliance: UpdateCompliance) {
         for snooze in compliance.snoozes {
-            lines.append("- Reminders snoozed at \(UTC.minute(snooze.at)) by \(text(snooze.by.description)) until \(UTC.minute(snooze.until)).")
+            lines.append("- Reminders snoozed at \(UTC.minute(snooze.at)) by \(person(snooze.by)) until \(UTC.minute(snooze.until)).")
         }
     }
 
@@ -181,7 +194,7 @@ struct PostmortemDraft {
         lines.append("|---|---|---|---|---|")
         for item in incident.actionItems {
             let status = item.doneAt.map { "done \(UTC.minute($0).prefix(10))" } ?? "open"
-            lines.append("| \(item.number) | \(text(item.text)) | \(text(item.owner.description)) | \(item.due?.description ?? "none") | \(status) |")
+            lines.append("| \(item.number) | \(text(item.text)) | \(person(item.owner)) | \(item.due?.description ?? "none") | \(status) |")
         }
     }
 

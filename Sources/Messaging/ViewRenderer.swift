@@ -21,7 +21,7 @@ public struct ViewRenderer: Sendable {
     }
 
     /// The one-screen view for someone joining late.
-    public func summary(_ incident: Incident, markup: Markup) -> String {
+    public func summary(_ incident: Incident, names: PeopleNames = PeopleNames(), markup: Markup) -> String {
         var lines = [
             "\(incident.id): \(incident.title)",
             "Severity: \(incident.severity) (\(severities[incident.severity].label))",
@@ -30,9 +30,9 @@ public struct ViewRenderer: Sendable {
         ]
         if !incident.systems.isEmpty { lines.append("Affected systems: \(incident.systems.joined(separator: ", "))") }
         for role in Role.allCases {
-            lines.append("\(role.title): \(incident.roles[role]?.description ?? "not assigned")")
+            lines.append("\(role.title): \(incident.roles[role].map(names.name) ?? "not assigned")")
         }
-        lines.append("Declared: \(UTC.minute(incident.declaredAt)) by \(incident.declaredBy)")
+        lines.append("Declared: \(UTC.minute(incident.declaredAt)) by \(names.name(incident.declaredBy))")
         if let at = incident.acknowledgedAt { lines.append("Acknowledged: \(UTC.minute(at))") }
         if let at = incident.mitigatedAt { lines.append("Mitigated: \(UTC.minute(at))") }
         if let at = incident.resolvedAt { lines.append("Resolved: \(UTC.minute(at))") }
@@ -49,24 +49,24 @@ public struct ViewRenderer: Sendable {
         if let eta = incident.eta, incident.isActive { lines.append("ETA: \(UTC.minute(eta))") }
         let open = incident.openActionItems
         lines.append(open.isEmpty ? "Open action items: none" : "Open action items:")
-        lines += open.map { "  " + ActionItemFormatter.line($0) }
+        lines += open.map { "  " + ActionItemFormatter.line($0, names: names) }
         return markup.finish(markup.escape(lines.joined(separator: "\n")))
     }
 
     /// Every event of the incident, oldest first, with UTC times.
-    public func timeline(_ incident: Incident, records: [EventRecord], markup: Markup) -> String {
+    public func timeline(_ incident: Incident, records: [EventRecord], names: PeopleNames = PeopleNames(), markup: Markup) -> String {
         let entries = records.filter { $0.incident == incident.id }
         let lines =
             ["Timeline of \(incident.id): \(incident.title) (times UTC)"]
-            + entries.map { "\(UTC.minute($0.at).dropLast(4))  \(EventDescriber.describe($0))" }
+            + entries.map { "\(UTC.minute($0.at).dropLast(4))  \(EventDescriber.describe($0, names: names))" }
         return markup.finish(markup.escape(lines.joined(separator: "\n")))
     }
 
-    public func actions(_ incident: Incident, markup: Markup) -> String {
+    public func actions(_ incident: Incident, names: PeopleNames = PeopleNames(), markup: Markup) -> String {
         guard !incident.actionItems.isEmpty else {
             return markup.finish(markup.escape("\(incident.id) has no action items. Add one with /incident action add <text> @owner due: YYYY-MM-DD"))
         }
-        let lines = ["Action items of \(incident.id):"] + incident.actionItems.map { "  " + ActionItemFormatter.line($0) }
+        let lines = ["Action items of \(incident.id):"] + incident.actionItems.map { "  " + ActionItemFormatter.line($0, names: names) }
         return markup.finish(markup.escape(lines.joined(separator: "\n")))
     }
 

@@ -18,8 +18,11 @@ struct ActionsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let service = try IncidentService(configuration: try options.loadConfiguration(), logger: ConsoleLogging.logger())
-        let incidents = await service.incidentCatalog().map(\.incident)
-        let report = ActionItemReport(incidents: incidents, overdueOn: overdue ? CalendarDate(containing: service.clock.now()) : nil)
+        let catalog = await service.incidentCatalog()
+        let report = ActionItemReport(
+            incidents: catalog.map { ($0.incident, $0.names) },
+            overdueOn: overdue ? CalendarDate(containing: service.clock.now()) : nil
+        )
         print(report.text(overdueOnly: overdue))
     }
 }

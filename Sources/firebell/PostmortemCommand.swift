@@ -25,6 +25,6 @@ struct PostmortemCommand: AsyncParsableCommand {
         guard !incident.isActive else { throw UserFacingFailure(description: "\(incidentID) is still active; resolve it first.") }
         let titles = Dictionary(catalog.map { ($0.incident.id, $0.incident.title) }, uniquingKeysWith: { first, _ in first })
         let records = try await service.records(of: found.channel)
-        print(PostmortemWriter(configuration: configuration.engine).markdown(incident, records: records, relatedTitles: titles))
+        print(PostmortemWriter(configuration: configuration.engine).markdown(incident, records: records, relatedTitles: titles, names: found.names))
     }
 }

@@ -99,7 +99,7 @@ struct AlertIntakeTests {
                 "detected = the alert's start (whole seconds, as the log keeps it)"
             )
             #expect(incident.pages.map(\.user) == [UserRef("alice")])
-            let timeline = try await service.records(of: Self.payments).map(EventDescriber.describe)
+            let timeline = try await service.records(of: Self.payments).map { EventDescriber.describe($0) }
             #expect(
                 timeline.contains {
                     $0.contains("labels: alertname=HighErrorRate, service=payments, severity=critical")
@@ -128,7 +128,9 @@ struct AlertIntakeTests {
             #expect(try await post(client, Self.alertmanager(status: "resolved", alerts: 3, resolved: 3)).0 == .ok)
             let last = try await service.records(of: Self.payments).last
             #expect(last?.event == .alertRecovered(key: "{}:{alertname=\"HighErrorRate\"}"))
-            #expect(last.map(EventDescriber.describe) == "@monitoring shows recovery: every alert of {}:{alertname=\"HighErrorRate\"} has resolved")
+            #expect(
+                last.map { EventDescriber.describe($0) } == "@monitoring shows recovery: every alert of {}:{alertname=\"HighErrorRate\"} has resolved"
+            )
             #expect(await service.state(of: Self.payments).activeIncident != nil)
             #expect(try await post(client, Self.alertmanager(status: "resolved", alerts: 3, resolved: 3)).0 == .ok)
             #expect(try await service.records(of: Self.payments).last == last, "a repeated recovery records nothing")

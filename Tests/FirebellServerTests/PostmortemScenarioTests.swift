@@ -120,7 +120,7 @@ struct PostmortemScenarioTests {
     @Test func actionsAcrossIncidentsAndOverdueOnes() async throws {
         let (drill, _) = try await runScript()
         defer { drill.remove() }
-        let incidents = await drill.service.incidentCatalog().map(\.incident)
+        let incidents = await drill.service.incidentCatalog().map { ($0.incident, $0.names) }
         let all = ActionItemReport(incidents: incidents)
         #expect(all.rows.map { "\($0.incident) #\($0.item.number) \($0.item.owner)" } == ["INC-2026-0001 #2 @dana", "INC-2026-0001 #1 @bob"])
         #expect(ActionItemReport(incidents: incidents, overdueOn: CalendarDate(parsing: "2026-12-01")!).rows.isEmpty, "due that day is not overdue")

@@ -66,7 +66,7 @@ actor ChannelRuntime {
     /// Runs one input as the channel's transaction: decide on the current state, append the records (the only
     /// durable write before the answer), apply them, plan their effects and hand them to delivery, all in the
     /// channel's turn, so effects reach delivery in the order their transactions were logged.
-    func transact(_ input: Input, actor: UserRef, now: Date, delivery: String?, responseURL: String?) async -> Answer {
+    func transact(_ input: Input, actor: UserRef, now: Date, delivery: String?, responseURL: String?, actorName: String? = nil) async -> Answer {
         await takeTurn()
         defer { endTurn() }
         readSnapshotIfUnread(now: now)
@@ -93,7 +93,9 @@ actor ChannelRuntime {
             let markup = IncidentService.markup(for: channel.platform)
             var messages: [OutboundMessage] = []
             if !records.isEmpty {
-                records = EventRecord.transaction(records, delivery: delivery)
+                // The actor's name rides on the transaction only when the channel learns something from it.
+                let name = actorName.flatMap { state.people.isNew($0, for: actor) ? $0 : nil }
+                records = EventRecord.transaction(records, delivery: delivery, actorName: name)
                 let before = state
                 try await appendDurably(records, with: reservation)
                 for record in records { state.apply(record) }
@@ -102,7 +104,8 @@ actor ChannelRuntime {
                 dependencies.sink?.accept(messages, transactionEnd: state.lastSequence, from: channel)
             }
             let reply = try view.map { try render($0, now: now, markup: markup) }
-            let confirmation = records.isEmpty ? nil : "✓ " + records.map { markup.lines(EventDescriber.describe($0)) }.joined(separator: "\n")
+            let confirmation =
+                records.isEmpty ? nil : "✓ " + records.map { markup.lines(EventDescriber.describe($0, names: state.people)) }.joined(separator: "\n")
             return Answer(
                 result: view != nil && records.isEmpty ? .shown : .accepted,
                 verb: verb,
@@ -236,13 +239,17 @@ actor ChannelRuntime {
         case .reports:
             return views.reports(state.reports, markup: markup)
         case .summary(let id):
-            return views.summary(state.incidents[id]!, markup: markup)
+            return views.summary(state.incidents[id]!, names: state.people, markup: markup)
         case .actions(let id):
-            return views.actions(state.incidents[id]!, markup: markup)
+            return views.actions(state.incidents[id]!, names: state.people, markup: markup)
         case .timeline(let id):
-            return views.timeline(state.incidents[id]!, records: try records(), markup: markup)
+            return views.timeline(state.incidents[id]!, records: try records(), names: state.people, markup: markup)
         case .postmortem(let id):
-            let draft = PostmortemWriter(configuration: dependencies.engine.configuration).markdown(state.incidents[id]!, records: try records())
+            let draft = PostmortemWriter(configuration: dependencies.engine.configuration).markdown(
+                state.incidents[id]!,
+                records: try records(),
+                names: state.people
+            )
             return markup.rendersMarkdown ? draft : markup.escape(draft)
         }
     }

@@ -6,6 +6,8 @@ import Messaging
 public struct CataloguedIncident: Sendable, Equatable {
     public var channel: ChannelRef
     public var incident: Incident
+    /// The names people go by in that channel.
+    public var names = PeopleNames()
 }
 
 extension IncidentService {
@@ -14,7 +16,7 @@ extension IncidentService {
         var all: [CataloguedIncident] = []
         for channel in channels {
             let state = await state(of: channel)
-            all += state.order.compactMap { state.incidents[$0] }.map { CataloguedIncident(channel: channel, incident: $0) }
+            all += state.order.compactMap { state.incidents[$0] }.map { CataloguedIncident(channel: channel, incident: $0, names: state.people) }
         }
         return all.sorted { ($0.incident.declaredAt, $0.incident.id.description) < ($1.incident.declaredAt, $1.incident.id.description) }
     }

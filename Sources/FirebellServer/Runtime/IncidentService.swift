@@ -136,7 +136,8 @@ public final class IncidentService: ChannelTransactions {
             actor: input.actor,
             now: Self.wholeSecond(clock.now()),
             delivery: input.delivery,
-            responseURL: input.responseURL
+            responseURL: input.responseURL,
+            actorName: input.actorName
         )
     }
 

@@ -136,7 +136,8 @@ public struct DiscordInteraction: Sendable, Equatable {
         return InboundCommand(
             channel: ChannelRef(platform: .discord, workspace: guildID ?? "direct", channel: channelID),
             actor: UserRef(userID),
-            arguments: arguments
+            arguments: arguments,
+            actorName: userName
         )
     }
 

@@ -82,6 +82,8 @@ public struct ChannelInput: Sendable {
     /// Where to tell the invoker if a post is refused for good (Slack's and Mattermost's `response_url`).
     public var responseURL: String?
     public var answer: AnswerRoute
+    /// The name the actor goes by on the platform, when its payload said; the channel learns it with the transaction.
+    public var actorName: String?
 
     public init(
         _ content: Content,
@@ -106,6 +108,15 @@ public struct ChannelInput: Sendable {
         responseURL: String? = nil,
         answer: AnswerRoute = .returned
     ) -> ChannelInput {
-        ChannelInput(.text(inbound.arguments), in: inbound.channel, by: inbound.actor, delivery: delivery, responseURL: responseURL, answer: answer)
+        var input = ChannelInput(
+            .text(inbound.arguments),
+            in: inbound.channel,
+            by: inbound.actor,
+            delivery: delivery,
+            responseURL: responseURL,
+            answer: answer
+        )
+        input.actorName = inbound.actorName
+        return input
     }
 }

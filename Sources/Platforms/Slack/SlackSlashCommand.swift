@@ -55,7 +55,12 @@ public struct SlackSlashCommand: Decodable, Sendable, Equatable {
 
     /// The command for the engine: the channel and the person, in Firebell's terms.
     public var inbound: InboundCommand {
-        InboundCommand(channel: ChannelRef(platform: .slack, workspace: teamID, channel: channelID), actor: UserRef(userID), arguments: text)
+        InboundCommand(
+            channel: ChannelRef(platform: .slack, workspace: teamID, channel: channelID),
+            actor: UserRef(userID),
+            arguments: text,
+            actorName: userName
+        )
     }
 }
 

@@ -40,6 +40,7 @@ public struct Teams: ChatPlatform {
         let middleware = TeamsAuthMiddleware(
             authenticator: authenticator,
             serviceURLs: connector.serviceURLs,
+            people: connector.people,
             transactions: transactions,
             logger: context.logger
         )

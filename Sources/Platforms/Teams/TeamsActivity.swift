@@ -93,7 +93,7 @@ public struct TeamsActivity: Codable, Sendable, Equatable {
     /// The command as the engine takes it, when this message carries one from a person.
     public var inbound: InboundCommand? {
         guard let arguments = commandArguments, let channel, let from else { return nil }
-        return InboundCommand(channel: channel, actor: UserRef(from.id), arguments: arguments)
+        return InboundCommand(channel: channel, actor: UserRef(from.id), arguments: arguments, actorName: from.name)
     }
 
     /// Teams sends message text with the few HTML entities its editor produces.

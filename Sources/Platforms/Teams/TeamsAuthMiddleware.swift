@@ -11,6 +11,7 @@ struct TeamsAuthMiddleware: RouterMiddleware {
 
     let authenticator: BotFrameworkAuthenticator
     let serviceURLs: TeamsServiceURLs
+    let people: TeamsPeople
     let transactions: any ChannelTransactions
     let logger: Logger
 
@@ -39,6 +40,7 @@ struct TeamsAuthMiddleware: RouterMiddleware {
                 return .text("not saved; deliver it again", status: .internalServerError)
             }
         }
+        people.learn(activity)
         var context = context
         context.verified = VerifiedSender(platform: .teams, identity: authenticator.appID, serviceURL: activity.serviceUrl)
         return try await next(request, context)

@@ -11,6 +11,7 @@ import NIOHTTP1
 public struct TeamsConnector: ChatDelivery {
     private let token: BotConnectorToken
     let serviceURLs: TeamsServiceURLs
+    let people = TeamsPeople()
     private let client: HTTPClient
     private let timeout: TimeAmount
 
@@ -29,7 +30,7 @@ public struct TeamsConnector: ChatDelivery {
         let base = (serviceURL.hasSuffix("/") ? serviceURL : serviceURL + "/") + "v3/conversations/"
         let method: HTTPMethod
         let url: String
-        var activity = TeamsOutgoingActivity(text: message.text, replyingTo: message.replyRecipient)
+        var activity = TeamsOutgoingActivity(text: message.text, replyingTo: message.replyRecipient, names: people)
         switch message.kind {
         case .pagerDuty:
             return .permanent("not a Teams message")
@@ -111,11 +112,12 @@ struct TeamsOutgoingActivity: Encodable, Equatable {
     var attachments: [Attachment]?
 
     /// A text message; a reply to one person starts by mentioning them (Teams has no message only one person sees).
-    init(text: String, replyingTo person: UserRef? = nil) {
+    /// Each `<at>id</at>` Firebell wrote becomes `<at>Name</at>` with a mention entity for the id.
+    init(text: String, replyingTo person: UserRef? = nil, names: TeamsPeople? = nil) {
         let full = person.map { "<at>\(TeamsMarkup().escape($0.id))</at> \(text)" } ?? text
-        self.text = full
+        let (named, mentions) = Self.mentions(in: full, names: names)
+        self.text = named
         textFormat = "xml"
-        let mentions = Self.mentions(in: full)
         entities = mentions.isEmpty ? nil : mentions
     }
 
@@ -123,18 +125,20 @@ struct TeamsOutgoingActivity: Encodable, Equatable {
         attachments = [Attachment(content: card)]
     }
 
-    /// A mention entity for each `<at>…</at>` in the text: the entity's text must be exactly that span.
-    static func mentions(in text: String) -> [Mention] {
+    /// The text with each `<at>id</at>` written as `<at>Name</at>` (the name Teams gave, else the id), and a mention
+    /// entity for each: the entity's text must be exactly that span.
+    static func mentions(in text: String, names: TeamsPeople?) -> (String, [Mention]) {
         var mentions: [Mention] = []
+        var out = ""
         var rest = Substring(text)
         while let open = rest.range(of: "<at>"), let close = rest[open.upperBound...].range(of: "</at>") {
-            let inner = String(rest[open.upperBound..<close.lowerBound])
-            let id = TeamsActivity.decodingEntities(inner)
-            if !mentions.contains(where: { $0.mentioned.id == id }) {
-                mentions.append(Mention(mentioned: .init(id: id, name: id), text: "<at>\(inner)</at>"))
-            }
+            let id = TeamsActivity.decodingEntities(String(rest[open.upperBound..<close.lowerBound]))
+            let name = names?.name(of: id) ?? id
+            let span = "<at>\(TeamsMarkup().escape(name))</at>"
+            out += rest[..<open.lowerBound] + span
+            if !mentions.contains(where: { $0.mentioned.id == id }) { mentions.append(Mention(mentioned: .init(id: id, name: name), text: span)) }
             rest = rest[close.upperBound...]
         }
-        return mentions
+        return (out + rest, mentions)
     }
 }

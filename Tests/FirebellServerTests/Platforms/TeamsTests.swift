@@ -94,7 +94,7 @@ struct TeamsTests {
                 let token = try await standIn.token(serviceURL: serviceURL)
                 let response = try await send(
                     client,
-                    Self.activity(text, from: alice ? "29:alice" : "29:carol", serviceURL: serviceURL),
+                    Self.activity(text, from: alice ? "29:alice" : "29:carol", name: alice ? "Alice" : "Carol", serviceURL: serviceURL),
                     token: token
                 )
                 #expect(response.status == .ok, "\(line)")
@@ -120,7 +120,8 @@ struct TeamsTests {
             let confirmations = texts.filter { $0.contains("✓") }
             #expect(confirmations.count >= 8, "every command is answered in the conversation: \(texts)")
             let timeline = try #require(texts.last { $0.contains("Timeline of INC-2026-0001") })
-            #expect(timeline.hasPrefix("29:carol Timeline"), "the view answers the person who asked: \(timeline.prefix(40))")
+            #expect(timeline.hasPrefix("Carol Timeline"), "the view answers the person who asked, by name: \(timeline.prefix(40))")
+            #expect(timeline.contains("Carol made Alice Incident Commander"), "people are shown by the names Teams gives them")
             let mentions = try #require(posts.last { $0.text?.contains("Timeline of") == true }?.json["entities"] as? [[String: Any]])
             #expect((mentions.first?["mentioned"] as? [String: String])?["id"] == "29:carol", "as a mention entity")
             let updates = await standIn.updates
