@@ -1,26 +1,26 @@
 import Foundation
 
 /// A monitoring notification about one alert group, decoded and routed by the shell, for the engine to act on.
-public struct AlertSignal: Sendable, Equatable {
+package struct AlertSignal: Sendable, Equatable {
     /// Where it came from: `alertmanager`, or the generic webhook's `generic`.
-    public var source: String
+    package var source: String
     /// What correlates repeated notifications: Alertmanager's `groupKey`, the generic webhook's `dedup_key`.
-    public var key: String
+    package var key: String
     /// Whether anything in the group is still firing.
-    public var isFiring: Bool
-    public var title: String
+    package var isFiring: Bool
+    package var title: String
     /// The severity the rules suggest; responders can change it.
-    public var severity: Severity
-    public var summary: String?
-    public var service: String?
+    package var severity: Severity
+    package var summary: String?
+    package var service: String?
     /// When the earliest alert of the group started failing, if the monitor says.
-    public var startedAt: Date?
-    public var labels: [String: String]
-    public var links: [String]
-    public var firingCount: Int
-    public var resolvedCount: Int
+    package var startedAt: Date?
+    package var labels: [String: String]
+    package var links: [String]
+    package var firingCount: Int
+    package var resolvedCount: Int
 
-    public init(
+    package init(
         source: String,
         key: String,
         isFiring: Bool,
@@ -51,9 +51,9 @@ public struct AlertSignal: Sendable, Equatable {
 }
 
 /// What the engine does when monitoring reports recovery.
-public struct AlertPolicy: Sendable, Equatable {
+package struct AlertPolicy: Sendable, Equatable {
     /// Resolve the incident when every alert of the group that opened it has resolved.
-    public var autoResolve = false
+    package var autoResolve = false
 
-    public init() {}
+    package init() {}
 }

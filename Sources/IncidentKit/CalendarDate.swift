@@ -1,13 +1,13 @@
 import Foundation
 
 /// A calendar day, `YYYY-MM-DD`, as used for action-item due dates (UTC).
-public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
-    public let year: Int
-    public let month: Int
-    public let day: Int
+package struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    package let year: Int
+    package let month: Int
+    package let day: Int
 
     /// Accepts only real days in `YYYY-MM-DD` form (`2026-02-30` is refused).
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard text.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
@@ -21,25 +21,25 @@ public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStrin
     }
 
     /// The UTC day containing `date`.
-    public init(containing date: Date) {
+    package init(containing date: Date) {
         let components = UTC.calendar.dateComponents([.year, .month, .day], from: date)
         (year, month, day) = (components.year!, components.month!, components.day!)
     }
 
     /// Midnight UTC at the start of this day.
-    public var startOfDay: Date {
+    package var startOfDay: Date {
         UTC.calendar.date(from: DateComponents(year: year, month: month, day: day))!
     }
 
-    public var description: String {
+    package var description: String {
         String(format: "%04d-%02d-%02d", year, month, day)
     }
 
-    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
+    package static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let date = CalendarDate(parsing: text) else {
@@ -48,7 +48,7 @@ public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStrin
         self = date
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }

@@ -1,5 +1,5 @@
 /// What a post says, named by what implied it; the shell renders it from the state after the transaction.
-public enum ChannelPost: Equatable, Sendable {
+package enum ChannelPost: Equatable, Sendable {
     case initialAlert(IncidentID)
     case statusUpdate(IncidentID)
     case resolution(IncidentID)
@@ -17,7 +17,7 @@ public enum ChannelPost: Equatable, Sendable {
     case handover(EventRecord)
 
     /// Initial Alert, Status Update, holding update and Resolution: what stakeholders are told.
-    public var isForStakeholders: Bool {
+    package var isForStakeholders: Bool {
         switch self {
         case .initialAlert, .statusUpdate, .resolution, .holdingUpdate: true
         case .notice, .reminder, .page, .recovery, .handover: false
@@ -25,7 +25,7 @@ public enum ChannelPost: Equatable, Sendable {
     }
 
     /// The incident the post is about. A handover belongs to the channel's on-call, not to one incident.
-    public var incident: IncidentID? {
+    package var incident: IncidentID? {
         switch self {
         case .initialAlert(let id), .statusUpdate(let id), .resolution(let id): id
         case .notice(let record), .reminder(let record), .holdingUpdate(let record), .page(let record), .recovery(let record): record.incident

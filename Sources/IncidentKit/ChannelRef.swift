@@ -1,10 +1,10 @@
 /// Where an incident lives: one chat channel on one platform and workspace.
-public struct ChannelRef: Hashable, Codable, Sendable, CustomStringConvertible {
-    public let platform: PlatformID
-    public let workspace: String
-    public let channel: String
+package struct ChannelRef: Hashable, Codable, Sendable, CustomStringConvertible {
+    package let platform: PlatformID
+    package let workspace: String
+    package let channel: String
 
-    public init(platform: PlatformID, workspace: String, channel: String) {
+    package init(platform: PlatformID, workspace: String, channel: String) {
         self.platform = platform
         self.workspace = workspace
         self.channel = channel
@@ -12,7 +12,7 @@ public struct ChannelRef: Hashable, Codable, Sendable, CustomStringConvertible {
 
     /// Reads a configured reference: `platform:workspace:channel`, or `platform:channel` for a platform with one
     /// workspace (its workspace is then `default`). Parts may not be empty or contain `:` or `/`.
-    public init?(reference: String) {
+    package init?(reference: String) {
         let parts = reference.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2 || parts.count == 3,
             parts.allSatisfy({ !$0.isEmpty && !$0.contains("/") && !$0.contains(where: \.isWhitespace) })
@@ -23,5 +23,5 @@ public struct ChannelRef: Hashable, Codable, Sendable, CustomStringConvertible {
     }
 
     /// "console/local/incident".
-    public var description: String { "\(platform)/\(workspace)/\(channel)" }
+    package var description: String { "\(platform)/\(workspace)/\(channel)" }
 }

@@ -1,40 +1,40 @@
 import Foundation
 
 /// Everything known about one channel: the fold of its event log.
-public struct ChannelState: Sendable, Equatable, Codable {
-    public private(set) var incidents: [IncidentID: Incident] = [:]
+package struct ChannelState: Sendable, Equatable, Codable {
+    package private(set) var incidents: [IncidentID: Incident] = [:]
     /// Incident ids in the order they were declared.
-    public private(set) var order: [IncidentID] = []
-    public private(set) var activeID: IncidentID?
+    package private(set) var order: [IncidentID] = []
+    package private(set) var activeID: IncidentID?
     /// Sequence number of the last event applied; the next event gets `lastSequence + 1`.
-    public private(set) var lastSequence = 0
+    package private(set) var lastSequence = 0
     /// Customer reports filed in this channel, numbered from 1.
-    public private(set) var reports: [CustomerReport] = []
+    package private(set) var reports: [CustomerReport] = []
     /// The last on-call handover of this channel.
-    public private(set) var handover: Handover?
+    package private(set) var handover: Handover?
     /// Ids of the most recent platform deliveries that caused a transaction here (oldest first), so a delivery the
     /// platform retries (after a timeout or a restart) is recognised and not run again.
-    public private(set) var recentDeliveries: [String] = []
+    package private(set) var recentDeliveries: [String] = []
     /// The names people go by here, as their inputs told.
-    public private(set) var people = PeopleNames()
+    package private(set) var people = PeopleNames()
 
     /// How many delivery ids a channel remembers.
-    public static let rememberedDeliveries = 500
+    package static let rememberedDeliveries = 500
 
-    public init() {}
+    package init() {}
 
     /// Folds a whole log.
-    public init<S: Sequence>(replaying records: S) where S.Element == EventRecord {
+    package init<S: Sequence>(replaying records: S) where S.Element == EventRecord {
         for record in records { apply(record) }
     }
 
-    public var activeIncident: Incident? { activeID.flatMap { incidents[$0] } }
+    package var activeIncident: Incident? { activeID.flatMap { incidents[$0] } }
 
     /// The most recently declared incident, active or not.
-    public var latestIncident: Incident? { order.last.flatMap { incidents[$0] } }
+    package var latestIncident: Incident? { order.last.flatMap { incidents[$0] } }
 
     /// Applies one event. Total: an event that does not fit (unknown incident) changes nothing but the sequence.
-    public mutating func apply(_ record: EventRecord) {
+    package mutating func apply(_ record: EventRecord) {
         lastSequence = max(lastSequence, record.sequence)
         if let delivery = record.delivery {
             recentDeliveries.append(delivery)
@@ -65,28 +65,28 @@ public struct ChannelState: Sendable, Equatable, Codable {
 }
 
 /// A report from a customer or colleague that may become an incident.
-public struct CustomerReport: Sendable, Equatable, Codable {
-    public enum State: Sendable, Equatable, Codable {
+package struct CustomerReport: Sendable, Equatable, Codable {
+    package enum State: Sendable, Equatable, Codable {
         case open
         case dismissed(reason: String?)
         case declared(IncidentID)
     }
 
-    public var number: Int
-    public var text: String
-    public var by: UserRef
-    public var at: Date
-    public var state: State
+    package var number: Int
+    package var text: String
+    package var by: UserRef
+    package var at: Date
+    package var state: State
 }
 
 /// An on-call shift handed from one person to the next, with notes.
-public struct Handover: Sendable, Equatable, Codable {
-    public var from: UserRef
-    public var to: UserRef
-    public var notes: String
-    public var at: Date
-    public var acknowledgedAt: Date?
-    public var remindersSent = 0
+package struct Handover: Sendable, Equatable, Codable {
+    package var from: UserRef
+    package var to: UserRef
+    package var notes: String
+    package var at: Date
+    package var acknowledgedAt: Date?
+    package var remindersSent = 0
 }
 
 extension ChannelState {
@@ -221,7 +221,7 @@ extension ChannelState {
         case incidents, activeID, lastSequence, reports, handover, recentDeliveries, people
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let list = try container.decode([Incident].self, forKey: .incidents)
         order = list.map(\.id)
@@ -235,7 +235,7 @@ extension ChannelState {
         people = PeopleNames(Dictionary(uniqueKeysWithValues: names.map { (UserRef($0.key), $0.value) }))
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(order.compactMap { incidents[$0] }, forKey: .incidents)
         try container.encodeIfPresent(activeID, forKey: .activeID)

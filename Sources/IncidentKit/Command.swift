@@ -1,5 +1,5 @@
 /// A parsed `/incident` command, ready for the engine.
-public enum Command: Equatable, Sendable {
+package enum Command: Equatable, Sendable {
     case declare(severity: Severity, title: String, impact: String?, systems: [String], fromReport: Int? = nil)
     case acknowledge
     case setSeverity(Severity, reason: String?)
@@ -36,19 +36,19 @@ public enum Command: Equatable, Sendable {
 }
 
 /// Why a command was refused, in words for the person who typed it.
-public struct CommandError: Error, Equatable, Sendable, CustomStringConvertible {
+package struct CommandError: Error, Equatable, Sendable, CustomStringConvertible {
     /// What was wrong, as one sentence.
-    public let problem: String
+    package let problem: String
     /// The exact usage of the verb, when the problem is in how it was typed.
-    public let usage: String?
+    package let usage: String?
 
-    public init(_ problem: String, usage: String? = nil) {
+    package init(_ problem: String, usage: String? = nil) {
         self.problem = problem
         self.usage = usage
     }
 
     /// One line: the problem, then the usage.
-    public var description: String {
+    package var description: String {
         guard let usage else { return problem }
         return "\(problem) Usage: \(usage)"
     }
@@ -56,7 +56,7 @@ public struct CommandError: Error, Equatable, Sendable, CustomStringConvertible 
 
 extension Command {
     /// The verb's name as typed, for logs and metrics.
-    public var verb: String {
+    package var verb: String {
         switch self {
         case .declare: "declare"
         case .acknowledge: "ack"

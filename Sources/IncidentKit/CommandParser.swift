@@ -1,16 +1,16 @@
 import Foundation
 
 /// Turns command text into a `Command`, or a one-line error with the exact usage.
-public enum CommandParser {
+package enum CommandParser {
     /// Longest title accepted, in characters.
-    public static let maxTitleLength = 200
+    package static let maxTitleLength = 200
     /// Longest free text (updates, notes, root causes) accepted, in characters.
-    public static let maxTextLength = 3000
+    package static let maxTextLength = 3000
     /// Longest command line accepted; anything longer is refused before it is read.
-    public static let maxLineLength = 8000
+    package static let maxLineLength = 8000
 
     /// Parses a whole line such as `/incident declare sev1 …` or `/inc ack`.
-    public static func parse(line: String) throws(CommandError) -> Command {
+    package static func parse(line: String) throws(CommandError) -> Command {
         let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let rest = stripCommandName(trimmed) else {
             throw CommandError("Commands start with /incident (or /inc).", usage: "/incident help")
@@ -19,7 +19,7 @@ public enum CommandParser {
     }
 
     /// The text after `/incident` or `/inc`, or nil when the line is not an incident command.
-    public static func stripCommandName(_ line: String) -> String? {
+    package static func stripCommandName(_ line: String) -> String? {
         for name in ["/incident", "/inc", "!incident", "!inc"] {
             guard line.lowercased().hasPrefix(name) else { continue }
             let rest = line.dropFirst(name.count)
@@ -29,7 +29,7 @@ public enum CommandParser {
     }
 
     /// Parses the arguments of the command, as Slack sends them in `text`: `declare sev1 …`.
-    public static func parse(arguments: String) throws(CommandError) -> Command {
+    package static func parse(arguments: String) throws(CommandError) -> Command {
         guard arguments.count <= maxLineLength else {
             throw CommandError("The command is \(arguments.count) characters long; the limit is \(maxLineLength).")
         }

@@ -2,18 +2,18 @@ import Foundation
 
 /// Derives every timer an incident owes from its state: nothing is stored as a free-floating job.
 /// Fired timers are events too, so a deadline disappears once its reminder is in the log.
-public struct DeadlinePlanner: Sendable {
-    public let configuration: EngineConfiguration
+package struct DeadlinePlanner: Sendable {
+    package let configuration: EngineConfiguration
 
-    public init(configuration: EngineConfiguration = .standard) { self.configuration = configuration }
+    package init(configuration: EngineConfiguration = .standard) { self.configuration = configuration }
 
     /// The pending deadlines of every incident in the channel, as they stand at `now`.
-    public func deadlines(in state: ChannelState, now: Date) -> [Deadline] {
+    package func deadlines(in state: ChannelState, now: Date) -> [Deadline] {
         state.order.compactMap { state.incidents[$0] }.flatMap { deadlines(for: $0, now: now) } + channelDeadlines(in: state)
     }
 
     /// Timers of the channel itself: reminders of an unacknowledged handover.
-    public func channelDeadlines(in state: ChannelState) -> [Deadline] {
+    package func channelDeadlines(in state: ChannelState) -> [Deadline] {
         let oncall = configuration.oncall
         guard let handover = state.handover, handover.acknowledgedAt == nil, handover.remindersSent < oncall.handoverReminderLimit else { return [] }
         let reminder = handover.remindersSent + 1
@@ -22,13 +22,13 @@ public struct DeadlinePlanner: Sendable {
     }
 
     /// The earliest moment anything in the channel fires, if anything is pending.
-    public func earliest(in state: ChannelState, now: Date) -> Date? {
+    package func earliest(in state: ChannelState, now: Date) -> Date? {
         deadlines(in: state, now: now).map(\.fireAt).min()
     }
 
     /// The pending deadlines of one incident. Stages of the update clock that were all missed
     /// (downtime, a stalled process) are coalesced: only the most advanced stage due by `now` is pending.
-    public func deadlines(for incident: Incident, now: Date) -> [Deadline] {
+    package func deadlines(for incident: Incident, now: Date) -> [Deadline] {
         var result: [Deadline] = []
         if incident.isActive {
             result += updateClock(incident, now: now)
@@ -50,7 +50,7 @@ public struct DeadlinePlanner: Sendable {
     /// When the next Status Update is due by the rules, or nil when none is expected. After a change of
     /// severity or reminder interval it is re-derived from the last update with the new cadence, and is
     /// due at once (not earlier) when that time has already passed.
-    public func nextUpdateDue(for incident: Incident) -> Date? {
+    package func nextUpdateDue(for incident: Incident) -> Date? {
         guard incident.isActive else { return nil }
         guard let changedAt = incident.cadenceChangedAt else {
             if let promised = incident.promisedNextUpdate { return promised }
@@ -61,7 +61,7 @@ public struct DeadlinePlanner: Sendable {
     }
 
     /// The interval between updates in force for the incident: its reminder setting, else its severity's cadence.
-    public func cadence(_ incident: Incident) -> TimeSpan? {
+    package func cadence(_ incident: Incident) -> TimeSpan? {
         switch incident.reminders {
         case .off: nil
         case .every(let interval): interval

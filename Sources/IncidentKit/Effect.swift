@@ -1,15 +1,15 @@
 /// What a transaction's events imply beyond the log: a message, an edit, a page. Planned by pure code
 /// (`EffectPlanner`) from the state before, the accepted records and the configuration; delivered by the shell.
-public struct Effect: Sendable, Equatable {
-    public var id: EffectID
-    public var action: Action
+package struct Effect: Sendable, Equatable {
+    package var id: EffectID
+    package var action: Action
 
-    public init(id: EffectID, action: Action) {
+    package init(id: EffectID, action: Action) {
         self.id = id
         self.action = action
     }
 
-    public enum Action: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         /// A message: what it says (rendered by the shell from the state after the transaction), who gets it, and where
         /// it goes in the conversation.
         case post(ChannelPost, to: Recipient, placement: Placement, offersActions: Bool)
@@ -20,7 +20,7 @@ public struct Effect: Sendable, Equatable {
     }
 
     /// The incident the effect is about, if any.
-    public var incident: IncidentID? {
+    package var incident: IncidentID? {
         switch action {
         case .post(let post, _, _, _): post.incident
         case .editHeadline(let id, _, _), .pagerDuty(_, let id): id
@@ -28,7 +28,7 @@ public struct Effect: Sendable, Equatable {
     }
 
     /// Where the effect is delivered; deliveries to one destination keep their order.
-    public var destination: Destination {
+    package var destination: Destination {
         switch action {
         case .post(_, let recipient, _, _): .chat(recipient.channel)
         case .editHeadline(_, let channel, _): .chat(channel)
@@ -38,11 +38,11 @@ public struct Effect: Sendable, Equatable {
 }
 
 /// Where deliveries go: a chat conversation, or PagerDuty's Events API (one ordered queue for all incidents).
-public enum Destination: Hashable, Sendable, CustomStringConvertible {
+package enum Destination: Hashable, Sendable, CustomStringConvertible {
     case chat(ChannelRef)
     case pagerDuty
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .chat(let channel): channel.description
         case .pagerDuty: "pagerduty"
@@ -51,7 +51,7 @@ public enum Destination: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Who a post is for.
-public enum Recipient: Hashable, Sendable {
+package enum Recipient: Hashable, Sendable {
     /// The channel the incident runs in.
     case incidentChannel(ChannelRef)
     /// A stakeholder channel of the incident's severity (executives, customers, status).
@@ -61,7 +61,7 @@ public enum Recipient: Hashable, Sendable {
 
     /// The conversation the platform delivers to. A direct message goes to the person's id, which Slack accepts as
     /// a channel and turns into the app's direct conversation with them.
-    public var channel: ChannelRef {
+    package var channel: ChannelRef {
         switch self {
         case .incidentChannel(let channel), .audience(let channel): channel
         case .directMessage(let user, let on): ChannelRef(platform: on.platform, workspace: on.workspace, channel: user.id)
@@ -70,7 +70,7 @@ public enum Recipient: Hashable, Sendable {
 }
 
 /// Where a post goes in the conversation.
-public enum Placement: String, Sendable, Codable {
+package enum Placement: String, Sendable, Codable {
     /// The incident's headline: the Initial Alert, which later edits replace and threads hang under.
     case headline
     /// A reply in the incident's thread (under its headline), where the platform has threads.
@@ -80,30 +80,30 @@ public enum Placement: String, Sendable, Codable {
 }
 
 /// What a PagerDuty event does to the incident's alert.
-public enum PagerDutyAction: String, Sendable, Codable {
+package enum PagerDutyAction: String, Sendable, Codable {
     case trigger, acknowledge, resolve
 }
 
 /// The stable identity of one effect: the channel whose transaction implied it, the sequence of that transaction's
 /// first record, and the effect's position among the transaction's effects. A restart plans the same ids again, so
 /// delivery can tell what it already did, and platforms that deduplicate on a key see the same key.
-public struct EffectID: Hashable, Sendable, Codable, CustomStringConvertible {
-    public let channel: ChannelRef
-    public let sequence: Int
-    public let index: Int
+package struct EffectID: Hashable, Sendable, Codable, CustomStringConvertible {
+    package let channel: ChannelRef
+    package let sequence: Int
+    package let index: Int
 
-    public init(channel: ChannelRef, sequence: Int, index: Int) {
+    package init(channel: ChannelRef, sequence: Int, index: Int) {
         self.channel = channel
         self.sequence = sequence
         self.index = index
     }
 
     /// "slack/T1/C1#42.0".
-    public var description: String { "\(channel)#\(sequence).\(index)" }
+    package var description: String { "\(channel)#\(sequence).\(index)" }
 
     /// The id as a short key of letters, digits and `-`, at most 25 characters (Discord's limit for a `nonce`):
     /// a 64-bit FNV-1a hash of the channel, the sequence and the index, in base 36.
-    public var key: String {
+    package var key: String {
         "fb" + String(Self.fnv1a(channel.description), radix: 36) + "-" + String(sequence, radix: 36) + "-" + String(index, radix: 36)
     }
 

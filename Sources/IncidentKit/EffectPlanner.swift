@@ -4,13 +4,13 @@
 ///
 /// Order within a transaction: the incident channel's posts (headline edits last), direct messages, the audience
 /// channels' copies, then PagerDuty events.
-public struct EffectPlanner: Sendable {
-    public let policy: EffectPolicy
+package struct EffectPlanner: Sendable {
+    package let policy: EffectPolicy
 
-    public init(policy: EffectPolicy) { self.policy = policy }
+    package init(policy: EffectPolicy) { self.policy = policy }
 
     /// The effects of one transaction's `records`, applied to `before` to give `after`, in `channel`.
-    public func plan<C: Collection>(_ records: C, before: ChannelState, after: ChannelState, in channel: ChannelRef) -> [Effect]
+    package func plan<C: Collection>(_ records: C, before: ChannelState, after: ChannelState, in channel: ChannelRef) -> [Effect]
     where C.Element == EventRecord {
         let records = Array(records)
         guard let first = records.first else { return [] }

@@ -1,17 +1,17 @@
 /// The configuration effects are planned with: who the audiences of each severity are, which platforms can message
 /// a person directly, whether PagerDuty is used, and where stakeholder posts go.
-public struct EffectPolicy: Sendable, Equatable {
+package struct EffectPolicy: Sendable, Equatable {
     /// Stakeholder channels by severity (from the severity table's audiences and the channels configured for them).
-    public var audiences: [Severity: [ChannelRef]]
+    package var audiences: [Severity: [ChannelRef]]
     /// Platforms on which the bot can message a person by their id (those whose capabilities say so).
-    public var directMessagePlatforms: Set<PlatformID>
+    package var directMessagePlatforms: Set<PlatformID>
     /// Whether pages, acknowledgements and resolutions become PagerDuty events.
-    public var pagerDuty: Bool
+    package var pagerDuty: Bool
     /// Whether Status Updates, holding posts and the Resolution are replies in the incident's thread instead of new
     /// channel messages. Reminders always go to the thread.
-    public var stakeholderPostsInThread: Bool
+    package var stakeholderPostsInThread: Bool
 
-    public init(
+    package init(
         audiences: [Severity: [ChannelRef]] = [:],
         directMessagePlatforms: Set<PlatformID> = [],
         pagerDuty: Bool = false,
@@ -24,7 +24,7 @@ public struct EffectPolicy: Sendable, Equatable {
     }
 
     /// Builds the audience table from the severity table's audience names and the channels configured for each name.
-    public init(
+    package init(
         severities: SeverityPolicyTable,
         channels: [String: [ChannelRef]],
         directMessagePlatforms: Set<PlatformID> = [],
@@ -48,7 +48,7 @@ public struct EffectPolicy: Sendable, Equatable {
     }
 
     /// The audience channels of `incident` (none for a private one), never the incident's own channel.
-    public func audienceChannels(for incident: Incident?, excluding own: ChannelRef) -> [ChannelRef] {
+    package func audienceChannels(for incident: Incident?, excluding own: ChannelRef) -> [ChannelRef] {
         guard let incident, !incident.isPrivate else { return [] }
         return (audiences[incident.severity] ?? []).filter { $0 != own }
     }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Plain-text sentences for events: the lines of the timeline and of channel notices.
-public enum EventDescriber {
+package enum EventDescriber {
     /// The sentence for `record`, naming people by the names they go by (`names`), else `@id`.
-    public static func describe(_ record: EventRecord, names: PeopleNames = PeopleNames()) -> String {
+    package static func describe(_ record: EventRecord, names: PeopleNames = PeopleNames()) -> String {
         let who = names.name(record.actor)
         func name(_ user: UserRef) -> String { names.name(user) }
         switch record.event {
@@ -95,7 +95,7 @@ public enum EventDescriber {
         case .visibilityChanged(let isPrivate):
             return isPrivate
                 ? "\(who) made the incident private (no audience channels, not on the status page)"
-                : "\(who) made the incident public (audience channels and the status page)"
+                : "\(who) made the incident package (audience channels and the status page)"
         }
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The event log's timestamp format, `2026-11-22T21:05:00Z` (UTC, whole seconds), with a fast exact parser.
-public enum ISOTimestamp {
-    public static func format(_ date: Date) -> String {
+package enum ISOTimestamp {
+    package static func format(_ date: Date) -> String {
         let total = Int(date.timeIntervalSince1970.rounded(.down))
         let days = total >= 0 ? total / 86400 : (total - 86399) / 86400
         let secondsOfDay = total - days * 86400
@@ -21,7 +21,7 @@ public enum ISOTimestamp {
     }
 
     /// Parses exactly `YYYY-MM-DDTHH:MM:SSZ`; anything else is nil.
-    public static func parse(_ text: String) -> Date? {
+    package static func parse(_ text: String) -> Date? {
         var text = text
         return text.withUTF8 { bytes -> Date? in
             guard bytes.count == 20, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58, bytes[19] == 90 else {

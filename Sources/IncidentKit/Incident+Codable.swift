@@ -10,7 +10,7 @@ extension Incident {
         case learnings, whys, links, isPrivate, detection, alertKeys, recoveredAlertKeys, alertCounts, pages
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             id: try c.decode(IncidentID.self, forKey: .id),
@@ -53,7 +53,7 @@ extension Incident {
         pages = try c.decodeIfPresent([Page].self, forKey: .pages) ?? []
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
         try c.encode(title, forKey: .title)

@@ -1,15 +1,15 @@
 import Foundation
 
 /// Who is acting, when, and which id a new incident would take: everything the engine needs from outside.
-public struct CommandContext: Sendable {
-    public var actor: UserRef
-    public var now: Date
+package struct CommandContext: Sendable {
+    package var actor: UserRef
+    package var now: Date
     /// The id a `declare` gives its incident; the shell reserves it from the data folder.
-    public var newIncidentID: IncidentID
+    package var newIncidentID: IncidentID
     /// The channel the command runs in, for choosing its on-call rotation.
-    public var channel: ChannelRef?
+    package var channel: ChannelRef?
 
-    public init(actor: UserRef, now: Date, newIncidentID: IncidentID, channel: ChannelRef? = nil) {
+    package init(actor: UserRef, now: Date, newIncidentID: IncidentID, channel: ChannelRef? = nil) {
         self.actor = actor
         self.now = now
         self.newIncidentID = newIncidentID
@@ -18,7 +18,7 @@ public struct CommandContext: Sendable {
 }
 
 /// A read-only view the shell renders for the person who asked.
-public enum ViewRequest: Equatable, Sendable {
+package enum ViewRequest: Equatable, Sendable {
     case help(verb: String?)
     case timeline(IncidentID)
     case summary(IncidentID)
@@ -29,7 +29,7 @@ public enum ViewRequest: Equatable, Sendable {
 }
 
 /// What the engine decided: events to make durable, or a view to show.
-public enum Decision: Equatable, Sendable {
+package enum Decision: Equatable, Sendable {
     case record([EventRecord])
     case view(ViewRequest)
     /// Record the events, then show the view (a first postmortem draft is both).
@@ -37,13 +37,13 @@ public enum Decision: Equatable, Sendable {
 }
 
 /// The incident process as a pure function: state + command + context → events, or a refusal.
-public struct IncidentEngine: Sendable {
-    public let configuration: EngineConfiguration
+package struct IncidentEngine: Sendable {
+    package let configuration: EngineConfiguration
 
-    public init(configuration: EngineConfiguration = .standard) { self.configuration = configuration }
+    package init(configuration: EngineConfiguration = .standard) { self.configuration = configuration }
 
     /// Decides what an input means: a typed command, due timers, or an alert.
-    public func decide(_ input: Input, state: ChannelState, context: CommandContext) throws(CommandError) -> Decision {
+    package func decide(_ input: Input, state: ChannelState, context: CommandContext) throws(CommandError) -> Decision {
         var rules = Rules(state: state, context: context, configuration: configuration)
         switch input {
         case .command(let command):
@@ -62,7 +62,7 @@ public struct IncidentEngine: Sendable {
     }
 
     /// Decides a typed command.
-    public func decide(_ command: Command, state: ChannelState, context: CommandContext) throws(CommandError) -> Decision {
+    package func decide(_ command: Command, state: ChannelState, context: CommandContext) throws(CommandError) -> Decision {
         var rules = Rules(state: state, context: context, configuration: configuration)
         return try decide(command, rules: &rules)
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Something that happened to an incident; the channel's state is the fold of these.
 /// Case and field names are part of the on-disk format: add cases, never rename them.
-public enum IncidentEvent: Codable, Sendable, Equatable {
+package enum IncidentEvent: Codable, Sendable, Equatable {
     case declared(title: String, severity: Severity, impact: String?, systems: [String])
     case acknowledged
     case severityChanged(from: Severity, to: Severity, reason: String?)
@@ -54,13 +54,13 @@ public enum IncidentEvent: Codable, Sendable, Equatable {
 }
 
 /// Which list of the postmortem a lesson belongs to.
-public enum LearningKind: String, Codable, Sendable, Equatable {
+package enum LearningKind: String, Codable, Sendable, Equatable {
     case wentWell = "good"
     case toImprove = "improve"
 }
 
 /// How update reminders behave for one incident.
-public enum ReminderSetting: Codable, Sendable, Equatable {
+package enum ReminderSetting: Codable, Sendable, Equatable {
     /// Follow the severity's update cadence (the default).
     case cadence
     case off
@@ -68,30 +68,30 @@ public enum ReminderSetting: Codable, Sendable, Equatable {
 }
 
 /// One line of a channel's event log: the event with who did it, when, and its place in the log.
-public struct EventRecord: Codable, Sendable, Equatable {
+package struct EventRecord: Codable, Sendable, Equatable {
     /// The schema version this build writes; older versions keep loading.
-    public static let currentSchema = 1
+    package static let currentSchema = 1
 
     /// Schema version of this record.
-    public var schema: Int
+    package var schema: Int
     /// Position in the channel's log, from 1, without gaps.
-    public var sequence: Int
-    public var at: Date
-    public var actor: UserRef
+    package var sequence: Int
+    package var at: Date
+    package var actor: UserRef
     /// The incident the event belongs to; nil for channel-level events such as an on-call handover.
-    public var incident: IncidentID?
-    public var event: IncidentEvent
+    package var incident: IncidentID?
+    package var event: IncidentEvent
     /// On the first record of a transaction that appended several: how many it appended. The effects of a
     /// transaction are planned from all its records together, so a restart plans exactly the same effects again.
-    public var transactionSize: Int?
+    package var transactionSize: Int?
     /// On the first record of a transaction: the platform's id of the delivery that caused it (a Slack `event_id`,
     /// a Matrix event id), so a delivery retried after a restart is recognised and not run twice.
-    public var delivery: String?
+    package var delivery: String?
     /// On the first record of a transaction: the name its actor goes by, when the platform said and the channel did
     /// not know it yet (or it changed), so names survive restarts with the log.
-    public var actorName: String?
+    package var actorName: String?
 
-    public init(
+    package init(
         schema: Int = EventRecord.currentSchema,
         sequence: Int,
         at: Date,
@@ -125,7 +125,7 @@ public struct EventRecord: Codable, Sendable, Equatable {
 
 extension EventRecord {
     /// Marks `records` (one transaction's, in order) as one transaction, caused by `delivery` when given.
-    public static func transaction(_ records: [EventRecord], delivery: String?, actorName: String? = nil) -> [EventRecord] {
+    package static func transaction(_ records: [EventRecord], delivery: String?, actorName: String? = nil) -> [EventRecord] {
         guard var first = records.first else { return records }
         first.transactionSize = records.count > 1 ? records.count : nil
         first.delivery = delivery
@@ -136,7 +136,7 @@ extension EventRecord {
     /// Splits a log into its transactions: a record with `transactionSize` n starts the transaction of sequences
     /// `seq ..< seq + n`; any other record is a transaction of its own (logs written before transactions were
     /// marked, or what is left of one around a damaged line).
-    public static func transactions<C: Collection>(in records: C) -> [ArraySlice<EventRecord>] where C.Element == EventRecord {
+    package static func transactions<C: Collection>(in records: C) -> [ArraySlice<EventRecord>] where C.Element == EventRecord {
         let all = Array(records)
         var groups: [ArraySlice<EventRecord>] = []
         var start = 0

@@ -1,20 +1,20 @@
 /// An incident id, `INC-<year>-<sequence>`, unique within one data folder.
-public struct IncidentID: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
-    public let year: Int
-    public let sequence: Int
+package struct IncidentID: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    package let year: Int
+    package let sequence: Int
 
-    public init(year: Int, sequence: Int) {
+    package init(year: Int, sequence: Int) {
         self.year = year
         self.sequence = sequence
     }
 
     /// "INC-2026-0007" (at least four digits).
-    public var description: String {
+    package var description: String {
         let digits = String(sequence)
         return "INC-\(year)-\(String(repeating: "0", count: max(0, 4 - digits.count)))\(digits)"
     }
 
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let parts = text.uppercased().split(separator: "-")
         guard parts.count == 3, parts[0] == "INC", parts[1].count == 4,
             let year = Int(parts[1]), let sequence = Int(parts[2]), sequence > 0
@@ -22,11 +22,11 @@ public struct IncidentID: Hashable, Comparable, Codable, Sendable, CustomStringC
         self.init(year: year, sequence: sequence)
     }
 
-    public static func < (lhs: IncidentID, rhs: IncidentID) -> Bool {
+    package static func < (lhs: IncidentID, rhs: IncidentID) -> Bool {
         (lhs.year, lhs.sequence) < (rhs.year, rhs.sequence)
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let id = IncidentID(parsing: text) else {
@@ -35,7 +35,7 @@ public struct IncidentID: Hashable, Comparable, Codable, Sendable, CustomStringC
         self = id
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }

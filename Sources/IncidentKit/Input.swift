@@ -1,6 +1,6 @@
 /// Everything that can happen to a channel, each handled as one transaction: a typed command from a person,
 /// the scheduler saying timers are due, or monitoring reporting on an alert group.
-public enum Input: Sendable, Equatable {
+package enum Input: Sendable, Equatable {
     /// A command from a person (typed, a form).
     case command(Command)
     /// A command from a button on a message about `incident`: it runs only while that incident is the active one.
@@ -11,11 +11,11 @@ public enum Input: Sendable, Equatable {
     case alert(AlertSignal)
 
     /// Who the log records as acting for inputs that do not come from a person.
-    public static let bot = UserRef("firebell")
-    public static let monitoring = UserRef("monitoring")
+    package static let bot = UserRef("firebell")
+    package static let monitoring = UserRef("monitoring")
 
     /// The verb for logs and metrics.
-    public var verb: String {
+    package var verb: String {
         switch self {
         case .command(let command), .button(let command, _): command.verb
         case .timersDue: "timer"

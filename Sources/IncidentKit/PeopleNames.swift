@@ -3,21 +3,21 @@
 ///
 /// A person is shown by name wherever a post only speaks about them (notices, confirmations, the timeline, the
 /// postmortem); a mention, which notifies, is kept for where a post means to reach them.
-public struct PeopleNames: Sendable, Equatable {
-    public private(set) var byUser: [UserRef: String]
+package struct PeopleNames: Sendable, Equatable {
+    package private(set) var byUser: [UserRef: String]
 
-    public init(_ byUser: [UserRef: String] = [:]) { self.byUser = byUser }
+    package init(_ byUser: [UserRef: String] = [:]) { self.byUser = byUser }
 
     /// The name to show for `user`: the name they go by, else `@id`.
-    public func name(_ user: UserRef) -> String { byUser[user] ?? user.description }
+    package func name(_ user: UserRef) -> String { byUser[user] ?? user.description }
 
     /// Whether `name` for `user` is news (unknown, or changed).
-    public func isNew(_ name: String, for user: UserRef) -> Bool { byUser[user] != name }
+    package func isNew(_ name: String, for user: UserRef) -> Bool { byUser[user] != name }
 
     mutating func learn(_ name: String, for user: UserRef) { byUser[user] = name }
 
     /// A display name as given, made safe to keep: trimmed, on one line, at most 80 characters; nil when empty.
-    public static func cleaned(_ name: String?) -> String? {
+    package static func cleaned(_ name: String?) -> String? {
         guard let name else { return nil }
         let oneLine = String(name.map { $0.isNewline ? " " : $0 }).trimmingCharacters(in: .whitespaces)
         return oneLine.isEmpty ? nil : String(oneLine.prefix(80))

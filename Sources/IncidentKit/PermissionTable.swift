@@ -1,5 +1,5 @@
 /// An action whose permission a team can configure.
-public enum GuardedAction: String, Codable, Sendable, CaseIterable {
+package enum GuardedAction: String, Codable, Sendable, CaseIterable {
     case declare, acknowledge
     case raiseSeverity = "raise_severity"
     case lowerSeverity = "lower_severity"
@@ -41,16 +41,16 @@ public enum GuardedAction: String, Codable, Sendable, CaseIterable {
 
 /// Who may do what. An action lists the roles that hold it once any of them is assigned;
 /// until then, or when the list is empty, every responder may.
-public struct PermissionTable: Sendable, Equatable {
-    public var restrictions: [GuardedAction: Set<Role>]
+package struct PermissionTable: Sendable, Equatable {
+    package var restrictions: [GuardedAction: Set<Role>]
 
-    public init(restrictions: [GuardedAction: Set<Role>]) { self.restrictions = restrictions }
+    package init(restrictions: [GuardedAction: Set<Role>]) { self.restrictions = restrictions }
 
     /// The default: open to everyone, except that once an IC is assigned only the IC resolves or lowers severity.
-    public static let standard = PermissionTable(restrictions: [.resolve: [.ic], .lowerSeverity: [.ic]])
+    package static let standard = PermissionTable(restrictions: [.resolve: [.ic], .lowerSeverity: [.ic]])
 
     /// The role holders allowed to do `action` in `incident`, or nil when anyone may.
-    public func holdersRequired(for action: GuardedAction, in incident: Incident?) -> [(Role, UserRef)]? {
+    package func holdersRequired(for action: GuardedAction, in incident: Incident?) -> [(Role, UserRef)]? {
         guard let roles = restrictions[action], !roles.isEmpty, let incident else { return nil }
         let holders = Role.allCases.filter(roles.contains).compactMap { role in incident.roles[role].map { (role, $0) } }
         return holders.isEmpty ? nil : holders

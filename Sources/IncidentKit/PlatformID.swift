@@ -4,21 +4,21 @@
 /// (`extension PlatformID { static let slack = PlatformID("slack") }`), and rules that differ between platforms
 /// read the platform's capabilities, never its name. Stored as its plain name, so logs and snapshots written before
 /// it was a type read the same.
-public struct PlatformID: Hashable, Codable, Sendable, Comparable, CustomStringConvertible {
-    public let name: String
+package struct PlatformID: Hashable, Codable, Sendable, Comparable, CustomStringConvertible {
+    package let name: String
 
     /// A platform's id: its lowercase name, as it appears in `data/channels/<name>/…`.
-    public init(_ name: String) { self.name = name }
+    package init(_ name: String) { self.name = name }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         name = try decoder.singleValueContainer().decode(String.self)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(name)
     }
 
-    public var description: String { name }
-    public static func < (lhs: PlatformID, rhs: PlatformID) -> Bool { lhs.name < rhs.name }
+    package var description: String { name }
+    package static func < (lhs: PlatformID, rhs: PlatformID) -> Bool { lhs.name < rhs.name }
 }

@@ -1,9 +1,9 @@
 /// An incident role a responder can hold.
-public enum Role: String, Codable, Sendable, CaseIterable {
+package enum Role: String, Codable, Sendable, CaseIterable {
     case ic, lead, scribe, comms
 
     /// "Incident Commander", "Tech Lead", …
-    public var title: String {
+    package var title: String {
         switch self {
         case .ic: "Incident Commander"
         case .lead: "Tech Lead"
@@ -13,7 +13,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     }
 
     /// Accepts the short names and the common spellings responders type.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         switch text.lowercased() {
         case "ic", "commander", "incident-commander": self = .ic
         case "lead", "tl", "tech-lead", "techlead": self = .lead

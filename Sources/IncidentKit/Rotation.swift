@@ -2,27 +2,27 @@ import Foundation
 
 /// An on-call rotation: who holds each escalation level (L1 on-call engineer … L4 director) at any moment,
 /// shifts handed over at a local time of day in the rotation's time zone, with overrides for date ranges.
-public struct Rotation: Sendable, Equatable {
-    public enum Length: String, Sendable, Equatable {
+package struct Rotation: Sendable, Equatable {
+    package enum Length: String, Sendable, Equatable {
         case daily, weekly
 
         var days: Int { self == .daily ? 1 : 7 }
     }
 
-    public var name: String
+    package var name: String
     /// Incident channels this rotation covers; a rotation without channels covers every channel no other does.
-    public var channels: [ChannelRef]
-    public var timeZone: TimeZone
-    public var handoffHour: Int
-    public var handoffMinute: Int
-    public var length: Length
+    package var channels: [ChannelRef]
+    package var timeZone: TimeZone
+    package var handoffHour: Int
+    package var handoffMinute: Int
+    package var length: Length
     /// The local day on whose hand-off time the first shift (member 1 of each level) begins.
-    public var start: CalendarDate
+    package var start: CalendarDate
     /// Members of each level in rotation order: `levels[0]` is L1.
-    public var levels: [[UserRef]]
-    public var overrides: [RotationOverride]
+    package var levels: [[UserRef]]
+    package var overrides: [RotationOverride]
 
-    public init(
+    package init(
         name: String,
         channels: [ChannelRef] = [],
         timeZone: TimeZone,
@@ -45,15 +45,15 @@ public struct Rotation: Sendable, Equatable {
     }
 
     /// One shift: its number from the start (negative before it) and when it begins and ends.
-    public struct Shift: Sendable, Equatable {
-        public var index: Int
-        public var start: Date
-        public var end: Date
+    package struct Shift: Sendable, Equatable {
+        package var index: Int
+        package var start: Date
+        package var end: Date
     }
 
     /// The shift in force at `date`. Shifts run from hand-off to hand-off in local time, so a shift spanning a
     /// daylight-saving change is an hour shorter or longer, and the hand-off stays at the same wall-clock time.
-    public func shift(at date: Date) -> Shift {
+    package func shift(at date: Date) -> Shift {
         let local = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         var day = ISOTimestamp.daysFromCivil(year: local.year!, month: local.month!, day: local.day!)
         if (local.hour!, local.minute!) < (handoffHour, handoffMinute) { day -= 1 }
@@ -64,7 +64,7 @@ public struct Rotation: Sendable, Equatable {
     }
 
     /// Who holds `level` (1…4) at `date`: an override if one covers that moment, else the shift's member.
-    public func member(level: Int, at date: Date) -> UserRef? {
+    package func member(level: Int, at date: Date) -> UserRef? {
         if let override = overrides.first(where: { $0.level == level && $0.from <= date && date < $0.until }) { return override.user }
         guard level >= 1, level <= levels.count, !levels[level - 1].isEmpty else { return nil }
         let members = levels[level - 1]
@@ -73,7 +73,7 @@ public struct Rotation: Sendable, Equatable {
     }
 
     /// Who holds `level` after the current shift (or override) ends, and from when.
-    public func next(level: Int, after date: Date) -> (user: UserRef, from: Date)? {
+    package func next(level: Int, after date: Date) -> (user: UserRef, from: Date)? {
         var boundary = shift(at: date).end
         if let override = overrides.first(where: { $0.level == level && $0.from <= date && date < $0.until }), override.until < boundary {
             boundary = override.until
@@ -85,7 +85,7 @@ public struct Rotation: Sendable, Equatable {
     }
 
     /// The highest level with anyone on it.
-    public var topLevel: Int { levels.lastIndex { !$0.isEmpty }.map { $0 + 1 } ?? 0 }
+    package var topLevel: Int { levels.lastIndex { !$0.isEmpty }.map { $0 + 1 } ?? 0 }
 
     private var calendar: Calendar {
         var calendar = Calendar(identifier: .gregorian)
@@ -107,13 +107,13 @@ public struct Rotation: Sendable, Equatable {
 }
 
 /// Someone standing in for a level between two instants (holidays, swaps).
-public struct RotationOverride: Sendable, Equatable {
-    public var level: Int
-    public var user: UserRef
-    public var from: Date
-    public var until: Date
+package struct RotationOverride: Sendable, Equatable {
+    package var level: Int
+    package var user: UserRef
+    package var from: Date
+    package var until: Date
 
-    public init(level: Int = 1, user: UserRef, from: Date, until: Date) {
+    package init(level: Int = 1, user: UserRef, from: Date, until: Date) {
         self.level = level
         self.user = user
         self.from = from
@@ -122,20 +122,20 @@ public struct RotationOverride: Sendable, Equatable {
 }
 
 /// How paging works: the rotations, how long a page waits for an acknowledgement, and when a declaration pages.
-public struct OnCallPolicy: Sendable, Equatable {
-    public var rotations: [Rotation] = []
+package struct OnCallPolicy: Sendable, Equatable {
+    package var rotations: [Rotation] = []
     /// How long a page waits for `/incident ack` before the next level is paged.
-    public var acknowledgeWithin: TimeSpan = .minutes(5)
+    package var acknowledgeWithin: TimeSpan = .minutes(5)
     /// Severities whose hand-declared incidents page L1 too (alert-opened incidents always do).
-    public var pageOnDeclare: Set<Severity> = [.sev1, .sev2]
+    package var pageOnDeclare: Set<Severity> = [.sev1, .sev2]
     /// How often an unacknowledged handover is reminded, and how many times at most.
-    public var handoverReminderEvery: TimeSpan = .minutes(15)
-    public var handoverReminderLimit = 4
+    package var handoverReminderEvery: TimeSpan = .minutes(15)
+    package var handoverReminderLimit = 4
 
-    public init() {}
+    package init() {}
 
     /// The rotation covering `channel`: the first that lists it, else the first that lists no channels.
-    public func rotation(for channel: ChannelRef?) -> Rotation? {
+    package func rotation(for channel: ChannelRef?) -> Rotation? {
         if let channel, let listed = rotations.first(where: { $0.channels.contains(channel) }) { return listed }
         return rotations.first { $0.channels.isEmpty }
     }

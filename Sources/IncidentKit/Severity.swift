@@ -1,18 +1,18 @@
 /// An incident's severity, SEV1 (critical) to SEV4 (low); a lower number is more severe.
-public enum Severity: Int, Codable, Sendable, CaseIterable, Comparable, CustomStringConvertible {
+package enum Severity: Int, Codable, Sendable, CaseIterable, Comparable, CustomStringConvertible {
     case sev1 = 1
     case sev2, sev3, sev4
 
-    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// "SEV1" … "SEV4".
-    public var description: String { "SEV\(rawValue)" }
+    package var description: String { "SEV\(rawValue)" }
 
     /// True when `self` is a more severe level than `other` (SEV1 is more severe than SEV3).
-    public func isMoreSevere(than other: Severity) -> Bool { rawValue < other.rawValue }
+    package func isMoreSevere(than other: Severity) -> Bool { rawValue < other.rawValue }
 
     /// Accepts `sev1`, `SEV1`, `sev-1`, `s1`, `p1` and a bare `1`.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         var digits = Substring(text.lowercased())
         for prefix in ["sev-", "sev", "s", "p"] where digits.hasPrefix(prefix) {
             digits = digits.dropFirst(prefix.count)

@@ -1,22 +1,22 @@
 /// What one severity level means and implies: the row of the severity table.
-public struct SeverityPolicy: Codable, Sendable, Equatable {
-    public var label: String
-    public var impact: String
-    public var respond: String
+package struct SeverityPolicy: Codable, Sendable, Equatable {
+    package var label: String
+    package var impact: String
+    package var respond: String
     /// How often the IC owes stakeholders an update; nil means no scheduled updates.
-    public var updateCadence: TimeSpan?
-    public var targetResolution: TimeSpan
-    public var audience: String
+    package var updateCadence: TimeSpan?
+    package var targetResolution: TimeSpan
+    package var audience: String
     /// How long after a missed update the IC and Comms Lead get a second nudge; nil: half the cadence.
-    public var nudgeAfter: TimeSpan?
+    package var nudgeAfter: TimeSpan?
     /// How long after a missed update the bot posts a holding update; nil: one cadence.
-    public var holdingAfter: TimeSpan?
+    package var holdingAfter: TimeSpan?
     /// Whether the bot posts a holding update at all when the IC stays silent.
-    public var holdingPost = true
+    package var holdingPost = true
     /// Names of the stakeholder audiences (configured channel groups) that get this severity's posts.
-    public var audiences: [String]
+    package var audiences: [String]
 
-    public init(
+    package init(
         label: String,
         impact: String,
         respond: String,
@@ -36,17 +36,17 @@ public struct SeverityPolicy: Codable, Sendable, Equatable {
 }
 
 /// The severity table in force, one policy per level; the default is DESIGN.md's table.
-public struct SeverityPolicyTable: Sendable, Equatable {
-    public var policies: [Severity: SeverityPolicy]
+package struct SeverityPolicyTable: Sendable, Equatable {
+    package var policies: [Severity: SeverityPolicy]
 
-    public init(policies: [Severity: SeverityPolicy]) { self.policies = policies }
+    package init(policies: [Severity: SeverityPolicy]) { self.policies = policies }
 
-    public subscript(severity: Severity) -> SeverityPolicy {
+    package subscript(severity: Severity) -> SeverityPolicy {
         policies[severity] ?? Self.standard.policies[severity]!
     }
 
     /// DESIGN.md's table: SEV1 every 15 min, SEV2 every 30 min, SEV3 every 2 h, SEV4 none.
-    public static let standard = SeverityPolicyTable(policies: [
+    package static let standard = SeverityPolicyTable(policies: [
         .sev1: SeverityPolicy(
             label: "Critical",
             impact: "complete outage, all customers, revenue or data loss",

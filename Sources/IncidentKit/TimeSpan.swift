@@ -1,19 +1,19 @@
 import Foundation
 
 /// A length of time typed by a responder (`30s`, `15m`, `1h30m`, `2d`), held in whole seconds.
-public struct TimeSpan: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
-    public let seconds: Int
+package struct TimeSpan: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    package let seconds: Int
 
-    public init(seconds: Int) { self.seconds = seconds }
-    public static func minutes(_ value: Int) -> TimeSpan { TimeSpan(seconds: value * 60) }
-    public static func hours(_ value: Int) -> TimeSpan { TimeSpan(seconds: value * 3600) }
-    public static func days(_ value: Int) -> TimeSpan { TimeSpan(seconds: value * 86400) }
+    package init(seconds: Int) { self.seconds = seconds }
+    package static func minutes(_ value: Int) -> TimeSpan { TimeSpan(seconds: value * 60) }
+    package static func hours(_ value: Int) -> TimeSpan { TimeSpan(seconds: value * 3600) }
+    package static func days(_ value: Int) -> TimeSpan { TimeSpan(seconds: value * 86400) }
 
-    public var timeInterval: TimeInterval { TimeInterval(seconds) }
-    public static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.seconds < rhs.seconds }
+    package var timeInterval: TimeInterval { TimeInterval(seconds) }
+    package static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.seconds < rhs.seconds }
 
     /// Parses one or more `<number><unit>` parts, units `d`, `h`, `m`, `s` in that order (`1h30m`, `90m`, `45s`).
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let units: [(Character, Int)] = [("d", 86400), ("h", 3600), ("m", 60), ("s", 1)]
         var total = 0
         var number = ""
@@ -37,7 +37,7 @@ public struct TimeSpan: Hashable, Comparable, Codable, Sendable, CustomStringCon
     }
 
     /// Compact form, `1h30m`, `15m`, `2d`, `45s`.
-    public var description: String {
+    package var description: String {
         var rest = seconds
         var parts = ""
         for (unit, size) in [("d", 86400), ("h", 3600), ("m", 60), ("s", 1)] where rest >= size {
@@ -48,7 +48,7 @@ public struct TimeSpan: Hashable, Comparable, Codable, Sendable, CustomStringCon
     }
 
     /// Words for people, `1 h 30 min`, `15 min`, `2 d`, rounded down to minutes when over a minute.
-    public var spoken: String {
+    package var spoken: String {
         if seconds < 60 { return "\(seconds) s" }
         let days = seconds / 86400
         let hours = seconds % 86400 / 3600
@@ -60,17 +60,17 @@ public struct TimeSpan: Hashable, Comparable, Codable, Sendable, CustomStringCon
         return parts.joined(separator: " ")
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         seconds = try decoder.singleValueContainer().decode(Int.self)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(seconds)
     }
 
     /// The span from `start` to `end`, rounded down to whole seconds (never negative).
-    public static func between(_ start: Date, _ end: Date) -> TimeSpan {
+    package static func between(_ start: Date, _ end: Date) -> TimeSpan {
         TimeSpan(seconds: max(0, Int(end.timeIntervalSince(start))))
     }
 }

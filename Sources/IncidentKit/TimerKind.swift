@@ -1,7 +1,7 @@
 import Foundation
 
 /// A reminder or automatic post that Firebell owes at a time derived from state.
-public enum TimerKind: Codable, Sendable, Hashable {
+package enum TimerKind: Codable, Sendable, Hashable {
     /// The next Status Update is due: remind the IC.
     case updateDue
     /// The update is overdue by half a cadence: nudge the IC and the Communications Lead.
@@ -27,7 +27,7 @@ public enum TimerKind: Codable, Sendable, Hashable {
     var updateStageRank: Int? { Self.updateStages.firstIndex(of: self) }
 
     /// A few words for the timeline.
-    public var summary: String {
+    package var summary: String {
         switch self {
         case .updateDue: "Status Update due"
         case .updateNudge: "Status Update overdue"
@@ -43,16 +43,16 @@ public enum TimerKind: Codable, Sendable, Hashable {
 }
 
 /// A moment at which an incident owes something.
-public struct Deadline: Hashable, Sendable {
+package struct Deadline: Hashable, Sendable {
     /// The incident that owes it; nil for a channel-level timer (a handover).
-    public let incident: IncidentID?
-    public let kind: TimerKind
+    package let incident: IncidentID?
+    package let kind: TimerKind
     /// When the timer is due by the rules (what "late" is measured against).
-    public let due: Date
+    package let due: Date
     /// When it fires: `due`, or later while reminders are snoozed.
-    public let fireAt: Date
+    package let fireAt: Date
 
-    public init(incident: IncidentID?, kind: TimerKind, due: Date, fireAt: Date? = nil) {
+    package init(incident: IncidentID?, kind: TimerKind, due: Date, fireAt: Date? = nil) {
         self.incident = incident
         self.kind = kind
         self.due = due

@@ -1,26 +1,26 @@
 import Foundation
 
 /// UTC formatting used in every message, so that no reader has to guess a time zone.
-public enum UTC {
+package enum UTC {
     /// A Gregorian calendar fixed to UTC.
-    public static let calendar: Calendar = {
+    package static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         return calendar
     }()
 
     /// "2026-11-22 21:15 UTC".
-    public static func minute(_ date: Date) -> String {
+    package static func minute(_ date: Date) -> String {
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         return String(format: "%04d-%02d-%02d %02d:%02d UTC", c.year!, c.month!, c.day!, c.hour!, c.minute!)
     }
 
     /// "21:15" (for lines that already name the day).
-    public static func clock(_ date: Date) -> String {
+    package static func clock(_ date: Date) -> String {
         let c = calendar.dateComponents([.hour, .minute], from: date)
         return String(format: "%02d:%02d", c.hour!, c.minute!)
     }
 
     /// The calendar year of `date` in UTC.
-    public static func year(of date: Date) -> Int { calendar.component(.year, from: date) }
+    package static func year(of date: Date) -> Int { calendar.component(.year, from: date) }
 }

@@ -2,10 +2,10 @@ import Foundation
 
 /// How an incident's Status Updates kept to their schedule, replayed from its events: each update the rules
 /// expected against the one actually posted, with gaps, snoozes and the holding posts the bot made.
-public struct UpdateCompliance: Sendable, Equatable {
+package struct UpdateCompliance: Sendable, Equatable {
     /// One expected update and what happened to it.
-    public struct Entry: Sendable, Equatable {
-        public enum Outcome: Sendable, Equatable {
+    package struct Entry: Sendable, Equatable {
+        package enum Outcome: Sendable, Equatable {
             /// Posted by a responder at or before the expected time.
             case onTime
             /// Posted by a responder after the expected time.
@@ -16,26 +16,26 @@ public struct UpdateCompliance: Sendable, Equatable {
             case missed
         }
 
-        public var expected: Date
-        public var actual: Date?
-        public var outcome: Outcome
+        package var expected: Date
+        package var actual: Date?
+        package var outcome: Outcome
     }
 
     /// A snooze of the reminders: when, by whom, until when.
-    public struct Snooze: Sendable, Equatable {
-        public var at: Date
-        public var by: UserRef
-        public var until: Date
+    package struct Snooze: Sendable, Equatable {
+        package var at: Date
+        package var by: UserRef
+        package var until: Date
     }
 
-    public private(set) var entries: [Entry] = []
-    public private(set) var snoozes: [Snooze] = []
+    package private(set) var entries: [Entry] = []
+    package private(set) var snoozes: [Snooze] = []
 
     /// The longest time stakeholders went without a Status Update while the incident was active.
-    public private(set) var longestGap: TimeSpan?
+    package private(set) var longestGap: TimeSpan?
 
     /// Replays the events of incident `id` with the severity policy and reminder settings in force.
-    public init(records: [EventRecord], incident id: IncidentID, configuration: EngineConfiguration) {
+    package init(records: [EventRecord], incident id: IncidentID, configuration: EngineConfiguration) {
         let planner = DeadlinePlanner(configuration: configuration)
         var state = ChannelState()
         var lastPost: Date?
@@ -72,10 +72,10 @@ public struct UpdateCompliance: Sendable, Equatable {
     }
 
     /// Expected updates posted on time by a responder.
-    public var onTimeCount: Int { entries.filter { $0.outcome == .onTime }.count }
+    package var onTimeCount: Int { entries.filter { $0.outcome == .onTime }.count }
 
     /// Holding updates the bot posted because the IC stayed silent.
-    public var holdingCount: Int { entries.filter { if case .holding = $0.outcome { true } else { false } }.count }
+    package var holdingCount: Int { entries.filter { if case .holding = $0.outcome { true } else { false } }.count }
 
     private mutating func noteGap(from start: Date?, to end: Date) {
         guard let start else { return }

@@ -1,28 +1,28 @@
 /// A person, by the id the chat platform gives them (`alice` in the console, `U024BE7LH` on Slack).
-public struct UserRef: Hashable, Codable, Sendable, CustomStringConvertible {
-    public let id: String
+package struct UserRef: Hashable, Codable, Sendable, CustomStringConvertible {
+    package let id: String
 
-    public init(_ id: String) { self.id = id }
+    package init(_ id: String) { self.id = id }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         id = try decoder.singleValueContainer().decode(String.self)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(id)
     }
 
     /// "@alice".
-    public var description: String { "@\(id)" }
+    package var description: String { "@\(id)" }
 
     /// The names every chat platform treats as "notify everyone"; never valid as a person.
-    public static let broadcastNames: Set<String> = ["channel", "here", "everyone", "all", "room", "group"]
+    package static let broadcastNames: Set<String> = ["channel", "here", "everyone", "all", "room", "group"]
 
     /// Parses `@alice`, `@alice:example.org` (Matrix), and the escaped forms `<@U024BE7LH>`, `<@U024BE7LH|alice>`
     /// (Slack) and `<@80351110224678912>`, `<@!80351110224678912>` (Discord).
     /// Returns nil for anything else, including broadcast names such as `@channel`.
-    public init?(mention text: String) {
+    package init?(mention text: String) {
         var body = Substring(text)
         if body.hasPrefix("<@"), body.hasSuffix(">") {
             body = body.dropFirst(2).dropLast()

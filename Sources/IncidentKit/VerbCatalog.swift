@@ -1,15 +1,15 @@
 /// One verb of the command language, with its usage and help text.
-public struct VerbSpec: Sendable {
-    public let name: String
-    public let aliases: [String]
-    public let usage: String
-    public let summary: String
-    public let example: String
+package struct VerbSpec: Sendable {
+    package let name: String
+    package let aliases: [String]
+    package let usage: String
+    package let summary: String
+    package let example: String
 }
 
 /// The command language's verbs: the source for help, usage lines, "did you mean" and platform manifests.
-public enum VerbCatalog {
-    public static let verbs: [VerbSpec] = [
+package enum VerbCatalog {
+    package static let verbs: [VerbSpec] = [
         VerbSpec(
             name: "declare",
             aliases: ["start", "open"],
@@ -223,7 +223,7 @@ public enum VerbCatalog {
     ]
 
     /// The spec for a verb or one of its aliases.
-    public static func spec(named name: String) -> VerbSpec? {
+    package static func spec(named name: String) -> VerbSpec? {
         let lower = name.lowercased()
         return verbs.first { $0.name == lower || $0.aliases.contains(lower) }
     }
@@ -231,7 +231,7 @@ public enum VerbCatalog {
     static func usage(_ name: String) -> String { spec(named: name)!.usage }
 
     /// The closest verb to a mistyped one, if any is close enough to be a likely typo.
-    public static func suggestion(for typed: String) -> String? {
+    package static func suggestion(for typed: String) -> String? {
         let lower = typed.lowercased()
         let candidates = verbs.flatMap { spec in ([spec.name] + spec.aliases).map { ($0, spec.name) } }
         let scored = candidates.map { (EditDistance.between(lower, $0.0), $0.1) }.min { $0.0 < $1.0 }

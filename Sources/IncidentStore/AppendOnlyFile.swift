@@ -88,7 +88,7 @@ final class AppendOnlyFile {
 }
 
 /// Bytes written to an append-only file and not yet known to be durable.
-public struct PendingAppend: Sendable {
+package struct PendingAppend: Sendable {
     let start: Int
     let length: Int
 }

@@ -3,36 +3,36 @@ import IncidentKit
 
 /// One channel's append-only event log. `append` returns only once the events are on disk (fsync).
 /// Not thread-safe: one owner (the channel's actor) uses it.
-public final class ChannelLog {
+package final class ChannelLog {
     private let file: AppendOnlyFile
     private let codec = EventCodec()
 
-    public var url: URL { file.url }
+    package var url: URL { file.url }
 
     /// Opens (creating when missing) the log at `url`; call `LogReader.recover` first so its tail is whole.
-    public init(url: URL) throws(StoreError) {
+    package init(url: URL) throws(StoreError) {
         file = try AppendOnlyFile(url: url)
     }
 
     /// Appends the records as one write and fsyncs. On failure the file is cut back to its last whole record.
-    public func append(_ records: [EventRecord]) throws(StoreError) {
+    package func append(_ records: [EventRecord]) throws(StoreError) {
         try file.append(try encode(records))
     }
 
     /// Appends the records as one write, to be made durable by a group commit: sync `syncTarget`, then `confirm`
     /// (or `abandon` if the sync failed, which cuts the write off again). Nothing else may be appended in between.
-    public func write(_ records: [EventRecord]) throws(StoreError) -> PendingAppend {
+    package func write(_ records: [EventRecord]) throws(StoreError) -> PendingAppend {
         try file.write(try encode(records))
     }
 
     /// What a group commit syncs for this log.
-    public var syncTarget: GroupCommit.Target { file.syncTarget }
+    package var syncTarget: GroupCommit.Target { file.syncTarget }
 
     /// The written records are durable.
-    public func confirm(_ pending: PendingAppend) { file.confirm(pending) }
+    package func confirm(_ pending: PendingAppend) { file.confirm(pending) }
 
     /// The written records could not be made durable and are cut off.
-    public func abandon(_ pending: PendingAppend) { file.abandon(pending) }
+    package func abandon(_ pending: PendingAppend) { file.abandon(pending) }
 
     private func encode(_ records: [EventRecord]) throws(StoreError) -> Data {
         var data = Data()
@@ -44,7 +44,7 @@ public final class ChannelLog {
 
     /// Every record in the log, read from disk (the timeline and postmortem read them this way); damaged lines,
     /// reported at start-up, are skipped.
-    public func readAll() throws(StoreError) -> [EventRecord] {
+    package func readAll() throws(StoreError) -> [EventRecord] {
         try LogReader.decodeLines(try file.read(), path: url.path).records
     }
 }

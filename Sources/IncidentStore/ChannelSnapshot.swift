@@ -14,10 +14,10 @@ import Darwin
 /// The file is two JSON lines: a small head (fold version, the log's stamp, the channel's incident ids), then the
 /// state. Start-up reads only the head; the state is decoded when the channel is first used, because decoding
 /// 100,000 incidents is what made a restart slow, and a responder waiting on one channel should not wait for all.
-public struct ChannelSnapshot: Codable, Sendable {
+package struct ChannelSnapshot: Codable, Sendable {
     /// Bumped whenever the fold (`ChannelState` and what it holds) or the file's layout changes meaning, so older
     /// snapshots are ignored.
-    public static let foldVersion = 4
+    package static let foldVersion = 4
 
     var fold: Int
     var log: LogStamp
@@ -27,12 +27,12 @@ public struct ChannelSnapshot: Codable, Sendable {
     var lastSequence: Int
 
     /// `<channel>.snapshot.json` beside the log.
-    public static func url(forLog log: URL) -> URL {
+    package static func url(forLog log: URL) -> URL {
         log.deletingPathExtension().appendingPathExtension("snapshot.json")
     }
 
     /// The snapshot beside `log`, still encoded, when it is whole and valid for the log as it is now.
-    public static func unread(forLog log: URL) -> UnreadSnapshot? {
+    package static func unread(forLog log: URL) -> UnreadSnapshot? {
         guard let data = try? Data(contentsOf: url(forLog: log)), data.last == newline,
             let headEnd = data.firstIndex(of: newline),
             let head = try? EventCodec.decoder().decode(ChannelSnapshot.self, from: data[..<headEnd]),
@@ -48,7 +48,7 @@ public struct ChannelSnapshot: Codable, Sendable {
 
     /// Writes `state` as the snapshot of `log`. The caller guarantees that `state` is the fold of the log as it is
     /// (no append in between). Not synced: a snapshot lost or torn in a crash is only a slower start.
-    public static func write(_ state: ChannelState, forLog log: URL) throws(StoreError) {
+    package static func write(_ state: ChannelState, forLog log: URL) throws(StoreError) {
         guard let stamp = LogStamp(of: log) else { return }
         var data: Data
         do {
@@ -73,17 +73,17 @@ public struct ChannelSnapshot: Codable, Sendable {
 }
 
 /// A valid snapshot whose state is not decoded yet.
-public struct UnreadSnapshot: Sendable {
+package struct UnreadSnapshot: Sendable {
     let log: URL
     /// Every incident id of the channel, from the snapshot's head.
-    public let incidentIDs: [IncidentID]
+    package let incidentIDs: [IncidentID]
     /// The sequence of the log's last record.
-    public let lastSequence: Int
+    package let lastSequence: Int
     let encodedState: Data
 
     /// The channel's state, from the snapshot; if its body turns out damaged, from a replay of the log (which the
     /// head showed unchanged since the snapshot was written). `fromSnapshot` tells which.
-    public func read(now: Date) throws(StoreError) -> (state: ChannelState, fromSnapshot: Bool) {
+    package func read(now: Date) throws(StoreError) -> (state: ChannelState, fromSnapshot: Bool) {
         if let state = try? EventCodec.decoder().decode(ChannelState.self, from: encodedState) { return (state, true) }
         return (ChannelState(replaying: try LogReader.recover(log, now: now).records), false)
     }

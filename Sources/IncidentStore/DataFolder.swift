@@ -4,23 +4,23 @@ import IncidentKit
 import Synchronization
 
 /// The data folder opened at start-up: every channel's events (or what they were folded into), and what had to be repaired.
-public struct LoadedDataFolder<Channel: Sendable>: Sendable {
-    public var channels: [ChannelRef: Channel]
-    public var repairs: [LogRepair]
+package struct LoadedDataFolder<Channel: Sendable>: Sendable {
+    package var channels: [ChannelRef: Channel]
+    package var repairs: [LogRepair]
     /// Every incident id seen, including those in quarantined files.
-    public var incidentIDs: [IncidentID]
+    package var incidentIDs: [IncidentID]
     /// Channels whose log could be neither read nor moved aside; commands there are refused until it is fixed.
-    public var unavailable: [ChannelRef: String]
+    package var unavailable: [ChannelRef: String]
 }
 
 extension LoadedDataFolder {
     /// Damaged lines found in the logs (each left in place and kept in a side file).
-    public var damagedLines: [LogRepair] { repairs.filter(\.isDamage) }
+    package var damagedLines: [LogRepair] { repairs.filter(\.isDamage) }
 }
 
 extension LoadedDataFolder where Channel == ChannelFold {
     /// Channels whose state comes from a valid snapshot instead of a replay of their log.
-    public var fromSnapshots: Set<ChannelRef> {
+    package var fromSnapshots: Set<ChannelRef> {
         Set(
             channels.compactMap { channel, fold in
                 if case .snapshot = fold { channel } else { nil }
@@ -30,14 +30,14 @@ extension LoadedDataFolder where Channel == ChannelFold {
 }
 
 /// One channel as start-up found it.
-public enum ChannelFold: Sendable {
+package enum ChannelFold: Sendable {
     /// Its log was replayed.
     case replayed(ChannelState)
     /// Its snapshot is valid and not decoded yet.
     case snapshot(UnreadSnapshot)
 
     /// The sequence of the channel's last record.
-    public var lastSequence: Int {
+    package var lastSequence: Int {
         switch self {
         case .replayed(let state): state.lastSequence
         case .snapshot(let snapshot): snapshot.lastSequence
@@ -46,15 +46,15 @@ public enum ChannelFold: Sendable {
 }
 
 /// Opens a data folder: loads every channel log, repairing torn tails and quarantining unreadable files.
-public enum DataFolder {
+package enum DataFolder {
     /// Every channel's records.
-    public static func load(_ layout: DataLayout, now: Date = Date()) throws(StoreError) -> LoadedDataFolder<[EventRecord]> {
+    package static func load(_ layout: DataLayout, now: Date = Date()) throws(StoreError) -> LoadedDataFolder<[EventRecord]> {
         try load(layout, now: now) { $0 }
     }
 
     /// Every channel's records handed to `fold` as soon as they are read, so that only what it keeps stays in memory.
     /// Files are read on every core at once.
-    public static func load<Channel: Sendable>(
+    package static func load<Channel: Sendable>(
         _ layout: DataLayout,
         now: Date = Date(),
         fold: @Sendable @escaping ([EventRecord]) -> Channel
@@ -64,7 +64,7 @@ public enum DataFolder {
 
     /// Every channel's state: still in its snapshot where that is valid for the log as it is (decoded on first
     /// use), else replayed from the log.
-    public static func loadStates(_ layout: DataLayout, now: Date = Date()) throws(StoreError) -> LoadedDataFolder<ChannelFold> {
+    package static func loadStates(_ layout: DataLayout, now: Date = Date()) throws(StoreError) -> LoadedDataFolder<ChannelFold> {
         try loadEach(layout) { file, channel in
             if let snapshot = ChannelSnapshot.unread(forLog: file) {
                 var result = ChannelResult<ChannelFold>(channel: channel)

@@ -2,16 +2,16 @@ import Foundation
 import IncidentKit
 
 /// Where everything lives in the data folder.
-public struct DataLayout: Sendable {
-    public let root: URL
+package struct DataLayout: Sendable {
+    package let root: URL
 
-    public init(root: URL) { self.root = root.standardizedFileURL }
+    package init(root: URL) { self.root = root.standardizedFileURL }
 
-    public var channelsDirectory: URL { root.appendingPathComponent("channels", isDirectory: true) }
-    public var incidentIDsFile: URL { root.appendingPathComponent("incident-ids.json") }
+    package var channelsDirectory: URL { root.appendingPathComponent("channels", isDirectory: true) }
+    package var incidentIDsFile: URL { root.appendingPathComponent("incident-ids.json") }
 
     /// `channels/<platform>/<workspace>/<channel>.jsonl`, each part made safe as a file name.
-    public func logFile(for channel: ChannelRef) -> URL {
+    package func logFile(for channel: ChannelRef) -> URL {
         channelsDirectory
             .appendingPathComponent(Self.safeName(channel.platform.name), isDirectory: true)
             .appendingPathComponent(Self.safeName(channel.workspace), isDirectory: true)
@@ -19,7 +19,7 @@ public struct DataLayout: Sendable {
     }
 
     /// `outbox/<platform>/<workspace>/<channel>.jsonl`: the channel's undelivered messages.
-    public func outboxFile(for channel: ChannelRef) -> URL {
+    package func outboxFile(for channel: ChannelRef) -> URL {
         root.appendingPathComponent("outbox", isDirectory: true)
             .appendingPathComponent(Self.safeName(channel.platform.name), isDirectory: true)
             .appendingPathComponent(Self.safeName(channel.workspace), isDirectory: true)
@@ -27,23 +27,23 @@ public struct DataLayout: Sendable {
     }
 
     /// `delivered/<platform>/<workspace>/<channel>.jsonl`: what delivery did with the channel's effects.
-    public func deliveryLedger(for channel: ChannelRef) -> URL {
+    package func deliveryLedger(for channel: ChannelRef) -> URL {
         deliveredDirectory
             .appendingPathComponent(Self.safeName(channel.platform.name), isDirectory: true)
             .appendingPathComponent(Self.safeName(channel.workspace), isDirectory: true)
             .appendingPathComponent(Self.safeName(channel.channel) + ".jsonl")
     }
 
-    public var deliveredDirectory: URL { root.appendingPathComponent("delivered", isDirectory: true) }
+    package var deliveredDirectory: URL { root.appendingPathComponent("delivered", isDirectory: true) }
 
     /// Which platforms have had delivery, and from which sequence on each channel is owed its effects.
-    public var deliveryBaselineFile: URL { deliveredDirectory.appendingPathComponent("baseline.json") }
+    package var deliveryBaselineFile: URL { deliveredDirectory.appendingPathComponent("baseline.json") }
 
     /// The channel an outbox file belongs to.
-    public func channel(forOutboxFile url: URL) -> ChannelRef? { channel(forLogFile: url) }
+    package func channel(forOutboxFile url: URL) -> ChannelRef? { channel(forLogFile: url) }
 
     /// The channel a log file belongs to, when the path has the layout's shape.
-    public func channel(forLogFile url: URL) -> ChannelRef? {
+    package func channel(forLogFile url: URL) -> ChannelRef? {
         let parts = url.standardizedFileURL.pathComponents
         guard parts.count >= 3, url.pathExtension == "jsonl" else { return nil }
         let name = String(parts[parts.count - 1].dropLast(".jsonl".count))

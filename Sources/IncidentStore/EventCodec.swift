@@ -2,17 +2,17 @@ import Foundation
 import IncidentKit
 
 /// Encodes and decodes one event-log line; the one place that fixes the on-disk JSON shape.
-public struct EventCodec: Sendable {
-    public init() {}
+package struct EventCodec: Sendable {
+    package init() {}
 
     /// One record as a JSON line, newline included.
-    public func line(for record: EventRecord) throws -> Data {
+    package func line(for record: EventRecord) throws -> Data {
         var data = try Self.encoder().encode(record)
         data.append(0x0A)
         return data
     }
 
-    public func record(from line: Data) throws -> EventRecord {
+    package func record(from line: Data) throws -> EventRecord {
         try Self.decoder().decode(EventRecord.self, from: line)
     }
 

@@ -14,9 +14,9 @@ import Darwin
 /// With one file in a group the file is fsynced. With several, one `syncfs` of the data volume flushes them all in one
 /// journal commit (Linux reports any write-back error on the volume since the last call); if it reports an error, each
 /// file is fsynced on its own so the error reaches the commands whose file it belongs to, and only those.
-public final class GroupCommit: Sendable {
+package final class GroupCommit: Sendable {
     /// A file whose written bytes are to be made durable.
-    public struct Target: Sendable, Hashable {
+    package struct Target: Sendable, Hashable {
         let fd: Int32
         let path: String
         /// The file was created by this write: its directory entry must be made durable too, which a `syncfs` of
@@ -42,7 +42,7 @@ public final class GroupCommit: Sendable {
     private let counters = Mutex((groups: 0, files: 0))
 
     /// - Parameter volume: any folder on the disk the logs live on (the data folder).
-    public convenience init(volume: URL) throws(StoreError) {
+    package convenience init(volume: URL) throws(StoreError) {
         try self.init(volume: volume, worker: DispatchQueue(label: "firebell.group-commit", qos: .userInitiated))
     }
 
@@ -59,18 +59,18 @@ public final class GroupCommit: Sendable {
     deinit { close(volume) }
 
     /// How many syncs ran and how many file syncs they stood for (the grouping factor is their ratio).
-    public var statistics: (groups: Int, files: Int) { counters.withLock { $0 } }
+    package var statistics: (groups: Int, files: Int) { counters.withLock { $0 } }
 
     /// How many syncs are waiting for the next group.
     var waitingCount: Int { queue.withLock { $0.waiting.count } }
 
     /// Returns once everything written to `target` before the call is on disk.
-    public func sync(_ target: Target) async throws(StoreError) {
+    package func sync(_ target: Target) async throws(StoreError) {
         try await sync([target])
     }
 
     /// Returns once everything written to every one of `targets` before the call is on disk (one group).
-    public func sync(_ targets: [Target]) async throws(StoreError) {
+    package func sync(_ targets: [Target]) async throws(StoreError) {
         let failure: StoreError? = await withCheckedContinuation { continuation in
             let startDrain = queue.withLock { queue in
                 queue.waiting.append(Waiter(targets: targets, continuation: continuation))

@@ -16,11 +16,11 @@ import Darwin
 /// folded into `incident-ids.json` (the highest id of each year), together with every id seen in the logs.
 /// Synchronous on purpose: a channel reserves an id without a suspension point, so no other command of the channel
 /// can slip in between its decision and its append.
-public final class IncidentIDAllocator: Sendable {
+package final class IncidentIDAllocator: Sendable {
     /// An id taken for a declaration, and what to sync to make the reservation durable.
-    public struct Reservation: Sendable {
-        public let id: IncidentID
-        public let syncTarget: GroupCommit.Target
+    package struct Reservation: Sendable {
+        package let id: IncidentID
+        package let syncTarget: GroupCommit.Target
     }
 
     private struct Entry: Codable {
@@ -33,10 +33,10 @@ public final class IncidentIDAllocator: Sendable {
     private let journalFD: Int32
     private let lastByYear: Mutex<[Int: Int]>
     /// What start-up had to repair in the counter, in words for the log (nil when it was sound).
-    public let repair: String?
+    package let repair: String?
 
     /// Starts from the counter file, its journal and every id already seen in the logs (whichever is highest).
-    public init(file: URL, seen: some Sequence<IncidentID>) throws(StoreError) {
+    package init(file: URL, seen: some Sequence<IncidentID>) throws(StoreError) {
         self.file = file
         journal = file.deletingPathExtension().appendingPathExtension("log")
         var last: [Int: Int] = [:]
@@ -70,12 +70,12 @@ public final class IncidentIDAllocator: Sendable {
     deinit { close(journalFD) }
 
     /// The id the next incident declared in `year` would get, without reserving it.
-    public func peek(year: Int) -> IncidentID {
+    package func peek(year: Int) -> IncidentID {
         lastByYear.withLock { IncidentID(year: year, sequence: ($0[year] ?? 0) + 1) }
     }
 
     /// Reserves the next id of `year`: written, and durable once `syncTarget` is synced.
-    public func reserve(year: Int) throws(StoreError) -> Reservation {
+    package func reserve(year: Int) throws(StoreError) -> Reservation {
         try lastByYear.withLock { (last) throws(StoreError) -> Reservation in
             let id = IncidentID(year: year, sequence: (last[year] ?? 0) + 1)
             var line: Data

@@ -2,7 +2,7 @@ import Foundation
 import IncidentKit
 
 /// What start-up found and did in one log file.
-public enum LogRepair: Equatable, Sendable, CustomStringConvertible {
+package enum LogRepair: Equatable, Sendable, CustomStringConvertible {
     /// A partly written last line (a crash mid-write) was cut off.
     case cutTornTail(path: String, bytes: Int)
     /// The file could not be read as a log and was moved aside.
@@ -11,7 +11,7 @@ public enum LogRepair: Equatable, Sendable, CustomStringConvertible {
     /// channel's other events loaded without it.
     case damagedLine(path: String, line: Int, keptIn: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .cutTornTail(let path, let bytes):
             "Cut a torn last line of \(bytes) bytes from \(path) (a write interrupted by a crash); every complete event before it is kept."
@@ -23,34 +23,34 @@ public enum LogRepair: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Whether the channel is degraded by it (a damaged line), as opposed to a repair that lost nothing.
-    public var isDamage: Bool {
+    package var isDamage: Bool {
         if case .damagedLine = self { true } else { false }
     }
 }
 
 /// The records of one log and any repair made while reading it.
-public struct LoadedLog: Sendable {
-    public var records: [EventRecord]
-    public var repairs: [LogRepair]
+package struct LoadedLog: Sendable {
+    package var records: [EventRecord]
+    package var repairs: [LogRepair]
     /// Incident ids mentioned in a quarantined file, so that they are never given out again.
-    public var idsInQuarantine: [IncidentID]
+    package var idsInQuarantine: [IncidentID]
 }
 
 /// A log holds a complete line this version cannot read because a newer version wrote it (an event type or schema it
 /// does not know). Nothing is cut or moved: the channel is refused until Firebell is upgraded.
-public struct NewerLogFormat: Error, Sendable, CustomStringConvertible {
-    public let path: String
-    public let line: Int
-    public let what: String
+package struct NewerLogFormat: Error, Sendable, CustomStringConvertible {
+    package let path: String
+    package let line: Int
+    package let what: String
 
-    public var description: String {
+    package var description: String {
         "line \(line) of \(path) was written by a newer version of Firebell (\(what)); this version (event schema \(EventRecord.currentSchema)) "
             + "leaves the log untouched and refuses the channel. Upgrade Firebell to use it."
     }
 }
 
 /// Reads logs at start-up: cuts a torn tail, keeps damaged lines aside, refuses lines from a newer version.
-public enum LogReader {
+package enum LogReader {
     struct Corruption: Error {
         let reason: String
     }
@@ -70,10 +70,10 @@ public enum LogReader {
     }
 
     /// Where the damaged lines of `log` are copied: `<channel>.jsonl.damaged`.
-    public static func damagedLinesFile(forLog log: URL) -> URL { log.appendingPathExtension("damaged") }
+    package static func damagedLinesFile(forLog log: URL) -> URL { log.appendingPathExtension("damaged") }
 
     /// Loads the log at `url`, repairing it on disk when needed. A missing file is an empty log.
-    public static func recover(_ url: URL, now: Date = Date()) throws(StoreError) -> LoadedLog {
+    package static func recover(_ url: URL, now: Date = Date()) throws(StoreError) -> LoadedLog {
         guard FileManager.default.fileExists(atPath: url.path) else { return LoadedLog(records: [], repairs: [], idsInQuarantine: []) }
         let contents: Data
         do { contents = try Data(contentsOf: url) } catch { throw StoreError("Could not read \(url.path): \(error.localizedDescription)") }

@@ -1,10 +1,10 @@
 /// A storage failure, worded for the responder whose command could not be saved.
-public struct StoreError: Error, Sendable, CustomStringConvertible {
-    public let message: String
+package struct StoreError: Error, Sendable, CustomStringConvertible {
+    package let message: String
 
-    public init(_ message: String) { self.message = message }
+    package init(_ message: String) { self.message = message }
 
-    public var description: String { message }
+    package var description: String { message }
 
     static func posix(_ action: String, _ path: String, _ code: Int32) -> StoreError {
         StoreError("Could not \(action) \(path): \(String(cString: strerror(code))) (errno \(code)).")

@@ -2,20 +2,20 @@ import Foundation
 import IncidentKit
 
 /// The action items of many incidents as one list, for `firebell actions`: the follow-ups a team promised.
-public struct ActionItemReport: Sendable {
+package struct ActionItemReport: Sendable {
     /// One item with the incident it came from.
-    public struct Row: Sendable, Equatable {
-        public var incident: IncidentID
-        public var incidentTitle: String
-        public var item: ActionItem
+    package struct Row: Sendable, Equatable {
+        package var incident: IncidentID
+        package var incidentTitle: String
+        package var item: ActionItem
         /// The owner, by the name they go by.
-        public var owner: String
+        package var owner: String
     }
 
-    public private(set) var rows: [Row]
+    package private(set) var rows: [Row]
 
     /// - Parameter overdueOn: when given, only open items due before this day.
-    public init(incidents: [(Incident, PeopleNames)], overdueOn today: CalendarDate? = nil) {
+    package init(incidents: [(Incident, PeopleNames)], overdueOn today: CalendarDate? = nil) {
         rows = incidents.flatMap { incident, names in
             incident.actionItems.map { Row(incident: incident.id, incidentTitle: incident.title, item: $0, owner: names.name($0.owner)) }
         }.filter { row in
@@ -28,7 +28,7 @@ public struct ActionItemReport: Sendable {
     }
 
     /// A plain-text table, or a sentence when there is nothing to list.
-    public func text(overdueOnly: Bool) -> String {
+    package func text(overdueOnly: Bool) -> String {
         guard !rows.isEmpty else { return overdueOnly ? "No overdue action items." : "No action items recorded." }
         let header = ["due", "status", "incident", "#", "owner", "action item"]
         let body = rows.map { row in

@@ -2,8 +2,8 @@
 /// replace any of them with a file of the same name (`initial-alert.mustache`, …).
 ///
 /// Every variable is already escaped for the target platform; `{{#bold}}…{{/bold}}` makes a label bold there.
-public enum DefaultTemplates {
-    public static let initialAlert = """
+package enum DefaultTemplates {
+    package static let initialAlert = """
         {{#bold}}🚨 Initial Alert: {{title}}{{/bold}}
         {{#bold}}Incident:{{/bold}} {{title}} ({{id}})
         {{#bold}}Severity:{{/bold}} {{severity}} ({{severityLabel}})
@@ -17,7 +17,7 @@ public enum DefaultTemplates {
         {{/nextUpdate}}
         """
 
-    public static let statusUpdate = """
+    package static let statusUpdate = """
         {{#bold}}📣 Status Update: {{title}}{{/bold}}
         {{#bold}}Incident:{{/bold}} {{title}} ({{id}})
         {{#bold}}Status:{{/bold}} {{status}}
@@ -27,7 +27,7 @@ public enum DefaultTemplates {
         {{/eta}}
         """
 
-    public static let resolution = """
+    package static let resolution = """
         {{#bold}}✅ Resolution: {{title}}{{/bold}}
         {{#bold}}Incident:{{/bold}} {{title}} ({{id}})
         {{#bold}}Status:{{/bold}} Resolved
@@ -38,7 +38,7 @@ public enum DefaultTemplates {
         {{/actionItems}}
         """
 
-    public static let holdingUpdate = """
+    package static let holdingUpdate = """
         {{#bold}}📣 Status Update: {{title}}{{/bold}}
         {{#bold}}Incident:{{/bold}} {{title}} ({{id}})
         {{#bold}}Status:{{/bold}} {{status}}
@@ -47,7 +47,7 @@ public enum DefaultTemplates {
         """
 
     /// Template names, which are also the override file names without `.mustache`.
-    public static let byName: [String: String] = [
+    package static let byName: [String: String] = [
         "initial-alert": initialAlert,
         "status-update": statusUpdate,
         "resolution": resolution,

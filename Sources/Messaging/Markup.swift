@@ -6,66 +6,66 @@ import IncidentKit
 /// The markups every platform shares (plain text, Markdown, HTML) and Slack's and Discord's live here; a platform
 /// with a format of its own declares it in its folder with ``MarkupStyle``:
 /// `extension Markup { static let teams = Markup(name: "teams", style: TeamsMarkup()) }`.
-public struct Markup: Sendable, Hashable, CustomStringConvertible {
+package struct Markup: Sendable, Hashable, CustomStringConvertible {
     /// A short name, for logs and test names.
-    public let name: String
+    package let name: String
     let style: any MarkupStyle
 
-    public init(name: String, style: any MarkupStyle) {
+    package init(name: String, style: any MarkupStyle) {
         self.name = name
         self.style = style
     }
 
-    public var description: String { name }
-    public static func == (lhs: Markup, rhs: Markup) -> Bool { lhs.name == rhs.name }
-    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+    package var description: String { name }
+    package static func == (lhs: Markup, rhs: Markup) -> Bool { lhs.name == rhs.name }
+    package func hash(into hasher: inout Hasher) { hasher.combine(name) }
 
     /// Terminal text (the console).
-    public static let plain = Markup(name: "plain", style: PlainMarkup())
+    package static let plain = Markup(name: "plain", style: PlainMarkup())
     /// Slack mrkdwn: `&`, `<`, `>` are control characters.
-    public static let slack = Markup(name: "slack", style: SlackMarkup())
+    package static let slack = Markup(name: "slack", style: SlackMarkup())
     /// Markdown as Mattermost reads it (mentions are `@username`).
-    public static let markdown = Markup(name: "markdown", style: MarkdownMarkup(mentionsByID: false))
+    package static let markdown = Markup(name: "markdown", style: MarkdownMarkup(mentionsByID: false))
     /// Discord's Markdown: the same escaping, mentions as `<@user id>`.
-    public static let discord = Markup(name: "discord", style: MarkdownMarkup(mentionsByID: true))
+    package static let discord = Markup(name: "discord", style: MarkdownMarkup(mentionsByID: true))
     /// Matrix `formatted_body` HTML.
-    public static let html = Markup(name: "html", style: HTMLMarkup())
+    package static let html = Markup(name: "html", style: HTMLMarkup())
 
     /// The markups built in, for tests that hold for every one.
-    public static let builtIn: [Markup] = [.plain, .slack, .markdown, .discord, .html]
+    package static let builtIn: [Markup] = [.plain, .slack, .markdown, .discord, .html]
 
     /// Escapes user text so that it shows literally and pings nobody.
-    public func escape(_ text: String) -> String { Self.neutralizingBroadcasts(style.escape(text)) }
+    package func escape(_ text: String) -> String { Self.neutralizingBroadcasts(style.escape(text)) }
 
     /// Escapes user text that belongs on one line of a post (a title, an impact, a root cause): its line breaks
     /// become spaces, so it can never start a line of its own that passes for a template field ("Status: Resolved").
-    public func inline(_ text: String) -> String {
+    package func inline(_ text: String) -> String {
         guard text.contains(where: \.isNewline) else { return escape(text) }
         return escape(String(text.map { $0.isNewline ? " " : $0 }))
     }
 
     /// Escapes user text that may run over several lines (an update, a note, handover notes): every line after the
     /// first starts with the continuation mark `↳`, so no line of it can pass for a template field.
-    public func lines(_ text: String) -> String {
+    package func lines(_ text: String) -> String {
         guard text.contains(where: \.isNewline) else { return escape(text) }
         return text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { escape(String($0)) }
             .joined(separator: "\n" + Self.continuation)
     }
 
     /// Starts each continuation line of multi-line user text.
-    public static let continuation = "↳ "
+    package static let continuation = "↳ "
 
     /// Wraps our own label text in bold.
-    public func bold(_ text: String) -> String { style.bold(text) }
+    package func bold(_ text: String) -> String { style.bold(text) }
 
     /// A mention that notifies `user` on this platform.
-    public func mention(_ user: UserRef) -> String { style.mention(user) ?? escape(user.description) }
+    package func mention(_ user: UserRef) -> String { style.mention(user) ?? escape(user.description) }
 
     /// The mention that notifies the people active in the channel, used when a reminder has nobody else to address.
-    public var channelMention: String { style.channelMention }
+    package var channelMention: String { style.channelMention }
 
     /// Whether Markdown written by Firebell (the postmortem draft) shows as formatted text here.
-    public var rendersMarkdown: Bool { style.rendersMarkdown }
+    package var rendersMarkdown: Bool { style.rendersMarkdown }
 
     /// Turns rendered lines into the platform's line breaks.
     func finish(_ rendered: String) -> String {

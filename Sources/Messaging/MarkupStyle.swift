@@ -3,7 +3,7 @@ import IncidentKit
 
 /// How one text format escapes, emphasises and mentions; ``Markup`` adds what every format shares (broadcast
 /// mentions neutralised, one-line and multi-line user text).
-public protocol MarkupStyle: Sendable {
+package protocol MarkupStyle: Sendable {
     /// User text made literal: it can neither format nor link.
     func escape(_ text: String) -> String
     /// Firebell's own label in bold.
@@ -19,9 +19,9 @@ public protocol MarkupStyle: Sendable {
 }
 
 extension MarkupStyle {
-    public var lineBreak: String { "\n" }
-    public var rendersMarkdown: Bool { false }
-    public func mention(_ user: UserRef) -> String? { nil }
+    package var lineBreak: String { "\n" }
+    package var rendersMarkdown: Bool { false }
+    package func mention(_ user: UserRef) -> String? { nil }
 }
 
 /// Terminal text.

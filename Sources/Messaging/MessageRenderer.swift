@@ -2,14 +2,14 @@ import Foundation
 import IncidentKit
 
 /// Renders channel posts (Initial Alert, Status Update, Resolution, notices) for one platform's markup.
-public struct MessageRenderer: Sendable {
-    public let templates: TemplateLibrary
-    public let severities: SeverityPolicyTable
-    public let oncall: OnCallPolicy
+package struct MessageRenderer: Sendable {
+    package let templates: TemplateLibrary
+    package let severities: SeverityPolicyTable
+    package let oncall: OnCallPolicy
     /// Says when the next update is due, for the Initial Alert's "Next Update" line.
     private let planner: DeadlinePlanner
 
-    public init(templates: TemplateLibrary, severities: SeverityPolicyTable = .standard, oncall: OnCallPolicy = OnCallPolicy()) {
+    package init(templates: TemplateLibrary, severities: SeverityPolicyTable = .standard, oncall: OnCallPolicy = OnCallPolicy()) {
         self.templates = templates
         self.severities = severities
         self.oncall = oncall
@@ -17,7 +17,7 @@ public struct MessageRenderer: Sendable {
     }
 
     /// The text of `post`, read from `state` after the events that implied it were applied.
-    public func render(_ post: ChannelPost, state: ChannelState, markup: Markup) -> String {
+    package func render(_ post: ChannelPost, state: ChannelState, markup: Markup) -> String {
         switch post {
         case .initialAlert(let id):
             guard let incident = state.incidents[id] else { return "" }
@@ -51,7 +51,7 @@ public struct MessageRenderer: Sendable {
     private func onCall(_ markup: Markup) -> OnCallWriter { OnCallWriter(markup: markup, oncall: oncall) }
 
     /// "will post every 30 min", or why there are none.
-    public func updatesPhrase(for severity: Severity) -> String {
+    package func updatesPhrase(for severity: Severity) -> String {
         guard let cadence = severities[severity].updateCadence else { return "no scheduled updates for \(severity)" }
         return "will post every \(cadence.spoken)"
     }
@@ -120,8 +120,8 @@ public struct MessageRenderer: Sendable {
 }
 
 /// One line per action item, the same wherever items are listed.
-public enum ActionItemFormatter {
-    public static func line(_ item: ActionItem, names: PeopleNames = PeopleNames()) -> String {
+package enum ActionItemFormatter {
+    package static func line(_ item: ActionItem, names: PeopleNames = PeopleNames()) -> String {
         var line = "\(item.number). \(item.text) (owner \(names.name(item.owner))"
         if let due = item.due { line += ", due \(due)" }
         line += item.isDone ? ", done)" : ")"

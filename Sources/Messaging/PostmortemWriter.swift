@@ -2,15 +2,15 @@ import Foundation
 import IncidentKit
 
 /// Drafts a blameless postmortem in Markdown from an incident and its events, following the classic template.
-public struct PostmortemWriter: Sendable {
-    public let configuration: EngineConfiguration
+package struct PostmortemWriter: Sendable {
+    package let configuration: EngineConfiguration
 
-    public init(configuration: EngineConfiguration = .standard) { self.configuration = configuration }
+    package init(configuration: EngineConfiguration = .standard) { self.configuration = configuration }
 
     /// - Parameters:
     ///   - relatedTitles: titles of linked incidents, where the caller can find them.
     ///   - names: the names people go by in the channel; the draft names people, never platform ids.
-    public func markdown(
+    package func markdown(
         _ incident: Incident,
         records: [EventRecord],
         relatedTitles: [IncidentID: String] = [:],

@@ -2,16 +2,16 @@ import Foundation
 import Mustache
 
 /// A template that could not be used, with the file and what is wrong.
-public struct TemplateError: Error, CustomStringConvertible, Sendable {
-    public let description: String
+package struct TemplateError: Error, CustomStringConvertible, Sendable {
+    package let description: String
 }
 
 /// The stakeholder templates in force: the defaults, each replaced by a file from the overrides folder if present.
-public struct TemplateLibrary: Sendable {
+package struct TemplateLibrary: Sendable {
     private let templates: [String: MustacheTemplate]
 
     /// Loads the defaults and, when `overrides` is given, every `<name>.mustache` in it that names a known template.
-    public init(overrides: URL? = nil) throws(TemplateError) {
+    package init(overrides: URL? = nil) throws(TemplateError) {
         var texts = DefaultTemplates.byName
         if let overrides {
             var isDirectory: ObjCBool = false

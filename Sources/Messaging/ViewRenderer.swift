@@ -2,13 +2,13 @@ import Foundation
 import IncidentKit
 
 /// Renders the read-only views a responder asks for: help, summary, timeline, actions.
-public struct ViewRenderer: Sendable {
-    public let severities: SeverityPolicyTable
+package struct ViewRenderer: Sendable {
+    package let severities: SeverityPolicyTable
 
-    public init(severities: SeverityPolicyTable = .standard) { self.severities = severities }
+    package init(severities: SeverityPolicyTable = .standard) { self.severities = severities }
 
     /// The verb list, or one verb's usage, explanation and example.
-    public func help(verb: String?, markup: Markup) -> String {
+    package func help(verb: String?, markup: Markup) -> String {
         if let verb, let spec = VerbCatalog.spec(named: verb) {
             var lines = ["Usage: \(spec.usage)", spec.summary, "Example: \(spec.example)"]
             if !spec.aliases.isEmpty { lines.append("Also: \(spec.aliases.joined(separator: ", "))") }
@@ -21,7 +21,7 @@ public struct ViewRenderer: Sendable {
     }
 
     /// The one-screen view for someone joining late.
-    public func summary(_ incident: Incident, names: PeopleNames = PeopleNames(), markup: Markup) -> String {
+    package func summary(_ incident: Incident, names: PeopleNames = PeopleNames(), markup: Markup) -> String {
         var lines = [
             "\(incident.id): \(incident.title)",
             "Severity: \(incident.severity) (\(severities[incident.severity].label))",
@@ -54,7 +54,7 @@ public struct ViewRenderer: Sendable {
     }
 
     /// Every event of the incident, oldest first, with UTC times.
-    public func timeline(_ incident: Incident, records: [EventRecord], names: PeopleNames = PeopleNames(), markup: Markup) -> String {
+    package func timeline(_ incident: Incident, records: [EventRecord], names: PeopleNames = PeopleNames(), markup: Markup) -> String {
         let entries = records.filter { $0.incident == incident.id }
         let lines =
             ["Timeline of \(incident.id): \(incident.title) (times UTC)"]
@@ -62,7 +62,7 @@ public struct ViewRenderer: Sendable {
         return markup.finish(markup.escape(lines.joined(separator: "\n")))
     }
 
-    public func actions(_ incident: Incident, names: PeopleNames = PeopleNames(), markup: Markup) -> String {
+    package func actions(_ incident: Incident, names: PeopleNames = PeopleNames(), markup: Markup) -> String {
         guard !incident.actionItems.isEmpty else {
             return markup.finish(markup.escape("\(incident.id) has no action items. Add one with /incident action add <text> @owner due: YYYY-MM-DD"))
         }
@@ -71,7 +71,7 @@ public struct ViewRenderer: Sendable {
     }
 
     /// Who is on call now and next at each level of the channel's rotation.
-    public func oncall(rotation: Rotation?, now: Date, markup: Markup) -> String {
+    package func oncall(rotation: Rotation?, now: Date, markup: Markup) -> String {
         guard let rotation else {
             return markup.finish(
                 markup.escape("No on-call rotation covers this channel. Rotations are set in firebell.yaml under 'oncall_rotations'.")
@@ -92,7 +92,7 @@ public struct ViewRenderer: Sendable {
     }
 
     /// The channel's customer reports still waiting for triage.
-    public func reports(_ reports: [CustomerReport], markup: Markup) -> String {
+    package func reports(_ reports: [CustomerReport], markup: Markup) -> String {
         let open = reports.filter { $0.state == .open }
         guard !open.isEmpty else { return markup.finish(markup.escape("No open reports in this channel.")) }
         let lines =

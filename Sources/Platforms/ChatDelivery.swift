@@ -3,8 +3,8 @@ import IncidentKit
 
 /// One message for a platform, rendered from an effect (or a reply to the person who typed a command), with what the
 /// platform needs to place it and to recognise a repeat.
-public struct OutboundMessage: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+package struct OutboundMessage: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// A new message, placed in the conversation as the effect says.
         case post(Placement)
         /// A rewrite of the incident's headline post (`replacing` names it).
@@ -17,29 +17,29 @@ public struct OutboundMessage: Sendable, Equatable {
     }
 
     /// The effect this delivers; nil for a reply.
-    public var effect: EffectID?
+    package var effect: EffectID?
     /// The same for every attempt at this message, across restarts: the effect's key (Matrix transaction id,
     /// Discord nonce, Slack metadata, Mattermost props).
-    public var key: String
-    public var channel: ChannelRef
-    public var incident: IncidentID?
-    public var text: String
-    public var kind: Kind
+    package var key: String
+    package var channel: ChannelRef
+    package var incident: IncidentID?
+    package var text: String
+    package var kind: Kind
     /// Whether the message carries the incident's quick-action buttons where the platform has them.
-    public var offersActions: Bool
+    package var offersActions: Bool
     /// When the transaction that implied it was logged (Slack and Mattermost look for it from then on).
-    public var plannedAt: Date
+    package var plannedAt: Date
     /// For an edit: the platform's id of the headline post, filled in just before delivery.
-    public var replacing: String?
+    package var replacing: String?
     /// For a thread reply: the platform's id of the incident's headline post, filled in just before delivery.
-    public var threadParent: String?
+    package var threadParent: String?
     /// Where to tell the invoker if the message is refused for good (Slack's and Mattermost's `response_url`).
-    public var failureNoticeURL: String?
+    package var failureNoticeURL: String?
     /// An earlier attempt may have reached the platform (it timed out or dropped, or the process restarted before
     /// the delivery was recorded): a platform that can look for the message does so before posting it again.
-    public var mayHaveBeenSent = false
+    package var mayHaveBeenSent = false
 
-    public init(
+    package init(
         effect: EffectID?,
         key: String,
         channel: ChannelRef,
@@ -60,18 +60,18 @@ public struct OutboundMessage: Sendable, Equatable {
     }
 
     /// The person a reply is for.
-    public var replyRecipient: UserRef? {
+    package var replyRecipient: UserRef? {
         if case .reply(let user) = kind { user } else { nil }
     }
 
     /// Where a post goes (nil for edits, replies and PagerDuty events).
-    public var placement: Placement? {
+    package var placement: Placement? {
         if case .post(let placement) = kind { placement } else { nil }
     }
 }
 
 /// What one delivery attempt came to.
-public enum DeliveryResult: Sendable, Equatable {
+package enum DeliveryResult: Sendable, Equatable {
     /// Accepted (or found already there); `reference` is the platform's id for the message (Slack's `ts`), when it
     /// gives one. `quietFor` is set when the platform said its rate-limit bucket is now empty: the channel's next
     /// message waits that many seconds instead of running into a 429.
@@ -85,12 +85,12 @@ public enum DeliveryResult: Sendable, Equatable {
 }
 
 /// Sends messages to one platform.
-public protocol ChatDelivery: Sendable {
+package protocol ChatDelivery: Sendable {
     func deliver(_ message: OutboundMessage) async -> DeliveryResult
     /// Tells the person behind a message that it could not be posted, where the platform allows it.
     func noticeFailure(of message: OutboundMessage, reason: String) async
 }
 
 extension ChatDelivery {
-    public func noticeFailure(of message: OutboundMessage, reason: String) async {}
+    package func noticeFailure(of message: OutboundMessage, reason: String) async {}
 }

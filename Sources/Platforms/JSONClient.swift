@@ -4,18 +4,18 @@ import NIOCore
 import NIOHTTP1
 
 /// One JSON request to a chat platform's REST API, and the answer as the adapters classify it.
-public struct JSONClient: Sendable {
+package struct JSONClient: Sendable {
     /// What came back: the status, the headers, and the body.
-    public struct Answer: Sendable {
-        public var status: Int
-        public var headers: HTTPHeaders
-        public var body: Data
+    package struct Answer: Sendable {
+        package var status: Int
+        package var headers: HTTPHeaders
+        package var body: Data
 
         /// The body as `T`, or nil when it is not that JSON.
-        public func decoded<T: Decodable>(_ type: T.Type) -> T? { try? JSONDecoder().decode(T.self, from: body) }
+        package func decoded<T: Decodable>(_ type: T.Type) -> T? { try? JSONDecoder().decode(T.self, from: body) }
 
         /// The `id` most APIs answer a create with.
-        public var id: String? { decoded(CreatedResource.self)?.id }
+        package var id: String? { decoded(CreatedResource.self)?.id }
     }
 
     /// `{"id": …}`.
@@ -23,23 +23,23 @@ public struct JSONClient: Sendable {
         var id: String?
     }
 
-    public let client: HTTPClient
-    public let timeout: TimeAmount
-    public let headers: [(String, String)]
+    package let client: HTTPClient
+    package let timeout: TimeAmount
+    package let headers: [(String, String)]
 
-    public init(client: HTTPClient, timeout: TimeAmount, headers: [(String, String)]) {
+    package init(client: HTTPClient, timeout: TimeAmount, headers: [(String, String)]) {
         self.client = client
         self.timeout = timeout
         self.headers = headers
     }
 
     /// Sends a request without a body and reads up to 1 MiB of the answer.
-    public func send(_ method: HTTPMethod, _ url: String) async throws -> Answer {
+    package func send(_ method: HTTPMethod, _ url: String) async throws -> Answer {
         try await send(method, url, body: nil)
     }
 
     /// Sends `body` as JSON and reads up to 1 MiB of the answer.
-    public func send(_ method: HTTPMethod, _ url: String, _ body: some Encodable) async throws -> Answer {
+    package func send(_ method: HTTPMethod, _ url: String, _ body: some Encodable) async throws -> Answer {
         try await send(method, url, body: try Self.encoder.encode(body))
     }
 
@@ -63,7 +63,7 @@ public struct JSONClient: Sendable {
     }
 
     /// The usual reading of an answer: 2xx delivered, 429 wait, 5xx retry, other 4xx refused for good.
-    public static func classify(_ answer: Answer, reference: (Answer) -> String?, retryAfter: (Answer) -> TimeInterval) -> DeliveryResult {
+    package static func classify(_ answer: Answer, reference: (Answer) -> String?, retryAfter: (Answer) -> TimeInterval) -> DeliveryResult {
         switch answer.status {
         case 200..<300: .delivered(reference: reference(answer))
         case 429: .retryAfter(max(0, retryAfter(answer)))

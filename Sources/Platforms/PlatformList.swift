@@ -3,7 +3,7 @@ import Messaging
 
 /// Every chat platform Firebell can serve; `firebell serve` starts those whose settings are present. Adding a
 /// platform is its folder and one line here.
-public let chatPlatforms: [any ChatPlatform.Type] = [
+package let chatPlatforms: [any ChatPlatform.Type] = [
     Slack.self,
     Mattermost.self,
     Discord.self,
@@ -13,9 +13,9 @@ public let chatPlatforms: [any ChatPlatform.Type] = [
 ]
 
 /// The platforms on which the bot can message a person directly (a page reaches them outside the channel).
-public let directMessagePlatforms = Set(chatPlatforms.filter { $0.capabilities.contains(.directMessages) }.map { $0.id })
+package let directMessagePlatforms = Set(chatPlatforms.filter { $0.capabilities.contains(.directMessages) }.map { $0.id })
 
 /// The markup a platform's posts are written in (plain text for the console and anything unknown).
-public func markup(for platform: PlatformID) -> Markup {
+package func markup(for platform: PlatformID) -> Markup {
     chatPlatforms.first { $0.id == platform }?.markup ?? .plain
 }

@@ -1,17 +1,17 @@
 import Synchronization
 
 /// The most recent ids seen, bounded: enough to catch Slack's redeliveries (minutes apart).
-public final class RecentIDs: Sendable {
+package final class RecentIDs: Sendable {
     private let state: Mutex<(set: Set<String>, order: [String], start: Int)>
     private let capacity: Int
 
-    public init(capacity: Int) {
+    package init(capacity: Int) {
         self.capacity = capacity
         state = Mutex(([], [], 0))
     }
 
     /// Adds `id`; false when it was already there.
-    public func insert(_ id: String) -> Bool {
+    package func insert(_ id: String) -> Bool {
         state.withLock { state in
             guard state.set.insert(id).inserted else { return false }
             state.order.append(id)

@@ -8,7 +8,7 @@ seconds="${1:-20}"
 out=.build/fuzz
 mkdir -p "$out"
 export SWIFT_BACKTRACE=enable=no   # let libFuzzer, not Swift's handler, report and save a crashing input
-flags=(-O -sanitize=fuzzer,address -parse-as-library)
+flags=(-O -sanitize=fuzzer,address -parse-as-library -package-name firebell)
 
 # IncidentKit as an instrumented module the other targets import.
 swiftc "${flags[@]}" -emit-module -emit-module-path "$out/IncidentKit.swiftmodule" -module-name IncidentKit \

@@ -4,13 +4,13 @@ import Platforms
 import Yams
 
 /// Reads `firebell.yaml` (optional) and the environment, which overrides the file.
-public struct ConfigurationLoader: Sendable {
-    public let environment: [String: String]
+package struct ConfigurationLoader: Sendable {
+    package let environment: [String: String]
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) { self.environment = environment }
+    package init(environment: [String: String] = ProcessInfo.processInfo.environment) { self.environment = environment }
 
     /// Keys accepted at the top level of the file: the core's, and each chat platform's own.
-    public static let topLevelKeys: Set<String> = coreKeys.union(platformKeys)
+    package static let topLevelKeys: Set<String> = coreKeys.union(platformKeys)
     static let coreKeys: Set<String> = [
         "data_dir", "templates_dir", "http_host", "http_port", "status_updates_in_thread",
         "severities", "permissions", "reminders", "stakeholder_channels",
@@ -28,7 +28,7 @@ public struct ConfigurationLoader: Sendable {
         "postmortem_reminder_after", "action_reminder_hour_utc",
     ]
 
-    public func load(file: URL?) throws(ConfigurationError) -> FirebellConfiguration {
+    package func load(file: URL?) throws(ConfigurationError) -> FirebellConfiguration {
         var configuration = FirebellConfiguration()
         let base = file?.deletingLastPathComponent() ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         var map: [String: Any] = [:]

@@ -4,24 +4,24 @@ import Platforms
 /// What `firebell serve` needs beyond the incident configuration: where to listen, the alert webhooks' and
 /// PagerDuty's secrets, and each configured chat platform's settings (read beside the platform). Secrets come
 /// from the environment only.
-public struct ServeSettings: Sendable {
-    public var host = "127.0.0.1"
-    public var port = 8080
+package struct ServeSettings: Sendable {
+    package var host = "127.0.0.1"
+    package var port = 8080
     /// The bearer token Alertmanager sends (`http_config.authorization.credentials`); enables `/hooks/alertmanager`.
-    public var alertmanagerToken: String?
+    package var alertmanagerToken: String?
     /// Credentials of `/hooks/generic`: a bearer token, an HMAC signing secret, or both.
-    public var genericWebhookToken: String?
-    public var genericWebhookSecret: String?
+    package var genericWebhookToken: String?
+    package var genericWebhookSecret: String?
     /// The PagerDuty Events API v2 integration key; enables trigger/acknowledge/resolve events.
-    public var pagerDutyRoutingKey: String?
+    package var pagerDutyRoutingKey: String?
     /// The settings of each chat platform that is configured, in the order of ``chatPlatforms``.
-    public private(set) var platforms: [any PlatformSettings] = []
+    package private(set) var platforms: [any PlatformSettings] = []
 
-    public init() {}
+    package init() {}
 
     /// Reads `FIREBELL_HTTP_HOST`, `FIREBELL_HTTP_PORT`, the webhook and PagerDuty secrets, and every platform's
     /// settings from the environment.
-    public init(environment: [String: String], file: [String: String] = [:]) throws(ConfigurationError) {
+    package init(environment: [String: String], file: [String: String] = [:]) throws(ConfigurationError) {
         if let host = environment["FIREBELL_HTTP_HOST"], !host.isEmpty { self.host = host }
         if let text = environment["FIREBELL_HTTP_PORT"], !text.isEmpty {
             guard let port = Int(text), (0...65535).contains(port) else {
@@ -41,14 +41,14 @@ public struct ServeSettings: Sendable {
 
     /// Takes the listening address and the platforms' URLs from the configuration (file and environment merged),
     /// and the secrets from the environment only.
-    public init(configuration: FirebellConfiguration, environment: [String: String]) throws(ConfigurationError) {
+    package init(configuration: FirebellConfiguration, environment: [String: String]) throws(ConfigurationError) {
         try self.init(environment: environment, file: configuration.platformKeys)
         if let host = configuration.httpHost { self.host = host }
         if let port = configuration.httpPort { self.port = port }
     }
 
     /// One platform's settings, when it is configured; setting them configures it (tests, embedding).
-    public subscript<Settings: PlatformSettings>(_ type: Settings.Type) -> Settings? {
+    package subscript<Settings: PlatformSettings>(_ type: Settings.Type) -> Settings? {
         get { platforms.lazy.compactMap { $0 as? Settings }.first }
         set {
             let index = platforms.firstIndex { $0 is Settings }
@@ -62,12 +62,12 @@ public struct ServeSettings: Sendable {
     }
 
     /// Whether any chat platform or alert intake is configured (otherwise `firebell` runs the console).
-    public var hasPlatform: Bool {
+    package var hasPlatform: Bool {
         !platforms.isEmpty || alertmanagerToken != nil || genericWebhookToken != nil || genericWebhookSecret != nil
     }
 
     /// What is off because its secret is missing, one phrase each, for the start-up log line.
-    public var featuresOff: [String] {
+    package var featuresOff: [String] {
         var off: [String] = []
         for platform in chatPlatforms where platform.id != Console.id && !platforms.contains(where: { type(of: $0) == platform.settingsType }) {
             off.append("\(platform.displayName) (set \(platform.settingsType.enabledBy))")

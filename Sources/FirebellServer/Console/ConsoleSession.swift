@@ -5,13 +5,13 @@ import Platforms
 
 /// A drill in a terminal: one channel, one command per line. The service's sink (a `ConsoleSink` on the same output)
 /// prints the bot's posts; the session prints each answer after them.
-public struct ConsoleSession: Sendable {
-    public let service: IncidentService
-    public let channel: ChannelRef
-    public let defaultUser: UserRef
-    public let output: ConsoleOutput
+package struct ConsoleSession: Sendable {
+    package let service: IncidentService
+    package let channel: ChannelRef
+    package let defaultUser: UserRef
+    package let output: ConsoleOutput
 
-    public init(service: IncidentService, channel: ChannelRef, defaultUser: UserRef, output: ConsoleOutput) {
+    package init(service: IncidentService, channel: ChannelRef, defaultUser: UserRef, output: ConsoleOutput) {
         self.service = service
         self.channel = channel
         self.defaultUser = defaultUser
@@ -20,7 +20,7 @@ public struct ConsoleSession: Sendable {
 
     /// Handles lines until the input ends, with reminders printed as their timers fire in between.
     /// Each answer is printed only after its events are durable.
-    public func run<Lines: AsyncSequence & Sendable>(lines: Lines) async throws where Lines.Element == String {
+    package func run<Lines: AsyncSequence & Sendable>(lines: Lines) async throws where Lines.Element == String {
         let timers = Task { await TimerLoop(service: service).run() }
         defer { timers.cancel() }
         for try await raw in lines {
@@ -29,7 +29,7 @@ public struct ConsoleSession: Sendable {
     }
 
     /// Handles one typed line.
-    public func handle(line raw: String) async {
+    package func handle(line raw: String) async {
         let line = ConsoleLine(raw, defaultSpeaker: defaultUser)
         guard !line.text.isEmpty, !line.text.hasPrefix("#") else { return }
         guard let arguments = CommandParser.stripCommandName(line.text) else {
@@ -43,8 +43,8 @@ public struct ConsoleSession: Sendable {
 
 /// Lines of standard input as an async sequence, read on a thread of their own so a blocking read
 /// never holds one of the few threads Swift concurrency runs on.
-public enum StandardInputLines {
-    public static func stream() -> AsyncStream<String> {
+package enum StandardInputLines {
+    package static func stream() -> AsyncStream<String> {
         AsyncStream { continuation in
             let thread = Thread {
                 while let line = readLine(strippingNewline: true) { continuation.yield(line) }

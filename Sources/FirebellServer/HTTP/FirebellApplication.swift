@@ -10,19 +10,19 @@ import ServiceLifecycle
 
 /// Everything `firebell serve` runs, wired together: service, outbox, timers, the configured chat platforms, and the
 /// HTTP routes.
-public struct FirebellApplication: Sendable {
-    public let service: IncidentService
-    public let outbox: OutboxDispatcher
-    public let settings: ServeSettings
-    public let metrics = FirebellMetrics()
+package struct FirebellApplication: Sendable {
+    package let service: IncidentService
+    package let outbox: OutboxDispatcher
+    package let settings: ServeSettings
+    package let metrics = FirebellMetrics()
     /// The chat platforms whose settings are present, started.
-    public let platforms: [any ChatPlatform]
+    package let platforms: [any ChatPlatform]
     let statusPage: StatusPageRoutes
     let alertRoutes: AlertRoutes
     let logger: Logger
 
     /// Opens the data folder, starts each configured platform, and prepares delivery through `httpClient`.
-    public init(
+    package init(
         configuration: FirebellConfiguration,
         settings: ServeSettings,
         httpClient: HTTPClient,
@@ -86,7 +86,7 @@ public struct FirebellApplication: Sendable {
 
     /// The Hummingbird application, with the timer loop, the outbox and the platforms' connections as services of
     /// its lifecycle.
-    public func application(port: Int? = nil) -> some ApplicationProtocol {
+    package func application(port: Int? = nil) -> some ApplicationProtocol {
         let router = FirebellRouter.build(
             service: service,
             outbox: outbox,

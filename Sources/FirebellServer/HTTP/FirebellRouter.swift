@@ -4,7 +4,7 @@ import NIOCore
 import Platforms
 
 /// The HTTP routes of `firebell serve`.
-public enum FirebellRouter {
+package enum FirebellRouter {
     /// Builds the router: each platform adds its own routes behind its verification middleware.
     static func build(
         service: IncidentService,

@@ -5,11 +5,11 @@ import Prometheus
 
 /// The service's metrics, exposed in Prometheus text format on `/metrics`. Uses its own registry
 /// rather than a process-wide bootstrap, so several instances (tests) never collide.
-public final class FirebellMetrics: Sendable {
-    public let registry = PrometheusCollectorRegistry()
+package final class FirebellMetrics: Sendable {
+    package let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
 
-    public init() {
+    package init() {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [
             .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
@@ -57,7 +57,7 @@ public final class FirebellMetrics: Sendable {
     }
 
     /// The Prometheus text exposition.
-    public func exposition() -> String { registry.emitToString() }
+    package func exposition() -> String { registry.emitToString() }
 }
 
 extension Metrics.Timer {

@@ -1,18 +1,18 @@
 import Foundation
 
 /// How the outbox paces and retries deliveries.
-public struct DeliveryPolicy: Sendable {
+package struct DeliveryPolicy: Sendable {
     /// At most one message per this interval per channel (Slack: about one per second per channel).
-    public var minimumInterval: Duration = .seconds(1)
+    package var minimumInterval: Duration = .seconds(1)
     /// The first retry delay after a passing failure; it doubles per attempt, with jitter.
-    public var backoffBase: Duration = .milliseconds(500)
-    public var backoffCap: Duration = .seconds(60)
+    package var backoffBase: Duration = .milliseconds(500)
+    package var backoffCap: Duration = .seconds(60)
     /// Longest a Retry-After is honoured for before it is treated as this long.
-    public var retryAfterCap: Duration = .seconds(300)
+    package var retryAfterCap: Duration = .seconds(300)
     /// How long one request to a platform may take before it counts as a passing failure.
-    public var requestTimeout: Duration = .seconds(10)
+    package var requestTimeout: Duration = .seconds(10)
 
-    public init() {}
+    package init() {}
 
     /// The delay before retry number `attempt` (from 1): exponential, capped, with ±50 % jitter.
     func backoff(attempt: Int) -> Duration {

@@ -151,7 +151,7 @@ final class DestinationWorker: Sendable {
 }
 
 /// A delivery event, for metrics and logs.
-public enum DeliveryReport: Sendable, Equatable {
+package enum DeliveryReport: Sendable, Equatable {
     case delivered(Destination)
     case failed(Destination, String)
     case retried(Destination)

@@ -11,7 +11,7 @@ import Synchronization
 /// destinations, and each settlement is recorded in its source channel's `DeliveryLedger`. After a restart the
 /// service plans again, from the logs, every effect a ledger does not show settled, so nothing that reached a log
 /// is lost; the platforms' idempotency keys and look-ups keep it from arriving twice.
-public final class OutboxDispatcher: DeliveryRecovery {
+package final class OutboxDispatcher: DeliveryRecovery {
     private let layout: DataLayout
     private let deliveries: [PlatformID: any ChatDelivery]
     private let pagerDuty: (any ChatDelivery)?
@@ -29,7 +29,7 @@ public final class OutboxDispatcher: DeliveryRecovery {
     /// - Parameters:
     ///   - deliveries: how to deliver, by platform (`slack`, …); effects for other platforms are dropped.
     ///   - pagerDuty: how to deliver PagerDuty events, when configured.
-    public init(
+    package init(
         dataDirectory: URL,
         deliveries: [PlatformID: any ChatDelivery],
         pagerDuty: (any ChatDelivery)? = nil,
@@ -51,7 +51,7 @@ public final class OutboxDispatcher: DeliveryRecovery {
     /// every channel's last logged sequence: a platform delivered to for the first time owes nothing from before.
     /// Returns how many ledger lines were damaged.
     @discardableResult
-    public func prepare(lastSequences: [ChannelRef: Int]) throws -> Int {
+    package func prepare(lastSequences: [ChannelRef: Int]) throws -> Int {
         let stored = DeliveryBaseline.read(layout)
         var known = stored ?? DeliveryBaseline()
         for platform in deliveries.keys.sorted() where !known.platforms.contains(platform.name) {
@@ -126,17 +126,17 @@ public final class OutboxDispatcher: DeliveryRecovery {
 
     // MARK: DeliveryRecovery
 
-    public func delivers(to channel: ChannelRef) -> Bool { deliveries[channel.platform] != nil }
+    package func delivers(to channel: ChannelRef) -> Bool { deliveries[channel.platform] != nil }
 
-    public func watermark(of channel: ChannelRef) -> Int {
+    package func watermark(of channel: ChannelRef) -> Int {
         max(ledger(for: channel)?.watermark ?? 0, baseline.withLock { $0.start(of: channel) })
     }
 
-    public func isSettled(_ id: EffectID) -> Bool { ledger(for: id.channel)?.isSettled(id) ?? false }
+    package func isSettled(_ id: EffectID) -> Bool { ledger(for: id.channel)?.isSettled(id) ?? false }
 
     // MARK: EffectSink
 
-    public func accept(_ messages: [OutboundMessage], transactionEnd: Int, from channel: ChannelRef) {
+    package func accept(_ messages: [OutboundMessage], transactionEnd: Int, from channel: ChannelRef) {
         // A message for a platform nothing delivers to is dropped here, in memory: it owes nothing, and no disk write
         // may stand in a channel's turn. (A restart plans it again and drops it again.)
         let deliverable = messages.compactMap { message in worker(for: message).map { (message, $0) } }
@@ -145,19 +145,19 @@ public final class OutboxDispatcher: DeliveryRecovery {
         for (message, worker) in deliverable { worker.enqueue([QueuedMessage(message: message)]) }
     }
 
-    public func reply(_ message: OutboundMessage) {
+    package func reply(_ message: OutboundMessage) {
         worker(for: message)?.enqueue([QueuedMessage(message: message)])
     }
 
     // MARK: Delivery
 
     /// Messages queued and not yet delivered, across all destinations.
-    public func depth() -> Int {
+    package func depth() -> Int {
         workers.withLock { Array($0.values) }.reduce(0) { $0 + $1.pendingCount }
     }
 
     /// Waits until everything queued is delivered or `timeout` passes; returns whether everything was.
-    public func flush(timeout: Duration) async -> Bool {
+    package func flush(timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if depth() == 0 { return true }
@@ -168,7 +168,7 @@ public final class OutboxDispatcher: DeliveryRecovery {
 
     /// Stops delivering, and compacts the ledgers so the next start has little to plan again. What is pending is
     /// planned again from the logs at the next start.
-    public func stop() {
+    package func stop() {
         halt()
         for ledger in ledgers.withLock({ Array($0.values) }) {
             do { try ledger.compact() } catch { logger.warning("could not compact a delivery ledger", metadata: ["error": "\(error)"]) }

@@ -4,7 +4,7 @@ import Platforms
 /// Where a transaction hands its rendered effects, in the channel's turn (so they arrive in log order). Accepting
 /// is quick and in memory: the log already holds what implies them, and start-up plans again whatever delivery
 /// had not settled.
-public protocol EffectSink: Sendable {
+package protocol EffectSink: Sendable {
     /// The messages of one committed transaction of `channel`, which ends at sequence `transactionEnd`.
     func accept(_ messages: [OutboundMessage], transactionEnd: Int, from channel: ChannelRef)
     /// An answer for one person, sent as a reply in the channel (kept nowhere: it is an answer, not an effect).
@@ -12,7 +12,7 @@ public protocol EffectSink: Sendable {
 }
 
 /// What start-up asks delivery before it plans again what the logs still owe.
-public protocol DeliveryRecovery: EffectSink {
+package protocol DeliveryRecovery: EffectSink {
     /// Whether anything delivers to the platform of `channel` (a channel whose platform has no delivery owes nothing).
     func delivers(to channel: ChannelRef) -> Bool
     /// Every effect of `channel`'s transactions up to this sequence is settled.

@@ -3,16 +3,16 @@ import IncidentKit
 import Messaging
 
 /// An incident with the channel it lives in.
-public struct CataloguedIncident: Sendable, Equatable {
-    public var channel: ChannelRef
-    public var incident: Incident
+package struct CataloguedIncident: Sendable, Equatable {
+    package var channel: ChannelRef
+    package var incident: Incident
     /// The names people go by in that channel.
-    public var names = PeopleNames()
+    package var names = PeopleNames()
 }
 
 extension IncidentService {
     /// Every incident of every loaded channel, oldest declaration first.
-    public func incidentCatalog() async -> [CataloguedIncident] {
+    package func incidentCatalog() async -> [CataloguedIncident] {
         var all: [CataloguedIncident] = []
         for channel in channels {
             let state = await state(of: channel)
@@ -22,7 +22,7 @@ extension IncidentService {
     }
 
     /// The status page as it stands at `now`; reads the logs of only the channels with an incident to show.
-    public func statusPage(_ builder: StatusPageBuilder, now: Date) async throws -> StatusPage {
+    package func statusPage(_ builder: StatusPageBuilder, now: Date) async throws -> StatusPage {
         let shown = await incidentCatalog().filter { builder.isShown($0.incident, now: now) }
         var recordsByChannel: [ChannelRef: [EventRecord]] = [:]
         for channel in Set(shown.map(\.channel)) { recordsByChannel[channel] = try await records(of: channel) }

@@ -8,29 +8,29 @@ import Synchronization
 
 /// The heart of the shell: turns inbound command text into durable events and rendered answers,
 /// one serialized runtime per channel, channels in parallel.
-public final class IncidentService: ChannelTransactions {
-    public let layout: DataLayout
+package final class IncidentService: ChannelTransactions {
+    package let layout: DataLayout
     /// What start-up repaired or quarantined in the data folder.
-    public let startupRepairs: [LogRepair]
+    package let startupRepairs: [LogRepair]
     private let dependencies: RuntimeDependencies
     /// The clock commands and timers read; the timer loop sleeps on it.
-    public let clock: any SchedulerClock
+    package let clock: any SchedulerClock
     /// Signalled when a deadline earlier than every other is armed, so the sleeper re-plans.
-    public let wake: WakeSignal
+    package let wake: WakeSignal
     private let logger: Logger
     private let runtimes: Mutex<[ChannelRef: ChannelRuntime]>
     private let unavailable: [ChannelRef: String]
     /// Where command and timer figures go, when the service is observed (`firebell serve`).
-    public let metrics: FirebellMetrics?
+    package let metrics: FirebellMetrics?
 
     /// What start-up found damaged in the logs (each line skipped, kept in a side file); `/readyz` reports it.
-    public let damagedLines: [LogRepair]
+    package let damagedLines: [LogRepair]
 
     /// Opens the data folder: loads every channel, cutting torn tails and keeping damaged lines aside.
     /// - Parameters:
     ///   - sink: where each transaction's effects go for delivery (nil: nowhere).
     ///   - directMessagePlatforms: platforms on which a person can be messaged by id.
-    public init(
+    package init(
         configuration: FirebellConfiguration,
         clock: any SchedulerClock = SystemWallClock(),
         logger: Logger,
@@ -98,7 +98,7 @@ public final class IncidentService: ChannelTransactions {
     /// Runs one input as its channel's transaction and returns the answer: the one way in for every command, button,
     /// form, event, message, alert and timer. The answer exists only once the events are durable; their effects are
     /// already with delivery when it returns. An answer routed as a reply goes to the invoker through delivery.
-    public func transact(_ input: ChannelInput) async -> Answer {
+    package func transact(_ input: ChannelInput) async -> Answer {
         let started = ContinuousClock.now
         let answer: Answer
         switch input.content {
@@ -145,7 +145,7 @@ public final class IncidentService: ChannelTransactions {
     /// that is not settled. Start-up runs it at once; a channel used before its turn in this pass resumes its own
     /// first, so old effects always precede new ones. Returns how many messages were handed over.
     @discardableResult
-    public func resumeDeliveries() async -> Int {
+    package func resumeDeliveries() async -> Int {
         let all = runtimes.withLock { Array($0.values) }
         var total = 0
         for runtime in all { total += await runtime.resumeDeliveries(now: clock.now()) }
@@ -154,7 +154,7 @@ public final class IncidentService: ChannelTransactions {
     }
 
     /// Every channel's last logged sequence as start-up found it.
-    public let lastSequencesAtStart: [ChannelRef: Int]
+    package let lastSequencesAtStart: [ChannelRef: Int]
 
     private func observed(_ outcome: Answer, channel: ChannelRef, started: ContinuousClock.Instant) -> Answer {
         let elapsed = ContinuousClock.now - started
@@ -172,7 +172,7 @@ public final class IncidentService: ChannelTransactions {
     /// Brings every channel's snapshot up to date (channels replayed at start-up, channels changed since), a few
     /// channels at a time; returns how many were written. A channel whose snapshot cannot be written keeps working.
     @discardableResult
-    public func writeSnapshots() async -> Int {
+    package func writeSnapshots() async -> Int {
         let all = runtimes.withLock { Array($0.values) }
         return await withTaskGroup(of: Bool.self) { group in
             var written = 0
@@ -191,18 +191,18 @@ public final class IncidentService: ChannelTransactions {
     }
 
     /// How many group commits ran and how many appends they made durable.
-    public var commitStatistics: (groups: Int, files: Int) { dependencies.committer.statistics }
+    package var commitStatistics: (groups: Int, files: Int) { dependencies.committer.statistics }
 
     /// The earliest armed deadline of all channels.
-    public var nextDeadline: Date? { dependencies.deadlines.earliest }
+    package var nextDeadline: Date? { dependencies.deadlines.earliest }
 
     /// How many channels have at least one armed timer.
-    public var armedChannelCount: Int { dependencies.deadlines.armedChannels }
+    package var armedChannelCount: Int { dependencies.deadlines.armedChannels }
 
     /// Fires every timer due at `now`, channels in parallel (a bounded number at a time), each as a transaction;
     /// returns the answers (their messages are already with delivery).
     @discardableResult
-    public func fireDueTimers(now: Date) async -> [Answer] {
+    package func fireDueTimers(now: Date) async -> [Answer] {
         let now = Self.wholeSecond(now)
         let due = dependencies.deadlines.takeDue(now)
         return await withTaskGroup(of: [Answer].self) { group in
@@ -235,25 +235,25 @@ public final class IncidentService: ChannelTransactions {
     }
 
     /// The markup each platform reads, as the platform declares it.
-    public static func markup(for platform: PlatformID) -> Markup { Platforms.markup(for: platform) }
+    package static func markup(for platform: PlatformID) -> Markup { Platforms.markup(for: platform) }
 
     /// The time inbound requests are checked against.
-    public func now() -> Date { clock.now() }
+    package func now() -> Date { clock.now() }
 
     /// The log stores whole seconds, so state after a restart equals state before it.
     static func wholeSecond(_ date: Date) -> Date { Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)) }
 
     /// The current state of a channel (for views and tests).
-    public func state(of channel: ChannelRef) async -> ChannelState {
+    package func state(of channel: ChannelRef) async -> ChannelState {
         guard let runtime = runtimes.withLock({ $0[channel] }) else { return ChannelState() }
         return await runtime.currentState(now: clock.now())
     }
 
     /// Every channel with a runtime, i.e. every channel that has a log or was used since start-up.
-    public var channels: [ChannelRef] { runtimes.withLock { Array($0.keys) } }
+    package var channels: [ChannelRef] { runtimes.withLock { Array($0.keys) } }
 
     /// The events of one channel, read from its log.
-    public func records(of channel: ChannelRef) async throws -> [EventRecord] {
+    package func records(of channel: ChannelRef) async throws -> [EventRecord] {
         guard let runtime = runtimes.withLock({ $0[channel] }) else { return [] }
         return try await runtime.records()
     }

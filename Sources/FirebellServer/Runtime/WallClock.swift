@@ -2,29 +2,29 @@ import Foundation
 import Synchronization
 
 /// The source of "now" for the shell; tests inject a manual one.
-public protocol WallClock: Sendable {
+package protocol WallClock: Sendable {
     func now() -> Date
 }
 
 /// A clock the timer loop can also sleep on.
-public protocol SchedulerClock: WallClock {
+package protocol SchedulerClock: WallClock {
     /// Returns at `deadline` or later; throws when the task is cancelled.
     func sleep(until deadline: Date) async throws
 }
 
 /// The system clock.
-public struct SystemWallClock: SchedulerClock {
-    public init() {}
-    public func now() -> Date { Date() }
+package struct SystemWallClock: SchedulerClock {
+    package init() {}
+    package func now() -> Date { Date() }
 
-    public func sleep(until deadline: Date) async throws {
+    package func sleep(until deadline: Date) async throws {
         let seconds = deadline.timeIntervalSinceNow
         if seconds > 0 { try await Task.sleep(for: .milliseconds(Int64((seconds * 1000).rounded(.up)))) }
     }
 }
 
 /// A clock that moves only when told to; sleepers wake when it is moved past their deadline.
-public final class ManualWallClock: SchedulerClock {
+package final class ManualWallClock: SchedulerClock {
     private struct State {
         var now: Date
         var sleepers: [(id: Int, deadline: Date, continuation: CheckedContinuation<Void, any Error>)] = []
@@ -33,13 +33,13 @@ public final class ManualWallClock: SchedulerClock {
 
     private let state: Mutex<State>
 
-    public init(_ start: Date) { state = Mutex(State(now: start)) }
+    package init(_ start: Date) { state = Mutex(State(now: start)) }
 
-    public func now() -> Date { state.withLock { $0.now } }
+    package func now() -> Date { state.withLock { $0.now } }
 
-    public func advance(by seconds: TimeInterval) { set(now().addingTimeInterval(seconds)) }
+    package func advance(by seconds: TimeInterval) { set(now().addingTimeInterval(seconds)) }
 
-    public func set(_ date: Date) {
+    package func set(_ date: Date) {
         let due = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
             state.now = date
             let due = state.sleepers.filter { $0.deadline <= date }
@@ -49,7 +49,7 @@ public final class ManualWallClock: SchedulerClock {
         for continuation in due { continuation.resume() }
     }
 
-    public func sleep(until deadline: Date) async throws {
+    package func sleep(until deadline: Date) async throws {
         let id = state.withLock { state -> Int in
             state.nextID += 1
             return state.nextID

@@ -5,8 +5,8 @@ import Synchronization
 
 /// The earliest deadline of every channel, ordered: one entry per channel, whatever its number of timers.
 /// Replaced entries stay in the heap until they surface and are then skipped (lazy deletion).
-public final class DeadlineIndex: Sendable {
-    public init() {}
+package final class DeadlineIndex: Sendable {
+    package init() {}
     private struct Entry: Comparable {
         let at: Date
         let channel: ChannelRef
@@ -30,7 +30,7 @@ public final class DeadlineIndex: Sendable {
 
     /// Sets a channel's earliest deadline (nil: nothing armed). Returns true when it is now the earliest of all.
     @discardableResult
-    public func set(_ channel: ChannelRef, to date: Date?) -> Bool {
+    package func set(_ channel: ChannelRef, to date: Date?) -> Bool {
         contents.withLock { contents in
             guard contents.current[channel] != date else { return false }
             contents.current[channel] = date
@@ -41,13 +41,13 @@ public final class DeadlineIndex: Sendable {
     }
 
     /// The earliest deadline of all channels.
-    public var earliest: Date? { contents.withLock { $0.heap.min?.at } }
+    package var earliest: Date? { contents.withLock { $0.heap.min?.at } }
 
     /// Number of channels with an armed timer.
-    public var armedChannels: Int { contents.withLock { $0.current.count } }
+    package var armedChannels: Int { contents.withLock { $0.current.count } }
 
     /// Removes and returns the channels whose deadline is at or before `now`.
-    public func takeDue(_ now: Date) -> [ChannelRef] {
+    package func takeDue(_ now: Date) -> [ChannelRef] {
         contents.withLock { contents in
             var due: [ChannelRef] = []
             contents.dropStale()

@@ -3,7 +3,7 @@ import Synchronization
 
 /// Lets one sleeper wait until a time or until it is signalled, whichever comes first.
 /// A signal that arrives while nobody sleeps is kept, so the next sleep returns at once.
-public final class WakeSignal: Sendable {
+package final class WakeSignal: Sendable {
     private struct State {
         var waiter: CheckedContinuation<Void, Never>?
         var pending = false
@@ -12,9 +12,9 @@ public final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
-    public func signal() {
+    package func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
                 state.pending = true
@@ -27,7 +27,7 @@ public final class WakeSignal: Sendable {
     }
 
     /// Sleeps until `deadline` on `clock` (forever when nil), a signal, or cancellation of the calling task.
-    public func wait(until deadline: Date?, on clock: any SchedulerClock) async {
+    package func wait(until deadline: Date?, on clock: any SchedulerClock) async {
         await withTaskCancellationHandler {
             var timer: Task<Void, Never>?
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

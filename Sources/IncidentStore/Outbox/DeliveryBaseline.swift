@@ -4,20 +4,20 @@ import IncidentKit
 /// Which platforms Firebell has delivered to from this data folder, and the sequence each channel's log had when
 /// delivery to its platform began. A platform configured for the first time (or a data folder from before the
 /// outbox was a projection of the log) does not receive the posts of its whole history: only what comes after.
-public struct DeliveryBaseline: Codable, Sendable, Equatable {
-    public var platforms: Set<String> = []
+package struct DeliveryBaseline: Codable, Sendable, Equatable {
+    package var platforms: Set<String> = []
     /// Channel (`platform/workspace/channel`) → the last sequence logged before delivery to its platform began.
-    public var channels: [String: Int] = [:]
+    package var channels: [String: Int] = [:]
 
-    public init() {}
+    package init() {}
 
     /// The baseline in the data folder, or nil when there is none yet.
-    public static func read(_ layout: DataLayout) -> DeliveryBaseline? {
+    package static func read(_ layout: DataLayout) -> DeliveryBaseline? {
         guard let data = try? Data(contentsOf: layout.deliveryBaselineFile) else { return nil }
         return try? JSONDecoder().decode(DeliveryBaseline.self, from: data)
     }
 
-    public func write(_ layout: DataLayout) throws(StoreError) {
+    package func write(_ layout: DataLayout) throws(StoreError) {
         let data: Data
         do {
             let encoder = JSONEncoder()
@@ -31,5 +31,5 @@ public struct DeliveryBaseline: Codable, Sendable, Equatable {
     }
 
     /// The sequence from which `channel` is owed its effects' delivery.
-    public func start(of channel: ChannelRef) -> Int { channels[channel.description] ?? 0 }
+    package func start(of channel: ChannelRef) -> Int { channels[channel.description] ?? 0 }
 }

@@ -2,18 +2,18 @@ import Foundation
 import IncidentKit
 
 /// How delivery ended for one effect.
-public enum DeliveryOutcome: String, Codable, Sendable {
+package enum DeliveryOutcome: String, Codable, Sendable {
     case delivered
     /// The platform refused it for good (unknown channel, bot not invited, bad token): not retried.
     case failed
 }
 
 /// Where an incident's headline post landed in one conversation.
-public struct HeadlineKey: Codable, Hashable, Sendable {
-    public var channel: ChannelRef
-    public var incident: IncidentID
+package struct HeadlineKey: Codable, Hashable, Sendable {
+    package var channel: ChannelRef
+    package var incident: IncidentID
 
-    public init(channel: ChannelRef, incident: IncidentID) {
+    package init(channel: ChannelRef, incident: IncidentID) {
         self.channel = channel
         self.incident = incident
     }
@@ -26,7 +26,7 @@ public struct HeadlineKey: Codable, Hashable, Sendable {
 /// answered; a line is written (and synced) after each delivery. A line says either that one effect is settled, or
 /// (after compaction) that every effect up to a sequence is. A damaged line costs only itself; at worst an effect is
 /// delivered again, which the platforms' idempotency keys and look-ups absorb.
-public final class DeliveryLedger: @unchecked Sendable {
+package final class DeliveryLedger: @unchecked Sendable {
     struct Settlement: Codable {
         var seq: Int
         var index: Int
@@ -46,7 +46,7 @@ public final class DeliveryLedger: @unchecked Sendable {
         var reference: String
     }
 
-    public let channel: ChannelRef
+    package let channel: ChannelRef
     private let url: URL
     private let lock = NSLock()
     private var file: AppendOnlyFile?
@@ -54,14 +54,14 @@ public final class DeliveryLedger: @unchecked Sendable {
     private var through: Int
     private var settled: Set<Key> = []
     /// Where this channel's incidents' headline posts landed, in every conversation they went to.
-    public private(set) var headlines: [HeadlineKey: String] = [:]
+    package private(set) var headlines: [HeadlineKey: String] = [:]
     /// Effects handed to delivery by this process and not settled yet, by transaction.
     private var outstanding: [Int: Set<Int>] = [:]
     /// The last sequence of the newest transaction handed to the ledger.
     private var lastPlanned: Int
     private var linesSinceCompaction = 0
     /// Lines that could not be read (skipped).
-    public let damagedLines: Int
+    package let damagedLines: Int
 
     private struct Key: Hashable {
         let sequence: Int
@@ -74,7 +74,7 @@ public final class DeliveryLedger: @unchecked Sendable {
     static let keptHeadlines = 400
 
     /// Opens the ledger; a torn last line is cut, damaged lines are skipped.
-    public init(channel: ChannelRef, url: URL) throws(StoreError) {
+    package init(channel: ChannelRef, url: URL) throws(StoreError) {
         self.channel = channel
         self.url = url
         var through = 0
@@ -110,17 +110,17 @@ public final class DeliveryLedger: @unchecked Sendable {
     }
 
     /// Every effect of transactions starting at or below this sequence is settled (persisted, or known this run).
-    public var watermark: Int {
+    package var watermark: Int {
         lock.locked { outstanding.keys.min().map { $0 - 1 } ?? lastPlanned }
     }
 
     /// Whether the effect was settled before (by this process or an earlier one).
-    public func isSettled(_ id: EffectID) -> Bool {
+    package func isSettled(_ id: EffectID) -> Bool {
         lock.locked { id.sequence <= through || settled.contains(Key(sequence: id.sequence, index: id.index)) }
     }
 
     /// The transaction ending at `lastSequence` was planned and its unsettled `effects` are being delivered.
-    public func expect(_ effects: [EffectID], transactionEnd lastSequence: Int) {
+    package func expect(_ effects: [EffectID], transactionEnd lastSequence: Int) {
         lock.locked {
             lastPlanned = max(lastPlanned, lastSequence)
             for id in effects where id.sequence > through && !settled.contains(Key(sequence: id.sequence, index: id.index)) {
@@ -130,7 +130,7 @@ public final class DeliveryLedger: @unchecked Sendable {
     }
 
     /// Records durably that the effect is settled; a headline post also records where it landed.
-    public func settle(_ id: EffectID, outcome: DeliveryOutcome, reference: String?, headline: HeadlineKey?, at now: Date) throws(StoreError) {
+    package func settle(_ id: EffectID, outcome: DeliveryOutcome, reference: String?, headline: HeadlineKey?, at now: Date) throws(StoreError) {
         try lock.locked { () throws(StoreError) in
             let key = Key(sequence: id.sequence, index: id.index)
             guard id.sequence > through, !settled.contains(key) else { return }
@@ -163,7 +163,7 @@ public final class DeliveryLedger: @unchecked Sendable {
     }
 
     /// Rewrites the file as one line: everything through `sequence` is settled, and where the headlines are.
-    public func compact() throws(StoreError) {
+    package func compact() throws(StoreError) {
         try lock.locked { () throws(StoreError) in
             guard outstanding.isEmpty, linesSinceCompaction > 0 || lastPlanned > through else { return }
             try compact(through: lastPlanned)

@@ -3,16 +3,16 @@ import IncidentKit
 
 /// An outbox file from before the outbox became a projection of the log: what it still holds is delivered once,
 /// first, and the file is removed when nothing is left. Damaged lines are skipped, never the lines after them.
-public final class LegacyOutbox: @unchecked Sendable {
-    public let channel: ChannelRef
-    public let url: URL
+package final class LegacyOutbox: @unchecked Sendable {
+    package let channel: ChannelRef
+    package let url: URL
     /// Undelivered messages, oldest first.
-    public private(set) var pending: [LegacyOutboxMessage]
+    package private(set) var pending: [LegacyOutboxMessage]
     /// Where each incident's Initial Alert landed (`<channel>.refs.json` beside the file).
-    public let headlineReferences: [IncidentID: String]
+    package let headlineReferences: [IncidentID: String]
     private let lock = NSLock()
 
-    public init(channel: ChannelRef, url: URL) {
+    package init(channel: ChannelRef, url: URL) {
         self.channel = channel
         self.url = url
         let refs = url.deletingPathExtension().appendingPathExtension("refs.json")
@@ -36,7 +36,7 @@ public final class LegacyOutbox: @unchecked Sendable {
     }
 
     /// Every legacy outbox file under `folder` (`outbox/<platform>/<workspace>/<channel>.jsonl`) that still holds a message.
-    public static func all(in layout: DataLayout) -> [LegacyOutbox] {
+    package static func all(in layout: DataLayout) -> [LegacyOutbox] {
         let root = layout.root.appendingPathComponent("outbox", isDirectory: true)
         guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
         return enumerator.compactMap { $0 as? URL }.filter { $0.pathExtension == "jsonl" }.sorted { $0.path < $1.path }.compactMap { file in
@@ -46,7 +46,7 @@ public final class LegacyOutbox: @unchecked Sendable {
     }
 
     /// The message is done with (delivered or refused); when none is left the file is removed.
-    public func settle(_ id: Int) {
+    package func settle(_ id: Int) {
         lock.lock()
         defer { lock.unlock() }
         pending.removeAll { $0.id == id }

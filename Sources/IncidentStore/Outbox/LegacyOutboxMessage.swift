@@ -3,16 +3,16 @@ import IncidentKit
 
 /// A message in an outbox file written before the outbox became a projection of the log (one file of rendered
 /// messages per channel). Read only to deliver what such a file still held when Firebell was upgraded.
-public struct LegacyOutboxMessage: Codable, Sendable, Equatable {
-    public var id: Int
-    public var channel: ChannelRef
-    public var text: String
-    public var incident: IncidentID?
+package struct LegacyOutboxMessage: Codable, Sendable, Equatable {
+    package var id: Int
+    package var channel: ChannelRef
+    package var text: String
+    package var incident: IncidentID?
     /// `alert`, `stakeholder`, `headline`, `reminder`, `notice`, `page` or `reply`.
-    public var purpose: String
-    public var ephemeralUser: UserRef?
-    public var offersActions: Bool?
-    public var createdAt: Date
+    package var purpose: String
+    package var ephemeralUser: UserRef?
+    package var offersActions: Bool?
+    package var createdAt: Date
 }
 
 /// One line of a legacy outbox file.

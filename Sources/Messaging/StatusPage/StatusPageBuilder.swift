@@ -3,34 +3,34 @@ import IncidentKit
 
 /// Builds the status page from incidents and their events, keeping only what stakeholders are told:
 /// notes, action items, roles, reminders and lessons never appear, nor do private incidents.
-public struct StatusPageBuilder: Sendable {
-    public let settings: StatusPageSettings
-    public let configuration: EngineConfiguration
+package struct StatusPageBuilder: Sendable {
+    package let settings: StatusPageSettings
+    package let configuration: EngineConfiguration
 
-    public init(settings: StatusPageSettings, configuration: EngineConfiguration) {
+    package init(settings: StatusPageSettings, configuration: EngineConfiguration) {
         self.settings = settings
         self.configuration = configuration
     }
 
     /// Whether `incident` may appear on the page at all.
-    public func isVisible(_ incident: Incident) -> Bool {
+    package func isVisible(_ incident: Incident) -> Bool {
         !incident.isPrivate && settings.severities.contains(incident.severity)
     }
 
     /// Whether `incident` belongs on the page built at `now`: active, or resolved within the history window.
-    public func isShown(_ incident: Incident, now: Date) -> Bool {
+    package func isShown(_ incident: Incident, now: Date) -> Bool {
         guard isVisible(incident) else { return false }
         guard let resolvedAt = incident.resolvedAt else { return true }
         return resolvedAt >= windowStart(now: now)
     }
 
     /// The first instant of the history window.
-    public func windowStart(now: Date) -> Date {
+    package func windowStart(now: Date) -> Date {
         CalendarDate(containing: now).startOfDay.addingTimeInterval(-TimeInterval((settings.historyDays - 1) * 86400))
     }
 
     /// - Parameter incidents: incidents with their own events, as `isShown` selected them.
-    public func build(_ incidents: [(Incident, [EventRecord])], now: Date) -> StatusPage {
+    package func build(_ incidents: [(Incident, [EventRecord])], now: Date) -> StatusPage {
         let shown = incidents.filter { isShown($0.0, now: now) }
         let active = shown.filter { $0.0.isActive }
             .sorted {
@@ -48,7 +48,7 @@ public struct StatusPageBuilder: Sendable {
     }
 
     /// One incident's page entry.
-    public func incident(_ incident: Incident, records: [EventRecord]) -> StatusIncident {
+    package func incident(_ incident: Incident, records: [EventRecord]) -> StatusIncident {
         let planner = DeadlinePlanner(configuration: configuration)
         return StatusIncident(
             id: incident.id.description,

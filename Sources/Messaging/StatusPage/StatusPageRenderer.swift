@@ -3,19 +3,19 @@ import IncidentKit
 import Mustache
 
 /// Renders the status page as HTML (no JavaScript), an incident's own page, and an Atom feed.
-public struct StatusPageRenderer: Sendable {
+package struct StatusPageRenderer: Sendable {
     private let page: MustacheTemplate
     private let incidentPage: MustacheTemplate
     private let feed: MustacheTemplate
 
-    public init() {
+    package init() {
         // The templates are part of the binary and covered by tests; a parse failure is a build defect.
         page = try! MustacheTemplate(string: StatusPageTemplates.page)
         incidentPage = try! MustacheTemplate(string: StatusPageTemplates.incident)
         feed = try! MustacheTemplate(string: StatusPageTemplates.feed)
     }
 
-    public func html(_ status: StatusPage) -> String {
+    package func html(_ status: StatusPage) -> String {
         let overallText =
             status.active.isEmpty
             ? "All systems operational"
@@ -29,12 +29,12 @@ public struct StatusPageRenderer: Sendable {
         )
     }
 
-    public func html(_ incident: StatusIncident, page status: StatusPage) -> String {
+    package func html(_ incident: StatusIncident, page status: StatusPage) -> String {
         incidentPage.render(common(status, pageTitle: "\(incident.title) · \(status.title)").merging(values(incident)) { $1 })
     }
 
     /// The newest `limit` stakeholder entries of the page's incidents, newest first.
-    public func atom(_ status: StatusPage, limit: Int = 50) -> String {
+    package func atom(_ status: StatusPage, limit: Int = 50) -> String {
         let entries = (status.active + status.resolved).flatMap { incident in
             incident.updates.enumerated().map { (incident, incident.updates.count - $0.offset, $0.element) }
         }.sorted { $0.2.at > $1.2.at }.prefix(limit)

@@ -3,30 +3,30 @@ import IncidentKit
 
 /// A Prometheus Alertmanager webhook notification (payload version 4). Fields that older Alertmanagers
 /// omit are optional; each notification carries the whole current group, firing and resolved alerts together.
-public struct AlertmanagerPayload: Decodable, Sendable, Equatable {
-    public var version: String
-    public var groupKey: String?
-    public var truncatedAlerts: Int?
-    public var status: String
-    public var receiver: String
-    public var groupLabels: [String: String]?
-    public var commonLabels: [String: String]?
-    public var commonAnnotations: [String: String]?
-    public var externalURL: String?
-    public var alerts: [Alert]
+package struct AlertmanagerPayload: Decodable, Sendable, Equatable {
+    package var version: String
+    package var groupKey: String?
+    package var truncatedAlerts: Int?
+    package var status: String
+    package var receiver: String
+    package var groupLabels: [String: String]?
+    package var commonLabels: [String: String]?
+    package var commonAnnotations: [String: String]?
+    package var externalURL: String?
+    package var alerts: [Alert]
 
-    public struct Alert: Decodable, Sendable, Equatable {
-        public var status: String
-        public var labels: [String: String]
-        public var annotations: [String: String]?
-        public var startsAt: String?
-        public var endsAt: String?
-        public var generatorURL: String?
-        public var fingerprint: String?
+    package struct Alert: Decodable, Sendable, Equatable {
+        package var status: String
+        package var labels: [String: String]
+        package var annotations: [String: String]?
+        package var startsAt: String?
+        package var endsAt: String?
+        package var generatorURL: String?
+        package var fingerprint: String?
     }
 
     /// Decodes and checks a body; the error says what is wrong, for a 400 answer.
-    public static func decode(_ body: Data) throws(AlertPayloadError) -> AlertmanagerPayload {
+    package static func decode(_ body: Data) throws(AlertPayloadError) -> AlertmanagerPayload {
         let payload: AlertmanagerPayload
         do { payload = try JSONDecoder().decode(AlertmanagerPayload.self, from: body) } catch {
             throw AlertPayloadError("not an Alertmanager webhook payload: \(AlertPayloadError.describe(error))")
@@ -43,20 +43,20 @@ public struct AlertmanagerPayload: Decodable, Sendable, Equatable {
     }
 
     /// The labels the routing rules match: the group's common labels, else the first alert's.
-    public var routingLabels: [String: String] {
+    package var routingLabels: [String: String] {
         let common = (groupLabels ?? [:]).merging(commonLabels ?? [:]) { $1 }
         return common.isEmpty ? alerts[0].labels : common
     }
 
     /// The correlation key: `groupKey`, or (from Alertmanagers too old to send it) the receiver and group labels.
-    public var correlationKey: String {
+    package var correlationKey: String {
         if let groupKey, !groupKey.isEmpty { return groupKey }
         let labels = (groupLabels ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ",")
         return "\(receiver):{\(labels)}"
     }
 
     /// The engine's view of this notification, with the severity the routing chose.
-    public func signal(severity: Severity) -> AlertSignal {
+    package func signal(severity: Severity) -> AlertSignal {
         let labels = routingLabels
         let firing = alerts.filter { $0.status == "firing" }
         let name = labels["alertname"] ?? alerts[0].labels["alertname"] ?? "Alert"
@@ -84,10 +84,10 @@ public struct AlertmanagerPayload: Decodable, Sendable, Equatable {
 }
 
 /// A webhook body that cannot be used, with the reason for the 400 answer.
-public struct AlertPayloadError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let description: String
+package struct AlertPayloadError: Error, Equatable, Sendable, CustomStringConvertible {
+    package let description: String
 
-    public init(_ description: String) { self.description = description }
+    package init(_ description: String) { self.description = description }
 
     static func describe(_ error: any Error) -> String {
         switch error {

@@ -3,15 +3,15 @@ import IncidentKit
 
 /// The generic webhook's documented shape, for monitors other than Alertmanager:
 /// `{"title", "severity", "service", "summary", "dedup_key", "status": "trigger"|"resolve", "started_at", "links"}`.
-public struct GenericAlertPayload: Decodable, Sendable, Equatable {
-    public var title: String
-    public var severity: String?
-    public var service: String?
-    public var summary: String?
-    public var dedupKey: String
-    public var status: String
-    public var startedAt: String?
-    public var links: [String]?
+package struct GenericAlertPayload: Decodable, Sendable, Equatable {
+    package var title: String
+    package var severity: String?
+    package var service: String?
+    package var summary: String?
+    package var dedupKey: String
+    package var status: String
+    package var startedAt: String?
+    package var links: [String]?
 
     enum CodingKeys: String, CodingKey {
         case title, severity, service, summary, status, links
@@ -19,7 +19,7 @@ public struct GenericAlertPayload: Decodable, Sendable, Equatable {
         case startedAt = "started_at"
     }
 
-    public static func decode(_ body: Data) throws(AlertPayloadError) -> GenericAlertPayload {
+    package static func decode(_ body: Data) throws(AlertPayloadError) -> GenericAlertPayload {
         let payload: GenericAlertPayload
         do { payload = try JSONDecoder().decode(GenericAlertPayload.self, from: body) } catch {
             throw AlertPayloadError("not a Firebell generic alert: \(AlertPayloadError.describe(error))")
@@ -39,14 +39,14 @@ public struct GenericAlertPayload: Decodable, Sendable, Equatable {
     }
 
     /// The labels the routing rules match.
-    public var routingLabels: [String: String] {
+    package var routingLabels: [String: String] {
         var labels: [String: String] = [:]
         labels["service"] = service
         labels["severity"] = severity
         return labels
     }
 
-    public func signal(severity: Severity) -> AlertSignal {
+    package func signal(severity: Severity) -> AlertSignal {
         AlertSignal(
             source: "generic",
             key: dedupKey,

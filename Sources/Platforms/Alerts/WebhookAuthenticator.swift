@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// Why an alert webhook request was refused.
-public enum WebhookAuthenticationFailure: Error, Equatable, Sendable {
+package enum WebhookAuthenticationFailure: Error, Equatable, Sendable {
     case missingCredentials
     case stale
     case badSignature
@@ -12,15 +12,15 @@ public enum WebhookAuthenticationFailure: Error, Equatable, Sendable {
 /// Checks an alert webhook's credentials before anything is parsed: a bearer token (Alertmanager's
 /// `http_config.authorization`), or an HMAC-SHA256 signature `X-Firebell-Signature: v1=<hex>` over
 /// `v1:<X-Firebell-Timestamp>:<raw body>` within a 5-minute window. Comparisons are constant-time.
-public struct WebhookAuthenticator: Sendable {
+package struct WebhookAuthenticator: Sendable {
     /// The token is kept only as its MAC under a key made at start-up, so checking it is one constant-time MAC comparison.
     private let comparisonKey = SymmetricKey(size: .bits256)
     private let tokenMAC: HashedAuthenticationCode<SHA256>?
     private let signingKey: SymmetricKey?
-    public let replayWindow: TimeInterval
+    package let replayWindow: TimeInterval
 
     /// Nil when neither credential is set: an endpoint that accepts anyone must not exist.
-    public init?(token: String?, signingSecret: String?, replayWindow: TimeInterval = 300) {
+    package init?(token: String?, signingSecret: String?, replayWindow: TimeInterval = 300) {
         let token = token.flatMap { $0.isEmpty ? nil : $0 }
         let secret = signingSecret.flatMap { $0.isEmpty ? nil : $0 }
         guard token != nil || secret != nil else { return nil }
@@ -29,7 +29,7 @@ public struct WebhookAuthenticator: Sendable {
         self.replayWindow = replayWindow
     }
 
-    public func verify(
+    package func verify(
         body: some DataProtocol,
         authorization: String?,
         timestamp: String?,
@@ -55,7 +55,7 @@ public struct WebhookAuthenticator: Sendable {
     }
 
     /// The signature header value for a body (for senders and tests).
-    public func signature(body: some DataProtocol, timestamp: String) -> String? {
+    package func signature(body: some DataProtocol, timestamp: String) -> String? {
         guard let signingKey else { return nil }
         var message = Data("v1:\(timestamp):".utf8)
         message.append(contentsOf: body)

@@ -2,12 +2,12 @@ import Foundation
 import IncidentKit
 
 /// One line typed into the console: who speaks (`@bob: …` speaks as bob) and what they typed.
-public struct ConsoleLine: Equatable, Sendable {
-    public var speaker: UserRef
-    public var text: String
+package struct ConsoleLine: Equatable, Sendable {
+    package var speaker: UserRef
+    package var text: String
 
     /// Reads `@bob: /incident ack` as bob saying `/incident ack`; any other line is said by `defaultSpeaker`.
-    public init(_ line: String, defaultSpeaker: UserRef) {
+    package init(_ line: String, defaultSpeaker: UserRef) {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         if trimmed.hasPrefix("@"), let colon = trimmed.firstIndex(of: ":"),
             let user = UserRef(mention: String(trimmed[..<colon]))

@@ -2,5 +2,5 @@ import IncidentKit
 
 extension PlatformID {
     /// Console's channels: `data/channels/console/…`.
-    public static let console = PlatformID("console")
+    package static let console = PlatformID("console")
 }

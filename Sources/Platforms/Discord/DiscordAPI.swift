@@ -5,14 +5,14 @@ import NIOCore
 
 /// Posts through Discord's REST API with the bot token (create and edit channel messages; a thread reply is a
 /// message reference), and answers deferred interactions through the interaction webhook.
-public struct DiscordAPI: ChatDelivery {
+package struct DiscordAPI: ChatDelivery {
     /// `https://discord.com/api/v10` unless pointed elsewhere (`DISCORD_API_URL`).
-    public let baseURL: String
-    public let applicationID: String
+    package let baseURL: String
+    package let applicationID: String
     private let bot: JSONClient
     private let webhook: JSONClient
 
-    public init(baseURL: String, applicationID: String, botToken: String, client: HTTPClient, timeout: TimeAmount = .seconds(10)) {
+    package init(baseURL: String, applicationID: String, botToken: String, client: HTTPClient, timeout: TimeAmount = .seconds(10)) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.applicationID = applicationID
         let agent = ("User-Agent", "DiscordBot (https://github.com/firebell/firebell, 1.0)")
@@ -21,7 +21,7 @@ public struct DiscordAPI: ChatDelivery {
         webhook = JSONClient(client: client, timeout: timeout, headers: [agent])
     }
 
-    public func deliver(_ message: OutboundMessage) async -> DeliveryResult {
+    package func deliver(_ message: OutboundMessage) async -> DeliveryResult {
         var body = DiscordMessage(content: DiscordContent.fitted(message.text))
         do {
             let answer: JSONClient.Answer
@@ -48,7 +48,7 @@ public struct DiscordAPI: ChatDelivery {
     }
 
     /// Replaces the "thinking…" of a deferred interaction with the answer.
-    public func editOriginalResponse(token: String, text: String) async -> DeliveryResult {
+    package func editOriginalResponse(token: String, text: String) async -> DeliveryResult {
         do {
             let answer = try await webhook.send(
                 .PATCH,

@@ -3,8 +3,8 @@ import IncidentKit
 
 /// `/incident` as a Discord application command: one subcommand (or group) per verb of the command language,
 /// options mapped back onto the typed grammar, so every platform runs the same parser and the same `Command`s.
-public enum DiscordCommandCatalog {
-    public static let commandName = "incident"
+package enum DiscordCommandCatalog {
+    package static let commandName = "incident"
 
     /// An option of a subcommand and how its value goes back into the command text.
     struct Option {
@@ -48,7 +48,7 @@ public enum DiscordCommandCatalog {
     }
 
     /// The read-only views, grouped as `/incident show <view>`.
-    public static let views = ["actions", "timeline", "summary", "postmortem", "oncall", "reports"]
+    package static let views = ["actions", "timeline", "summary", "postmortem", "oncall", "reports"]
 
     /// Subcommands by verb; a verb with several (`action`) becomes a group.
     static let subcommands: [String: [Subcommand]] = {
@@ -128,7 +128,7 @@ public enum DiscordCommandCatalog {
     }()
 
     /// The registration payload (`PUT /applications/{id}/commands` takes it in an array), in verb order.
-    public static var registration: DiscordCommandDefinition {
+    package static var registration: DiscordCommandDefinition {
         var options: [DiscordCommandDefinition] = VerbCatalog.verbs.compactMap { spec in
             guard let subs = subcommands[spec.name] else { return nil }
             if subs.count == 1, subs[0].name == spec.name { return definition(subs[0]) }
@@ -146,7 +146,7 @@ public enum DiscordCommandCatalog {
     }
 
     /// The registration payload as the JSON in `commands/discord-commands.json`.
-    public static var registrationJSON: String {
+    package static var registrationJSON: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode([registration])) ?? Data(), as: UTF8.self) + "\n"
@@ -203,16 +203,16 @@ public enum DiscordCommandCatalog {
 }
 
 /// An application command, subcommand, group or option as Discord registers it.
-public struct DiscordCommandDefinition: Encodable, Sendable {
-    public struct Choice: Encodable, Sendable {
-        public var name: String
-        public var value: String
+package struct DiscordCommandDefinition: Encodable, Sendable {
+    package struct Choice: Encodable, Sendable {
+        package var name: String
+        package var value: String
     }
 
-    public var name: String
-    public var type: Int
-    public var description: String
-    public var options: [DiscordCommandDefinition]?
-    public var required: Bool?
-    public var choices: [Choice]?
+    package var name: String
+    package var type: Int
+    package var description: String
+    package var options: [DiscordCommandDefinition]?
+    package var required: Bool?
+    package var choices: [Choice]?
 }

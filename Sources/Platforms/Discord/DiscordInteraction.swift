@@ -3,8 +3,8 @@ import IncidentKit
 
 /// An interaction as Discord posts it to the interactions endpoint: a PING, or the `/incident` command with
 /// its subcommand and options, turned into the same argument text a responder would type.
-public struct DiscordInteraction: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+package struct DiscordInteraction: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         case ping
         /// `/incident <subcommand> …`, as the arguments of the command language.
         case command(arguments: String)
@@ -12,18 +12,18 @@ public struct DiscordInteraction: Sendable, Equatable {
         case other(type: Int)
     }
 
-    public var kind: Kind
-    public var id: String
-    public var applicationID: String
+    package var kind: Kind
+    package var id: String
+    package var applicationID: String
     /// The interaction token: valid 15 minutes, for the deferred answer and follow-ups.
-    public var token: String
-    public var channelID: String?
-    public var guildID: String?
-    public var userID: String?
+    package var token: String
+    package var channelID: String?
+    package var guildID: String?
+    package var userID: String?
     /// The person's Discord display name (or user name).
-    public var userName: String?
+    package var userName: String?
 
-    public init?(json: Data) {
+    package init?(json: Data) {
         guard let body = try? JSONDecoder().decode(Body.self, from: json) else { return nil }
         let type = body.type
         id = body.id ?? ""
@@ -93,21 +93,21 @@ public struct DiscordInteraction: Sendable, Equatable {
     }
 
     /// An option of the invoked command: a subcommand or group (with options of its own), or a value.
-    public struct Option: Decodable, Sendable, Equatable {
-        public var name: String
-        public var type: Int?
-        public var value: Value?
-        public var options: [Option]?
+    package struct Option: Decodable, Sendable, Equatable {
+        package var name: String
+        package var type: Int?
+        package var value: Value?
+        package var options: [Option]?
     }
 
     /// An option's value, of whichever JSON type Discord sent.
-    public enum Value: Decodable, Sendable, Equatable, CustomStringConvertible {
+    package enum Value: Decodable, Sendable, Equatable, CustomStringConvertible {
         case string(String)
         case integer(Int)
         case number(Double)
         case boolean(Bool)
 
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if let value = try? container.decode(String.self) {
                 self = .string(value)
@@ -120,7 +120,7 @@ public struct DiscordInteraction: Sendable, Equatable {
             }
         }
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .string(let value): value
             case .integer(let value): "\(value)"
@@ -131,7 +131,7 @@ public struct DiscordInteraction: Sendable, Equatable {
     }
 
     /// The command for the engine, when this is one from a person in a channel.
-    public var inbound: InboundCommand? {
+    package var inbound: InboundCommand? {
         guard case .command(let arguments) = kind, let channelID, let userID else { return nil }
         return InboundCommand(
             channel: ChannelRef(platform: .discord, workspace: guildID ?? "direct", channel: channelID),
@@ -142,21 +142,21 @@ public struct DiscordInteraction: Sendable, Equatable {
     }
 
     /// The inline answer: a message only the invoker sees (`flags: 64`) that pings nobody.
-    public static func reply(_ text: String) -> DiscordInteractionResponse {
+    package static func reply(_ text: String) -> DiscordInteractionResponse {
         DiscordInteractionResponse(type: 4, data: .init(content: DiscordContent.fitted(text), flags: 64, allowedMentions: .init(parse: [])))
     }
 
-    public static var pong: DiscordInteractionResponse { DiscordInteractionResponse(type: 1) }
+    package static var pong: DiscordInteractionResponse { DiscordInteractionResponse(type: 1) }
     /// "Thinking…", only for the invoker; the answer follows by editing the original response.
-    public static var deferred: DiscordInteractionResponse { DiscordInteractionResponse(type: 5, data: .init(flags: 64)) }
+    package static var deferred: DiscordInteractionResponse { DiscordInteractionResponse(type: 5, data: .init(flags: 64)) }
 }
 
 /// What the interactions endpoint answers: `type` 1 PONG, 4 a message, 5 deferred.
-public struct DiscordInteractionResponse: Encodable, Sendable, Equatable {
-    public struct Message: Encodable, Sendable, Equatable {
-        public var content: String?
-        public var flags: Int?
-        public var allowedMentions: DiscordAllowedMentions?
+package struct DiscordInteractionResponse: Encodable, Sendable, Equatable {
+    package struct Message: Encodable, Sendable, Equatable {
+        package var content: String?
+        package var flags: Int?
+        package var allowedMentions: DiscordAllowedMentions?
 
         enum CodingKeys: String, CodingKey {
             case content, flags
@@ -164,12 +164,12 @@ public struct DiscordInteractionResponse: Encodable, Sendable, Equatable {
         }
     }
 
-    public var type: Int
-    public var data: Message?
+    package var type: Int
+    package var data: Message?
 }
 
 /// Who a message may ping: only the kinds in `parse` and the users listed.
-public struct DiscordAllowedMentions: Encodable, Sendable, Equatable {
-    public var parse: [String]
-    public var users: [String]?
+package struct DiscordAllowedMentions: Encodable, Sendable, Equatable {
+    package var parse: [String]
+    package var users: [String]?
 }

@@ -2,18 +2,18 @@ import Foundation
 
 /// Discord: `DISCORD_PUBLIC_KEY` (hex), `DISCORD_APPLICATION_ID`, `DISCORD_BOT_TOKEN`, and the API URL
 /// (`DISCORD_API_URL` or `discord_api_url` in the file).
-public struct DiscordSettings: PlatformSettings {
-    public static let fileKeys = ["discord_api_url"]
-    public static let enabledBy = "DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN"
+package struct DiscordSettings: PlatformSettings {
+    package static let fileKeys = ["discord_api_url"]
+    package static let enabledBy = "DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN"
 
-    public var publicKey: String
-    public var applicationID: String
-    public var botToken: String
-    public var apiURL: String
+    package var publicKey: String
+    package var applicationID: String
+    package var botToken: String
+    package var apiURL: String
     /// How long to wait before answering "thinking…" and following up (Discord allows 3 s for the first answer).
-    public var deferAfter: Duration = .milliseconds(2000)
+    package var deferAfter: Duration = .milliseconds(2000)
 
-    public init?(environment: [String: String], file: [String: String]) throws(ConfigurationError) {
+    package init?(environment: [String: String], file: [String: String]) throws(ConfigurationError) {
         let key = Self.value(environment, "DISCORD_PUBLIC_KEY")
         let application = Self.value(environment, "DISCORD_APPLICATION_ID")
         let bot = Self.value(environment, "DISCORD_BOT_TOKEN")
@@ -22,7 +22,7 @@ public struct DiscordSettings: PlatformSettings {
             throw ConfigurationError("Discord needs DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN together (some are missing).")
         }
         guard key.count == 64, key.allSatisfy(\.isHexDigit) else {
-            throw ConfigurationError("DISCORD_PUBLIC_KEY must be the application's public key: 64 hex digits from the Developer Portal.")
+            throw ConfigurationError("DISCORD_PUBLIC_KEY must be the application's package key: 64 hex digits from the Developer Portal.")
         }
         publicKey = key
         applicationID = application

@@ -2,13 +2,13 @@ import Crypto
 import Foundation
 
 /// Checks Discord's interaction signature: Ed25519 over `X-Signature-Timestamp` + raw body with the application's
-/// public key, before anything is parsed, and (Firebell's own choice) a 5-minute window on the timestamp.
-public struct DiscordVerifier: Sendable {
+/// package key, before anything is parsed, and (Firebell's own choice) a 5-minute window on the timestamp.
+package struct DiscordVerifier: Sendable {
     private let key: Curve25519.Signing.PublicKey
-    public let replayWindow: TimeInterval
+    package let replayWindow: TimeInterval
 
     /// Nil when `publicKeyHex` is not 32 bytes of hex.
-    public init?(publicKeyHex: String, replayWindow: TimeInterval = 300) {
+    package init?(publicKeyHex: String, replayWindow: TimeInterval = 300) {
         guard let bytes = Hex.bytes(publicKeyHex), bytes.count == 32,
             let key = try? Curve25519.Signing.PublicKey(rawRepresentation: bytes)
         else { return nil }
@@ -16,7 +16,7 @@ public struct DiscordVerifier: Sendable {
         self.replayWindow = replayWindow
     }
 
-    public func isValid(body: some DataProtocol, timestamp: String?, signature: String?, now: Date?) -> Bool {
+    package func isValid(body: some DataProtocol, timestamp: String?, signature: String?, now: Date?) -> Bool {
         guard let timestamp, let signature, timestamp.count <= 20, let bytes = Hex.bytes(signature), bytes.count == 64 else { return false }
         if let now {
             guard let seconds = TimeInterval(timestamp), abs(now.timeIntervalSince1970 - seconds) <= replayWindow else { return false }

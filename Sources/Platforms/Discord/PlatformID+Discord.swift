@@ -2,5 +2,5 @@ import IncidentKit
 
 extension PlatformID {
     /// Discord's channels: `data/channels/discord/…`.
-    public static let discord = PlatformID("discord")
+    package static let discord = PlatformID("discord")
 }

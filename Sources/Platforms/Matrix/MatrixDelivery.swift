@@ -3,12 +3,12 @@ import IncidentKit
 
 /// Posts outbox messages to Matrix rooms as `m.notice` (HTML `formatted_body` with a plain `body`), edits the
 /// headline with `m.replace`, threads reminders, and uses the effect's key as transaction id so a retry, even after a restart, never posts twice.
-public struct MatrixDelivery: ChatDelivery {
-    public let session: MatrixSession
+package struct MatrixDelivery: ChatDelivery {
+    package let session: MatrixSession
 
-    public init(session: MatrixSession) { self.session = session }
+    package init(session: MatrixSession) { self.session = session }
 
-    public func deliver(_ message: OutboundMessage) async -> DeliveryResult {
+    package func deliver(_ message: OutboundMessage) async -> DeliveryResult {
         if case .pagerDuty = message.kind { return .permanent("not a Matrix message") }
         var html = message.text
         if let user = message.replyRecipient {
@@ -67,9 +67,9 @@ struct MatrixSent: Decodable {
 }
 
 /// An `m.notice` with HTML, and for an edit or a thread reply its relation.
-public struct MatrixMessageContent: Encodable, Sendable {
+package struct MatrixMessageContent: Encodable, Sendable {
     /// The new content of an edit (`m.new_content`): the notice itself, without relations.
-    public struct Replacement: Encodable, Sendable {
+    package struct Replacement: Encodable, Sendable {
         var msgtype: String
         var body: String
         var format: String
@@ -88,8 +88,8 @@ public struct MatrixMessageContent: Encodable, Sendable {
         }
     }
 
-    public struct Relation: Encodable, Sendable {
-        public struct InReplyTo: Encodable, Sendable {
+    package struct Relation: Encodable, Sendable {
+        package struct InReplyTo: Encodable, Sendable {
             var eventID: String
 
             enum CodingKeys: String, CodingKey { case eventID = "event_id" }

@@ -7,23 +7,23 @@ import Synchronization
 
 /// Firebell's connection to a Matrix homeserver (client-server API v3): login, `/sync` long-polling,
 /// joining rooms, and sending. Holds the access token once logged in.
-public final class MatrixSession: Sendable {
+package final class MatrixSession: Sendable {
     /// How Firebell authenticates: a ready access token, or a password login.
-    public enum Credentials: Sendable {
+    package enum Credentials: Sendable {
         case accessToken(String)
         case password(user: String, password: String)
     }
 
-    public let homeserver: String
+    package let homeserver: String
     private let credentials: Credentials
     private let client: HTTPClient
     private let timeout: TimeAmount
     private let state = Mutex<(token: String?, userID: String?)>((nil, nil))
 
     /// The device id Firebell logs in with every time, so transaction ids (and their deduplication) keep their scope.
-    public static let deviceID = "FIREBELL"
+    package static let deviceID = "FIREBELL"
 
-    public init(homeserver: String, credentials: Credentials, client: HTTPClient, timeout: TimeAmount = .seconds(40)) {
+    package init(homeserver: String, credentials: Credentials, client: HTTPClient, timeout: TimeAmount = .seconds(40)) {
         self.homeserver = homeserver.hasSuffix("/") ? String(homeserver.dropLast()) : homeserver
         self.credentials = credentials
         self.client = client
@@ -32,10 +32,10 @@ public final class MatrixSession: Sendable {
     }
 
     /// The bot's own user id (`@firebell:example.org`), once known.
-    public var userID: String? { state.withLock { $0.userID } }
+    package var userID: String? { state.withLock { $0.userID } }
 
     /// Logs in (or checks the token) and learns the bot's user id.
-    public func connect() async throws {
+    package func connect() async throws {
         switch credentials {
         case .accessToken:
             let answer = try await send(.GET, "/_matrix/client/v3/account/whoami")
@@ -56,7 +56,7 @@ public final class MatrixSession: Sendable {
     }
 
     /// One long poll: everything after `since` (or a first snapshot), waiting up to `wait` for something new.
-    public func sync(since: String?, wait: Duration) async throws -> MatrixSyncBatch {
+    package func sync(since: String?, wait: Duration) async throws -> MatrixSyncBatch {
         var query = "timeout=\(Int(wait / .milliseconds(1)))&filter=\(Self.filter)"
         if let since { query += "&since=\(Self.encoded(since))" }
         let answer = try await send(.GET, "/_matrix/client/v3/sync?\(query)")
@@ -64,13 +64,13 @@ public final class MatrixSession: Sendable {
         return batch
     }
 
-    public func join(_ roomID: String) async throws {
+    package func join(_ roomID: String) async throws {
         let answer = try await send(.POST, "/_matrix/client/v3/rooms/\(Self.encoded(roomID))/join", [String: String]())
         guard answer.status == 200 else { throw MatrixError(answer) }
     }
 
     /// `PUT …/send/m.room.message/{txnId}`: a retry with the same transaction id is not posted twice.
-    public func send(message content: MatrixMessageContent, to roomID: String, transactionID: String) async throws -> JSONClient.Answer {
+    package func send(message content: MatrixMessageContent, to roomID: String, transactionID: String) async throws -> JSONClient.Answer {
         try await send(.PUT, "/_matrix/client/v3/rooms/\(Self.encoded(roomID))/send/m.room.message/\(Self.encoded(transactionID))", content)
     }
 
@@ -101,8 +101,8 @@ public final class MatrixSession: Sendable {
 }
 
 /// A homeserver answer that was not what Firebell asked for.
-public struct MatrixError: Error, CustomStringConvertible, Sendable {
-    public let description: String
+package struct MatrixError: Error, CustomStringConvertible, Sendable {
+    package let description: String
 
     init(description: String) { self.description = description }
 

@@ -2,16 +2,16 @@ import Foundation
 
 /// Matrix: the homeserver (`MATRIX_HOMESERVER_URL` or `matrix_homeserver_url` in the file), and `MATRIX_ACCESS_TOKEN`
 /// or `MATRIX_USER` + `MATRIX_PASSWORD`.
-public struct MatrixSettings: PlatformSettings {
-    public static let fileKeys = ["matrix_homeserver_url"]
-    public static let enabledBy = "MATRIX_ACCESS_TOKEN, or MATRIX_USER and MATRIX_PASSWORD"
+package struct MatrixSettings: PlatformSettings {
+    package static let fileKeys = ["matrix_homeserver_url"]
+    package static let enabledBy = "MATRIX_ACCESS_TOKEN, or MATRIX_USER and MATRIX_PASSWORD"
 
-    public var homeserver: String
-    public var accessToken: String?
-    public var user: String?
-    public var password: String?
+    package var homeserver: String
+    package var accessToken: String?
+    package var user: String?
+    package var password: String?
 
-    public init?(environment: [String: String], file: [String: String]) throws(ConfigurationError) {
+    package init?(environment: [String: String], file: [String: String]) throws(ConfigurationError) {
         let token = Self.value(environment, "MATRIX_ACCESS_TOKEN")
         let user = Self.value(environment, "MATRIX_USER")
         let password = Self.value(environment, "MATRIX_PASSWORD")

@@ -2,22 +2,22 @@ import Foundation
 import IncidentKit
 
 /// What one `/sync` answer holds for Firebell: the next token, rooms it is invited to, and room messages.
-public struct MatrixSyncBatch: Sendable, Equatable {
+package struct MatrixSyncBatch: Sendable, Equatable {
     /// A message in a joined room.
-    public struct Message: Sendable, Equatable {
-        public var roomID: String
-        public var eventID: String
-        public var sender: String
-        public var msgtype: String
-        public var body: String
+    package struct Message: Sendable, Equatable {
+        package var roomID: String
+        package var eventID: String
+        package var sender: String
+        package var msgtype: String
+        package var body: String
     }
 
-    public var nextBatch: String?
-    public var invitedRooms: [String]
-    public var messages: [Message]
+    package var nextBatch: String?
+    package var invitedRooms: [String]
+    package var messages: [Message]
 
     /// Reads a `/sync` answer; nil when it is not one.
-    public init?(json: Data) {
+    package init?(json: Data) {
         guard let sync = try? JSONDecoder().decode(Sync.self, from: json) else { return nil }
         nextBatch = sync.nextBatch
         invitedRooms = (sync.rooms?.invite ?? [:]).keys.sorted()
@@ -79,7 +79,7 @@ public struct MatrixSyncBatch: Sendable, Equatable {
 
     /// The commands in this batch: `!incident …` or `/incident …` typed as `m.text` by someone other than the bot.
     /// `m.notice` is never acted on (the spec's rule against bot loops), nor are edits or the bot's own messages.
-    public func commands(botUserID: String?) -> [(eventID: String, command: InboundCommand)] {
+    package func commands(botUserID: String?) -> [(eventID: String, command: InboundCommand)] {
         messages.compactMap { message in
             guard message.msgtype == "m.text", message.sender != botUserID,
                 let arguments = CommandParser.stripCommandName(message.body.trimmingCharacters(in: .whitespacesAndNewlines))

@@ -2,5 +2,5 @@ import IncidentKit
 
 extension PlatformID {
     /// Matrix's channels: `data/channels/matrix/…`.
-    public static let matrix = PlatformID("matrix")
+    package static let matrix = PlatformID("matrix")
 }

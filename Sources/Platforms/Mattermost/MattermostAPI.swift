@@ -6,22 +6,22 @@ import Synchronization
 
 /// Posts through Mattermost's REST API v4 with a bot access token: `POST /api/v4/posts` (threads by
 /// `root_id`), edits with `PUT /api/v4/posts/{id}/patch`, ephemeral replies with `POST /api/v4/posts/ephemeral`.
-public final class MattermostAPI: ChatDelivery {
+package final class MattermostAPI: ChatDelivery {
     /// The server's base URL, without a trailing `/`.
-    public let baseURL: String
+    package let baseURL: String
     private let http: JSONClient
     /// User ids by user name, for ephemeral replies (Firebell knows people by name; the API wants ids).
     private let userIDs = Mutex<[String: String]>([:])
 
-    public init(baseURL: String, botToken: String, client: HTTPClient, timeout: TimeAmount = .seconds(10)) {
+    package init(baseURL: String, botToken: String, client: HTTPClient, timeout: TimeAmount = .seconds(10)) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         http = JSONClient(client: client, timeout: timeout, headers: [("Authorization", "Bearer \(botToken)")])
     }
 
     /// The post property that carries the effect's key, so an earlier attempt can be recognised.
-    public static let effectProperty = "firebell_effect"
+    package static let effectProperty = "firebell_effect"
 
-    public func deliver(_ message: OutboundMessage) async -> DeliveryResult {
+    package func deliver(_ message: OutboundMessage) async -> DeliveryResult {
         do {
             let answer: JSONClient.Answer
             switch message.kind {
@@ -68,7 +68,7 @@ public final class MattermostAPI: ChatDelivery {
     }
 
     /// Tells the invoker through the command's `response_url` that a post could not be made.
-    public func noticeFailure(of message: OutboundMessage, reason: String) async {
+    package func noticeFailure(of message: OutboundMessage, reason: String) async {
         guard let url = message.failureNoticeURL else { return }
         _ = try? await http.send(
             .POST,

@@ -3,12 +3,12 @@ import IncidentKit
 
 /// The settings that register `/incident` as a Mattermost custom slash command (the body of
 /// `POST /api/v4/commands`, or the fields of System Console → Integrations → Slash Commands).
-public enum MattermostCommandSettings {
+package enum MattermostCommandSettings {
     /// The verbs shown as the autocomplete hint.
-    public static var hint: String { VerbCatalog.verbs.map(\.name).joined(separator: "|") }
+    package static var hint: String { VerbCatalog.verbs.map(\.name).joined(separator: "|") }
 
     /// `url` is where Mattermost reaches Firebell; `teamID` is the team to add the command to.
-    public static func json(url: String = "https://firebell.example.com/mattermost/commands", teamID: String = "<team id>") -> String {
+    package static func json(url: String = "https://firebell.example.com/mattermost/commands", teamID: String = "<team id>") -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let settings = Registration(teamID: teamID, url: url, autoCompleteHint: "[\(hint)]")

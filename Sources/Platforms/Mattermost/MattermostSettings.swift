@@ -2,18 +2,18 @@ import Foundation
 
 /// Mattermost: `MATTERMOST_URL` (or `mattermost_url` in the file), `MATTERMOST_BOT_TOKEN`, `MATTERMOST_COMMAND_TOKEN`,
 /// and `MATTERMOST_WEBSOCKET`.
-public struct MattermostSettings: PlatformSettings {
-    public static let fileKeys = ["mattermost_url"]
-    public static let enabledBy = "MATTERMOST_BOT_TOKEN and MATTERMOST_COMMAND_TOKEN"
+package struct MattermostSettings: PlatformSettings {
+    package static let fileKeys = ["mattermost_url"]
+    package static let enabledBy = "MATTERMOST_BOT_TOKEN and MATTERMOST_COMMAND_TOKEN"
 
-    public var url: String
-    public var botToken: String
-    public var commandToken: String
+    package var url: String
+    package var botToken: String
+    package var commandToken: String
     /// Also read `/incident …` messages and `@firebell …` mentions over the WebSocket API (`MATTERMOST_WEBSOCKET=true`).
-    public var webSocket = false
+    package var webSocket = false
 
     /// Nil when Mattermost is not configured at all; an error when it is half configured.
-    public init?(environment: [String: String], file: [String: String]) throws(ConfigurationError) {
+    package init?(environment: [String: String], file: [String: String]) throws(ConfigurationError) {
         let url = Self.value(environment, "MATTERMOST_URL") ?? file["mattermost_url"]
         let bot = Self.value(environment, "MATTERMOST_BOT_TOKEN")
         let command = Self.value(environment, "MATTERMOST_COMMAND_TOKEN")

@@ -3,15 +3,15 @@ import IncidentKit
 
 /// A Mattermost custom slash command request (form fields as `server/channels/app/command.go` sends them), decoded
 /// with Hummingbird's `URLEncodedFormDecoder`.
-public struct MattermostSlashCommand: Decodable, Sendable, Equatable {
-    public var command: String
-    public var text: String
-    public var teamID: String
-    public var channelID: String
-    public var userName: String
+package struct MattermostSlashCommand: Decodable, Sendable, Equatable {
+    package var command: String
+    package var text: String
+    package var teamID: String
+    package var channelID: String
+    package var userName: String
     /// The form repeats the command token; it must match the header's.
-    public var token: String
-    public var responseURL: String?
+    package var token: String
+    package var responseURL: String?
 
     enum CodingKeys: String, CodingKey {
         case command, text, token
@@ -22,7 +22,7 @@ public struct MattermostSlashCommand: Decodable, Sendable, Equatable {
     }
 
     /// Decodes the fields; a missing or empty team, channel or user name is an error.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         command = try container.decode(String.self, forKey: .command)
         text = try container.decodeIfPresent(String.self, forKey: .text) ?? ""
@@ -37,7 +37,7 @@ public struct MattermostSlashCommand: Decodable, Sendable, Equatable {
     }
 
     /// People are their Mattermost user names, which is how responders @mention each other there.
-    public var inbound: InboundCommand {
+    package var inbound: InboundCommand {
         InboundCommand(channel: ChannelRef(platform: .mattermost, workspace: teamID, channel: channelID), actor: UserRef(userName), arguments: text)
     }
 }

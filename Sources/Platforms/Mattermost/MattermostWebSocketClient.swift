@@ -9,17 +9,17 @@ import Synchronization
 /// Keeps a connection to Mattermost's WebSocket API (`/api/v4/websocket`, `authentication_challenge` with the bot
 /// token), so that `/incident …` typed as a message and `@firebell …` mentions work without a slash command.
 /// Reconnects with backoff; a post seen twice (after a reconnect) runs once.
-public struct MattermostWebSocketClient: Service {
-    public let baseURL: String
+package struct MattermostWebSocketClient: Service {
+    package let baseURL: String
     private let botToken: String
     private let httpClient: HTTPClient
     private let logger: Logger
-    public var initialBackoff: Duration = .seconds(1)
-    public var maxBackoff: Duration = .seconds(30)
+    package var initialBackoff: Duration = .seconds(1)
+    package var maxBackoff: Duration = .seconds(30)
     private let handle: @Sendable (MattermostWebSocketEvent) async -> Void
     private let seen = RecentIDs(capacity: 10_000)
 
-    public init(
+    package init(
         baseURL: String,
         botToken: String,
         httpClient: HTTPClient,
@@ -34,7 +34,7 @@ public struct MattermostWebSocketClient: Service {
     }
 
     /// Connects and reconnects until the calling task is cancelled.
-    public func run() async {
+    package func run() async {
         await Reconnecting.run(initial: initialBackoff, maximum: maxBackoff, logger: logger, name: "Mattermost WebSocket") {
             let (userID, name) = try await whoAmI()
             return try await session(botUserID: userID, botName: name)
@@ -71,8 +71,8 @@ public struct MattermostWebSocketClient: Service {
 }
 
 /// Why the Mattermost WebSocket could not be used.
-public struct MattermostWebSocketError: Error, CustomStringConvertible, Sendable {
-    public let description: String
+package struct MattermostWebSocketError: Error, CustomStringConvertible, Sendable {
+    package let description: String
 }
 
 /// `GET /api/v4/users/me`: the bot's own id and name.

@@ -3,13 +3,13 @@ import IncidentKit
 
 /// A frame of Mattermost's WebSocket API that Firebell acts on: a `posted` event that is a command for it.
 /// The post arrives as a JSON-encoded string inside `data.post` and is decoded a second time.
-public struct MattermostWebSocketEvent: Sendable, Equatable {
-    public var postID: String
-    public var command: InboundCommand
+package struct MattermostWebSocketEvent: Sendable, Equatable {
+    package var postID: String
+    package var command: InboundCommand
 
     /// The command in a `posted` frame, or nil: other events, the bot's own posts, system posts, and text that is
     /// not `/incident …`, `!incident …` or `@<bot name> …`.
-    public init?(text: String, botUserID: String, botName: String) {
+    package init?(text: String, botUserID: String, botName: String) {
         guard let frame = try? JSONDecoder().decode(Frame.self, from: Data(text.utf8)), frame.event == "posted", let data = frame.data,
             let postText = data.post, let post = try? JSONDecoder().decode(Post.self, from: Data(postText.utf8))
         else { return nil }
@@ -36,7 +36,7 @@ public struct MattermostWebSocketEvent: Sendable, Equatable {
     }
 
     /// The first frame after connecting: `authentication_challenge` with the bot token.
-    public static func authenticationChallenge(token: String) -> String {
+    package static func authenticationChallenge(token: String) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let frame = Challenge(data: .init(token: token))

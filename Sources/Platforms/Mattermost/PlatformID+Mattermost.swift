@@ -2,5 +2,5 @@ import IncidentKit
 
 extension PlatformID {
     /// Mattermost's channels: `data/channels/mattermost/…`.
-    public static let mattermost = PlatformID("mattermost")
+    package static let mattermost = PlatformID("mattermost")
 }

@@ -6,12 +6,12 @@ import NIOCore
 /// A PagerDuty Events API v2 event as Firebell sends it, without the routing key (a secret never goes to disk or to
 /// a log; it is added at delivery). `dedup_key` is the incident id, so trigger, acknowledge and resolve apply to one
 /// PagerDuty alert and a repeated event is absorbed by PagerDuty's own deduplication.
-public struct PagerDutyEvent: Codable, Sendable, Equatable {
-    public struct Payload: Codable, Sendable, Equatable {
-        public var summary: String
-        public var source: String
-        public var severity: String
-        public var customDetails: [String: String]
+package struct PagerDutyEvent: Codable, Sendable, Equatable {
+    package struct Payload: Codable, Sendable, Equatable {
+        package var summary: String
+        package var source: String
+        package var severity: String
+        package var customDetails: [String: String]
 
         enum CodingKeys: String, CodingKey {
             case summary, source, severity
@@ -19,10 +19,10 @@ public struct PagerDutyEvent: Codable, Sendable, Equatable {
         }
     }
 
-    public var eventAction: PagerDutyAction
-    public var dedupKey: String
-    public var payload: Payload?
-    public var client: String?
+    package var eventAction: PagerDutyAction
+    package var dedupKey: String
+    package var payload: Payload?
+    package var client: String?
 
     enum CodingKeys: String, CodingKey {
         case eventAction = "event_action"
@@ -30,13 +30,13 @@ public struct PagerDutyEvent: Codable, Sendable, Equatable {
         case payload, client
     }
 
-    public init(eventAction: PagerDutyAction, dedupKey: String) {
+    package init(eventAction: PagerDutyAction, dedupKey: String) {
         self.eventAction = eventAction
         self.dedupKey = dedupKey
     }
 
     /// The event for `action` on `incident` (a trigger carries the summary, severity and details).
-    public init(_ action: PagerDutyAction, incident: Incident) {
+    package init(_ action: PagerDutyAction, incident: Incident) {
         eventAction = action
         dedupKey = incident.id.description
         guard action == .trigger else { return }
@@ -51,13 +51,13 @@ public struct PagerDutyEvent: Codable, Sendable, Equatable {
 }
 
 /// PagerDuty Events API v2 (`POST /v2/enqueue`), so phones ring through PagerDuty.
-public struct PagerDutyEvents: ChatDelivery {
+package struct PagerDutyEvents: ChatDelivery {
     private let url: String
     private let routingKey: String
     private let client: HTTPClient
     private let timeout: TimeAmount
 
-    public init(url: String, routingKey: String, client: HTTPClient, timeout: TimeAmount = .seconds(10)) {
+    package init(url: String, routingKey: String, client: HTTPClient, timeout: TimeAmount = .seconds(10)) {
         self.url = url
         self.routingKey = routingKey
         self.client = client
@@ -78,7 +78,7 @@ public struct PagerDutyEvents: ChatDelivery {
         }
     }
 
-    public func deliver(_ message: OutboundMessage) async -> DeliveryResult {
+    package func deliver(_ message: OutboundMessage) async -> DeliveryResult {
         guard case .pagerDuty(let event) = message.kind else { return .permanent("not a PagerDuty event") }
         var request = HTTPClientRequest(url: url)
         request.method = .POST

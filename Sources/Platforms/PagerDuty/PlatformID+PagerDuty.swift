@@ -2,5 +2,5 @@ import IncidentKit
 
 extension PlatformID {
     /// PagerDuty's Events API, as a destination of delivery (never a chat channel).
-    public static let pagerDuty = PlatformID("pagerduty")
+    package static let pagerDuty = PlatformID("pagerduty")
 }

@@ -2,9 +2,9 @@ import IncidentKit
 
 /// What one transaction came to: how it ended, the answer for whoever caused it, and what it recorded and handed
 /// to delivery.
-public struct Answer: Sendable {
+package struct Answer: Sendable {
     /// How a transaction ended, for logs and metrics.
-    public enum Result: String, Sendable {
+    package enum Result: String, Sendable {
         /// Events were recorded durably.
         case accepted
         /// A read-only view was shown.
@@ -17,16 +17,16 @@ public struct Answer: Sendable {
         case duplicate
     }
 
-    public var result: Result
-    public var verb: String
+    package var result: Result
+    package var verb: String
     /// Text only the invoker sees: errors, help, views.
-    public var reply: String?
+    package var reply: String?
     /// A short confirmation of what was recorded, for platforms that must answer the invoker.
-    public var confirmation: String?
+    package var confirmation: String?
     /// The events that were made durable.
-    public var records: [EventRecord] = []
+    package var records: [EventRecord] = []
     /// What the transaction's effects came to, rendered and handed to delivery, in order.
-    public var messages: [OutboundMessage] = []
+    package var messages: [OutboundMessage] = []
 
     package init(
         result: Result,
@@ -45,7 +45,7 @@ public struct Answer: Sendable {
     }
 
     /// What the invoker is shown: the view or error, else the confirmation.
-    public var text: String { reply ?? confirmation ?? "" }
+    package var text: String { reply ?? confirmation ?? "" }
 
     package static func refused(_ verb: String, _ error: CommandError) -> Answer {
         Answer(result: .refused, verb: verb, reply: "✗ \(error)", confirmation: nil)
@@ -57,15 +57,15 @@ public struct Answer: Sendable {
 }
 
 /// One input to run in one channel, with what the platform told about its delivery.
-public struct ChannelInput: Sendable {
+package struct ChannelInput: Sendable {
     /// What arrived: command text to parse, or an input already typed (a button, a form, a timer, an alert).
-    public enum Content: Sendable, Equatable {
+    package enum Content: Sendable, Equatable {
         case text(String)
         case input(Input)
     }
 
     /// How the answer reaches the invoker.
-    public enum AnswerRoute: Sendable, Equatable {
+    package enum AnswerRoute: Sendable, Equatable {
         /// The caller shows it (an HTTP response, a Socket Mode acknowledgement, the console).
         case returned
         /// The answer is sent to the invoker as a reply in the channel (a mention, a Matrix message, a button click):
@@ -74,18 +74,18 @@ public struct ChannelInput: Sendable {
         case reply(confirmations: Bool)
     }
 
-    public var content: Content
-    public var channel: ChannelRef
-    public var actor: UserRef
+    package var content: Content
+    package var channel: ChannelRef
+    package var actor: UserRef
     /// The platform's id of this delivery (a Slack `event_id`), so a retried delivery runs once, across restarts.
-    public var delivery: String?
+    package var delivery: String?
     /// Where to tell the invoker if a post is refused for good (Slack's and Mattermost's `response_url`).
-    public var responseURL: String?
-    public var answer: AnswerRoute
+    package var responseURL: String?
+    package var answer: AnswerRoute
     /// The name the actor goes by on the platform, when its payload said; the channel learns it with the transaction.
-    public var actorName: String?
+    package var actorName: String?
 
-    public init(
+    package init(
         _ content: Content,
         in channel: ChannelRef,
         by actor: UserRef,
@@ -102,7 +102,7 @@ public struct ChannelInput: Sendable {
     }
 
     /// A typed command as a platform received it.
-    public static func command(
+    package static func command(
         _ inbound: InboundCommand,
         delivery: String? = nil,
         responseURL: String? = nil,

@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// its identity, markup and capabilities, its settings (read beside it), its inbound routes behind a verification
 /// middleware or its connection service, and its delivery. The application iterates ``chatPlatforms``; adding a
 /// platform is one folder and one line there.
-public protocol ChatPlatform: Sendable {
+package protocol ChatPlatform: Sendable {
     associatedtype Settings: PlatformSettings
 
     /// The platform's id in channel references and data paths.
@@ -35,22 +35,22 @@ public protocol ChatPlatform: Sendable {
     /// Why it cannot take commands now (its connection is down), for `/readyz`; nil when it can.
     var notReadyReason: String? { get }
 
-    /// How `/incident` is registered on the platform (`firebell commands <platform>`), with Firebell's public `url`
+    /// How `/incident` is registered on the platform (`firebell commands <platform>`), with Firebell's package `url`
     /// where the registration names it; nil for a platform with nothing to register.
     static func commandRegistration(url: String?) -> String?
 }
 
 extension ChatPlatform {
     /// The platform's id, for code that holds it as `any ChatPlatform`.
-    public var platformID: PlatformID { Self.id }
+    package var platformID: PlatformID { Self.id }
     /// Its capabilities, for code that holds it as `any ChatPlatform`.
-    public var platformCapabilities: PlatformCapabilities { Self.capabilities }
+    package var platformCapabilities: PlatformCapabilities { Self.capabilities }
 
     /// The settings type, for code that holds the platform as `any ChatPlatform.Type`.
-    public static var settingsType: any PlatformSettings.Type { Settings.self }
+    package static var settingsType: any PlatformSettings.Type { Settings.self }
 
-    public func addRoutes(to router: Router<FirebellRequestContext>, transactions: any ChannelTransactions) {}
-    public func connections(transactions: any ChannelTransactions) -> [any Service] { [] }
-    public var notReadyReason: String? { nil }
-    public static func commandRegistration(url: String?) -> String? { nil }
+    package func addRoutes(to router: Router<FirebellRequestContext>, transactions: any ChannelTransactions) {}
+    package func connections(transactions: any ChannelTransactions) -> [any Service] { [] }
+    package var notReadyReason: String? { nil }
+    package static func commandRegistration(url: String?) -> String? { nil }
 }

@@ -1,20 +1,20 @@
 /// What a chat platform can do, which decides how Firebell's effects are placed and how invokers are answered.
-public struct PlatformCapabilities: OptionSet, Sendable, Hashable {
-    public let rawValue: Int
-    public init(rawValue: Int) { self.rawValue = rawValue }
+package struct PlatformCapabilities: OptionSet, Sendable, Hashable {
+    package let rawValue: Int
+    package init(rawValue: Int) { self.rawValue = rawValue }
 
     /// A post can be edited: the Initial Alert is kept current as the incident's headline.
-    public static let edits = PlatformCapabilities(rawValue: 1 << 0)
+    package static let edits = PlatformCapabilities(rawValue: 1 << 0)
     /// Replies can hang under a post: reminders go to the incident's thread.
-    public static let threads = PlatformCapabilities(rawValue: 1 << 1)
+    package static let threads = PlatformCapabilities(rawValue: 1 << 1)
     /// A reply only the invoker sees (errors, help, views).
-    public static let ephemeralReplies = PlatformCapabilities(rawValue: 1 << 2)
+    package static let ephemeralReplies = PlatformCapabilities(rawValue: 1 << 2)
     /// The bot can message a person directly by their id (a page reaches them outside the channel).
-    public static let directMessages = PlatformCapabilities(rawValue: 1 << 3)
+    package static let directMessages = PlatformCapabilities(rawValue: 1 << 3)
     /// Posts can carry buttons (Acknowledge, Post update, Snooze).
-    public static let buttons = PlatformCapabilities(rawValue: 1 << 4)
+    package static let buttons = PlatformCapabilities(rawValue: 1 << 4)
     /// A time written as a token each reader sees in their own time zone.
-    public static let localTimeTokens = PlatformCapabilities(rawValue: 1 << 5)
+    package static let localTimeTokens = PlatformCapabilities(rawValue: 1 << 5)
     /// The bot can create channels (war rooms).
-    public static let channelCreation = PlatformCapabilities(rawValue: 1 << 6)
+    package static let channelCreation = PlatformCapabilities(rawValue: 1 << 6)
 }

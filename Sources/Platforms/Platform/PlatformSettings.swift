@@ -2,7 +2,7 @@ import Foundation
 
 /// A chat platform's configuration, read beside the platform: its environment variables, and the configuration-file
 /// keys it owns (URLs only; secrets come from the environment, never the file).
-public protocol PlatformSettings: Sendable {
+package protocol PlatformSettings: Sendable {
     /// The top-level configuration-file keys this platform reads (`mattermost_url`); each can also be set as
     /// `FIREBELL_<KEY>`. The loader refuses any other unknown key, naming its path.
     static var fileKeys: [String] { get }
@@ -14,10 +14,10 @@ public protocol PlatformSettings: Sendable {
 }
 
 /// A configuration that cannot be used, saying where and why.
-public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
-    public let description: String
+package struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    package let description: String
 
-    public init(_ description: String) { self.description = description }
+    package init(_ description: String) { self.description = description }
 }
 
 extension PlatformSettings {

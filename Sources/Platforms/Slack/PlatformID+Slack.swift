@@ -2,5 +2,5 @@ import IncidentKit
 
 extension PlatformID {
     /// Slack's channels: `data/channels/slack/…`.
-    public static let slack = PlatformID("slack")
+    package static let slack = PlatformID("slack")
 }

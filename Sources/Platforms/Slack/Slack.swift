@@ -5,41 +5,41 @@ import ServiceLifecycle
 
 /// Slack: slash commands, `@firebell` mentions (Events API) and interactivity over signed HTTP, or all three over
 /// Socket Mode; posts, edits and look-ups through the Web API.
-public struct Slack: ChatPlatform {
-    public static let id = PlatformID.slack
-    public static let displayName = "Slack"
-    public static let markup = Markup.slack
-    public static let capabilities: PlatformCapabilities = [.edits, .threads, .ephemeralReplies, .directMessages, .buttons]
+package struct Slack: ChatPlatform {
+    package static let id = PlatformID.slack
+    package static let displayName = "Slack"
+    package static let markup = Markup.slack
+    package static let capabilities: PlatformCapabilities = [.edits, .threads, .ephemeralReplies, .directMessages, .buttons]
 
-    public let settings: SlackSettings
+    package let settings: SlackSettings
     /// The Web API, when a bot token is configured.
-    public let api: SlackWebAPI?
+    package let api: SlackWebAPI?
     private let context: PlatformContext
     /// Whether the Socket Mode connection is up (always true without Socket Mode).
     let connected: ConnectionStatus
 
-    public init(settings: SlackSettings, context: PlatformContext) {
+    package init(settings: SlackSettings, context: PlatformContext) {
         self.settings = settings
         self.context = context
         api = settings.botToken.map { SlackWebAPI(baseURL: settings.apiURL, token: $0, client: context.httpClient, timeout: context.requestTimeout) }
         connected = ConnectionStatus(initially: settings.appToken == nil)
     }
 
-    public var delivery: (any ChatDelivery)? { api }
+    package var delivery: (any ChatDelivery)? { api }
 
     func handler(_ transactions: any ChannelTransactions) -> SlackHandler {
         SlackHandler(transactions: transactions, slackAPI: api, logger: context.logger)
     }
 
     /// `/slack/commands`, `/slack/events` and `/slack/interactions`, when a signing secret is configured.
-    public func addRoutes(to router: Router<FirebellRequestContext>, transactions: any ChannelTransactions) {
+    package func addRoutes(to router: Router<FirebellRequestContext>, transactions: any ChannelTransactions) {
         guard let secret = settings.signingSecret, let verifier = SlackRequestVerifier(signingSecret: secret) else { return }
         let middleware = SlackSignatureMiddleware(verifier: verifier, transactions: transactions, logger: context.logger)
         router.addRoutes(SlackRoutes(handler: handler(transactions)).collection(behind: middleware), atPath: "/slack")
     }
 
     /// The Socket Mode connection, when an app token is configured.
-    public func connections(transactions: any ChannelTransactions) -> [any Service] {
+    package func connections(transactions: any ChannelTransactions) -> [any Service] {
         guard let appToken = settings.appToken else { return [] }
         let router = SlackSocketModeRouter(handler: handler(transactions))
         let status = connected
@@ -55,5 +55,5 @@ public struct Slack: ChatPlatform {
         return [client]
     }
 
-    public var notReadyReason: String? { connected.isUp ? nil : "the Slack Socket Mode connection is down" }
+    package var notReadyReason: String? { connected.isUp ? nil : "the Slack Socket Mode connection is down" }
 }

@@ -2,13 +2,13 @@ import Foundation
 import IncidentKit
 
 /// Block Kit for Firebell's messages: the text as mrkdwn sections, and the quick actions as buttons.
-public enum SlackBlocks {
+package enum SlackBlocks {
     /// Button action ids, and the commands they run.
-    public static let acknowledge = "firebell.ack"
-    public static let postUpdate = "firebell.update"
-    public static let snooze = "firebell.snooze30"
+    package static let acknowledge = "firebell.ack"
+    package static let postUpdate = "firebell.update"
+    package static let snooze = "firebell.snooze30"
     /// The callback id of the "Post update" modal.
-    public static let updateModal = "firebell.update.modal"
+    package static let updateModal = "firebell.update.modal"
 
     /// Block Kit's limit on a section's text, in characters as Slack counts them (UTF-16 code units of the text as
     /// sent, so an escape such as `&amp;` counts whole).

@@ -2,7 +2,7 @@ import Foundation
 import IncidentKit
 
 /// An Events API callback, as far as Firebell reads it.
-public enum SlackEvent: Sendable, Equatable {
+package enum SlackEvent: Sendable, Equatable {
     /// Slack checking the Request URL: answer with the challenge.
     case urlVerification(challenge: String)
     /// `@firebell sev 1` in a channel: the same as `/incident sev 1`.
@@ -39,7 +39,7 @@ public enum SlackEvent: Sendable, Equatable {
     }
 
     /// Reads a JSON Events API body; nil when it is not one.
-    public init?(json body: Data) {
+    package init?(json body: Data) {
         guard let decoded = try? JSONDecoder().decode(Body.self, from: body) else { return nil }
         switch decoded.type {
         case "url_verification":

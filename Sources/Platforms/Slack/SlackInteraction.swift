@@ -2,7 +2,7 @@ import Foundation
 import IncidentKit
 
 /// An interactivity payload (`payload` form field), as far as Firebell acts on it.
-public enum SlackInteraction: Sendable, Equatable {
+package enum SlackInteraction: Sendable, Equatable {
     /// A click on one of Firebell's buttons.
     case button(actionID: String, incident: String, channel: ChannelRef, user: UserRef, triggerID: String?)
     /// The "Post update" modal was submitted.
@@ -57,7 +57,7 @@ public enum SlackInteraction: Sendable, Equatable {
     }
 
     /// Reads the JSON of the `payload` field; nil when it is not an interaction payload.
-    public init?(payload: String) {
+    package init?(payload: String) {
         guard let decoded = try? JSONDecoder().decode(Payload.self, from: Data(payload.utf8)) else { return nil }
         let user = decoded.user.map { UserRef($0.id) }
         switch decoded.type {
@@ -91,7 +91,7 @@ public enum SlackInteraction: Sendable, Equatable {
     }
 
     /// The modal's `private_metadata`: which channel the update is for.
-    public static func metadata(for channel: ChannelRef) -> String {
+    package static func metadata(for channel: ChannelRef) -> String {
         "\(channel.workspace)/\(channel.channel)"
     }
 

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// Why a request claiming to come from Slack was refused.
-public enum SlackVerificationFailure: Error, Equatable, Sendable {
+package enum SlackVerificationFailure: Error, Equatable, Sendable {
     case missingHeaders
     case malformedTimestamp
     /// The timestamp is more than the replay window away from now.
@@ -12,18 +12,18 @@ public enum SlackVerificationFailure: Error, Equatable, Sendable {
 
 /// Checks Slack's `v0` request signature: HMAC-SHA256 of `v0:<timestamp>:<raw body>` with the signing
 /// secret, compared in constant time, within a 5-minute replay window. Runs before anything is parsed.
-public struct SlackRequestVerifier: Sendable {
+package struct SlackRequestVerifier: Sendable {
     private let key: SymmetricKey
-    public let replayWindow: TimeInterval
+    package let replayWindow: TimeInterval
 
     /// Nil for an empty secret: a verifier that accepts everything must not exist.
-    public init?(signingSecret: String, replayWindow: TimeInterval = 300) {
+    package init?(signingSecret: String, replayWindow: TimeInterval = 300) {
         guard !signingSecret.isEmpty else { return nil }
         key = SymmetricKey(data: Data(signingSecret.utf8))
         self.replayWindow = replayWindow
     }
 
-    public func verify(body: some DataProtocol, timestamp: String?, signature: String?, now: Date) throws(SlackVerificationFailure) {
+    package func verify(body: some DataProtocol, timestamp: String?, signature: String?, now: Date) throws(SlackVerificationFailure) {
         guard let timestamp, let signature else { throw .missingHeaders }
         guard timestamp.count <= 12, let seconds = Int(timestamp) else { throw .malformedTimestamp }
         guard abs(now.timeIntervalSince1970 - TimeInterval(seconds)) <= replayWindow else { throw .stale }
@@ -35,7 +35,7 @@ public struct SlackRequestVerifier: Sendable {
     }
 
     /// The `X-Slack-Signature` value for a body, as Slack computes it (for tests and stand-ins).
-    public func signature(body: some DataProtocol, timestamp: String) -> String {
+    package func signature(body: some DataProtocol, timestamp: String) -> String {
         var message = Data("v0:\(timestamp):".utf8)
         message.append(contentsOf: body)
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: key)

@@ -2,27 +2,27 @@ import Foundation
 
 /// Slack's settings: `SLACK_SIGNING_SECRET` (HTTP), `SLACK_BOT_TOKEN` (posting), `SLACK_APP_TOKEN` (Socket Mode),
 /// and the Web API URL (`SLACK_API_URL` or `slack_api_url` in the file).
-public struct SlackSettings: PlatformSettings {
-    public static let fileKeys = ["slack_api_url"]
-    public static let enabledBy = "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN"
+package struct SlackSettings: PlatformSettings {
+    package static let fileKeys = ["slack_api_url"]
+    package static let enabledBy = "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN"
 
-    public var signingSecret: String?
-    public var botToken: String?
-    /// The app-level token (`xapp-…`) that turns on Socket Mode: no public HTTP endpoint needed.
-    public var appToken: String?
+    package var signingSecret: String?
+    package var botToken: String?
+    /// The app-level token (`xapp-…`) that turns on Socket Mode: no package HTTP endpoint needed.
+    package var appToken: String?
     /// The Web API base URL ending in `/`; tests and staging point it elsewhere.
-    public var apiURL = "https://slack.com/api/"
+    package var apiURL = "https://slack.com/api/"
     /// The first delay before a Socket Mode reconnect (it doubles up to 30 s).
-    public var socketModeBackoff: Duration = .seconds(1)
+    package var socketModeBackoff: Duration = .seconds(1)
 
-    public init(signingSecret: String? = nil, botToken: String? = nil, appToken: String? = nil, apiURL: String = "https://slack.com/api/") {
+    package init(signingSecret: String? = nil, botToken: String? = nil, appToken: String? = nil, apiURL: String = "https://slack.com/api/") {
         self.signingSecret = signingSecret
         self.botToken = botToken
         self.appToken = appToken
         self.apiURL = apiURL.hasSuffix("/") ? apiURL : apiURL + "/"
     }
 
-    public init?(environment: [String: String], file: [String: String]) throws(ConfigurationError) {
+    package init?(environment: [String: String], file: [String: String]) throws(ConfigurationError) {
         signingSecret = Self.value(environment, "SLACK_SIGNING_SECRET")
         botToken = Self.value(environment, "SLACK_BOT_TOKEN")
         appToken = Self.value(environment, "SLACK_APP_TOKEN")

@@ -33,6 +33,6 @@ struct SlackSignatureMiddleware: RouterMiddleware {
 }
 
 extension HTTPField.Name {
-    public static let slackTimestamp = HTTPField.Name("X-Slack-Request-Timestamp")!
-    public static let slackSignature = HTTPField.Name("X-Slack-Signature")!
+    package static let slackTimestamp = HTTPField.Name("X-Slack-Request-Timestamp")!
+    package static let slackSignature = HTTPField.Name("X-Slack-Signature")!
 }

@@ -3,15 +3,15 @@ import IncidentKit
 
 /// A slash command as Slack sends it: a URL-encoded form over HTTP (decoded with Hummingbird's
 /// `URLEncodedFormDecoder`), or the same fields as JSON in a Socket Mode envelope.
-public struct SlackSlashCommand: Decodable, Sendable, Equatable {
-    public var command: String
-    public var text: String
-    public var teamID: String
-    public var channelID: String
-    public var userID: String
+package struct SlackSlashCommand: Decodable, Sendable, Equatable {
+    package var command: String
+    package var text: String
+    package var teamID: String
+    package var channelID: String
+    package var userID: String
     /// The person's Slack user name, as the form names them.
-    public var userName: String?
-    public var responseURL: String?
+    package var userName: String?
+    package var responseURL: String?
 
     enum CodingKeys: String, CodingKey {
         case command, text
@@ -22,7 +22,7 @@ public struct SlackSlashCommand: Decodable, Sendable, Equatable {
         case responseURL = "response_url"
     }
 
-    public init(command: String, text: String, teamID: String, channelID: String, userID: String, userName: String? = nil, responseURL: String?) {
+    package init(command: String, text: String, teamID: String, channelID: String, userID: String, userName: String? = nil, responseURL: String?) {
         self.command = command
         self.text = text
         self.teamID = teamID
@@ -33,7 +33,7 @@ public struct SlackSlashCommand: Decodable, Sendable, Equatable {
     }
 
     /// Decodes the fields; a missing or empty team, channel or user is an error.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         command = try container.decode(String.self, forKey: .command)
         text = try container.decodeIfPresent(String.self, forKey: .text) ?? ""
@@ -48,13 +48,13 @@ public struct SlackSlashCommand: Decodable, Sendable, Equatable {
     }
 
     /// Reads a slash command from a Socket Mode payload (the same fields as the form, as JSON).
-    public init?(json: Data) {
+    package init?(json: Data) {
         guard let command = try? JSONDecoder().decode(SlackSlashCommand.self, from: json) else { return nil }
         self = command
     }
 
     /// The command for the engine: the channel and the person, in Firebell's terms.
-    public var inbound: InboundCommand {
+    package var inbound: InboundCommand {
         InboundCommand(
             channel: ChannelRef(platform: .slack, workspace: teamID, channel: channelID),
             actor: UserRef(userID),

@@ -9,20 +9,20 @@ import Synchronization
 /// Keeps a Socket Mode connection to Slack: opens it with `apps.connections.open` and the app token,
 /// hands every envelope to `handle` once (acknowledging each, duplicates included), and reconnects
 /// with backoff on `disconnect` or a dropped socket, asking for a fresh URL each time.
-public struct SlackSocketModeClient: Service {
-    public let apiBaseURL: String
+package struct SlackSocketModeClient: Service {
+    package let apiBaseURL: String
     private let appToken: String
     private let httpClient: HTTPClient
     private let logger: Logger
     /// The first reconnect delay; it doubles up to `maxBackoff` and resets after a `hello`.
-    public var initialBackoff: Duration = .seconds(1)
-    public var maxBackoff: Duration = .seconds(30)
+    package var initialBackoff: Duration = .seconds(1)
+    package var maxBackoff: Duration = .seconds(30)
     /// Runs an envelope and returns the response payload for its acknowledgement, if any.
     private let handle: @Sendable (SocketModeEnvelope) async -> Data?
     private let connectionChanged: @Sendable (Bool) -> Void
     private let seen = RecentIDs(capacity: 10_000)
 
-    public init(
+    package init(
         apiBaseURL: String,
         appToken: String,
         httpClient: HTTPClient,
@@ -39,7 +39,7 @@ public struct SlackSocketModeClient: Service {
     }
 
     /// Connects and reconnects until the calling task is cancelled.
-    public func run() async {
+    package func run() async {
         await Reconnecting.run(initial: initialBackoff, maximum: maxBackoff, logger: logger, name: "Socket Mode connection") {
             defer { connectionChanged(false) }
             return try await session(url: try await openConnection())
@@ -90,7 +90,7 @@ public struct SlackSocketModeClient: Service {
 }
 
 /// Why a Socket Mode connection could not be opened.
-public enum SocketModeError: Error, Equatable {
+package enum SocketModeError: Error, Equatable {
     case openFailed(status: Int, body: String)
 }
 

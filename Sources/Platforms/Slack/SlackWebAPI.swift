@@ -5,14 +5,14 @@ import NIOCore
 import NIOHTTP1
 
 /// Posts to Slack's Web API (`chat.postMessage`) with the bot token, and classifies the answer.
-public struct SlackWebAPI: ChatDelivery {
+package struct SlackWebAPI: ChatDelivery {
     /// Base URL ending in `/`, `https://slack.com/api/` unless pointed elsewhere (`SLACK_API_URL`).
-    public let baseURL: String
+    package let baseURL: String
     private let token: String
     private let client: HTTPClient
     private let timeout: TimeAmount
 
-    public init(baseURL: String, token: String, client: HTTPClient, timeout: TimeAmount = .seconds(10)) {
+    package init(baseURL: String, token: String, client: HTTPClient, timeout: TimeAmount = .seconds(10)) {
         self.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
         self.token = token
         self.client = client
@@ -20,7 +20,7 @@ public struct SlackWebAPI: ChatDelivery {
     }
 
     /// Slack error codes that no retry will fix.
-    public static let permanentErrors: Set<String> = [
+    package static let permanentErrors: Set<String> = [
         "channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "not_authed", "account_inactive",
         "token_revoked", "token_expired", "missing_scope", "no_permission", "msg_too_long", "no_text",
         "invalid_blocks", "restricted_action", "team_access_not_granted", "invalid_arguments", "user_not_in_channel",
@@ -34,9 +34,9 @@ public struct SlackWebAPI: ChatDelivery {
     }()
 
     /// The metadata type Firebell's posts carry; its payload's `effect` is the effect's key.
-    public static let metadataEventType = "firebell_effect"
+    package static let metadataEventType = "firebell_effect"
 
-    public func deliver(_ message: OutboundMessage) async -> DeliveryResult {
+    package func deliver(_ message: OutboundMessage) async -> DeliveryResult {
         let blocks = SlackBlocks.blocks(text: message.text, actionsFor: message.offersActions ? message.incident : nil)
         let text = SlackSectionSplitter.sections(message.text, limit: Self.fallbackTextLimit)[0]
         switch message.kind {
@@ -143,7 +143,7 @@ public struct SlackWebAPI: ChatDelivery {
     }
 
     /// Answers the invoker through the slash command's `response_url`, which works even where the bot cannot post.
-    public func noticeFailure(of message: OutboundMessage, reason: String) async {
+    package func noticeFailure(of message: OutboundMessage, reason: String) async {
         guard let url = message.failureNoticeURL else { return }
         let hint =
             ["not_in_channel": " Invite the bot with /invite @firebell.", "channel_not_found": " Invite the bot to this channel."][reason] ?? ""
@@ -156,7 +156,7 @@ public struct SlackWebAPI: ChatDelivery {
     }
 
     /// Opens the "Post update" modal; must happen within 3 s of the click that gave `triggerID`.
-    public func openUpdateModal(triggerID: String, incident: String, metadata: String) async -> DeliveryResult {
+    package func openUpdateModal(triggerID: String, incident: String, metadata: String) async -> DeliveryResult {
         await call("views.open", SlackViewsOpen(triggerID: triggerID, view: SlackBlocks.updateModalView(incident: incident, metadata: metadata)))
     }
 

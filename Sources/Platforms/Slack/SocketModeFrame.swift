@@ -1,7 +1,7 @@
 import Foundation
 
 /// A text frame Slack sends over a Socket Mode connection.
-public enum SocketModeFrame: Sendable, Equatable {
+package enum SocketModeFrame: Sendable, Equatable {
     /// The connection is ready.
     case hello
     /// Slack is about to close this connection (`warning`, `refresh_requested`, `too_many_websockets`, …).
@@ -25,7 +25,7 @@ public enum SocketModeFrame: Sendable, Equatable {
         }
     }
 
-    public init(text: String) {
+    package init(text: String) {
         guard let frame = try? JSONDecoder().decode(Frame.self, from: Data(text.utf8)) else {
             self = .unknown
             return
@@ -55,15 +55,15 @@ public enum SocketModeFrame: Sendable, Equatable {
 }
 
 /// One Socket Mode envelope.
-public struct SocketModeEnvelope: Sendable, Equatable {
-    public let id: String
-    public let type: String
+package struct SocketModeEnvelope: Sendable, Equatable {
+    package let id: String
+    package let type: String
     /// The payload as JSON: a slash-command form as JSON, an Events API body, or an interaction payload.
-    public let payload: Data
-    public let acceptsResponsePayload: Bool
+    package let payload: Data
+    package let acceptsResponsePayload: Bool
 
     /// The acknowledgement frame, with a response payload (JSON) when the envelope accepts one.
-    public func acknowledgement(payload response: Data?) -> String {
+    package func acknowledgement(payload response: Data?) -> String {
         let payload = acceptsResponsePayload ? response.flatMap { try? JSONDecoder().decode(JSONValue.self, from: $0) } : nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

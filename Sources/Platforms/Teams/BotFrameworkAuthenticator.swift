@@ -11,15 +11,15 @@ import Synchronization
 ///
 /// Keys are fetched once and cached; a token naming a key not in the cache fetches them again, at most once per
 /// `refetchInterval`, so a key rotation is picked up and a flood of forged key ids cannot hammer the endpoint.
-public final class BotFrameworkAuthenticator: Sendable {
+package final class BotFrameworkAuthenticator: Sendable {
     /// What a verified token proves.
-    public struct Verified: Sendable, Equatable {
-        public var serviceURL: String?
+    package struct Verified: Sendable, Equatable {
+        package var serviceURL: String?
         /// The channels the signing key is endorsed for (`msteams`).
-        public var endorsements: [String]
+        package var endorsements: [String]
     }
 
-    public enum Failure: Error, Equatable, CustomStringConvertible {
+    package enum Failure: Error, Equatable, CustomStringConvertible {
         case missingToken
         case malformed
         case algorithm(String)
@@ -33,7 +33,7 @@ public final class BotFrameworkAuthenticator: Sendable {
         case endorsement
         case keysUnavailable(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .missingToken: "no Bearer token"
             case .malformed: "the token is not a JWT"
@@ -51,13 +51,13 @@ public final class BotFrameworkAuthenticator: Sendable {
         }
     }
 
-    public static let issuer = "https://api.botframework.com"
+    package static let issuer = "https://api.botframework.com"
     static let allowedAlgorithms: Set<String> = ["RS256", "RS384", "RS512"]
     /// Bot Framework's clock skew.
     static let skew: TimeInterval = 300
 
     /// The bot's Microsoft App ID: every token's audience.
-    public let appID: String
+    package let appID: String
     private let metadataURL: String
     private let client: HTTPClient
     private let refetchInterval: Duration
@@ -73,7 +73,7 @@ public final class BotFrameworkAuthenticator: Sendable {
     /// One fetch at a time; callers that arrive meanwhile wait for it.
     private let fetching = Mutex<Task<Void, any Error>?>(nil)
 
-    public init(appID: String, metadataURL: String, client: HTTPClient, refetchInterval: Duration = .seconds(60)) {
+    package init(appID: String, metadataURL: String, client: HTTPClient, refetchInterval: Duration = .seconds(60)) {
         self.appID = appID
         self.metadataURL = metadataURL
         self.client = client
@@ -81,7 +81,7 @@ public final class BotFrameworkAuthenticator: Sendable {
     }
 
     /// Checks the token of an `Authorization` header at `now`.
-    public func verify(authorization: String?, now: Date) async throws(Failure) -> Verified {
+    package func verify(authorization: String?, now: Date) async throws(Failure) -> Verified {
         guard let authorization, authorization.hasPrefix("Bearer ") else { throw .missingToken }
         let token = String(authorization.dropFirst("Bearer ".count))
         guard let header = Self.header(of: token) else { throw .malformed }
@@ -99,7 +99,7 @@ public final class BotFrameworkAuthenticator: Sendable {
 
     /// The checks that need the activity: its `serviceUrl` must be the one the token was issued for (exactly), and
     /// its channel one the key is endorsed for.
-    public static func checkActivity(_ verified: Verified, channelID: String?, serviceURL: String?) throws(Failure) {
+    package static func checkActivity(_ verified: Verified, channelID: String?, serviceURL: String?) throws(Failure) {
         guard let serviceURL, verified.serviceURL == serviceURL else { throw .serviceURL }
         if let channelID, !channelID.isEmpty, !verified.endorsements.isEmpty, !verified.endorsements.contains(channelID) {
             throw .endorsement

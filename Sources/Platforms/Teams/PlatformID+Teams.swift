@@ -2,5 +2,5 @@ import IncidentKit
 
 extension PlatformID {
     /// Microsoft Teams' conversations: `data/channels/teams/<tenant>/<conversation>…`.
-    public static let teams = PlatformID("teams")
+    package static let teams = PlatformID("teams")
 }

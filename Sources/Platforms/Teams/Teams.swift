@@ -4,18 +4,18 @@ import Messaging
 
 /// Microsoft Teams through the Bot Framework: activities at `POST /teams/messages`, each verified by its Bot
 /// Connector token before it is parsed; posts through the Bot Connector API; buttons as Adaptive Cards.
-public struct Teams: ChatPlatform {
-    public static let id = PlatformID.teams
-    public static let displayName = "Microsoft Teams"
-    public static let markup = Markup.teams
-    public static let capabilities: PlatformCapabilities = [.edits, .threads, .buttons]
+package struct Teams: ChatPlatform {
+    package static let id = PlatformID.teams
+    package static let displayName = "Microsoft Teams"
+    package static let markup = Markup.teams
+    package static let capabilities: PlatformCapabilities = [.edits, .threads, .buttons]
 
-    public let settings: TeamsSettings
+    package let settings: TeamsSettings
     let connector: TeamsConnector
     let authenticator: BotFrameworkAuthenticator
     private let context: PlatformContext
 
-    public init(settings: TeamsSettings, context: PlatformContext) {
+    package init(settings: TeamsSettings, context: PlatformContext) {
         self.settings = settings
         self.context = context
         let serviceURLs = TeamsServiceURLs(file: context.dataDirectory.appendingPathComponent("teams/service-urls.json"))
@@ -33,10 +33,10 @@ public struct Teams: ChatPlatform {
         )
     }
 
-    public var delivery: (any ChatDelivery)? { connector }
+    package var delivery: (any ChatDelivery)? { connector }
 
     /// `POST /teams/messages`.
-    public func addRoutes(to router: Router<FirebellRequestContext>, transactions: any ChannelTransactions) {
+    package func addRoutes(to router: Router<FirebellRequestContext>, transactions: any ChannelTransactions) {
         let middleware = TeamsAuthMiddleware(
             authenticator: authenticator,
             serviceURLs: connector.serviceURLs,
@@ -48,5 +48,5 @@ public struct Teams: ChatPlatform {
     }
 
     /// The app manifest's bot with its command list (`commands/teams-manifest.json`).
-    public static func commandRegistration(url: String?) -> String? { TeamsManifest.json(appID: "<MICROSOFT APP ID>") }
+    package static func commandRegistration(url: String?) -> String? { TeamsManifest.json(appID: "<MICROSOFT APP ID>") }
 }

@@ -3,64 +3,64 @@ import IncidentKit
 
 /// A Bot Framework activity as Teams posts it to `/teams/messages`: a message (`@Firebell incident …` or
 /// `/incident …`), or an `adaptiveCard/action` invoke from a card's button. Only the fields Firebell reads.
-public struct TeamsActivity: Codable, Sendable, Equatable {
-    public struct Account: Codable, Sendable, Equatable {
-        public var id: String
-        public var name: String?
-        public var aadObjectId: String?
+package struct TeamsActivity: Codable, Sendable, Equatable {
+    package struct Account: Codable, Sendable, Equatable {
+        package var id: String
+        package var name: String?
+        package var aadObjectId: String?
     }
 
-    public struct Conversation: Codable, Sendable, Equatable {
-        public var id: String
-        public var conversationType: String?
-        public var tenantId: String?
+    package struct Conversation: Codable, Sendable, Equatable {
+        package var id: String
+        package var conversationType: String?
+        package var tenantId: String?
     }
 
-    public struct ChannelData: Codable, Sendable, Equatable {
-        public struct Reference: Codable, Sendable, Equatable {
-            public var id: String
+    package struct ChannelData: Codable, Sendable, Equatable {
+        package struct Reference: Codable, Sendable, Equatable {
+            package var id: String
         }
-        public var tenant: Reference?
-        public var channel: Reference?
+        package var tenant: Reference?
+        package var channel: Reference?
     }
 
     /// A mention entity (other entity types carry no `mentioned`).
-    public struct Entity: Codable, Sendable, Equatable {
-        public var type: String
-        public var mentioned: Account?
-        public var text: String?
+    package struct Entity: Codable, Sendable, Equatable {
+        package var type: String
+        package var mentioned: Account?
+        package var text: String?
     }
 
     /// An invoke's value: the card action that was pressed.
-    public struct InvokeValue: Codable, Sendable, Equatable {
-        public struct Action: Codable, Sendable, Equatable {
-            public var type: String?
-            public var verb: String?
-            public var data: TeamsCardActionData?
+    package struct InvokeValue: Codable, Sendable, Equatable {
+        package struct Action: Codable, Sendable, Equatable {
+            package var type: String?
+            package var verb: String?
+            package var data: TeamsCardActionData?
         }
-        public var action: Action?
+        package var action: Action?
     }
 
-    public var type: String
-    public var id: String?
-    public var channelId: String?
-    public var serviceUrl: String?
-    public var text: String?
-    public var name: String?
-    public var from: Account?
-    public var recipient: Account?
-    public var conversation: Conversation?
-    public var channelData: ChannelData?
-    public var entities: [Entity]?
-    public var value: InvokeValue?
-    public var replyToId: String?
+    package var type: String
+    package var id: String?
+    package var channelId: String?
+    package var serviceUrl: String?
+    package var text: String?
+    package var name: String?
+    package var from: Account?
+    package var recipient: Account?
+    package var conversation: Conversation?
+    package var channelData: ChannelData?
+    package var entities: [Entity]?
+    package var value: InvokeValue?
+    package var replyToId: String?
 
     /// The tenant the conversation belongs to.
-    public var tenantID: String? { channelData?.tenant?.id ?? conversation?.tenantId }
+    package var tenantID: String? { channelData?.tenant?.id ?? conversation?.tenantId }
 
     /// Where Firebell keeps the conversation's incidents: the tenant, and the conversation without the
     /// `;messageid=` of a thread (a command typed in a thread belongs to its channel).
-    public var channel: ChannelRef? {
+    package var channel: ChannelRef? {
         guard let conversation, let tenantID else { return nil }
         let id = conversation.id.split(separator: ";", maxSplits: 1).first.map(String.init) ?? conversation.id
         guard !id.isEmpty else { return nil }
@@ -70,7 +70,7 @@ public struct TeamsActivity: Codable, Sendable, Equatable {
     /// The command text of a message: the bot's `<at>…</at>` mentions taken out, then what is left with an optional
     /// `incident`, `/incident` or `/inc` in front. A message is for Firebell when it mentions the bot or is in a
     /// personal chat with it, or when it starts with `/incident` (channels that deliver every message); else nil.
-    public var commandArguments: String? {
+    package var commandArguments: String? {
         guard type == "message", var text else { return nil }
         let mentions = (entities ?? []).filter { $0.type == "mention" }
         let botMentions = mentions.filter { $0.mentioned?.id == recipient?.id }.compactMap(\.text)
@@ -91,7 +91,7 @@ public struct TeamsActivity: Codable, Sendable, Equatable {
     }
 
     /// The command as the engine takes it, when this message carries one from a person.
-    public var inbound: InboundCommand? {
+    package var inbound: InboundCommand? {
         guard let arguments = commandArguments, let channel, let from else { return nil }
         return InboundCommand(channel: channel, actor: UserRef(from.id), arguments: arguments, actorName: from.name)
     }
@@ -106,6 +106,6 @@ public struct TeamsActivity: Codable, Sendable, Equatable {
 }
 
 /// What a card's `Action.Execute` carries back: the incident the card is about.
-public struct TeamsCardActionData: Codable, Sendable, Equatable {
-    public var incident: String
+package struct TeamsCardActionData: Codable, Sendable, Equatable {
+    package var incident: String
 }

@@ -8,7 +8,7 @@ import NIOHTTP1
 /// reply goes to `{channel};messageid={headline}`), edits the headline with `PUT …/activities/{id}`, and sends only to
 /// service URLs that an authenticated activity presented. Teams has no idempotency key and bots cannot read a
 /// channel's history, so a post whose answer was lost is sent again: at least once.
-public struct TeamsConnector: ChatDelivery {
+package struct TeamsConnector: ChatDelivery {
     private let token: BotConnectorToken
     let serviceURLs: TeamsServiceURLs
     let people = TeamsPeople()
@@ -22,7 +22,7 @@ public struct TeamsConnector: ChatDelivery {
         self.timeout = timeout
     }
 
-    public func deliver(_ message: OutboundMessage) async -> DeliveryResult {
+    package func deliver(_ message: OutboundMessage) async -> DeliveryResult {
         let conversation = message.channel.channel
         guard let serviceURL = serviceURLs.url(for: conversation) else {
             return .permanent("no authenticated activity has come from this conversation yet, so its service URL is unknown")

@@ -4,7 +4,7 @@ import IncidentKit
 /// The Teams app manifest's bot, with the command menu Teams shows after `@Firebell` (`commands/teams-manifest.json`).
 /// Teams allows 10 commands in a list, titles of 32 characters and descriptions of 128; the menu offers the verbs
 /// of an incident's first hour, and `help` lists the rest.
-public enum TeamsManifest {
+package enum TeamsManifest {
     /// The verbs in the menu, in the order of an incident.
     static let menu = ["declare", "ack", "sev", "role", "status", "update", "note", "mitigated", "resolve", "help"]
 
@@ -72,7 +72,7 @@ public enum TeamsManifest {
     }
 
     /// The manifest, for an app whose bot has `appID`.
-    public static func json(appID: String) -> String {
+    package static func json(appID: String) -> String {
         let list = Manifest.CommandList(scopes: ["team", "groupChat", "personal"], commands: commands)
         let manifest = Manifest(id: appID, bots: [Manifest.Bot(botId: appID, commandLists: [list])])
         let encoder = JSONEncoder()

@@ -4,7 +4,7 @@ import Messaging
 extension Markup {
     /// Teams message text with `textFormat: xml`: HTML-escaped user text, `<b>` labels, `<br>` line breaks, and
     /// mentions as `<at>…</at>` (each backed by a mention entity when delivered).
-    public static let teams = Markup(name: "teams", style: TeamsMarkup())
+    package static let teams = Markup(name: "teams", style: TeamsMarkup())
 }
 
 struct TeamsMarkup: MarkupStyle {

@@ -19,6 +19,7 @@ actor TeamsStandIn {
         let activityID: String?
         let authorization: String?
         let body: Data
+        let at = ContinuousClock.now
 
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
         var text: String? { json["text"] as? String }
@@ -48,9 +49,13 @@ actor TeamsStandIn {
     private(set) var activities: [Activity] = []
     private(set) var tokenRequests: [[String: String]] = []
     private(set) var keyFetches = 0
+    /// Posts to answer `429 Too Many Requests` with `Retry-After: 1` before accepting any, as Teams throttles.
+    private var throttled: Int
+    private(set) var throttledAt: [ContinuousClock.Instant] = []
     private var nextActivity = 1_759_944_781_000
 
-    init() async throws {
+    init(throttling: Int = 0) async throws {
+        throttled = throttling
         signingKey = try JWTKit.Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048))
         signer = JWTKeyCollection()
         await signer.add(rsa: signingKey, digestAlgorithm: .sha256, kid: JWKIdentifier(string: Self.kid))
@@ -110,6 +115,14 @@ actor TeamsStandIn {
         return "\(nextActivity)"
     }
 
+    /// Whether this request is throttled (and counts it).
+    func throttle() -> Bool {
+        guard throttled > 0 else { return false }
+        throttled -= 1
+        throttledAt.append(.now)
+        return true
+    }
+
     /// Posts and updates, in order.
     var posts: [Activity] { activities.filter { $0.method == "POST" } }
     var updates: [Activity] { activities.filter { $0.method == "PUT" } }
@@ -131,6 +144,11 @@ actor TeamsStandIn {
             router.on("/v3/conversations/**", method: method) { request, _ in
                 guard request.headers[.authorization] == "Bearer \(TeamsStandIn.connectorToken)" else {
                     return Self.json(#"{"error":{"code":"BotNotRegistered"}}"#, status: .unauthorized)
+                }
+                if method == .post, await self.throttle() {
+                    var response = Self.json(#"{"error":{"code":"Throttled"}}"#, status: .tooManyRequests)
+                    response.headers[.retryAfter] = "1"
+                    return response
                 }
                 let id = await self.record(request, body: try await request.body.collect(upTo: 1 << 20))
                 return Self.json(#"{"id":"\#(id)"}"#, status: method == .post ? .created : .ok)

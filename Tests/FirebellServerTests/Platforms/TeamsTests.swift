@@ -52,10 +52,13 @@ struct TeamsTests {
         return String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self)
     }
 
-    func withTeams(_ body: @Sendable (any TestClientProtocol, FirebellApplication, TeamsStandIn, String) async throws -> Void) async throws {
+    func withTeams(
+        throttling: Int = 0,
+        _ body: @Sendable (any TestClientProtocol, FirebellApplication, TeamsStandIn, String) async throws -> Void
+    ) async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let standIn = try await TeamsStandIn()
+        let standIn = try await TeamsStandIn(throttling: throttling)
         try await standIn.application().test(.live) { standInClient in
             let base = "http://127.0.0.1:\(standInClient.port!)"
             let settings = try ServeSettings(environment: [
@@ -87,7 +90,8 @@ struct TeamsTests {
     }
 
     @Test func theConsoleScenarioWordForWord() async throws {
-        try await withTeams { client, firebell, standIn, serviceURL in
+        // Teams throttles the first post: Firebell waits its Retry-After and loses nothing.
+        try await withTeams(throttling: 1) { client, firebell, standIn, serviceURL in
             for line in ConsoleScenarioTests.scenario {
                 let alice = line.hasPrefix("@alice: ")
                 let text = line.replacingOccurrences(of: "@alice: ", with: "").replacingOccurrences(of: "/incident ", with: "incident ")
@@ -101,6 +105,9 @@ struct TeamsTests {
             }
             #expect(await firebell.outbox.flush(timeout: .seconds(20)))
             let posts = await standIn.posts
+            let throttled = try #require(await standIn.throttledAt.first, "the first post was throttled")
+            let retried = try #require(await standIn.activities.first)
+            #expect(retried.at - throttled >= .seconds(1), "the retry waited Retry-After")
             #expect(posts.allSatisfy { $0.authorization == "Bearer \(TeamsStandIn.connectorToken)" })
             let form = try #require(await standIn.tokenRequests.first)
             #expect(form["grant_type"] == "client_credentials" && form["client_id"] == TeamsStandIn.appID)
