@@ -64,6 +64,14 @@ package final class MatrixSession: Sendable {
         return batch
     }
 
+    /// The display name a person set (`GET /profile/{userId}/displayname`), or nil when they have none or it cannot be read.
+    package func displayName(of userID: String) async -> String? {
+        guard let answer = try? await send(.GET, "/_matrix/client/v3/profile/\(Self.encoded(userID))/displayname"), answer.status == 200 else {
+            return nil
+        }
+        return answer.decoded(MatrixDisplayName.self)?.displayname
+    }
+
     package func join(_ roomID: String) async throws {
         let answer = try await send(.POST, "/_matrix/client/v3/rooms/\(Self.encoded(roomID))/join", [String: String]())
         guard answer.status == 200 else { throw MatrixError(answer) }
@@ -110,6 +118,11 @@ package struct MatrixError: Error, CustomStringConvertible, Sendable {
         let error = answer.decoded(MatrixErrorBody.self)
         description = "HTTP \(answer.status) \(error?.errcode ?? ""): \(error?.error ?? "")"
     }
+}
+
+/// `GET /profile/{userId}/displayname`'s answer.
+struct MatrixDisplayName: Decodable {
+    var displayname: String?
 }
 
 /// A homeserver's error body.

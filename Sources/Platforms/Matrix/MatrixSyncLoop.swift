@@ -3,6 +3,7 @@ import IncidentKit
 import IncidentStore
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Reads commands from Matrix rooms: long-polls `/sync` (the `since` token is kept in the data folder, so a
 /// restart picks up where it stopped), joins the rooms the bot is invited to, and runs `!incident` / `/incident`
@@ -13,6 +14,8 @@ struct MatrixSyncLoop: Service {
     let sinceFile: URL
     let logger: Logger
     var pollWait: Duration = .seconds(30)
+    /// Display names already read, by Matrix user id.
+    private let names = MatrixDisplayNames()
     var initialBackoff: Duration = .seconds(1)
 
     func run() async {
@@ -43,7 +46,8 @@ struct MatrixSyncLoop: Service {
         }
         // The first sync is history: only commands typed after Firebell started listening are run.
         if since != nil {
-            for (eventID, command) in batch.commands(botUserID: session.userID) {
+            for (eventID, var command) in batch.commands(botUserID: session.userID) {
+                command.actorName = PeopleNames.cleaned(await names.name(of: "@" + command.actor.id, from: session))
                 // The event id makes a message seen again (a sync replayed after a crash) run once.
                 _ = await transactions.transact(.command(command, delivery: eventID, answer: .reply(confirmations: true)))
             }
@@ -63,5 +67,17 @@ struct MatrixSyncLoop: Service {
 
     private func writeSince(_ token: String) throws {
         try AtomicFile.write(try JSONEncoder().encode(Position(since: token)), to: sinceFile)
+    }
+}
+
+/// The display names of the people who send commands, read once per person from their profile.
+final class MatrixDisplayNames: Sendable {
+    private let known = Mutex<[String: String]>([:])
+
+    func name(of userID: String, from session: MatrixSession) async -> String? {
+        if let name = known.withLock({ $0[userID] }) { return name }
+        guard let name = await session.displayName(of: userID) else { return nil }
+        known.withLock { $0[userID] = name }
+        return name
     }
 }

@@ -47,6 +47,12 @@ struct MatrixEndToEndTests {
         let room = try #require(created["room_id"] as? String)
         let roomPath = MatrixPerson.path(room)
         _ = try await bob.call(.POST, "/_matrix/client/v3/rooms/\(roomPath)/join", [:])
+        // Alice sets a display name; Bob keeps Synapse's default (his user name).
+        _ = try await alice.call(
+            .PUT,
+            "/_matrix/client/v3/profile/\(MatrixPerson.path("@alice:localhost"))/displayname",
+            ["displayname": "Alice Liddell"]
+        )
 
         let settings = try ServeSettings(environment: [
             "MATRIX_HOMESERVER_URL": synapse.url, "MATRIX_USER": "firebell", "MATRIX_PASSWORD": "pw-firebell",
@@ -97,7 +103,13 @@ struct MatrixEndToEndTests {
             #expect(update["Update"] == "Rolled back release 2026.11.3, error rate falling")
             let resolution = try #require(bodies.first { $0.contains("Resolution") })
             #expect(fields(resolution)["Root Cause"] == "release 2026.11.3 shipped an untested config change")
-            #expect(resolution.contains("1. Add integration test for the payment flow (owner @bob:localhost, due 2026-12-15)"))
+            #expect(resolution.contains("1. Add integration test for the payment flow (owner bob, due 2026-12-15)"), "people by their display names")
+            #expect(
+                bodies.contains {
+                    $0.hasSuffix("✓ Alice Liddell resolved the incident (root cause: release 2026.11.3 shipped an untested config change)")
+                }
+            )
+            #expect(bodies.contains { $0.contains("Timeline of INC-2026-0001") && $0.contains("bob made Alice Liddell Incident Commander") })
             #expect(bodies.contains { $0.hasPrefix("@bob:localhost: Timeline of INC-2026-0001") }, "views are addressed to whoever asked")
             let edits = try await events(alice, roomPath).filter {
                 (($0["content"] as? [String: Any])?["m.relates_to"] as? [String: Any])?["rel_type"] as? String == "m.replace"
