@@ -227,6 +227,51 @@ struct TeamsTests {
         }
     }
 
+    @Test func remindersGoToTheIncidentsThreadAndRepliesMentionTheirPerson() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let standIn = try await TeamsStandIn()
+        try await standIn.application().test(.live) { standInClient in
+            let base = "http://127.0.0.1:\(standInClient.port!)"
+            try await withHTTPClient { client in
+                var settings = TeamsSettings(appID: TeamsStandIn.appID, appPassword: TeamsStandIn.appPassword, tenantID: TeamsStandIn.tenant)
+                settings.loginURL = base
+                let teams = Teams(
+                    settings: settings,
+                    context: PlatformContext(httpClient: client, dataDirectory: folder.url, requestTimeout: .seconds(5), logger: quietLogger())
+                )
+                try teams.connector.serviceURLs.record(base + "/", for: Self.conversation)
+                let channel = ChannelRef(platform: .teams, workspace: TeamsStandIn.tenant, channel: Self.conversation)
+                var reminder = OutboundMessage(
+                    effect: nil,
+                    key: "k1",
+                    channel: channel,
+                    incident: nil,
+                    text: "⏰ <at>29:alice</at> the next update is due",
+                    kind: .post(.thread),
+                    plannedAt: Date()
+                )
+                reminder.threadParent = "1759944781001"
+                #expect(await teams.connector.deliver(reminder) == .delivered(reference: "1759944781001"))
+                let reply = OutboundMessage(
+                    effect: nil,
+                    key: "k2",
+                    channel: channel,
+                    incident: nil,
+                    text: "✗ Unknown verb",
+                    kind: .reply(to: UserRef("29:carol")),
+                    plannedAt: Date()
+                )
+                #expect(await teams.connector.deliver(reply) == .delivered(reference: "1759944781002"))
+            }
+        }
+        let posts = await standIn.posts
+        #expect(posts.first?.conversation == "\(Self.conversation);messageid=1759944781001", "a reminder is a reply in the incident's thread")
+        let mention = (posts.first?.json["entities"] as? [[String: Any]])?.first
+        #expect((mention?["mentioned"] as? [String: String])?["id"] == "29:alice" && mention?["text"] as? String == "<at>29:alice</at>")
+        #expect(posts.last?.text == "<at>29:carol</at> ✗ Unknown verb", "an answer starts by mentioning whoever asked")
+    }
+
     @Test func theManifestMatchesTheParser() throws {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("commands/teams-manifest.json")
