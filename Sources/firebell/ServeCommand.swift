@@ -24,14 +24,18 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = environment["FIREBELL_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         if !settings.hasPlatform {
             logger.warning(
-                "no chat platform is configured (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN); only /healthz, /readyz, /metrics and the status page (/status) answer"
+                "no chat platform is configured (the next line names what turns each on); only /healthz, /readyz, /metrics and the status page (/status) answer"
             )
         }
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
             let firebell = try FirebellApplication(configuration: configuration, settings: settings, httpClient: httpClient, logger: logger)
-            logger.info("listening", metadata: ["address": "\(settings.host):\(settings.port)", "data": "\(configuration.dataDirectory.path)"])
-            try await firebell.application().runService()
+            // Said once the socket is bound: a port already in use ends the start with its error, never "listening".
+            let data = configuration.dataDirectory.path
+            let announcer = logger
+            try await firebell.application { address in
+                announcer.info("listening", metadata: ["address": "\(address)", "data": "\(data)"])
+            }.runService()
         } catch {
             try? await httpClient.shutdown()
             throw UserFacingFailure(description: "firebell: \(error)")

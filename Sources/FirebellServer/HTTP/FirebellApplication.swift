@@ -85,8 +85,8 @@ package struct FirebellApplication: Sendable {
     }
 
     /// The Hummingbird application, with the timer loop, the outbox and the platforms' connections as services of
-    /// its lifecycle.
-    package func application(port: Int? = nil) -> some ApplicationProtocol {
+    /// its lifecycle. `onListening` runs once the socket is bound, with the address it is bound to.
+    package func application(port: Int? = nil, onListening: @escaping @Sendable (String) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = FirebellRouter.build(
             service: service,
             outbox: outbox,
@@ -98,6 +98,7 @@ package struct FirebellApplication: Sendable {
             router: router,
             configuration: .init(address: .hostname(settings.host, port: port ?? settings.port), serverName: "firebell"),
             services: [BackgroundWork(service: service, outbox: outbox, connections: connections(), logger: logger)],
+            onServerRunning: { channel in await onListening(channel.localAddress.map { "\($0)" } ?? "") },
             logger: logger
         )
     }

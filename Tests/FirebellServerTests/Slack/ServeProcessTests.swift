@@ -13,6 +13,37 @@ import Glibc
 
 @Suite("firebell serve process", .timeLimit(.minutes(1)))
 struct ServeProcessTests {
+    /// A port already taken ends the start with the bind error and a failure status; "listening" is said only once
+    /// the socket is bound.
+    @Test func aPortInUseIsReportedAndListeningIsNeverAnnounced() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let occupant = SlackStandIn()
+        try await occupant.application().test(.live) { taken in
+            let port = taken.port!
+            let logURL = folder.url.appendingPathComponent("taken.log")
+            FileManager.default.createFile(atPath: logURL.path, contents: nil)
+            let output = Pipe()
+            let child = try ChildProcess(
+                CrashRecoveryTests.binary,
+                arguments: ["serve", "--data", folder.url.appendingPathComponent("data").path],
+                environment: [
+                    "HOME": folder.url.path, "PATH": "/usr/bin:/bin", "SLACK_SIGNING_SECRET": "s",
+                    "FIREBELL_HTTP_HOST": "127.0.0.1", "FIREBELL_HTTP_PORT": "\(port)",
+                ],
+                stdout: output,
+                stderr: try FileHandle(forWritingTo: logURL),
+                limit: 30
+            )
+            child.process.waitUntilExit()
+            let log =
+                try String(contentsOf: logURL, encoding: .utf8) + String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(child.process.terminationStatus != 0, "a start that cannot bind fails")
+            #expect(!log.contains("listening"), "never announced: \(log)")
+            #expect(log.lowercased().contains("address already in use") || log.lowercased().contains("bind"), "the reason is said: \(log)")
+        }
+    }
+
     @Test func sigtermFinishesInFlightWorkFlushesTheOutboxAndExitsZero() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
