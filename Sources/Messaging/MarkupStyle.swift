@@ -44,6 +44,8 @@ struct SlackMarkup: MarkupStyle {
 /// Markdown with backslash escapes; Discord mentions people by id, Mattermost by `@username`.
 struct MarkdownMarkup: MarkupStyle {
     let mentionsByID: Bool
+    /// Mattermost shows Firebell's Markdown (the postmortem draft) formatted; Discord's answers show it escaped.
+    var rendersMarkdown: Bool { !mentionsByID }
 
     private static let specials: Set<Character> = ["\\", "`", "*", "_", "~", "[", "]", "(", ")", "<", ">", "#", "|", "!"]
 
@@ -59,7 +61,6 @@ struct MarkdownMarkup: MarkupStyle {
     func bold(_ text: String) -> String { "**\(text)**" }
     func mention(_ user: UserRef) -> String? { mentionsByID ? "<@\(user.id)>" : nil }
     var channelMention: String { "@here" }
-    var rendersMarkdown: Bool { !mentionsByID }
 }
 
 /// HTML, as Matrix's `formatted_body`.

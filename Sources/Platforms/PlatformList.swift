@@ -16,6 +16,7 @@ package let chatPlatforms: [any ChatPlatform.Type] = [
 package let directMessagePlatforms = Set(chatPlatforms.filter { $0.capabilities.contains(.directMessages) }.map { $0.id })
 
 /// The markup a platform's posts are written in (plain text for the console and anything unknown).
-package func markup(for platform: PlatformID) -> Markup {
-    chatPlatforms.first { $0.id == platform }?.markup ?? .plain
-}
+package func markup(for platform: PlatformID) -> Markup { markups[platform] ?? .plain }
+
+/// Each platform's markup, looked up for every message rendered.
+private let markups = Dictionary(uniqueKeysWithValues: chatPlatforms.map { ($0.id, $0.markup) })

@@ -90,7 +90,7 @@ actor ChannelRuntime {
             case .view(let shown): view = shown
             case .recordThenShow(let recorded, let shown): (records, view) = (recorded, shown)
             }
-            let markup = IncidentService.markup(for: channel.platform)
+            let markup = Platforms.markup(for: channel.platform)
             var messages: [OutboundMessage] = []
             if !records.isEmpty {
                 // The actor's name rides on the transaction only when the channel learns something from it.

@@ -234,9 +234,6 @@ package final class IncidentService: ChannelTransactions {
         return answers
     }
 
-    /// The markup each platform reads, as the platform declares it.
-    package static func markup(for platform: PlatformID) -> Markup { Platforms.markup(for: platform) }
-
     /// The time inbound requests are checked against.
     package func now() -> Date { clock.now() }
 

@@ -15,10 +15,10 @@ package struct MatrixDelivery: ChatDelivery {
             // Matrix has no messages only one person sees: address the reply to them instead.
             html = "\(Self.escape(user.description)): \(html)"
         }
-        let notice = MatrixMessageContent(body: Self.plain(html), formattedBody: html)
+        let notice = MatrixMessageContent(body: HTMLText.plain(html), formattedBody: html)
         var content = notice
         if let replaced = message.replacing {
-            content = MatrixMessageContent(body: "* " + Self.plain(html), formattedBody: "* " + html)
+            content = MatrixMessageContent(body: "* " + HTMLText.plain(html), formattedBody: "* " + html)
             content.newContent = MatrixMessageContent.Replacement(notice)
             content.relatesTo = MatrixMessageContent.Relation(relType: "m.replace", eventID: replaced)
         } else if let parent = message.threadParent {
@@ -40,18 +40,6 @@ package struct MatrixDelivery: ChatDelivery {
         } catch {
             return .transient("\(error)")
         }
-    }
-
-    /// The plain `body` for an HTML message: tags dropped, entities read back.
-    static func plain(_ html: String) -> String {
-        var text = html.replacingOccurrences(of: "<br>\n", with: "\n").replacingOccurrences(of: "<br>", with: "\n")
-        while let open = text.range(of: "<"), let close = text.range(of: ">", range: open.upperBound..<text.endIndex) {
-            text.removeSubrange(open.lowerBound..<close.upperBound)
-        }
-        for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")] {
-            text = text.replacingOccurrences(of: entity, with: character)
-        }
-        return text
     }
 
     static func escape(_ text: String) -> String {

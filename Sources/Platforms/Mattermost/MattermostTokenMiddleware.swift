@@ -17,7 +17,7 @@ struct MattermostTokenMiddleware: RouterMiddleware {
         var context = context
         context.verified = VerifiedSender(platform: .mattermost, identity: "mattermost-command-token")
         var verified = request
-        _ = try await VerifiedBody.collect(&verified, context: context)
+        _ = try await VerifiedBody.collect(&verified)
         return try await next(verified, context)
     }
 }

@@ -8,7 +8,7 @@ package enum VerifiedBody {
     package static let maxBytes = 64 * 1024
 
     /// Collects the body and puts it back on the request for the handler.
-    package static func collect(_ request: inout Request, context: some RequestContext) async throws -> Data {
+    package static func collect(_ request: inout Request) async throws -> Data {
         let buffer = try await request.collectBody(upTo: maxBytes)
         return Data(buffer.readableBytesView)
     }

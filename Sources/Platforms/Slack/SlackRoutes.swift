@@ -23,9 +23,10 @@ struct SlackRoutes: Sendable {
             return .text("expected application/x-www-form-urlencoded", status: .unsupportedMediaType)
         }
         guard let form = String(data: bytes, encoding: .utf8) else { return .text("the form is not valid UTF-8", status: .badRequest) }
-        if (try? Self.forms.decode(SlackSSLCheck.self, from: form))?.sslCheck == "1" { return Response(status: .ok) }
         let command: SlackSlashCommand
         do { command = try Self.forms.decode(SlackSlashCommand.self, from: form) } catch {
+            // Slack's periodic check of the URL has none of a command's fields: read it only then, off the hot path.
+            if (try? Self.forms.decode(SlackSSLCheck.self, from: form))?.sslCheck == "1" { return Response(status: .ok) }
             return .text("missing or empty command, team_id, channel_id or user_id, or a malformed form", status: .badRequest)
         }
         return .json(SlackResponseMessage(text: await handler.slashCommand(command)))

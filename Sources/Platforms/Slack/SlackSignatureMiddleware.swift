@@ -14,7 +14,7 @@ struct SlackSignatureMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
-        let body = try await VerifiedBody.collect(&request, context: context)
+        let body = try await VerifiedBody.collect(&request)
         do {
             try verifier.verify(
                 body: body,

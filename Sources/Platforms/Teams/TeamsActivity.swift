@@ -79,7 +79,7 @@ package struct TeamsActivity: Codable, Sendable, Equatable {
         for mention in mentions where mention.mentioned?.id != recipient?.id {
             if let span = mention.text, let id = mention.mentioned?.id { text = text.replacingOccurrences(of: span, with: "@" + id) }
         }
-        text = Self.decodingEntities(text).trimmingCharacters(in: .whitespacesAndNewlines)
+        text = HTMLText.decodingEntities(text).trimmingCharacters(in: .whitespacesAndNewlines)
         for prefix in ["/incident", "/inc", "incident"] {
             guard text.lowercased().hasPrefix(prefix) else { continue }
             let rest = text.dropFirst(prefix.count)
@@ -94,14 +94,6 @@ package struct TeamsActivity: Codable, Sendable, Equatable {
     package var inbound: InboundCommand? {
         guard let arguments = commandArguments, let channel, let from else { return nil }
         return InboundCommand(channel: channel, actor: UserRef(from.id), arguments: arguments, actorName: from.name)
-    }
-
-    /// Teams sends message text with the few HTML entities its editor produces.
-    static func decodingEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
-        return text.replacingOccurrences(of: "&nbsp;", with: " ").replacingOccurrences(of: "&lt;", with: "<")
-            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&quot;", with: "\"")
-            .replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
     }
 }
 

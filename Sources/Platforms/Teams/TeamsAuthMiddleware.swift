@@ -24,7 +24,7 @@ struct TeamsAuthMiddleware: RouterMiddleware {
             throw HTTPError(.unauthorized, message: "invalid Bot Framework token")
         }
         var request = request
-        let body = try await VerifiedBody.collect(&request, context: context)
+        let body = try await VerifiedBody.collect(&request)
         guard let activity = try? JSONDecoder().decode(TeamsActivity.self, from: body) else {
             return .text("not a Bot Framework activity", status: .badRequest)
         }

@@ -61,9 +61,7 @@ struct TeamsCard: Encodable, Equatable {
 
     /// The lines of a Teams-markup text as a reader sees them: tags taken out, entities decoded.
     static func plainLines(_ text: String) -> [String] {
-        var plain = text.replacingOccurrences(of: "<br>\n", with: "\n").replacingOccurrences(of: "<br>", with: "\n")
-        for tag in ["<b>", "</b>", "<at>", "</at>"] { plain = plain.replacingOccurrences(of: tag, with: "") }
-        return TeamsActivity.decodingEntities(plain).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        HTMLText.plain(text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
     /// A card's text blocks read a little Markdown; backslashes keep user text literal.

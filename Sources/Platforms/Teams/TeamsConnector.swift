@@ -25,7 +25,9 @@ package struct TeamsConnector: ChatDelivery {
     package func deliver(_ message: OutboundMessage) async -> DeliveryResult {
         let conversation = message.channel.channel
         guard let serviceURL = serviceURLs.url(for: conversation) else {
-            return .permanent("no authenticated activity has come from this conversation yet, so its service URL is unknown")
+            return .permanent(
+                "no authenticated activity has come from this conversation yet, so its service URL is unknown; mention @Firebell there once"
+            )
         }
         let base = (serviceURL.hasSuffix("/") ? serviceURL : serviceURL + "/") + "v3/conversations/"
         let method: HTTPMethod
@@ -132,7 +134,7 @@ struct TeamsOutgoingActivity: Encodable, Equatable {
         var out = ""
         var rest = Substring(text)
         while let open = rest.range(of: "<at>"), let close = rest[open.upperBound...].range(of: "</at>") {
-            let id = TeamsActivity.decodingEntities(String(rest[open.upperBound..<close.lowerBound]))
+            let id = HTMLText.decodingEntities(String(rest[open.upperBound..<close.lowerBound]))
             let name = names?.name(of: id) ?? id
             let span = "<at>\(TeamsMarkup().escape(name))</at>"
             out += rest[..<open.lowerBound] + span

@@ -280,6 +280,7 @@ struct TeamsTests {
         #expect(TeamsManifest.commands.count == TeamsManifest.menu.count && TeamsManifest.commands.count <= 10)
         for command in TeamsManifest.commands {
             #expect(command.title.count <= 32 && command.description.count <= 128)
+            #expect(VerbCatalog.spec(named: command.title) != nil, "\(command.title) is a verb of the parser")
             // What Teams inserts after @Firebell is a verb the parser knows.
             if case .failure(let error) = Result(catching: { try CommandParser.parse(arguments: command.title) }) {
                 #expect(!"\(error)".contains("Unknown"), "\(command.title): \(error)")
