@@ -8,28 +8,40 @@ import Darwin
 
 /// A file that only grows, one durable append at a time: each append is one write followed by fsync,
 /// and a failed append is cut back so nothing half-written stays behind. One owner uses it at a time.
+///
+/// The file is open only while an append is in flight (open, write, sync, close), so a process with 100,000
+/// channels holds no descriptor for an idle one: the descriptors in use are bounded by the appends in flight,
+/// which the connection limit bounds. Opening a path costs microseconds; the fsync that follows costs a millisecond.
 final class AppendOnlyFile {
     let url: URL
-    private let fd: Int32
     /// Length of the file up to the end of the last durable append.
     private(set) var durableLength: Int
     /// Whether the file's directory entry is known to be durable; a file this process created is not until its
     /// first sync (which then syncs the folder too, or the whole volume in a group commit).
     private var entryIsDurable: Bool
+    /// The descriptor of a write waiting for its group commit (`write` to `confirm` or `abandon`).
+    private var pendingDescriptor: Int32?
 
     init(url: URL) throws(StoreError) {
         self.url = url
-        let directory = url.deletingLastPathComponent()
-        try FileIO.makeDirectory(directory)
-        entryIsDurable = FileManager.default.fileExists(atPath: url.path)
-        fd = try FileIO.openForAppend(url.path)
-        durableLength = try FileIO.size(fd, path: url.path)
+        try FileIO.makeDirectory(url.deletingLastPathComponent())
+        var info = stat()
+        if stat(url.path, &info) == 0 {
+            entryIsDurable = true
+            durableLength = Int(info.st_size)
+        } else {
+            guard errno == ENOENT else { throw .posix("stat", url.path, errno) }
+            entryIsDurable = false
+            durableLength = 0
+        }
     }
 
-    deinit { close(fd) }
+    deinit { if let pendingDescriptor { close(pendingDescriptor) } }
 
     func append(_ data: Data) throws(StoreError) {
         guard !data.isEmpty else { return }
+        let fd = try FileIO.openForAppend(url.path)
+        defer { close(fd) }
         do {
             try FileIO.writeAll(fd, data, path: url.path)
             try FileIO.sync(fd, path: url.path)
@@ -47,29 +59,41 @@ final class AppendOnlyFile {
     /// Writes `data` without syncing; the caller makes it durable through `syncTarget` and then calls
     /// `confirm` (or `abandon` when the sync failed). Nothing else may be written in between.
     func write(_ data: Data) throws(StoreError) -> PendingAppend {
+        let fd = try FileIO.openForAppend(url.path)
         do { try FileIO.writeAll(fd, data, path: url.path) } catch {
             try? FileIO.truncate(fd, to: durableLength, path: url.path)
+            close(fd)
             throw error
         }
+        pendingDescriptor = fd
         return PendingAppend(start: durableLength, length: data.count)
     }
 
-    /// What a group commit syncs for this file.
-    var syncTarget: GroupCommit.Target { GroupCommit.Target(fd: fd, path: url.path, isNew: !entryIsDurable) }
+    /// What a group commit syncs for this file: the descriptor of the write in flight.
+    var syncTarget: GroupCommit.Target { GroupCommit.Target(fd: pendingDescriptor ?? -1, path: url.path, isNew: !entryIsDurable) }
 
     /// The written bytes are durable: readers may see them.
     func confirm(_ pending: PendingAppend) {
         durableLength = pending.start + pending.length
         entryIsDurable = true
+        closePending()
     }
 
     /// The written bytes could not be made durable: cut them off so a later append does not follow them.
     func abandon(_ pending: PendingAppend) {
-        try? FileIO.truncate(fd, to: pending.start, path: url.path)
+        if let fd = pendingDescriptor { try? FileIO.truncate(fd, to: pending.start, path: url.path) }
+        closePending()
+    }
+
+    private func closePending() {
+        if let fd = pendingDescriptor { close(fd) }
+        pendingDescriptor = nil
     }
 
     /// Cuts the file back to `length` bytes, durably (a torn tail, or everything once it is settled).
     func cut(to length: Int) throws(StoreError) {
+        let fd = try FileIO.openForAppend(url.path)
+        defer { close(fd) }
         try FileIO.truncate(fd, to: length, path: url.path)
         try FileIO.sync(fd, path: url.path)
         durableLength = length
@@ -81,6 +105,7 @@ final class AppendOnlyFile {
 
     /// The durable contents.
     func read() throws(StoreError) -> Data {
+        guard entryIsDurable || durableLength > 0 else { return Data() }
         do { return try Data(contentsOf: url).prefix(durableLength) } catch {
             throw StoreError("Could not read \(url.path): \(error.localizedDescription)")
         }

@@ -9,9 +9,16 @@ package final class ChannelLog {
 
     package var url: URL { file.url }
 
-    /// Opens (creating when missing) the log at `url`; call `LogReader.recover` first so its tail is whole.
+    /// The log at `url` (created by its first append); call `LogReader.recover` first so its tail is whole.
     package init(url: URL) throws(StoreError) {
         file = try AppendOnlyFile(url: url)
+    }
+
+    /// The log of `channel` in `layout`; a channel whose name is hashed gets the file that names it first, so the
+    /// log can always be traced back to its channel.
+    package convenience init(channel: ChannelRef, layout: DataLayout) throws(StoreError) {
+        try layout.recordReference(for: channel)
+        try self.init(url: layout.logFile(for: channel))
     }
 
     /// Appends the records as one write and fsyncs. On failure the file is cut back to its last whole record.

@@ -10,7 +10,22 @@ package struct LoadedDataFolder<Channel: Sendable>: Sendable {
     /// Every incident id seen, including those in quarantined files.
     package var incidentIDs: [IncidentID]
     /// Channels whose log could be neither read nor moved aside; commands there are refused until it is fixed.
-    package var unavailable: [ChannelRef: String]
+    package var unavailable: [ChannelRef: UnavailableChannel]
+}
+
+/// A channel whose log start-up could neither read nor move aside.
+package struct UnavailableChannel: Sendable, CustomStringConvertible {
+    /// The whole story for the operator's log, paths included.
+    package var detail: String
+    /// What a responder in the channel is told: the reason without any server path.
+    package var summary: String
+
+    init(_ error: any Error) {
+        detail = "\(error)"
+        summary = "its log cannot be read" + ((error as? StoreError)?.cause.map { ": \($0)" } ?? "")
+    }
+
+    package var description: String { detail }
 }
 
 extension LoadedDataFolder {
@@ -110,7 +125,7 @@ package enum DataFolder {
         var folded: Channel?
         var repairs: [LogRepair] = []
         var incidentIDs: [IncidentID] = []
-        var unavailable: String?
+        var unavailable: UnavailableChannel?
     }
 
     private static func loadChannel<Channel: Sendable>(
@@ -125,7 +140,7 @@ package enum DataFolder {
             loaded = try LogReader.recover(file, now: now)
         } catch {
             // One unreadable file must not keep every other channel down.
-            result.unavailable = "\(error)"
+            result.unavailable = UnavailableChannel(error)
             return result
         }
         result.repairs = loaded.repairs

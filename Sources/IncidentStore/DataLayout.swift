@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import IncidentKit
 
@@ -42,18 +43,57 @@ package struct DataLayout: Sendable {
     /// The channel an outbox file belongs to.
     package func channel(forOutboxFile url: URL) -> ChannelRef? { channel(forLogFile: url) }
 
-    /// The channel a log file belongs to, when the path has the layout's shape.
+    /// The channel a log file belongs to, when the path has the layout's shape. A path with a hashed part is read
+    /// back from the reference file written beside the log (``recordReference(for:)``).
     package func channel(forLogFile url: URL) -> ChannelRef? {
         let parts = url.standardizedFileURL.pathComponents
         guard parts.count >= 3, url.pathExtension == "jsonl" else { return nil }
         let name = String(parts[parts.count - 1].dropLast(".jsonl".count))
-        guard let platform = Self.originalName(parts[parts.count - 3]), let workspace = Self.originalName(parts[parts.count - 2]),
-            let channel = Self.originalName(name)
+        let encoded = [parts[parts.count - 3], parts[parts.count - 2], name]
+        if encoded.contains(where: { $0.hasPrefix(Self.hashedPrefix) }) {
+            guard let data = try? Data(contentsOf: Self.referenceFile(forLog: url)),
+                let channel = try? JSONDecoder().decode(ChannelRef.self, from: data),
+                [channel.platform.name, channel.workspace, channel.channel].map(Self.safeName) == encoded
+            else { return nil }
+            return channel
+        }
+        guard let platform = Self.originalName(encoded[0]), let workspace = Self.originalName(encoded[1]),
+            let channel = Self.originalName(encoded[2])
         else { return nil }
         return ChannelRef(platform: PlatformID(platform), workspace: workspace, channel: channel)
     }
 
-    /// Percent-encodes everything but letters, digits, `-` and `_`, so no name can climb out of its folder.
+    /// Whether any part of the channel's file names is hashed (too long to spell out).
+    package static func isHashed(_ channel: ChannelRef) -> Bool {
+        [channel.platform.name, channel.workspace, channel.channel].contains { safeName($0).hasPrefix(hashedPrefix) }
+    }
+
+    /// Makes the channel recoverable from its log's path: for a channel with a hashed name, writes (once, durably)
+    /// the reference file that names it. Call before the log is first written.
+    package func recordReference(for channel: ChannelRef) throws(StoreError) {
+        guard Self.isHashed(channel) else { return }
+        let file = Self.referenceFile(forLog: logFile(for: channel))
+        guard !FileManager.default.fileExists(atPath: file.path) else { return }
+        let data: Data
+        do { data = try JSONEncoder().encode(channel) } catch { throw StoreError("Could not encode a channel reference: \(error)") }
+        try FileIO.makeDirectory(file.deletingLastPathComponent())
+        try FileIO.replaceAtomically(file, with: data)
+    }
+
+    /// `<log>.ref.json`: which channel a log with a hashed name belongs to.
+    static func referenceFile(forLog log: URL) -> URL {
+        log.deletingPathExtension().appendingPathExtension("ref.json")
+    }
+
+    /// The longest name spelled out; longer ones are hashed. Leaves room under every file system's 255-byte limit
+    /// for the longest suffix a log gets (`.jsonl.corrupt-<time>`, `.snapshot.json.tmp`, `.jsonl.damaged`).
+    static let longestSpelledName = 160
+    /// What starts a hashed name: `~` is never produced by the percent-encoding, so the two kinds cannot collide.
+    static let hashedPrefix = "~"
+
+    /// Percent-encodes everything but letters, digits, `-` and `_`, so no name can climb out of its folder; a name
+    /// longer than ``longestSpelledName`` once encoded becomes `~` and the SHA-256 of the original, in hex. Either way
+    /// the mapping is injective: different ids never share a file.
     static func safeName(_ name: String) -> String {
         var out = ""
         for byte in name.utf8 {
@@ -65,11 +105,15 @@ package struct DataLayout: Sendable {
                 out += String(format: "%%%02X", byte)
             }
         }
-        return out.isEmpty ? "%00" : out
+        if out.utf8.count > longestSpelledName {
+            return hashedPrefix + SHA256.hash(data: Data(name.utf8)).map { String(format: "%02x", $0) }.joined()
+        }
+        // A lone `%` is never produced by the encoding, so the empty name cannot collide with `"\0"` (`%00`).
+        return out.isEmpty ? "%" : out
     }
 
     static func originalName(_ safe: String) -> String? {
-        guard safe != "%00" else { return "" }
+        guard safe != "%" else { return "" }
         return safe.removingPercentEncoding
     }
 }

@@ -47,6 +47,9 @@ package struct NewerLogFormat: Error, Sendable, CustomStringConvertible {
         "line \(line) of \(path) was written by a newer version of Firebell (\(what)); this version (event schema \(EventRecord.currentSchema)) "
             + "leaves the log untouched and refuses the channel. Upgrade Firebell to use it."
     }
+
+    /// The reason without the path, for the responders in the channel.
+    var cause: String { "written by a newer version of Firebell (\(what)); the operator must upgrade Firebell to use it" }
 }
 
 /// Reads logs at start-up: cuts a torn tail, keeps damaged lines aside, refuses lines from a newer version.
@@ -91,7 +94,7 @@ package enum LogReader {
             }
             return LoadedLog(records: decoded.records, repairs: repairs, idsInQuarantine: [])
         } catch let newer as NewerLogFormat {
-            throw StoreError(newer.description)
+            throw StoreError(newer.description, cause: newer.cause)
         } catch let corruption as Corruption {
             let target = url.path + ".corrupt-" + ISOTimestamp.format(now).replacingOccurrences(of: ":", with: "")
             guard rename(url.path, target) == 0 else { throw .posix("move aside", url.path, errno) }
@@ -117,7 +120,7 @@ package enum LogReader {
             let decoded = try decode(contents, tolerateTornTail: tolerateTornTail, path: path)
             return (decoded.records, decoded.goodLength)
         } catch let newer as NewerLogFormat {
-            throw StoreError(newer.description)
+            throw StoreError(newer.description, cause: newer.cause)
         } catch let corruption as Corruption {
             throw StoreError("\(path) is not a readable log: \(corruption.reason)")
         } catch {

@@ -141,6 +141,21 @@ struct ConfigurationLoaderTests {
         #expect(problem("alerts:\n  routes:\n    - {match: {a: b}}")?.contains("sets neither channel nor severity") == true)
     }
 
+    @Test func httpLimitsAreConfigurableAndDefaultFromTheOpenFileLimit() throws {
+        let configuration = try load(
+            "http_max_connections: 50\nhttp_body_timeout: 5s\n",
+            environment: ["FIREBELL_HTTP_HEADER_TIMEOUT": "3s", "FIREBELL_HTTP_IDLE_TIMEOUT": "2m"]
+        )
+        let limits = configuration.httpLimits
+        #expect(limits.maxConnections == 50 && limits.effectiveMaxConnections == 50)
+        #expect(limits.headerTimeout == .seconds(3) && limits.bodyTimeout == .seconds(5) && limits.idleTimeout == .seconds(120))
+        #expect(HTTPLimits.defaultMaxConnections(openFileLimit: 1024) == 896)
+        #expect(HTTPLimits.defaultMaxConnections(openFileLimit: 64) == 16)
+        #expect(HTTPLimits.defaultMaxConnections(openFileLimit: 1 << 20) == 10_000)
+        #expect(problem("http_max_connections: 0") == "firebell.yaml: http_max_connections must be a number of connections, at least 1.")
+        #expect(problem("http_header_timeout: 2h") == "firebell.yaml: http_header_timeout must be from 1s to 1h.")
+    }
+
     @Test func reminderStepsAreConfigurable() throws {
         let configuration = try load(
             """

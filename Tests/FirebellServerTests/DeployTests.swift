@@ -33,7 +33,7 @@ struct DeployTests {
         let unit = try text("systemd/firebell.service")
         for directive in [
             "DynamicUser=yes", "StateDirectory=firebell", "ProtectSystem=strict", "Restart=on-failure",
-            "NoNewPrivileges=yes", "KillSignal=SIGTERM",
+            "NoNewPrivileges=yes", "KillSignal=SIGTERM", "LimitNOFILE=65536",
         ] {
             #expect(unit.contains(directive + "\n"), "\(directive)")
         }

@@ -35,7 +35,7 @@ struct OnCallTests {
     )
 
     func alert(_ drill: TimerDrill, _ signal: AlertSignal = OnCallTests.signal) async -> Answer {
-        await drill.service.transact(ChannelInput(.input(.alert(signal)), in: drill.channel, by: Input.monitoring))
+        await drill.service.transactValid(ChannelInput(.input(.alert(signal)), in: drill.channel, by: Input.monitoring))
     }
 
     func incident(_ drill: TimerDrill) async -> Incident { await drill.service.state(of: drill.channel).latestIncident! }
@@ -121,7 +121,7 @@ struct OnCallTests {
         let drill = try TimerDrill(configuration: Self.configuration())
         defer { drill.remove() }
         let slack = ChannelRef(platform: .slack, workspace: "T0", channel: "C0INC")
-        let outcome = await drill.service.transact(ChannelInput(.input(.alert(Self.signal)), in: slack, by: Input.monitoring))
+        let outcome = try await drill.service.transact(ChannelInput(.input(.alert(Self.signal)), in: slack, by: Input.monitoring))
         #expect(outcome.audiencePosts(excluding: slack).map(\.channel) == [ChannelRef(platform: .slack, workspace: "T0", channel: "alice")])
         #expect(outcome.audiencePosts(excluding: slack)[0].posts[0].text.contains("you are paged"))
     }

@@ -71,7 +71,7 @@ struct PagerDutyTests {
                     )
                     #expect(opened.status == .ok)
                     for command in [Command.acknowledge, .resolve(rootCause: nil)] {
-                        let outcome = await firebell.service.transact(
+                        let outcome = try await firebell.service.transact(
                             ChannelInput(.input(.command(command)), in: AlertIntakeTests.payments, by: UserRef("alice"))
                         )
                         #expect(outcome.result == .accepted)

@@ -14,7 +14,7 @@ struct PeopleNamesTests {
     static let channel = ChannelRef(platform: .slack, workspace: "T0", channel: "C0INC")
 
     func say(_ service: IncidentService, _ text: String, as id: String, named name: String?) async -> Answer {
-        await service.transact(.command(InboundCommand(channel: Self.channel, actor: UserRef(id), arguments: text, actorName: name)))
+        await service.transactValid(.command(InboundCommand(channel: Self.channel, actor: UserRef(id), arguments: text, actorName: name)))
     }
 
     @Test func noticesConfirmationsTimelineAndPostmortemNamePeopleWhileAlertsMentionThem() async throws {

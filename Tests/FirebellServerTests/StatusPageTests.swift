@@ -6,9 +6,11 @@ import HummingbirdTesting
 import IncidentKit
 import Messaging
 import NIOCore
+import Platforms
 import Testing
 
 @testable import FirebellServer
+@testable import IncidentStore
 
 #if canImport(FoundationXML)
 import FoundationXML
@@ -172,5 +174,77 @@ final class AtomCollector: NSObject, XMLParserDelegate, @unchecked Sendable {
             text = nil
         }
         if name == "entry" { inEntry = false }
+    }
+}
+
+/// The status page is a projection: served from memory the transactions keep current, cached per change, and
+/// conditional for browsers and CDNs.
+extension StatusPageTests {
+    func routes(_ service: IncidentService) -> Router<FirebellRequestContext> {
+        let router = Router(context: FirebellRequestContext.self)
+        StatusPageRoutes(service: service, settings: StatusPageSettings(), engine: .standard).register(on: router)
+        return router
+    }
+
+    @Test func aChannelHoldingItsTurnDoesNotHoldThePageAndTheLogsAreNotReadPerRequest() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let worker = DispatchQueue(label: "held group commit")
+        let committer = try GroupCommit(volume: folder.url.appendingPathComponent("channels"), worker: worker)
+        let clock = ManualWallClock(start)
+        let service = try IncidentService(
+            configuration: FirebellConfiguration(dataDirectory: folder.url),
+            clock: clock,
+            logger: quietLogger(),
+            committer: committer
+        )
+        let channel = ChannelRef(platform: .console, workspace: "local", channel: "checkout")
+        #expect(await service.run("declare sev1 Checkout down", in: channel, as: "carol").result == .accepted)
+        try await Application(router: routes(service)).test(.router) { client in
+            #expect(String(buffer: try await client.execute(uri: "/status", method: .get).body).contains("Checkout down"))
+            // The log is gone from under the page: it is never read to serve it.
+            try FileManager.default.removeItem(at: DataLayout(root: folder.url).logFile(for: channel))
+            // The channel's next command holds its turn while its write waits for a sync that does not come.
+            worker.suspend()
+            let held = Task { await service.run("update Rolled back the release", in: channel, as: "carol") }
+            for _ in 0..<2000 where committer.waitingCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
+            #expect(committer.waitingCount == 1, "the update holds the channel's turn")
+            let during = try await client.execute(uri: "/status.json", method: .get)
+            #expect(during.status == .ok && String(buffer: during.body).contains("Checkout down"), "served while the turn is held")
+            #expect(!String(buffer: during.body).contains("Rolled back"), "nothing uncommitted is shown")
+            worker.resume()
+            #expect(await held.value.result == .accepted)
+            let after = try await client.execute(uri: "/status.json", method: .get)
+            #expect(String(buffer: after.body).contains("Rolled back the release"), "the committed update is shown at once")
+        }
+    }
+
+    @Test func thePageIsCachedUntilItChangesAndAnswers304ToAClientThatHasIt() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let clock = try await populate(folder)
+        let service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder.url), clock: clock, logger: quietLogger())
+        try await Application(router: routes(service)).test(.router) { client in
+            let first = try await client.execute(uri: "/status", method: .get)
+            let etag = try #require(first.headers[.eTag])
+            let modified = try #require(first.headers[.lastModified])
+            #expect(first.headers[.cacheControl] == "public, max-age=10, stale-while-revalidate=30")
+            #expect(modified == "Sun, 22 Nov 2026 11:16:00 GMT", "the minute the page was generated in")
+            let again = try await client.execute(uri: "/status", method: .get, headers: [.ifNoneMatch: etag])
+            #expect(again.status == .notModified && again.body.readableBytes == 0 && again.headers[.eTag] == etag)
+            let since = try await client.execute(uri: "/status", method: .get, headers: [.ifModifiedSince: modified])
+            #expect(since.status == .notModified)
+            let json = try await client.execute(uri: "/status.json", method: .get, headers: [.ifNoneMatch: etag])
+            #expect(json.status == .ok, "each representation has its own ETag")
+
+            let payments = ChannelRef(platform: .console, workspace: "local", channel: "payments")
+            #expect(await service.run("update Standby is taking traffic", in: payments, as: "carol").result == .accepted)
+            let changed = try await client.execute(uri: "/status", method: .get, headers: [.ifNoneMatch: etag])
+            #expect(changed.status == .ok && changed.headers[.eTag] != etag, "a commit changes the page")
+            #expect(String(buffer: changed.body).contains("Standby is taking traffic"))
+            clock.advance(by: 60)
+            let nextMinute = try await client.execute(uri: "/status", method: .get, headers: [.ifNoneMatch: changed.headers[.eTag]!])
+            #expect(nextMinute.status == .ok, "a new minute is a new page (it shows when it was generated)")
+        }
     }
 }

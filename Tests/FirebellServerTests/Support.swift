@@ -80,7 +80,15 @@ extension Answer {
 extension IncidentService {
     /// Runs command text as `actor` in `channel`, answered to the caller.
     func run(_ arguments: String, in channel: ChannelRef, as actor: String) async -> Answer {
-        await transact(.command(InboundCommand(channel: channel, actor: UserRef(actor), arguments: arguments)))
+        await transactValid(.command(InboundCommand(channel: channel, actor: UserRef(actor), arguments: arguments)))
+    }
+
+    /// Runs an input whose ids keep the rule; a refused id fails the test.
+    func transactValid(_ input: ChannelInput) async -> Answer {
+        do { return try await transact(input) } catch {
+            Issue.record("refused a valid id: \(error)")
+            return .failed("invalid", "\(error)")
+        }
     }
 }
 

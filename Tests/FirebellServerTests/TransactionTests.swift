@@ -134,10 +134,10 @@ struct TransactionTests {
         defer { folder.remove() }
         let inbound = InboundCommand(channel: channel, actor: UserRef("carol"), arguments: "declare sev3 Search is slow")
         let first = try IncidentService(configuration: configuration(folder), logger: quietLogger(), sink: RecordingSink())
-        #expect(await first.transact(.command(inbound, delivery: "Ev001")).result == .accepted)
-        #expect(await first.transact(.command(inbound, delivery: "Ev001")).result == .duplicate)
+        #expect(try await first.transact(.command(inbound, delivery: "Ev001")).result == .accepted)
+        #expect(try await first.transact(.command(inbound, delivery: "Ev001")).result == .duplicate)
         let restarted = try IncidentService(configuration: configuration(folder), logger: quietLogger(), sink: RecordingSink())
-        let retried = await restarted.transact(.command(inbound, delivery: "Ev001"))
+        let retried = try await restarted.transact(.command(inbound, delivery: "Ev001"))
         #expect(retried.result == .duplicate && retried.messages.isEmpty, "the delivery id is in the log, so a retry after a restart is recognised")
         #expect(await restarted.state(of: channel).order.count == 1)
     }
@@ -150,7 +150,7 @@ struct TransactionTests {
         _ = await service.run("declare sev3 First", in: channel, as: "carol")
         _ = await service.run("resolve", in: channel, as: "carol")
         _ = await service.run("declare sev3 Second", in: channel, as: "carol")
-        let pressed = await service.transact(
+        let pressed = try await service.transact(
             ChannelInput(
                 .input(.button(.acknowledge, incident: IncidentID(year: 2026, sequence: 1))),
                 in: channel,

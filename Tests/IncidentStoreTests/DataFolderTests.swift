@@ -30,6 +30,34 @@ struct DataFolderTests {
         #expect(layout.logFile(for: plain).path == "/data/channels/console/local/incident.jsonl")
     }
 
+    /// Ids up to the rule's 255 bytes, even all punctuation (765 bytes once percent-encoded), get a file name that
+    /// fits every file system with room for the longest suffix; names never collide and always map back.
+    @Test func everyValidIdGetsItsOwnFileThatFitsAndMapsBack() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let layout = DataLayout(root: folder.url)
+        let shared = String(repeating: ":", count: 200)
+        let channels = [
+            ChannelRef(platform: .slack, workspace: "T1", channel: ""),
+            ChannelRef(platform: .slack, workspace: "T1", channel: "\0"),
+            ChannelRef(platform: .slack, workspace: "T1", channel: shared + "a"),
+            ChannelRef(platform: .slack, workspace: "T1", channel: shared + "b"),
+            ChannelRef(platform: .slack, workspace: String(repeating: "w", count: 255), channel: String(repeating: "é", count: 127)),
+            ChannelRef(platform: .slack, workspace: "T1", channel: String(repeating: "x", count: 160)),
+            ChannelRef(platform: .slack, workspace: "T1", channel: String(repeating: "x", count: 161)),
+        ]
+        let files = channels.map { layout.logFile(for: $0) }
+        #expect(Set(files).count == channels.count, "no two ids share a file")
+        for (number, (channel, file)) in zip(channels, files).enumerated() {
+            #expect(file.pathComponents.suffix(3).allSatisfy { $0.utf8.count + ".corrupt-2026-12-02T041500Z".utf8.count <= 255 })
+            try ChannelLog(channel: channel, layout: layout).append([declare(IncidentID(year: 2026, sequence: number + 1))])
+            #expect(layout.channel(forLogFile: file) == channel)
+        }
+        let loaded = try DataFolder.load(layout, now: now)
+        #expect(Set(loaded.channels.keys) == Set(channels), "every channel is found again at start-up")
+        #expect(loaded.channels.values.allSatisfy { $0.count == 1 }, "each log holds only its own channel's event")
+    }
+
     @Test func loadsEveryChannelAndIsolatesADamagedOne() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

@@ -23,26 +23,26 @@ struct AlertRoutes: Sendable {
             router.post("/hooks/alertmanager") { request, _ in
                 let body = try await authenticatedJSON(request, with: alertmanager)
                 let payload = try decoded { () throws(AlertPayloadError) in try AlertmanagerPayload.decode(body) }
-                return await ingest(labels: payload.routingLabels) { payload.signal(severity: $0) }
+                return try await ingest(labels: payload.routingLabels) { payload.signal(severity: $0) }
             }
         }
         if let generic {
             router.post("/hooks/generic") { request, _ in
                 let body = try await authenticatedJSON(request, with: generic)
                 let payload = try decoded { () throws(AlertPayloadError) in try GenericAlertPayload.decode(body) }
-                return await ingest(labels: payload.routingLabels) { payload.signal(severity: $0) }
+                return try await ingest(labels: payload.routingLabels) { payload.signal(severity: $0) }
             }
         }
     }
 
     /// Routes the signal and runs it as its channel's transaction. A failure to save answers 500, which
     /// Alertmanager retries; what is saved is posted, since its posts follow from the log.
-    private func ingest(labels: [String: String], signal: (Severity) -> AlertSignal) async -> Response {
+    private func ingest(labels: [String: String], signal: (Severity) -> AlertSignal) async throws -> Response {
         guard let (channel, severity) = routing.route(labels) else {
             logger.error("an alert matched no route and no default channel is set (alerts.default_channel or FIREBELL_ALERT_CHANNEL)")
             return .text("no route matches this alert and no default channel is configured (FIREBELL_ALERT_CHANNEL)", status: .unprocessableContent)
         }
-        let outcome = await service.transact(ChannelInput(.input(.alert(signal(severity))), in: channel, by: Input.monitoring))
+        let outcome = try await service.transact(ChannelInput(.input(.alert(signal(severity))), in: channel, by: Input.monitoring))
         guard outcome.result == .accepted else {
             logger.error("alert not saved", metadata: ["channel": "\(channel)", "reply": "\(outcome.reply ?? "")"])
             return .text("the alert could not be saved; retry", status: .internalServerError)

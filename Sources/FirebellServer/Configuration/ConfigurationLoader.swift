@@ -15,7 +15,7 @@ package struct ConfigurationLoader: Sendable {
     static let coreKeys: Set<String> = Set(
         ["data_dir", "templates_dir", "http_host", "http_port", "status_updates_in_thread", "pagerduty_url"]
             + ["severities", "permissions", "reminders", "oncall", "alerts"] + FirebellConfiguration.audienceKeys
-            + StatusPageSettings.configurationKeys
+            + StatusPageSettings.configurationKeys + HTTPLimits.configurationKeys
     )
     /// The keys the chat platforms declare beside their settings (all URLs).
     static let platformKeys: Set<String> = Set(chatPlatforms.flatMap { $0.settingsType.fileKeys })
@@ -79,6 +79,7 @@ package struct ConfigurationLoader: Sendable {
         if let value = map["severities"] { try configuration.engine.severities.configure(value, from: name, reader: reader) }
         try configuration.configureAudiences(map, from: name, reader: reader)
         try configuration.statusPage.configure(map, from: name, reader: reader)
+        try configuration.httpLimits.configure(map, from: name, reader: reader)
         if let value = map["oncall"] { configuration.engine.oncall = try OnCallPolicy(configuration: value, at: "\(name): oncall", reader: reader) }
         if let value = map["alerts"] { try AlertRouting.configure(value, at: "\(name): alerts", reader: reader, into: &configuration) }
         if let value = map["pagerduty_url"] {

@@ -12,6 +12,8 @@ package struct FirebellConfiguration: Sendable {
     /// Where `firebell serve` listens, when the file or environment says.
     package var httpHost: String?
     package var httpPort: Int?
+    /// How many connections the HTTP server keeps and how long it waits for a request.
+    package var httpLimits = HTTPLimits()
     /// Post Status Updates as replies in the incident's thread instead of new channel messages.
     package var statusUpdatesInThread = false
     /// Named groups of stakeholder channels (`executives`, `customers`, `status`, `team`, …) that the severity

@@ -7,6 +7,8 @@ import Platforms
 package struct ServeSettings: Sendable {
     package var host = "127.0.0.1"
     package var port = 8080
+    /// Connection limit and timeouts of the HTTP server.
+    package var httpLimits = HTTPLimits()
     /// The bearer token Alertmanager sends (`http_config.authorization.credentials`); enables `/hooks/alertmanager`.
     package var alertmanagerToken: String?
     /// Credentials of `/hooks/generic`: a bearer token, an HMAC signing secret, or both.
@@ -45,6 +47,7 @@ package struct ServeSettings: Sendable {
         try self.init(environment: environment, file: configuration.platformKeys)
         if let host = configuration.httpHost { self.host = host }
         if let port = configuration.httpPort { self.port = port }
+        httpLimits = configuration.httpLimits
     }
 
     /// One platform's settings, when it is configured; setting them configures it (tests, embedding).

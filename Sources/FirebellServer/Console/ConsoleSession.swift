@@ -36,8 +36,12 @@ package struct ConsoleSession: Sendable {
             output.reply("Firebell only reads /incident (or /inc) commands; try /incident help.", to: line.speaker)
             return
         }
-        let answer = await service.transact(.command(InboundCommand(channel: channel, actor: line.speaker, arguments: arguments)))
-        if let reply = answer.reply { output.reply(reply, to: line.speaker) }
+        do {
+            let answer = try await service.transact(.command(InboundCommand(channel: channel, actor: line.speaker, arguments: arguments)))
+            if let reply = answer.reply { output.reply(reply, to: line.speaker) }
+        } catch {
+            output.reply("✗ \(error)", to: line.speaker)
+        }
     }
 }
 

@@ -17,6 +17,8 @@ package struct FirebellApplication: Sendable {
     package let metrics = FirebellMetrics()
     /// The chat platforms whose settings are present, started.
     package let platforms: [any ChatPlatform]
+    /// Keeps the HTTP server's connections within the configured limits and timeouts.
+    package let httpConnections: ConnectionGuard
     let statusPage: StatusPageRoutes
     let alertRoutes: AlertRoutes
     let logger: Logger
@@ -49,6 +51,7 @@ package struct FirebellApplication: Sendable {
             PagerDutyEvents(url: configuration.pagerDutyURL, routingKey: $0, client: httpClient, timeout: context.requestTimeout)
         }
         let metrics = metrics
+        httpConnections = ConnectionGuard(limits: settings.httpLimits, logger: logger) { metrics.connectionClosed($0.rawValue) }
         outbox = OutboxDispatcher(
             dataDirectory: configuration.dataDirectory,
             deliveries: deliveries,
@@ -94,10 +97,20 @@ package struct FirebellApplication: Sendable {
             groups: [statusPage, alertRoutes],
             metrics: metrics
         )
+        let connections = httpConnections
+        logger.info(
+            "HTTP limits",
+            metadata: [
+                "max_connections": "\(connections.maxConnections)", "open_file_limit": "\(HTTPLimits.openFileLimit())",
+                "header_timeout": "\(connections.limits.headerTimeout)", "body_timeout": "\(connections.limits.bodyTimeout)",
+                "idle_timeout": "\(connections.limits.idleTimeout)",
+            ]
+        )
         return Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuardHandler(connections)])),
             configuration: .init(address: .hostname(settings.host, port: port ?? settings.port), serverName: "firebell"),
-            services: [BackgroundWork(service: service, outbox: outbox, connections: connections(), logger: logger)],
+            services: [BackgroundWork(service: service, outbox: outbox, connections: self.connections(), logger: logger)],
             onServerRunning: { channel in await onListening(channel.localAddress.map { "\($0)" } ?? "") },
             logger: logger
         )
@@ -131,6 +144,7 @@ struct BackgroundWork: Service {
     func run() async throws {
         // What the logs still owe delivery goes first (a channel used meanwhile resumes its own before its command).
         await service.resumeDeliveries()
+        await service.readModelReady()
         let timers = Task { [service] in await TimerLoop(service: service).run() }
         let running = connections.map { connection in Task { try? await connection.run() } }
         let snapshots = Task { [service] in

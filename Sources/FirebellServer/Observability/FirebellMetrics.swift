@@ -37,6 +37,11 @@ package final class FirebellMetrics: Sendable {
         Counter(label: "firebell_deliveries_total", dimensions: [("outcome", outcome)], factory: factory).increment()
     }
 
+    /// The HTTP server closed a connection (slow, idle, or over the connection limit).
+    func connectionClosed(_ reason: String) {
+        Counter(label: "firebell_http_connections_closed_total", dimensions: [("reason", reason)], factory: factory).increment()
+    }
+
     func remindersFired(_ count: Int) {
         guard count > 0 else { return }
         Counter(label: "firebell_reminders_fired_total", dimensions: [], factory: factory).increment(by: count)

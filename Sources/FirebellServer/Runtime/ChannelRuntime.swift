@@ -14,7 +14,9 @@ actor ChannelRuntime {
     /// The snapshot the state is still encoded in, until the channel is first used.
     private var unread: UnreadSnapshot?
     private var log: ChannelLog?
-    private let logURL: URL
+    private let layout: DataLayout
+    private var logURL: URL { layout.logFile(for: channel) }
+    /// Why the channel's log cannot be used, as a responder may be told (no server paths).
     private var unavailableReason: String?
     private let dependencies: RuntimeDependencies
     /// Whether a command or timer has the turn; the others wait in order.
@@ -28,9 +30,9 @@ actor ChannelRuntime {
     /// How long a timer whose events could not be saved waits before it is tried again.
     static let retryAfterFailure: TimeInterval = 30
 
-    init(channel: ChannelRef, fold: ChannelFold, logURL: URL, unavailableReason: String?, dependencies: RuntimeDependencies, now: Date) {
+    init(channel: ChannelRef, fold: ChannelFold, layout: DataLayout, unavailableReason: String?, dependencies: RuntimeDependencies, now: Date) {
         self.channel = channel
-        self.logURL = logURL
+        self.layout = layout
         self.unavailableReason = unavailableReason
         self.dependencies = dependencies
         switch fold {
@@ -59,7 +61,8 @@ actor ChannelRuntime {
         do {
             (state, snapshotIsCurrent) = try snapshot.read(now: now)
         } catch {
-            unavailableReason = "\(error)"
+            dependencies.logger.error("could not read a snapshot", metadata: ["channel": "\(channel)", "error": "\(error)"])
+            unavailableReason = "its snapshot cannot be read" + (error.cause.map { " (\($0))" } ?? "")
         }
     }
 
@@ -75,7 +78,7 @@ actor ChannelRuntime {
         if let unavailableReason {
             return .failed(
                 verb,
-                "✗ This channel's incident log cannot be read (\(unavailableReason)). Ask the operator to check the data folder; other channels are unaffected."
+                "✗ This channel's incidents cannot be used: \(unavailableReason). Ask the operator to check the data folder (the server log names the file); other channels are unaffected."
             )
         }
         if let delivery, state.recentDeliveries.contains(delivery) {
@@ -99,6 +102,7 @@ actor ChannelRuntime {
                 let before = state
                 try await appendDurably(records, with: reservation)
                 for record in records { state.apply(record) }
+                try publishCommitted(records, wasEmpty: before.lastSequence == 0)
                 publishDeadline(now: now)
                 messages = plannedMessages(records, before: before, at: now, responseURL: responseURL)
                 dependencies.sink?.accept(messages, transactionEnd: state.lastSequence, from: channel)
@@ -117,10 +121,37 @@ actor ChannelRuntime {
         } catch let error as CommandError {
             return .refused(verb, error)
         } catch {
+            // The cause names server paths: the operator reads it in the log, the responder gets what to do.
+            dependencies.logger.error("not saved", metadata: ["channel": "\(channel)", "verb": "\(verb)", "error": "\(error)"])
+            let cause = (error as? StoreError)?.cause.map { " (\($0))" } ?? ""
             return .failed(
                 verb,
-                "✗ Not saved, nothing changed: \(error). Try again in a moment; if it keeps failing, tell the operator (disk full or read-only?)."
+                "✗ Not saved, nothing changed\(cause). Try again in a moment; if it keeps failing, tell the operator (disk full or read-only? the server log says which file)."
             )
+        }
+    }
+
+    /// Tells the read model what this transaction committed; a channel it does not hold yet is published whole (a
+    /// new channel from these records alone, an older one from its log).
+    private func publishCommitted(_ records: [EventRecord], wasEmpty: Bool) throws {
+        let model = dependencies.readModel
+        if model.contains(channel) {
+            model.apply(channel, state: state, committed: records)
+        } else {
+            model.publish(channel, state: state, log: wasEmpty ? records : try self.records())
+        }
+    }
+
+    /// Publishes the channel to the read model once, from its state and log, in its turn (start-up).
+    func publishToReadModel(now: Date) async {
+        await takeTurn()
+        defer { endTurn() }
+        readSnapshotIfUnread(now: now)
+        guard unavailableReason == nil, !dependencies.readModel.contains(channel) else { return }
+        do {
+            dependencies.readModel.publish(channel, state: state, log: state.order.isEmpty ? [] : try records())
+        } catch {
+            dependencies.logger.error("could not read a log for the status page", metadata: ["channel": "\(channel)", "error": "\(error)"])
         }
     }
 
@@ -296,7 +327,7 @@ actor ChannelRuntime {
 
     private func openLog() throws -> ChannelLog {
         if let log { return log }
-        let opened = try ChannelLog(url: logURL)
+        let opened = try ChannelLog(channel: channel, layout: layout)
         log = opened
         return opened
     }
@@ -320,6 +351,8 @@ struct RuntimeDependencies: Sendable {
     /// Makes the appends of concurrent commands durable together.
     let committer: GroupCommit
     let views: ViewRenderer
+    /// What the read-only views across channels read, kept current by each transaction.
+    let readModel: ReadModel
     let deadlines: DeadlineIndex
     let wake: WakeSignal
     /// Where planned effects go for delivery (nil: nowhere, as in a benchmark of the command path).

@@ -20,12 +20,4 @@ extension IncidentService {
         }
         return all.sorted { ($0.incident.declaredAt, $0.incident.id.description) < ($1.incident.declaredAt, $1.incident.id.description) }
     }
-
-    /// The status page as it stands at `now`; reads the logs of only the channels with an incident to show.
-    package func statusPage(_ builder: StatusPageBuilder, now: Date) async throws -> StatusPage {
-        let shown = await incidentCatalog().filter { builder.isShown($0.incident, now: now) }
-        var recordsByChannel: [ChannelRef: [EventRecord]] = [:]
-        for channel in Set(shown.map(\.channel)) { recordsByChannel[channel] = try await records(of: channel) }
-        return builder.build(shown.map { ($0.incident, recordsByChannel[$0.channel] ?? []) }, now: now)
-    }
 }

@@ -19,7 +19,7 @@ package final class IncidentService: ChannelTransactions {
     package let wake: WakeSignal
     private let logger: Logger
     private let runtimes: Mutex<[ChannelRef: ChannelRuntime]>
-    private let unavailable: [ChannelRef: String]
+    private let unavailable: [ChannelRef: UnavailableChannel]
     /// Where command and timer figures go, when the service is observed (`firebell serve`).
     package let metrics: FirebellMetrics?
 
@@ -30,6 +30,7 @@ package final class IncidentService: ChannelTransactions {
     /// - Parameters:
     ///   - sink: where each transaction's effects go for delivery (nil: nowhere).
     ///   - directMessagePlatforms: platforms on which a person can be messaged by id.
+    ///   - committer: what makes appends durable (tests hold one to keep a channel's turn taken).
     package init(
         configuration: FirebellConfiguration,
         clock: any SchedulerClock = SystemWallClock(),
@@ -37,7 +38,8 @@ package final class IncidentService: ChannelTransactions {
         metrics: FirebellMetrics? = nil,
         pagerDuty: Bool = false,
         sink: (any EffectSink)? = nil,
-        directMessagePlatforms: Set<PlatformID> = Platforms.directMessagePlatforms
+        directMessagePlatforms: Set<PlatformID> = Platforms.directMessagePlatforms,
+        committer: GroupCommit? = nil
     ) throws {
         let layout = DataLayout(root: configuration.dataDirectory)
         let loaded = try DataFolder.loadStates(layout, now: clock.now())
@@ -62,8 +64,9 @@ package final class IncidentService: ChannelTransactions {
             deadlinePlanner: DeadlinePlanner(configuration: engine),
             effectRenderer: EffectRenderer(renderer: renderer),
             allocator: allocator,
-            committer: try GroupCommit(volume: layout.channelsDirectory),
+            committer: try committer ?? GroupCommit(volume: layout.channelsDirectory),
             views: ViewRenderer(severities: engine.severities),
+            readModel: ReadModel(),
             deadlines: DeadlineIndex(),
             wake: wake,
             sink: sink,
@@ -75,7 +78,7 @@ package final class IncidentService: ChannelTransactions {
             runtimes[channel] = ChannelRuntime(
                 channel: channel,
                 fold: fold,
-                logURL: layout.logFile(for: channel),
+                layout: layout,
                 unavailableReason: nil,
                 dependencies: dependencies,
                 now: now
@@ -98,7 +101,12 @@ package final class IncidentService: ChannelTransactions {
     /// Runs one input as its channel's transaction and returns the answer: the one way in for every command, button,
     /// form, event, message, alert and timer. The answer exists only once the events are durable; their effects are
     /// already with delivery when it returns. An answer routed as a reply goes to the invoker through delivery.
-    package func transact(_ input: ChannelInput) async -> Answer {
+    package func transact(_ input: ChannelInput) async throws(InvalidIdentifier) -> Answer {
+        do { try input.validate() } catch {
+            logger.warning("refused an input with an invalid id", metadata: ["platform": "\(input.channel.platform)", "reason": "\(error)"])
+            metrics?.commandHandled(verb: "unknown", outcome: "invalid", latency: .zero)
+            throw error
+        }
         let started = ContinuousClock.now
         let answer: Answer
         switch input.content {
@@ -151,6 +159,32 @@ package final class IncidentService: ChannelTransactions {
         for runtime in all { total += await runtime.resumeDeliveries(now: clock.now()) }
         if total > 0 { logger.info("resuming deliveries the logs still owe", metadata: ["messages": "\(total)"]) }
         return total
+    }
+
+    /// What the read-only views across channels read (the status page): kept current by every transaction.
+    package var readModel: ReadModel { dependencies.readModel }
+
+    private let readModelPublication = Mutex<Task<Void, Never>?>(nil)
+
+    /// Returns once every channel loaded at start-up is in the read model: the first call publishes them (a few at a
+    /// time, each once, from its state and log), later calls wait for that or return at once. Channels used since are
+    /// published by their own transactions.
+    package func readModelReady() async {
+        let task = readModelPublication.withLock { task in
+            if let task { return task }
+            let started = Task { [self] in
+                let all = runtimes.withLock { Array($0.values) }
+                await withTaskGroup(of: Void.self) { group in
+                    for (position, runtime) in all.enumerated() {
+                        if position >= Self.snapshotParallelism { await group.next() }
+                        group.addTask { await runtime.publishToReadModel(now: self.clock.now()) }
+                    }
+                }
+            }
+            task = started
+            return started
+        }
+        await task.value
     }
 
     /// Every channel's last logged sequence as start-up found it.
@@ -261,8 +295,8 @@ package final class IncidentService: ChannelTransactions {
             let created = ChannelRuntime(
                 channel: channel,
                 fold: .replayed(ChannelState()),
-                logURL: layout.logFile(for: channel),
-                unavailableReason: unavailable[channel],
+                layout: layout,
+                unavailableReason: unavailable[channel]?.summary,
                 dependencies: dependencies,
                 now: clock.now()
             )

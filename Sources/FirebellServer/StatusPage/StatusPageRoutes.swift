@@ -7,10 +7,17 @@ import Platforms
 
 /// The read-only status page for stakeholders: `/status` (HTML), `/status.json`, `/status/feed.atom` and
 /// `/status/incidents/<id>`. It shows only what stakeholders are told, and never a private incident.
+///
+/// Served from the read model (memory kept current by the transactions), never from the logs and never in a
+/// channel's turn, and cached until the next commit or the next minute: an outage's visitors pressing refresh cost
+/// one build per change, and a CDN in front may keep it for `max-age` seconds (`ETag`, `Last-Modified`, `304`).
 struct StatusPageRoutes: Sendable {
     let service: IncidentService
     let builder: StatusPageBuilder
     let renderer = StatusPageRenderer()
+    let cache = StatusPageCache()
+    /// Short enough that a CDN shows a new update within seconds; long enough to absorb a stampede.
+    static let cacheControl = "public, max-age=10, stale-while-revalidate=30"
 
     init(service: IncidentService, settings: StatusPageSettings, engine: EngineConfiguration) {
         self.service = service
@@ -18,39 +25,78 @@ struct StatusPageRoutes: Sendable {
     }
 
     func register(on router: Router<FirebellRequestContext>) {
-        router.get("/status") { _, _ in try await html(renderer.html(page())) }
-        router.get("/status.json") { _, _ in
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .iso8601
-            encoder.outputFormatting = [.sortedKeys]
-            return response(try encoder.encode(try await page()), type: "application/json; charset=utf-8")
+        router.get("/status") { request, _ in
+            await serve(request, "html", type: "text/html; charset=utf-8") { Data(renderer.html($0).utf8) }
         }
-        router.get("/status/feed.atom") { _, _ in
-            let page = try await page()
-            return response(Data(renderer.atom(page).utf8), type: "application/atom+xml; charset=utf-8")
-        }
-        router.get("/status/incidents/:id") { _, context in
-            let page = try await page()
-            guard let id = context.parameters.get("id"),
-                let incident = (page.active + page.resolved).first(where: { $0.id == id })
-            else {
-                return Response(
-                    status: .notFound,
-                    headers: [.contentType: "text/plain; charset=utf-8"],
-                    body: .init(byteBuffer: ByteBuffer(string: "No such incident on the status page."))
-                )
+        router.get("/status.json") { request, _ in
+            await serve(request, "json", type: "application/json; charset=utf-8") { page in
+                let encoder = JSONEncoder()
+                encoder.dateEncodingStrategy = .iso8601
+                encoder.outputFormatting = [.sortedKeys]
+                return try? encoder.encode(page)
             }
-            return html(renderer.html(incident, page: page))
+        }
+        router.get("/status/feed.atom") { request, _ in
+            await serve(request, "atom", type: "application/atom+xml; charset=utf-8") { Data(renderer.atom($0).utf8) }
+        }
+        router.get("/status/incidents/:id") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return await serve(request, "incident/\(id)", type: "text/html; charset=utf-8") { page in
+                guard let incident = (page.active + page.resolved).first(where: { $0.id == id }) else { return nil }
+                return Data(renderer.html(incident, page: page).utf8)
+            }
         }
     }
 
-    private func page() async throws -> StatusPage {
-        try await service.statusPage(builder, now: service.clock.now())
+    /// One representation, from the cache when nothing has changed; `304 Not Modified` when the client has it.
+    private func serve(_ request: Request, _ name: String, type: String, render: (StatusPage) -> Data?) async -> Response {
+        await service.readModelReady()
+        let now = service.clock.now()
+        let key = StatusPageCache.Key(version: service.readModel.version, minute: Int(now.timeIntervalSince1970 / 60))
+        guard let rendered = cache.rendered(name, key: key, build: { service.readModel.statusPage(builder, now: now) }, render: render) else {
+            return .text("No such incident on the status page.", status: .notFound)
+        }
+        var headers: HTTPFields = [
+            .contentType: type, .cacheControl: Self.cacheControl, .eTag: rendered.etag,
+            .lastModified: HTTPDate.format(rendered.lastModified),
+        ]
+        if Self.isFresh(request.headers, rendered) {
+            headers[.contentType] = nil
+            return Response(status: .notModified, headers: headers)
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: rendered.body)))
     }
 
-    private func html(_ text: String) -> Response { response(Data(text.utf8), type: "text/html; charset=utf-8") }
-
-    private func response(_ body: Data, type: String) -> Response {
-        Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    /// Whether the client's copy is current: `If-None-Match` names the ETag (or `*`), or, without it,
+    /// `If-Modified-Since` is not before `Last-Modified` (RFC 9110 §13.1).
+    static func isFresh(_ headers: HTTPFields, _ rendered: StatusPageCache.Rendered) -> Bool {
+        if let match = headers[.ifNoneMatch] {
+            let tags = match.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            return tags.contains("*") || tags.contains { $0 == rendered.etag || $0 == "W/" + rendered.etag }
+        }
+        if let since = headers[.ifModifiedSince].flatMap(HTTPDate.parse) { return since >= rendered.lastModified }
+        return false
     }
+}
+
+/// HTTP dates (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7).
+enum HTTPDate {
+    private static let format = Date.VerbatimFormatStyle(
+        format:
+            "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) GMT",
+        locale: Locale(identifier: "en_US_POSIX"),
+        timeZone: .gmt,
+        calendar: Calendar(identifier: .gregorian)
+    )
+
+    static func format(_ date: Date) -> String { date.formatted(format) }
+
+    private static let parser = Date.ParseStrategy(
+        format:
+            "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) GMT",
+        locale: Locale(identifier: "en_US_POSIX"),
+        timeZone: .gmt
+    )
+
+    static func parse(_ text: String) -> Date? { try? Date(text, strategy: parser) }
 }

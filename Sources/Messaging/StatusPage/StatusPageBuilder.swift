@@ -65,6 +65,16 @@ package struct StatusPageBuilder: Sendable {
         )
     }
 
+    /// Whether an event can appear on the page (as one of an incident's updates).
+    package static func isStakeholderFacing(_ event: IncidentEvent) -> Bool {
+        switch event {
+        case .declared, .severityChanged, .statusChanged, .impactSet, .updatePosted, .holdingUpdatePosted, .mitigated, .resolved, .reopened:
+            true
+        default:
+            false
+        }
+    }
+
     /// "sev1" … "sev4", as the page's JSON and CSS classes name severities.
     static func slug(_ severity: Severity) -> String { "sev\(severity.rawValue)" }
 

@@ -28,7 +28,10 @@ struct DiscordRoutes: Sendable {
             return .json(DiscordInteraction.reply("Firebell only answers /incident commands."))
         case .command:
             guard let inbound = interaction.inbound else { return .json(DiscordInteraction.reply("Run /incident in a channel.")) }
-            let work = Task { [transactions] in await transactions.transact(.command(inbound)).text }
+            let input = ChannelInput.command(inbound)
+            // Checked here so that a bad id is a 400 now, not a deferred answer that never comes.
+            try input.validate()
+            let work = Task { [transactions] in (try? await transactions.transact(input))?.text ?? "" }
             if let reply = await first(work, within: deferAfter) { return .json(DiscordInteraction.reply(reply)) }
             Task { [api, logger] in
                 let result = await api.editOriginalResponse(token: interaction.token, text: await work.value)

@@ -49,7 +49,9 @@ struct MatrixSyncLoop: Service {
             for (eventID, var command) in batch.commands(botUserID: session.userID) {
                 command.actorName = PeopleNames.cleaned(await names.name(of: "@" + command.actor.id, from: session))
                 // The event id makes a message seen again (a sync replayed after a crash) run once.
-                _ = await transactions.transact(.command(command, delivery: eventID, answer: .reply(confirmations: true)))
+                do { _ = try await transactions.transact(.command(command, delivery: eventID, answer: .reply(confirmations: true))) } catch {
+                    logger.warning("ignored a message with an invalid id", metadata: ["event": "\(eventID)", "reason": "\(error)"])
+                }
             }
         }
         if let next = batch.nextBatch { try writeSince(next) }

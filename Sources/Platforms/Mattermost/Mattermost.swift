@@ -43,8 +43,10 @@ package struct Mattermost: ChatPlatform {
             botToken: settings.botToken,
             httpClient: context.httpClient,
             logger: context.logger
-        ) { event in
-            _ = await transactions.transact(.command(event.command, delivery: event.postID, answer: .reply(confirmations: true)))
+        ) { [logger = context.logger] event in
+            do { _ = try await transactions.transact(.command(event.command, delivery: event.postID, answer: .reply(confirmations: true))) } catch {
+                logger.warning("ignored a post with an invalid id", metadata: ["post": "\(event.postID)", "reason": "\(error)"])
+            }
         }
         return [client]
     }

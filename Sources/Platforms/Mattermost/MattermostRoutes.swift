@@ -25,7 +25,7 @@ struct MattermostRoutes: Sendable {
         }
         // The form repeats the token; both must match.
         guard verifier.isValid(token: command.token) else { throw HTTPError(.unauthorized, message: "invalid command token") }
-        let answer = await transactions.transact(.command(command.inbound, responseURL: command.responseURL))
+        let answer = try await transactions.transact(.command(command.inbound, responseURL: command.responseURL))
         return .json(MattermostCommandAnswer(text: answer.text))
     }
 }

@@ -101,6 +101,12 @@ package struct ChannelInput: Sendable {
         self.answer = answer
     }
 
+    /// Checks the channel's and the actor's ids against ``IdentifierRule``: the one rule for every platform.
+    package func validate() throws(InvalidIdentifier) {
+        try channel.validate()
+        try actor.validate()
+    }
+
     /// A typed command as a platform received it.
     package static func command(
         _ inbound: InboundCommand,

@@ -11,46 +11,46 @@ struct SlackHandler: Sendable {
     let logger: Logger
 
     /// Runs a slash command; returns the ephemeral answer for the invoker.
-    func slashCommand(_ command: SlackSlashCommand) async -> String {
+    func slashCommand(_ command: SlackSlashCommand) async throws(InvalidIdentifier) -> String {
         guard ["/incident", "/inc"].contains(command.command) else {
             return "Firebell answers /incident and /inc, not \(Markup.slack.escape(command.command))."
         }
-        return await transactions.transact(.command(command.inbound, responseURL: command.responseURL)).text
+        return try await transactions.transact(.command(command.inbound, responseURL: command.responseURL)).text
     }
 
     /// Acts on an Events API callback. A redelivered event (same `event_id`, even after a restart) runs once.
     /// Returns false when it could not be saved, so the caller answers with an error and Slack delivers it again.
-    func event(_ event: SlackEvent) async -> Bool {
+    func event(_ event: SlackEvent) async throws(InvalidIdentifier) -> Bool {
         guard case .mention(let eventID, let command) = event else { return true }
-        let answer = await transactions.transact(.command(command, delivery: eventID, answer: .reply(confirmations: false)))
+        let answer = try await transactions.transact(.command(command, delivery: eventID, answer: .reply(confirmations: false)))
         if answer.result == .duplicate { logger.info("duplicate event ignored", metadata: ["event_id": "\(eventID)"]) }
         return answer.result != .failed
     }
 
     /// Acts on a button or the update modal; returns field errors for a modal that must stay open.
-    func interaction(_ interaction: SlackInteraction) async -> [String: String]? {
+    func interaction(_ interaction: SlackInteraction) async throws(InvalidIdentifier) -> [String: String]? {
         switch interaction {
         case .ignored:
             return nil
         case .button(let actionID, let incident, let channel, let user, let triggerID):
             guard let id = IncidentID(parsing: incident) else { return nil }
             switch actionID {
-            case SlackBlocks.acknowledge: await press(.acknowledge, about: id, in: channel, by: user)
-            case SlackBlocks.snooze: await press(.snooze(.minutes(30)), about: id, in: channel, by: user)
+            case SlackBlocks.acknowledge: try await press(.acknowledge, about: id, in: channel, by: user)
+            case SlackBlocks.snooze: try await press(.snooze(.minutes(30)), about: id, in: channel, by: user)
             case SlackBlocks.postUpdate:
                 guard await !openModal(triggerID: triggerID, incident: incident, channel: channel) else { return nil }
                 // No modal: the invoker gets the usage of the command instead.
-                await press(.help(verb: "update"), about: id, in: channel, by: user)
+                try await press(.help(verb: "update"), about: id, in: channel, by: user)
             default: break
             }
             return nil
         case .updateSubmitted(let channel, let user, let text, let next):
-            return await submitUpdate(text: text, next: next, in: channel, by: user)
+            return try await submitUpdate(text: text, next: next, in: channel, by: user)
         }
     }
 
-    private func press(_ command: Command, about incident: IncidentID, in channel: ChannelRef, by user: UserRef) async {
-        _ = await transactions.transact(
+    private func press(_ command: Command, about incident: IncidentID, in channel: ChannelRef, by user: UserRef) async throws(InvalidIdentifier) {
+        _ = try await transactions.transact(
             ChannelInput(.input(.button(command, incident: incident)), in: channel, by: user, answer: .reply(confirmations: false))
         )
     }
@@ -64,7 +64,12 @@ struct SlackHandler: Sendable {
     }
 
     /// Runs the update from the modal: its text is taken literally, never parsed for clauses.
-    private func submitUpdate(text: String, next: String?, in channel: ChannelRef, by user: UserRef) async -> [String: String]? {
+    private func submitUpdate(
+        text: String,
+        next: String?,
+        in channel: ChannelRef,
+        by user: UserRef
+    ) async throws(InvalidIdentifier) -> [String: String]? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.count <= CommandParser.maxTextLength else {
             return ["update": "Write the update, up to \(CommandParser.maxTextLength) characters."]
@@ -76,7 +81,7 @@ struct SlackHandler: Sendable {
             }
             span = parsed
         }
-        let answer = await transactions.transact(
+        let answer = try await transactions.transact(
             ChannelInput(.input(.command(.postUpdate(text: trimmed, next: span, eta: nil))), in: channel, by: user)
         )
         guard answer.result == .accepted else { return ["update": answer.reply ?? "The update could not be posted."] }

@@ -29,7 +29,7 @@ struct SlackRoutes: Sendable {
             if (try? Self.forms.decode(SlackSSLCheck.self, from: form))?.sslCheck == "1" { return Response(status: .ok) }
             return .text("missing or empty command, team_id, channel_id or user_id, or a malformed form", status: .badRequest)
         }
-        return .json(SlackResponseMessage(text: await handler.slashCommand(command)))
+        return .json(SlackResponseMessage(text: try await handler.slashCommand(command)))
     }
 
     /// `POST /slack/events`: URL verification and mentions; redeliveries are acknowledged and ignored.
@@ -39,7 +39,7 @@ struct SlackRoutes: Sendable {
         if case .urlVerification(let challenge) = event {
             return .json(SlackChallengeAnswer(challenge: challenge))
         }
-        guard await handler.event(event) else { return .text("not saved; deliver it again", status: .internalServerError) }
+        guard try await handler.event(event) else { return .text("not saved; deliver it again", status: .internalServerError) }
         return Response(status: .ok)
     }
 
@@ -51,7 +51,7 @@ struct SlackRoutes: Sendable {
         else {
             return .text("expected a form with a JSON payload field", status: .badRequest)
         }
-        if let errors = await handler.interaction(interaction) {
+        if let errors = try await handler.interaction(interaction) {
             return .json(SlackModalErrors(errors: errors))
         }
         return Response(status: .ok)

@@ -23,17 +23,17 @@ struct TeamsRoutes: Sendable {
         switch (activity.type, activity.name) {
         case ("message", _):
             guard let inbound = activity.inbound else { return Response(status: .ok) }
-            let answer = await transactions.transact(.command(inbound, delivery: activity.id, answer: .reply(confirmations: true)))
+            let answer = try await transactions.transact(.command(inbound, delivery: activity.id, answer: .reply(confirmations: true)))
             return answer.result == .failed ? .text("not saved; deliver it again", status: .internalServerError) : Response(status: .ok)
         case ("invoke", "adaptiveCard/action"):
-            return .json(TeamsInvokeAnswer(text: await press(activity)))
+            return .json(TeamsInvokeAnswer(text: try await press(activity)))
         default:
             return Response(status: .ok)
         }
     }
 
     /// Runs a card button as its command; returns the text shown to the person who pressed it.
-    private func press(_ activity: TeamsActivity) async -> String {
+    private func press(_ activity: TeamsActivity) async throws(InvalidIdentifier) -> String {
         guard let action = activity.value?.action, let incident = action.data.flatMap({ IncidentID(parsing: $0.incident) }),
             let channel = activity.channel, let from = activity.from
         else { return "This button is not from one of Firebell's cards." }
@@ -45,7 +45,7 @@ struct TeamsRoutes: Sendable {
         case TeamsCard.postUpdate: command = .help(verb: "update")
         default: return "Firebell does not know this button."
         }
-        let answer = await transactions.transact(ChannelInput(.input(.button(command, incident: incident)), in: channel, by: UserRef(from.id)))
+        let answer = try await transactions.transact(ChannelInput(.input(.button(command, incident: incident)), in: channel, by: UserRef(from.id)))
         return answer.text.isEmpty ? "Done." : answer.text
     }
 }

@@ -94,6 +94,7 @@ extension SlackServeTests {
 
                 let refused = try await command(client, "ack")
                 #expect(refused.hasPrefix("✗ Not saved, nothing changed") && refused.contains("Operation not permitted"), "\(refused)")
+                #expect(!refused.contains(folder.url.path), "the answer names no server path")
                 #expect(try logRecords(in: folder).records == before)
                 #expect(await firebell.service.state(of: Self.incidentChannel).activeIncident?.acknowledgedAt == nil)
 

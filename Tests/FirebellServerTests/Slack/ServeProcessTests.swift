@@ -22,7 +22,7 @@ struct ServeProcessTests {
         try await occupant.application().test(.live) { taken in
             let port = taken.port!
             let logURL = folder.url.appendingPathComponent("taken.log")
-            FileManager.default.createFile(atPath: logURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
             let output = Pipe()
             let child = try ChildProcess(
                 CrashRecoveryTests.binary,

@@ -47,9 +47,11 @@ struct SlackServeTests {
     func withFirebell<T: Sendable>(
         standInPort: Int,
         folder: TemporaryFolder,
+        limits: HTTPLimits = HTTPLimits(),
         _ body: @Sendable (any TestClientProtocol, FirebellApplication) async throws -> T
     ) async throws -> T {
         var settings = ServeSettings()
+        settings.httpLimits = limits
         settings[SlackSettings.self] = SlackSettings(
             signingSecret: Self.secret,
             botToken: "xoxb-test-token",

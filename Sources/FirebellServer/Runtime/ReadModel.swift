@@ -1,0 +1,88 @@
+import Foundation
+import IncidentKit
+import Messaging
+import Synchronization
+
+/// What the read-only views that span channels read — the status page first: every channel's incidents, the names
+/// its people go by, and each incident's stakeholder-facing events. Kept current by the transactions themselves (each
+/// channel publishes what it committed, in its turn), so a view reads memory, never a log and never a channel's turn;
+/// ``version`` changes with every commit, for caches and `ETag`s.
+package final class ReadModel: Sendable {
+    struct Channel: Sendable {
+        var order: [IncidentID] = []
+        var incidents: [IncidentID: Incident] = [:]
+        var names = PeopleNames()
+        /// Each incident's stakeholder-facing events, in log order.
+        var entries: [IncidentID: [EventRecord]] = [:]
+    }
+
+    private struct State: Sendable {
+        var channels: [ChannelRef: Channel] = [:]
+        var version = 0
+    }
+
+    private let state = Mutex(State())
+
+    package init() {}
+
+    /// Changes with every commit that reached the model.
+    package var version: Int { state.withLock { $0.version } }
+
+    /// Whether the channel is in the model (published once from its whole log).
+    func contains(_ channel: ChannelRef) -> Bool { state.withLock { $0.channels[channel] != nil } }
+
+    /// Sets a channel from its state and its whole log (start-up, or a channel's first use).
+    func publish(_ channel: ChannelRef, state channelState: ChannelState, log records: [EventRecord]) {
+        var projected = Channel(order: channelState.order, incidents: channelState.incidents, names: channelState.people)
+        for record in records where Self.isStakeholderFacing(record) { projected.entries[record.incident!, default: []].append(record) }
+        state.withLock { state in
+            state.channels[channel] = projected
+            state.version += 1
+        }
+    }
+
+    /// Adds what one transaction committed; a channel not published yet is left to its first full publish.
+    func apply(_ channel: ChannelRef, state channelState: ChannelState, committed records: [EventRecord]) {
+        state.withLock { state in
+            guard var projected = state.channels[channel] else { return }
+            projected.order = channelState.order
+            for id in Set(records.compactMap(\.incident)) { projected.incidents[id] = channelState.incidents[id] }
+            projected.names = channelState.people
+            for record in records where Self.isStakeholderFacing(record) { projected.entries[record.incident!, default: []].append(record) }
+            state.channels[channel] = projected
+            state.version += 1
+        }
+    }
+
+    /// Every incident of every channel, oldest declaration first, with the version it was read at.
+    package func catalog() -> (incidents: [CataloguedIncident], version: Int) {
+        state.withLock { state in
+            let all = state.channels.flatMap { channel, projected in
+                projected.order.compactMap { projected.incidents[$0] }.map {
+                    CataloguedIncident(channel: channel, incident: $0, names: projected.names)
+                }
+            }
+            return (
+                all.sorted { ($0.incident.declaredAt, $0.incident.id.description) < ($1.incident.declaredAt, $1.incident.id.description) },
+                state.version
+            )
+        }
+    }
+
+    /// The status page at `now`, built from memory.
+    package func statusPage(_ builder: StatusPageBuilder, now: Date) -> StatusPage {
+        let shown = state.withLock { state in
+            state.channels.values.flatMap { projected in
+                projected.order.compactMap { projected.incidents[$0] }.filter { builder.isShown($0, now: now) }.map {
+                    ($0, projected.entries[$0.id] ?? [])
+                }
+            }
+        }
+        return builder.build(shown, now: now)
+    }
+
+    /// Whether the status page can show the event (the rest is never kept here).
+    static func isStakeholderFacing(_ record: EventRecord) -> Bool {
+        record.incident != nil && StatusPageBuilder.isStakeholderFacing(record.event)
+    }
+}
