@@ -123,7 +123,8 @@ struct Benchmarks {
 
     func report(_ name: String, _ value: String, _ note: String) {
         print(
-            name.padding(toLength: max(34, name.count + 1), withPad: " ", startingAt: 0) + value.padding(toLength: 22, withPad: " ", startingAt: 0)
+            name.padding(toLength: max(34, name.count + 1), withPad: " ", startingAt: 0)
+                + value.padding(toLength: max(22, value.count + 1), withPad: " ", startingAt: 0)
                 + note
         )
     }

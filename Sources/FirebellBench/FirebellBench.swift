@@ -12,6 +12,7 @@ enum FirebellBench {
         var only: String?
         var keep = false
         var restarts = 5
+        var runs = 3
         var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".bench-data")
         var arguments = CommandLine.arguments.dropFirst()
         while let flag = arguments.popFirst() {
@@ -28,9 +29,10 @@ enum FirebellBench {
                 if only == "restart" { keep = true }
             case "--keep": keep = true
             case "--restarts": restarts = Int(arguments.popFirst() ?? "") ?? restarts
+            case "--runs": runs = Int(arguments.popFirst() ?? "") ?? runs
             default:
                 print(
-                    "usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--rate N] [--http-seconds N] [--only http|throughput|startup|restart] [--keep] [--restarts N] [--dir PATH]"
+                    "usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--rate N] [--http-seconds N] [--only http|saturation|throughput|startup|restart] [--runs N] [--keep] [--restarts N] [--dir PATH]"
                         + "   (the folder must be on the disk you will run on; --keep leaves the start-up data for `--only restart`)"
                 )
                 exit(2)
@@ -45,8 +47,10 @@ enum FirebellBench {
         let http = HTTPBenchmarks(rate: rate, seconds: httpSeconds, channels: 1000, directory: directory, report: benchmarks.report)
         let throughput = ThroughputBenchmarks(channels: 1000, commands: 50_000, inFlight: 256, directory: directory, report: benchmarks.report)
         let startup = StartupBenchmarks(channels: 10_000, eventsPerChannel: 100, directory: directory, report: benchmarks.report)
+        let saturation = SaturationBenchmarks(runs: runs, seconds: httpSeconds / 2, channels: 100, directory: directory, report: benchmarks.report)
         switch only {
         case "http": return try await http.run()
+        case "saturation": return try await saturation.run()
         case "throughput": return try await throughput.run()
         case "startup":
             try await startup.run()
@@ -65,6 +69,7 @@ enum FirebellBench {
         try await TimerBenchmarks(incidents: incidents, burst: min(burst, incidents), directory: directory, report: benchmarks.report).run()
         try await throughput.run()
         try await http.run()
+        try await saturation.run()
         // Start-up is measured in a fresh process, not in this heap of 700 MiB left by the figures above.
         try runInFreshProcess(["--only", "startup", "--restarts", "\(restarts)", "--dir", directory.appendingPathComponent("fresh").path])
         benchmarks.report("peak resident memory", String(format: "%.0f MiB", Stopwatch.peakResidentMiB()), "")

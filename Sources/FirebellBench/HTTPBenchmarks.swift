@@ -20,7 +20,7 @@ struct HTTPBenchmarks {
     static let secret = "bench-signing-secret"
 
     func run() async throws {
-        try await withClient { client in
+        try await Self.withClient { client in
             let firebellPort = try freeLoopbackPort()
             let folder = directory.appendingPathComponent("http")
             var settings = ServeSettings()
@@ -36,11 +36,11 @@ struct HTTPBenchmarks {
             let firebellTask = Task { try await firebellApp.runService() }
             defer { firebellTask.cancel() }
             let barePort = try freeLoopbackPort()
-            let bareApp = bareApplication(port: barePort)
+            let bareApp = Self.bareApplication(port: barePort)
             let bareTask = Task { try await bareApp.runService() }
             defer { bareTask.cancel() }
-            try await waitUntilUp(client, port: firebellPort, path: "/healthz")
-            try await waitUntilUp(client, port: barePort, path: "/healthz")
+            try await Self.waitUntilUp(client, port: firebellPort, path: "/healthz")
+            try await Self.waitUntilUp(client, port: barePort, path: "/healthz")
 
             // Every channel gets its incident first, so each measured command is a durable note.
             let verifier = SlackRequestVerifier(signingSecret: Self.secret)!
@@ -79,26 +79,34 @@ struct HTTPBenchmarks {
         rate: Int,
         text: @escaping @Sendable (Int) -> String
     ) async -> LoadResult {
+        await Self.openLoop(client, port: port, verifier: verifier, channels: channels, rate: rate, count: count, text: text)
+    }
+
+    /// Signed `note` commands at `rate` per second for `seconds` across `channels` channels, open loop.
+    static func openLoop(_ client: HTTPClient, port: Int, verifier: SlackRequestVerifier, channels: Int, rate: Int, seconds: Int) async -> LoadResult
+    {
+        await openLoop(client, port: port, verifier: verifier, channels: channels, rate: rate, count: rate * seconds) { "note open loop \($0)" }
+    }
+
+    static func openLoop(
+        _ client: HTTPClient,
+        port: Int,
+        verifier: SlackRequestVerifier,
+        channels: Int,
+        rate: Int,
+        count: Int,
+        text: @escaping @Sendable (Int) -> String
+    ) async -> LoadResult {
         let start = ContinuousClock.now
         let interval = Duration.seconds(1) / rate
-        let channels = channels
         return await withTaskGroup(of: Double?.self) { group in
             for index in 0..<count {
                 let due = start + interval * index
                 if due > .now { try? await Task.sleep(until: due, clock: .continuous) }
                 group.addTask {
                     let body = Self.form(text(index), channel: "C\(index % channels)")
-                    let timestamp = String(Int(Date().timeIntervalSince1970))
-                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/slack/commands")
-                    request.method = .POST
-                    request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-                    request.headers.add(name: "X-Slack-Request-Timestamp", value: timestamp)
-                    request.headers.add(name: "X-Slack-Signature", value: verifier.signature(body: Data(body.utf8), timestamp: timestamp))
-                    request.body = .bytes(ByteBuffer(string: body))
                     let sent = ContinuousClock.now
-                    guard let response = try? await client.execute(request, timeout: .seconds(10)), response.status == .ok,
-                        (try? await response.body.collect(upTo: 1 << 16)) != nil
-                    else { return nil }
+                    guard (try? await send(client, port: port, body: body, verifier: verifier)) == true else { return nil }
                     return (ContinuousClock.now - sent) / .milliseconds(1)
                 }
             }
@@ -110,16 +118,34 @@ struct HTTPBenchmarks {
         }
     }
 
+    /// Sends one signed slash command; true when it was answered 200 and read whole.
+    static func send(_ client: HTTPClient, port: Int, body: String, verifier: SlackRequestVerifier) async throws -> Bool {
+        let timestamp = String(Int(Date().timeIntervalSince1970))
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/slack/commands")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "X-Slack-Request-Timestamp", value: timestamp)
+        request.headers.add(name: "X-Slack-Signature", value: verifier.signature(body: Data(body.utf8), timestamp: timestamp))
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await client.execute(request, timeout: .seconds(10))
+        _ = try await response.body.collect(upTo: 1 << 16)
+        return response.status == .ok
+    }
+
     static func form(_ text: String, channel: String) -> String {
         let encoded = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
         return "token=x&team_id=T0BENCH&team_domain=bench&channel_id=\(channel)&channel_name=bench&user_id=U0BENCH&user_name=bench"
             + "&command=%2Fincident&text=\(encoded)&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT0%2F1%2Fx&trigger_id=1"
     }
 
-    /// A route that reads the body and answers like Firebell does, with none of its work.
-    private func bareApplication(port: Int) -> some ApplicationProtocol {
+    /// A route that reads the body and answers like Firebell does, with none of its work; `GET /status` answers
+    /// the given bytes.
+    static func bareApplication(port: Int, statusPage: ByteBuffer = ByteBuffer()) -> some ApplicationProtocol {
         let router = Router()
         router.get("/healthz") { _, _ in "ok" }
+        router.get("/status") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: statusPage))
+        }
         router.post("/slack/commands") { request, _ in
             _ = try await request.body.collect(upTo: 64 * 1024)
             return Response(
@@ -131,15 +157,17 @@ struct HTTPBenchmarks {
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: quietLogger("bare"))
     }
 
-    private func waitUntilUp(_ client: HTTPClient, port: Int, path: String) async throws {
-        for _ in 0..<200 {
-            if (try? await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(1)))?.status == .ok { return }
+    /// Waits (up to 5 s, or 60 s for a peer that starts slowly) until `path` answers 200, or anything with `anyStatus`.
+    static func waitUntilUp(_ client: HTTPClient, port: Int, path: String, anyStatus: Bool = false) async throws {
+        for _ in 0..<(anyStatus ? 2400 : 200) {
+            let status = (try? await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(1)))?.status
+            if status == .ok || (anyStatus && status != nil) { return }
             try await Task.sleep(for: .milliseconds(25))
         }
         throw CancellationError()
     }
 
-    private func withClient(_ body: (HTTPClient) async throws -> Void) async throws {
+    static func withClient(_ body: (HTTPClient) async throws -> Void) async throws {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

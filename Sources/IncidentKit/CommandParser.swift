@@ -11,7 +11,7 @@ package enum CommandParser {
 
     /// Parses a whole line such as `/incident declare sev1 …` or `/inc ack`.
     package static func parse(line: String) throws(CommandError) -> Command {
-        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = line.trimmingWhitespace()
         guard let rest = stripCommandName(trimmed) else {
             throw CommandError("Commands start with /incident (or /inc).", usage: "/incident help")
         }
@@ -207,7 +207,7 @@ struct VerbArguments {
                 throw fail("End the action item with its owner, as @user.")
             }
             let owner = try mention(ownerToken)
-            let text = String(split.body[..<ownerToken.range.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = split.body[..<ownerToken.range.lowerBound].trimmingWhitespace()
             guard !text.isEmpty else { throw fail("Describe the action item before its owner.") }
             guard let dueText = split.clauses["due"] else { throw fail("Give the action item a due date with due: YYYY-MM-DD.") }
             guard let due = CalendarDate(parsing: dueText) else { throw fail("'\(dueText)' is not a date; write due: YYYY-MM-DD.") }

@@ -121,7 +121,7 @@ struct ClauseScanner {
         if tokenRange.count == 1, first.quoted, attachedStart == nil { return first.text }
         let start = attachedStart ?? first.range.lowerBound
         let end = tokens[tokenRange.upperBound - 1].range.upperBound
-        let raw = source[start..<end].trimmingCharacters(in: .whitespacesAndNewlines)
+        let raw = source[start..<end].trimmingWhitespace()
         if tokenRange.count == 1, raw.count >= 2, raw.first == "\"", raw.last == "\"" {
             return String(raw.dropFirst().dropLast())
         }

@@ -7,17 +7,35 @@ package enum ISOTimestamp {
         let days = total >= 0 ? total / 86400 : (total - 86399) / 86400
         let secondsOfDay = total - days * 86400
         let (year, month, day) = civil(fromDays: days)
-        var text = String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
-            year,
-            month,
-            day,
-            secondsOfDay / 3600,
-            secondsOfDay % 3600 / 60,
-            secondsOfDay % 60
-        )
-        text.makeContiguousUTF8()
-        return text
+        // Written digit by digit: every logged event carries one, and `String(format:)` costs microseconds.
+        guard (0...9999).contains(year) else {
+            return String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
+                year,
+                month,
+                day,
+                secondsOfDay / 3600,
+                secondsOfDay % 3600 / 60,
+                secondsOfDay % 60
+            )
+        }
+        return String(unsafeUninitializedCapacity: 20) { buffer in
+            func put(_ value: Int, width: Int, at offset: Int) {
+                var value = value
+                for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[position] = UInt8(48 + value % 10)
+                    value /= 10
+                }
+            }
+            put(year, width: 4, at: 0)
+            put(month, width: 2, at: 5)
+            put(day, width: 2, at: 8)
+            put(secondsOfDay / 3600, width: 2, at: 11)
+            put(secondsOfDay % 3600 / 60, width: 2, at: 14)
+            put(secondsOfDay % 60, width: 2, at: 17)
+            for (offset, byte) in [(4, 45), (7, 45), (10, 84), (13, 58), (16, 58), (19, 90)] { buffer[offset] = UInt8(byte) }
+            return 20
+        }
     }
 
     /// Parses exactly `YYYY-MM-DDTHH:MM:SSZ`; anything else is nil.

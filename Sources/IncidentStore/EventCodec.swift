@@ -7,7 +7,7 @@ package struct EventCodec: Sendable {
 
     /// One record as a JSON line, newline included.
     package func line(for record: EventRecord) throws -> Data {
-        var data = try Self.encoder().encode(record)
+        var data = try Self.sharedEncoder.encode(record)
         data.append(0x0A)
         return data
     }
@@ -15,6 +15,9 @@ package struct EventCodec: Sendable {
     package func record(from line: Data) throws -> EventRecord {
         try Self.decoder().decode(EventRecord.self, from: line)
     }
+
+    /// One encoder for every line: its settings never change, and `encode` keeps no state between calls.
+    private nonisolated(unsafe) static let sharedEncoder = encoder()
 
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()

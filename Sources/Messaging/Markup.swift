@@ -77,7 +77,10 @@ package struct Markup: Sendable, Hashable, CustomStringConvertible {
     /// Puts a word joiner after the `@` of `@channel`, `@here`, `@everyone`, `@all`, `@room`, `@group`:
     /// the text reads the same, and no platform sees a broadcast mention in it.
     static func neutralizingBroadcasts(_ text: String) -> String {
-        guard text.contains("@") || text.contains("＠") else { return text }
+        // Scanned as bytes: `String.contains("@")` would go through Foundation's `NSString` search.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "@") || $0 == 0xEF }), text.contains(where: { $0 == "@" || $0 == "＠" }) else {
+            return text
+        }
         var out = ""
         var index = text.startIndex
         while index < text.endIndex {

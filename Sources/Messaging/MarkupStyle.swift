@@ -33,9 +33,7 @@ struct PlainMarkup: MarkupStyle {
 
 /// Slack mrkdwn: `&`, `<` and `>` are its only control characters.
 struct SlackMarkup: MarkupStyle {
-    func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-    }
+    func escape(_ text: String) -> String { EntityEscaper.escape(text, quotes: false) }
     func bold(_ text: String) -> String { "*\(text)*" }
     func mention(_ user: UserRef) -> String? { "<@\(user.id)>" }
     var channelMention: String { "<!here>" }
@@ -65,10 +63,7 @@ struct MarkdownMarkup: MarkupStyle {
 
 /// HTML, as Matrix's `formatted_body`.
 struct HTMLMarkup: MarkupStyle {
-    func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
-    }
+    func escape(_ text: String) -> String { EntityEscaper.escape(text, quotes: true) }
     func bold(_ text: String) -> String { "<b>\(text)</b>" }
     /// A Matrix pill: a link to the person's id, which clients show as their name and which notifies them.
     func mention(_ user: UserRef) -> String? {
@@ -78,4 +73,31 @@ struct HTMLMarkup: MarkupStyle {
     }
     var channelMention: String { "@room" }
     var lineBreak: String { "<br>\n" }
+}
+
+/// Replaces `&`, `<`, `>` (and with `quotes`, `"` and `'`) by their entities in one pass over the UTF-8 bytes:
+/// every post and answer is escaped, so this is on every command's path.
+enum EntityEscaper {
+    static func escape(_ text: String, quotes: Bool) -> String {
+        let utf8 = text.utf8
+        guard utf8.contains(where: { needsEscape($0, quotes: quotes) }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 16)
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): out += "&amp;".utf8
+            case UInt8(ascii: "<"): out += "&lt;".utf8
+            case UInt8(ascii: ">"): out += "&gt;".utf8
+            case UInt8(ascii: "\"") where quotes: out += "&quot;".utf8
+            case UInt8(ascii: "'") where quotes: out += "&#39;".utf8
+            default: out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func needsEscape(_ byte: UInt8, quotes: Bool) -> Bool {
+        byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+            || (quotes && (byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")))
+    }
 }

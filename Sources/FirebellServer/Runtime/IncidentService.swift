@@ -102,6 +102,13 @@ package final class IncidentService: ChannelTransactions {
     /// form, event, message, alert and timer. The answer exists only once the events are durable; their effects are
     /// already with delivery when it returns. An answer routed as a reply goes to the invoker through delivery.
     package func transact(_ input: ChannelInput) async throws(InvalidIdentifier) -> Answer {
+        try await activity.running { () async throws(InvalidIdentifier) -> Answer in try await transactNow(input) }
+    }
+
+    /// Running transactions, which readers that can wait (the status page) let finish first.
+    package let activity = CommandActivity()
+
+    private func transactNow(_ input: ChannelInput) async throws(InvalidIdentifier) -> Answer {
         do { try input.validate() } catch {
             logger.warning("refused an input with an invalid id", metadata: ["platform": "\(input.channel.platform)", "reason": "\(error)"])
             metrics?.commandHandled(verb: "unknown", outcome: "invalid", latency: .zero)
@@ -197,7 +204,7 @@ package final class IncidentService: ChannelTransactions {
             "command",
             metadata: [
                 "channel": "\(channel)", "verb": "\(outcome.verb)", "outcome": "\(outcome.result.rawValue)",
-                "latency_ms": "\(String(format: "%.2f", elapsed / .milliseconds(1)))",
+                "latency_us": "\(elapsed.components.attoseconds / 1_000_000_000_000 + elapsed.components.seconds * 1_000_000)",
             ]
         )
         return outcome

@@ -16,6 +16,10 @@ struct StatusPageRoutes: Sendable {
     let builder: StatusPageBuilder
     let renderer = StatusPageRenderer()
     let cache = StatusPageCache()
+    /// Status requests answered at once; the rest wait their turn without a thread (see ``ConcurrencyLimit``).
+    let readers = ConcurrencyLimit(2)
+    /// The longest a status request waits for running commands to finish.
+    static let yieldLimit: Duration = .milliseconds(50)
     /// Short enough that a CDN shows a new update within seconds; long enough to absorb a stampede.
     static let cacheControl = "public, max-age=10, stale-while-revalidate=30"
 
@@ -50,6 +54,8 @@ struct StatusPageRoutes: Sendable {
 
     /// One representation, from the cache when nothing has changed; `304 Not Modified` when the client has it.
     private func serve(_ request: Request, _ name: String, type: String, render: (StatusPage) -> Data?) async -> Response {
+        // Responders first: a reader waits (without a thread) while commands are running, for at most 50 ms.
+        await service.activity.yieldToCommands(atMost: Self.yieldLimit)
         await service.readModelReady()
         let now = service.clock.now()
         let key = StatusPageCache.Key(version: service.readModel.version, minute: Int(now.timeIntervalSince1970 / 60))
@@ -64,7 +70,18 @@ struct StatusPageRoutes: Sendable {
             headers[.contentType] = nil
             return Response(status: .notModified, headers: headers)
         }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: rendered.body)))
+        // The bytes are written holding a place, so a stampede's writes take turns instead of crowding out commands.
+        let body = ByteBuffer(bytes: rendered.body)
+        return Response(
+            status: .ok,
+            headers: headers,
+            body: ResponseBody(contentLength: body.readableBytes) { [readers] writer in
+                try await readers.run {
+                    try await writer.write(body)
+                }
+                try await writer.finish(nil)
+            }
+        )
     }
 
     /// Whether the client's copy is current: `If-None-Match` names the ETag (or `*`), or, without it,

@@ -20,7 +20,7 @@ struct MattermostRoutes: Sendable {
             return .text("expected application/x-www-form-urlencoded", status: .unsupportedMediaType)
         }
         let command: MattermostSlashCommand
-        do { command = try URLEncodedFormDecoder().decode(MattermostSlashCommand.self, from: String(buffer: body)) } catch {
+        do { command = try FormDecoder().decode(MattermostSlashCommand.self, from: body.readableBytesView) } catch {
             return .text("missing or empty command, team_id, channel_id or user_name, or a malformed form", status: .badRequest)
         }
         // The form repeats the token; both must match.

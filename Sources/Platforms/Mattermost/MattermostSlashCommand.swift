@@ -2,7 +2,7 @@ import Foundation
 import IncidentKit
 
 /// A Mattermost custom slash command request (form fields as `server/channels/app/command.go` sends them), decoded
-/// with Hummingbird's `URLEncodedFormDecoder`.
+/// with ``FormDecoder``.
 package struct MattermostSlashCommand: Decodable, Sendable, Equatable {
     package var command: String
     package var text: String

@@ -3,6 +3,13 @@ import Hummingbird
 import NIOCore
 
 extension Response {
+    /// One encoder for every answer: its settings never change, and `encode` keeps no state between calls.
+    private nonisolated(unsafe) static let jsonEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
     /// A plain-text answer (errors for callers that are not people).
     package static func text(_ text: String, status: HTTPResponse.Status) -> Response {
         Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
@@ -10,9 +17,7 @@ extension Response {
 
     /// A JSON answer of a Codable payload.
     package static func json(_ payload: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = (try? encoder.encode(payload)) ?? Data("{}".utf8)
+        let json = (try? jsonEncoder.encode(payload)) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
     }
 }

@@ -5,8 +5,8 @@ import NIOCore
 /// The Slack HTTP endpoints, behind ``SlackSignatureMiddleware``: each hands its verified payload to ``SlackHandler``.
 struct SlackRoutes: Sendable {
     let handler: SlackHandler
-    /// Slack's form bodies, decoded by Hummingbird.
-    static let forms = URLEncodedFormDecoder()
+    /// Slack's form bodies, decoded from their bytes.
+    static let forms = FormDecoder()
 
     func collection(behind verification: SlackSignatureMiddleware) -> RouteCollection<FirebellRequestContext> {
         RouteCollection(context: FirebellRequestContext.self)
@@ -22,11 +22,11 @@ struct SlackRoutes: Sendable {
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
             return .text("expected application/x-www-form-urlencoded", status: .unsupportedMediaType)
         }
-        guard let form = String(data: bytes, encoding: .utf8) else { return .text("the form is not valid UTF-8", status: .badRequest) }
+        guard String(validating: bytes, as: UTF8.self) != nil else { return .text("the form is not valid UTF-8", status: .badRequest) }
         let command: SlackSlashCommand
-        do { command = try Self.forms.decode(SlackSlashCommand.self, from: form) } catch {
+        do { command = try Self.forms.decode(SlackSlashCommand.self, from: bytes) } catch {
             // Slack's periodic check of the URL has none of a command's fields: read it only then, off the hot path.
-            if (try? Self.forms.decode(SlackSSLCheck.self, from: form))?.sslCheck == "1" { return Response(status: .ok) }
+            if (try? Self.forms.decode(SlackSSLCheck.self, from: bytes))?.sslCheck == "1" { return Response(status: .ok) }
             return .text("missing or empty command, team_id, channel_id or user_id, or a malformed form", status: .badRequest)
         }
         return .json(SlackResponseMessage(text: try await handler.slashCommand(command)))
@@ -46,7 +46,7 @@ struct SlackRoutes: Sendable {
     /// `POST /slack/interactions`: buttons and the update modal.
     func interaction(_ request: Request, _ context: FirebellRequestContext) async throws -> Response {
         let bytes = try await verifiedBody(request, context)
-        guard let form = String(data: bytes, encoding: .utf8), let payload = try? Self.forms.decode(SlackInteractionForm.self, from: form).payload,
+        guard let payload = try? Self.forms.decode(SlackInteractionForm.self, from: bytes).payload,
             let interaction = SlackInteraction(payload: payload)
         else {
             return .text("expected a form with a JSON payload field", status: .badRequest)

@@ -1,8 +1,8 @@
 import Foundation
 import IncidentKit
 
-/// A slash command as Slack sends it: a URL-encoded form over HTTP (decoded with Hummingbird's
-/// `URLEncodedFormDecoder`), or the same fields as JSON in a Socket Mode envelope.
+/// A slash command as Slack sends it: a URL-encoded form over HTTP (decoded from its bytes by
+/// ``FormDecoder``), or the same fields as JSON in a Socket Mode envelope.
 package struct SlackSlashCommand: Decodable, Sendable, Equatable {
     package var command: String
     package var text: String

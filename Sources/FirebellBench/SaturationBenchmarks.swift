@@ -1,0 +1,147 @@
+import AsyncHTTPClient
+import FirebellServer
+import FirebellTestSupport
+import Foundation
+import Hummingbird
+import NIOCore
+import Platforms
+
+/// Saturation figures, each a ratio to a reference measured in the same run, repeated `runs` times (median and
+/// spread): signed durable commands/s against the bare route and against a Slack Bolt app doing the same work;
+/// `/status` requests/s against the bare route serving the same bytes; and a command's p99 during a 64-connection
+/// `/status` stampede against its p99 alone.
+struct SaturationBenchmarks {
+    let runs: Int
+    let seconds: Int
+    let channels: Int
+    let directory: URL
+    let report: (String, String, String) -> Void
+
+    struct Figures {
+        var firebell: [Double] = []
+        var bare: [Double] = []
+        var bolt: [Double] = []
+        var status: [Double] = []
+        var bareStatus: [Double] = []
+        var p99Alone: [Double] = []
+        var p99Stampede: [Double] = []
+        var failures = 0
+    }
+
+    /// Where the run is, on standard error.
+    private func progress(_ step: String) { FileHandle.standardError.write(Data("saturation: \(step)\n".utf8)) }
+
+    func run() async throws {
+        guard Wrk.isInstalled else { throw BenchmarkError("saturation needs wrk: apt-get install wrk") }
+        let folder = directory.appendingPathComponent("saturation")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let wrk = Wrk(folder: folder)
+        let verifier = SlackRequestVerifier(signingSecret: HTTPBenchmarks.secret)!
+        try await HTTPBenchmarks.withClient { client in
+            let port = try freeLoopbackPort()
+            var settings = ServeSettings()
+            settings[SlackSettings.self] = SlackSettings(signingSecret: HTTPBenchmarks.secret)
+            let firebell = try FirebellApplication(
+                configuration: FirebellConfiguration(dataDirectory: folder.appendingPathComponent("firebell")),
+                settings: settings,
+                httpClient: client,
+                logger: quietLogger()
+            )
+            let app = firebell.application(port: port)
+            let task = Task { try await app.runService() }
+            defer { task.cancel() }
+            try await HTTPBenchmarks.waitUntilUp(client, port: port, path: "/healthz")
+            progress("declaring \(channels) incidents")
+            // Every channel gets an active incident: each measured command is a durable note, and the status page
+            // shows `channels` incidents.
+            for number in 0..<channels {
+                let body = HTTPBenchmarks.form("declare sev3 Benchmark incident \(number)", channel: "C\(number)")
+                _ = try await HTTPBenchmarks.send(client, port: port, body: body, verifier: verifier)
+            }
+            let page = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/status"), timeout: .seconds(10))
+            let pageBytes = try await page.body.collect(upTo: 1 << 24)
+
+            let barePort = try freeLoopbackPort()
+            let bare = HTTPBenchmarks.bareApplication(port: barePort, statusPage: pageBytes)
+            let bareTask = Task { try await bare.runService() }
+            defer { bareTask.cancel() }
+            try await HTTPBenchmarks.waitUntilUp(client, port: barePort, path: "/healthz")
+
+            progress("starting the Slack Bolt peer")
+            let boltPort = try freeLoopbackPort()
+            let peer = BoltPeer(port: boltPort, dataFolder: folder.appendingPathComponent("bolt"), secret: HTTPBenchmarks.secret)
+            var bolt: Spawn?
+            do {
+                try peer.setUp()
+                bolt = try peer.start()
+                try await HTTPBenchmarks.waitUntilUp(client, port: boltPort, path: "/slack/commands", anyStatus: true)
+            } catch {
+                report("Slack Bolt peer", "not run", "\(error)")
+            }
+            defer { bolt?.stop() }
+
+            var figures = Figures()
+            for run in 1...runs {
+                progress("run \(run) of \(runs)")
+                // Signed now, so every signature is inside Slack's five-minute window for the whole run.
+                let timestamp = String(Int(Date().timeIntervalSince1970))
+                try wrk.prepare(
+                    requests: (0..<20_000).map { index in
+                        let body = HTTPBenchmarks.form("note saturation \(index)", channel: "C\(index % channels)")
+                        return (timestamp, verifier.signature(body: Data(body.utf8), timestamp: timestamp), body)
+                    }
+                )
+                let commands = try wrk.run("http://127.0.0.1:\(port)", connections: 16, seconds: seconds, signed: true)
+                let bareCommands = try wrk.run("http://127.0.0.1:\(barePort)", connections: 16, seconds: seconds, signed: true)
+                figures.firebell.append(commands.requestsPerSecond)
+                figures.bare.append(bareCommands.requestsPerSecond)
+                figures.failures += commands.failures
+                if bolt != nil {
+                    figures.bolt.append(
+                        try wrk.run("http://127.0.0.1:\(boltPort)", connections: 16, seconds: seconds, signed: true).requestsPerSecond
+                    )
+                }
+                figures.status.append(
+                    try wrk.run("http://127.0.0.1:\(port)/status", connections: 16, seconds: seconds, signed: false).requestsPerSecond
+                )
+                figures.bareStatus.append(
+                    try wrk.run("http://127.0.0.1:\(barePort)/status", connections: 16, seconds: seconds, signed: false).requestsPerSecond
+                )
+                let alone = await HTTPBenchmarks.openLoop(client, port: port, verifier: verifier, channels: channels, rate: 200, seconds: seconds)
+                let stampede = try wrk.start("http://127.0.0.1:\(port)/status", connections: 64, seconds: seconds + 2)
+                try await Task.sleep(for: .seconds(1))
+                let during = await HTTPBenchmarks.openLoop(client, port: port, verifier: verifier, channels: channels, rate: 200, seconds: seconds)
+                stampede.finish()
+                figures.p99Alone.append(alone.percentile(99))
+                figures.p99Stampede.append(during.percentile(99))
+                figures.failures += alone.failures + during.failures
+            }
+            present(figures)
+        }
+    }
+
+    private func present(_ figures: Figures) {
+        func spread(_ values: [Double], _ format: String) -> String {
+            guard !values.isEmpty else { return "—" }
+            let sorted = values.sorted()
+            return String(format: format, Stopwatch.percentile(sorted, 50)) + " (" + String(format: format, sorted.first!) + "–"
+                + String(format: format, sorted.last!) + ")"
+        }
+        func ratios(_ numerator: [Double], _ denominator: [Double]) -> [Double] { zip(numerator, denominator).map { $0 / max($1, 0.001) } }
+        let runsNote = "median (min–max) of \(runs) runs, 16 connections, \(channels) channels"
+        report("saturation: Firebell commands/s", spread(figures.firebell, "%.0f"), "signed, durable notes; \(runsNote)")
+        report("saturation: bare route /s", spread(figures.bare, "%.0f"), "same requests, no work")
+        report("  Firebell ÷ bare route", spread(ratios(figures.firebell, figures.bare), "%.2f"), "target ≥ 0.40 (and ≥ 8k/s)")
+        if !figures.bolt.isEmpty {
+            report("saturation: Slack Bolt /s", spread(figures.bolt, "%.0f"), "Python slack_bolt + gunicorn, 2 workers, same work")
+            report("  Firebell ÷ Bolt", spread(ratios(figures.firebell, figures.bolt), "%.1f×"), "target ≥ 5×")
+        }
+        report("saturation: /status /s", spread(figures.status, "%.0f"), "\(channels) active incidents")
+        report("saturation: bare /status /s", spread(figures.bareStatus, "%.0f"), "the same bytes, no work")
+        report("  /status ÷ bare", spread(ratios(figures.status, figures.bareStatus), "%.2f"), "target ≥ 0.30")
+        report("command p99 at 200/s, alone", spread(figures.p99Alone, "%.2f ms"), "")
+        report("command p99, 64-conn /status stampede", spread(figures.p99Stampede, "%.2f ms"), "")
+        report("  stampede ÷ alone", spread(ratios(figures.p99Stampede, figures.p99Alone), "%.2f×"), "target ≤ 3×")
+        report("saturation: failed requests", "\(figures.failures)", "non-2xx, socket errors and timeouts, all runs")
+    }
+}
