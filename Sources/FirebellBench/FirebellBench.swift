@@ -13,6 +13,7 @@ enum FirebellBench {
         var keep = false
         var restarts = 5
         var runs = 3
+        var port = 0
         var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".bench-data")
         var arguments = CommandLine.arguments.dropFirst()
         while let flag = arguments.popFirst() {
@@ -30,6 +31,7 @@ enum FirebellBench {
             case "--keep": keep = true
             case "--restarts": restarts = Int(arguments.popFirst() ?? "") ?? restarts
             case "--runs": runs = Int(arguments.popFirst() ?? "") ?? runs
+            case "--port": port = Int(arguments.popFirst() ?? "") ?? port
             default:
                 print(
                     "usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--rate N] [--http-seconds N] [--only http|saturation|throughput|startup|restart] [--runs N] [--keep] [--restarts N] [--dir PATH]"
@@ -51,6 +53,7 @@ enum FirebellBench {
         switch only {
         case "http": return try await http.run()
         case "saturation": return try await saturation.run()
+        case "client": return await SaturationBenchmarks.client(port: port, rate: rate, seconds: httpSeconds, channels: 100)
         case "throughput": return try await throughput.run()
         case "startup":
             try await startup.run()

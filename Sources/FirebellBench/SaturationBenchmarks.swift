@@ -107,16 +107,41 @@ struct SaturationBenchmarks {
                 figures.bareStatus.append(
                     try wrk.run("http://127.0.0.1:\(barePort)/status", connections: 16, seconds: seconds, signed: false).requestsPerSecond
                 )
-                let alone = await HTTPBenchmarks.openLoop(client, port: port, verifier: verifier, channels: channels, rate: 200, seconds: seconds)
+                // The commands come from a client in its own process, so their latency is the server's, not that of
+                // event loops shared with the server under test.
+                let alone = try openLoopInOwnProcess(port: port)
                 let stampede = try wrk.start("http://127.0.0.1:\(port)/status", connections: 64, seconds: seconds + 2)
                 try await Task.sleep(for: .seconds(1))
-                let during = await HTTPBenchmarks.openLoop(client, port: port, verifier: verifier, channels: channels, rate: 200, seconds: seconds)
+                let during = try openLoopInOwnProcess(port: port)
                 stampede.finish()
-                figures.p99Alone.append(alone.percentile(99))
-                figures.p99Stampede.append(during.percentile(99))
+                figures.p99Alone.append(alone.p99)
+                figures.p99Stampede.append(during.p99)
                 figures.failures += alone.failures + during.failures
             }
             present(figures)
+        }
+    }
+
+    /// `firebell-bench --only client`: signed notes at 200/s for `seconds`, from a fresh process.
+    private func openLoopInOwnProcess(port: Int) throws -> (p99: Double, failures: Int) {
+        let arguments = [
+            "--only", "client", "--port", "\(port)", "--rate", "200", "--http-seconds", "\(seconds)", "--keep",
+            "--dir", directory.appendingPathComponent("client").path,
+        ]
+        let output = try Spawn(CommandLine.arguments[0], arguments, captureOutput: true).finish().output
+        let fields = output.split(whereSeparator: \.isWhitespace)
+        guard let index = fields.firstIndex(of: "p99"), index + 3 < fields.count, let p99 = Double(fields[index + 1]),
+            let failures = Int(fields[index + 3])
+        else { throw BenchmarkError("the command client said: \(output)") }
+        return (p99, failures)
+    }
+
+    /// The command client's side: prints `p99 <ms> failures <n>`.
+    static func client(port: Int, rate: Int, seconds: Int, channels: Int) async {
+        let verifier = SlackRequestVerifier(signingSecret: HTTPBenchmarks.secret)!
+        try? await HTTPBenchmarks.withClient { client in
+            let result = await HTTPBenchmarks.openLoop(client, port: port, verifier: verifier, channels: channels, rate: rate, seconds: seconds)
+            print("p99 \(result.percentile(99)) failures \(result.failures)")
         }
     }
 

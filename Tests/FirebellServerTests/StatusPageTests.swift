@@ -212,7 +212,13 @@ extension StatusPageTests {
             let during = try await client.execute(uri: "/status.json", method: .get)
             #expect(during.status == .ok && String(buffer: during.body).contains("Checkout down"), "served while the turn is held")
             #expect(!String(buffer: during.body).contains("Rolled back"), "nothing uncommitted is shown")
+            // A reader that yields to commands goes on once the running one is done (long before its 30 s).
+            let yielded = Task {
+                await service.activity.yieldToCommands(atMost: .seconds(30))
+                return service.activity.runningCount
+            }
             worker.resume()
+            #expect(await yielded.value == 0, "the reader waited for the command")
             #expect(await held.value.result == .accepted)
             let after = try await client.execute(uri: "/status.json", method: .get)
             #expect(String(buffer: after.body).contains("Rolled back the release"), "the committed update is shown at once")

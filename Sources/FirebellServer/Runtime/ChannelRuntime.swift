@@ -102,7 +102,7 @@ actor ChannelRuntime {
                 let before = state
                 try await appendDurably(records, with: reservation)
                 for record in records { state.apply(record) }
-                try publishCommitted(records, wasEmpty: before.lastSequence == 0)
+                publishCommitted(records, wasEmpty: before.lastSequence == 0)
                 publishDeadline(now: now)
                 messages = plannedMessages(records, before: before, at: now, responseURL: responseURL)
                 dependencies.sink?.accept(messages, transactionEnd: state.lastSequence, from: channel)
@@ -133,12 +133,18 @@ actor ChannelRuntime {
 
     /// Tells the read model what this transaction committed; a channel it does not hold yet is published whole (a
     /// new channel from these records alone, an older one from its log).
-    private func publishCommitted(_ records: [EventRecord], wasEmpty: Bool) throws {
+    /// The records are durable by now: a log that cannot be read back here costs the status page this channel
+    /// (until the next start), never the command's answer.
+    private func publishCommitted(_ records: [EventRecord], wasEmpty: Bool) {
         let model = dependencies.readModel
         if model.contains(channel) {
             model.apply(channel, state: state, committed: records)
+        } else if wasEmpty {
+            model.publish(channel, state: state, log: records)
         } else {
-            model.publish(channel, state: state, log: wasEmpty ? records : try self.records())
+            do { model.publish(channel, state: state, log: try self.records()) } catch {
+                dependencies.logger.error("could not read a log for the status page", metadata: ["channel": "\(channel)", "error": "\(error)"])
+            }
         }
     }
 

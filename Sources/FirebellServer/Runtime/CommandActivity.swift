@@ -13,6 +13,9 @@ package final class CommandActivity: Sendable {
 
     package init() {}
 
+    /// How many transactions are running now.
+    package var runningCount: Int { state.withLock { $0.running } }
+
     /// Runs `body` as one running transaction.
     func running<T, Failure: Error>(_ body: () async throws(Failure) -> T) async throws(Failure) -> T {
         state.withLock { $0.running += 1 }
