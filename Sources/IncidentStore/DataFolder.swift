@@ -22,7 +22,7 @@ package struct UnavailableChannel: Sendable, CustomStringConvertible {
 
     init(_ error: any Error) {
         detail = "\(error)"
-        summary = "its log cannot be read" + ((error as? StoreError)?.cause.map { ": \($0)" } ?? "")
+        summary = (error as? StoreError)?.told("its log cannot be read") ?? "its log cannot be read"
     }
 
     package var description: String { detail }

@@ -12,27 +12,26 @@ package struct DataLayout: Sendable {
     package var incidentIDsFile: URL { root.appendingPathComponent("incident-ids.json") }
 
     /// `channels/<platform>/<workspace>/<channel>.jsonl`, each part made safe as a file name.
-    package func logFile(for channel: ChannelRef) -> URL {
-        channelsDirectory
-            .appendingPathComponent(Self.safeName(channel.platform.name), isDirectory: true)
-            .appendingPathComponent(Self.safeName(channel.workspace), isDirectory: true)
-            .appendingPathComponent(Self.safeName(channel.channel) + ".jsonl")
-    }
+    package func logFile(for channel: ChannelRef) -> URL { Self.file(for: channel, in: channelsDirectory) }
 
     /// `outbox/<platform>/<workspace>/<channel>.jsonl`: the channel's undelivered messages.
     package func outboxFile(for channel: ChannelRef) -> URL {
-        root.appendingPathComponent("outbox", isDirectory: true)
-            .appendingPathComponent(Self.safeName(channel.platform.name), isDirectory: true)
-            .appendingPathComponent(Self.safeName(channel.workspace), isDirectory: true)
-            .appendingPathComponent(Self.safeName(channel.channel) + ".jsonl")
+        Self.file(for: channel, in: root.appendingPathComponent("outbox", isDirectory: true))
     }
 
     /// `delivered/<platform>/<workspace>/<channel>.jsonl`: what delivery did with the channel's effects.
-    package func deliveryLedger(for channel: ChannelRef) -> URL {
-        deliveredDirectory
-            .appendingPathComponent(Self.safeName(channel.platform.name), isDirectory: true)
-            .appendingPathComponent(Self.safeName(channel.workspace), isDirectory: true)
-            .appendingPathComponent(Self.safeName(channel.channel) + ".jsonl")
+    package func deliveryLedger(for channel: ChannelRef) -> URL { Self.file(for: channel, in: deliveredDirectory) }
+
+    /// `<directory>/<platform>/<workspace>/<channel>.jsonl`, each part made safe as a file name.
+    private static func file(for channel: ChannelRef, in directory: URL) -> URL {
+        let parts = encodedParts(channel)
+        return directory.appendingPathComponent(parts[0], isDirectory: true).appendingPathComponent(parts[1], isDirectory: true)
+            .appendingPathComponent(parts[2] + ".jsonl")
+    }
+
+    /// The platform, workspace and channel ids as file names.
+    private static func encodedParts(_ channel: ChannelRef) -> [String] {
+        [channel.platform.name, channel.workspace, channel.channel].map(safeName)
     }
 
     package var deliveredDirectory: URL { root.appendingPathComponent("delivered", isDirectory: true) }
@@ -53,7 +52,7 @@ package struct DataLayout: Sendable {
         if encoded.contains(where: { $0.hasPrefix(Self.hashedPrefix) }) {
             guard let data = try? Data(contentsOf: Self.referenceFile(forLog: url)),
                 let channel = try? JSONDecoder().decode(ChannelRef.self, from: data),
-                [channel.platform.name, channel.workspace, channel.channel].map(Self.safeName) == encoded
+                Self.encodedParts(channel) == encoded
             else { return nil }
             return channel
         }
@@ -65,7 +64,7 @@ package struct DataLayout: Sendable {
 
     /// Whether any part of the channel's file names is hashed (too long to spell out).
     package static func isHashed(_ channel: ChannelRef) -> Bool {
-        [channel.platform.name, channel.workspace, channel.channel].contains { safeName($0).hasPrefix(hashedPrefix) }
+        encodedParts(channel).contains { $0.hasPrefix(hashedPrefix) }
     }
 
     /// Makes the channel recoverable from its log's path: for a channel with a hashed name, writes (once, durably)

@@ -17,7 +17,7 @@ package struct EventCodec: Sendable {
     }
 
     /// One encoder for every line: its settings never change, and `encode` keeps no state between calls.
-    private nonisolated(unsafe) static let sharedEncoder = encoder()
+    private static let sharedEncoder = encoder()
 
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()

@@ -12,6 +12,9 @@ package struct StoreError: Error, Sendable, CustomStringConvertible {
 
     package var description: String { message }
 
+    /// `what` followed by the cause a responder may see, in parentheses: "its log cannot be read (Permission denied)".
+    package func told(_ what: String) -> String { what + (cause.map { " (\($0))" } ?? "") }
+
     static func posix(_ action: String, _ path: String, _ code: Int32) -> StoreError {
         let reason = String(cString: strerror(code))
         return StoreError("Could not \(action) \(path): \(reason) (errno \(code)).", cause: reason)

@@ -20,8 +20,9 @@ extension StatusPageSettings {
             severities = shown
         }
         if let value = map["status_page_history_days"] {
-            guard let days = Int(try reader.string(value, at: "\(name): status_page_history_days")), (1...366).contains(days) else {
-                throw ConfigurationError("\(name): status_page_history_days must be a number of days from 1 to 366.")
+            guard let days = Int(try reader.string(value, at: "\(name): status_page_history_days")), (1...Self.longestHistoryDays).contains(days)
+            else {
+                throw ConfigurationError("\(name): status_page_history_days must be a number of days from 1 to \(Self.longestHistoryDays).")
             }
             historyDays = days
         }

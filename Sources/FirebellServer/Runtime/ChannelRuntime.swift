@@ -15,7 +15,7 @@ actor ChannelRuntime {
     private var unread: UnreadSnapshot?
     private var log: ChannelLog?
     private let layout: DataLayout
-    private var logURL: URL { layout.logFile(for: channel) }
+    private let logURL: URL
     /// Why the channel's log cannot be used, as a responder may be told (no server paths).
     private var unavailableReason: String?
     private let dependencies: RuntimeDependencies
@@ -33,6 +33,7 @@ actor ChannelRuntime {
     init(channel: ChannelRef, fold: ChannelFold, layout: DataLayout, unavailableReason: String?, dependencies: RuntimeDependencies, now: Date) {
         self.channel = channel
         self.layout = layout
+        self.logURL = layout.logFile(for: channel)
         self.unavailableReason = unavailableReason
         self.dependencies = dependencies
         switch fold {
@@ -62,7 +63,7 @@ actor ChannelRuntime {
             (state, snapshotIsCurrent) = try snapshot.read(now: now)
         } catch {
             dependencies.logger.error("could not read a snapshot", metadata: ["channel": "\(channel)", "error": "\(error)"])
-            unavailableReason = "its snapshot cannot be read" + (error.cause.map { " (\($0))" } ?? "")
+            unavailableReason = error.told("its snapshot cannot be read")
         }
     }
 
@@ -102,7 +103,7 @@ actor ChannelRuntime {
                 let before = state
                 try await appendDurably(records, with: reservation)
                 for record in records { state.apply(record) }
-                publishCommitted(records, wasEmpty: before.lastSequence == 0)
+                publishCommitted(records, wasEmpty: before.lastSequence == 0, now: now)
                 publishDeadline(now: now)
                 messages = plannedMessages(records, before: before, at: now, responseURL: responseURL)
                 dependencies.sink?.accept(messages, transactionEnd: state.lastSequence, from: channel)
@@ -123,10 +124,10 @@ actor ChannelRuntime {
         } catch {
             // The cause names server paths: the operator reads it in the log, the responder gets what to do.
             dependencies.logger.error("not saved", metadata: ["channel": "\(channel)", "verb": "\(verb)", "error": "\(error)"])
-            let cause = (error as? StoreError)?.cause.map { " (\($0))" } ?? ""
+            let nothing = "Not saved, nothing changed"
             return .failed(
                 verb,
-                "✗ Not saved, nothing changed\(cause). Try again in a moment; if it keeps failing, tell the operator (disk full or read-only? the server log says which file)."
+                "✗ \((error as? StoreError)?.told(nothing) ?? nothing). Try again in a moment; if it keeps failing, tell the operator (disk full or read-only? the server log says which file)."
             )
         }
     }
@@ -135,16 +136,22 @@ actor ChannelRuntime {
     /// new channel from these records alone, an older one from its log).
     /// The records are durable by now: a log that cannot be read back here costs the status page this channel
     /// (until the next start), never the command's answer.
-    private func publishCommitted(_ records: [EventRecord], wasEmpty: Bool) {
-        let model = dependencies.readModel
-        if model.contains(channel) {
-            model.apply(channel, state: state, committed: records)
-        } else if wasEmpty {
-            model.publish(channel, state: state, log: records)
+    private func publishCommitted(_ records: [EventRecord], wasEmpty: Bool, now: Date) {
+        if dependencies.readModel.contains(channel) {
+            dependencies.readModel.apply(channel, state: state, committed: records)
         } else {
-            do { model.publish(channel, state: state, log: try self.records()) } catch {
-                dependencies.logger.error("could not read a log for the status page", metadata: ["channel": "\(channel)", "error": "\(error)"])
-            }
+            publishWhole(now: now, knownLog: wasEmpty ? records : nil)
+        }
+    }
+
+    /// Publishes the channel to the read model from its state and, when the status page could show one of its
+    /// incidents, its log (`knownLog` when the caller has it whole); a log that cannot be read is logged.
+    private func publishWhole(now: Date, knownLog: [EventRecord]? = nil) {
+        let needsLog = ReadModel.needsLog(state, now: now)
+        do {
+            dependencies.readModel.publish(channel, state: state, log: needsLog ? try knownLog ?? records() : [])
+        } catch {
+            dependencies.logger.error("could not read a log for the status page", metadata: ["channel": "\(channel)", "error": "\(error)"])
         }
     }
 
@@ -154,11 +161,7 @@ actor ChannelRuntime {
         defer { endTurn() }
         readSnapshotIfUnread(now: now)
         guard unavailableReason == nil, !dependencies.readModel.contains(channel) else { return }
-        do {
-            dependencies.readModel.publish(channel, state: state, log: state.order.isEmpty ? [] : try records())
-        } catch {
-            dependencies.logger.error("could not read a log for the status page", metadata: ["channel": "\(channel)", "error": "\(error)"])
-        }
+        publishWhole(now: now)
     }
 
     /// The effects of a logged transaction, rendered from the state after it.

@@ -54,21 +54,6 @@ package final class ReadModel: Sendable {
         }
     }
 
-    /// Every incident of every channel, oldest declaration first, with the version it was read at.
-    package func catalog() -> (incidents: [CataloguedIncident], version: Int) {
-        state.withLock { state in
-            let all = state.channels.flatMap { channel, projected in
-                projected.order.compactMap { projected.incidents[$0] }.map {
-                    CataloguedIncident(channel: channel, incident: $0, names: projected.names)
-                }
-            }
-            return (
-                all.sorted { ($0.incident.declaredAt, $0.incident.id.description) < ($1.incident.declaredAt, $1.incident.id.description) },
-                state.version
-            )
-        }
-    }
-
     /// The status page at `now`, built from memory.
     package func statusPage(_ builder: StatusPageBuilder, now: Date) -> StatusPage {
         let shown = state.withLock { state in
@@ -79,6 +64,14 @@ package final class ReadModel: Sendable {
             }
         }
         return builder.build(shown, now: now)
+    }
+
+    /// Whether publishing the channel needs its log: only for an incident the status page could ever show (not
+    /// private, and active or resolved within the longest history window); a channel of old or private incidents is
+    /// published from its state alone, so start-up does not read every log.
+    static func needsLog(_ state: ChannelState, now: Date) -> Bool {
+        let oldest = now.addingTimeInterval(-TimeInterval(StatusPageSettings.longestHistoryDays + 1) * 86400)
+        return state.incidents.values.contains { !$0.isPrivate && ($0.resolvedAt ?? now) >= oldest }
     }
 
     /// Whether the status page can show the event (the rest is never kept here).

@@ -16,8 +16,6 @@ struct StatusPageRoutes: Sendable {
     let builder: StatusPageBuilder
     let renderer = StatusPageRenderer()
     let cache = StatusPageCache()
-    /// Status requests answered at once; the rest wait their turn without a thread (see ``ConcurrencyLimit``).
-    let readers = ConcurrencyLimit(2)
     /// The longest a status request waits for running commands to finish.
     static let yieldLimit: Duration = .milliseconds(50)
     /// Short enough that a CDN shows a new update within seconds; long enough to absorb a stampede.
@@ -70,18 +68,7 @@ struct StatusPageRoutes: Sendable {
             headers[.contentType] = nil
             return Response(status: .notModified, headers: headers)
         }
-        // The bytes are written holding a place, so a stampede's writes take turns instead of crowding out commands.
-        let body = ByteBuffer(bytes: rendered.body)
-        return Response(
-            status: .ok,
-            headers: headers,
-            body: ResponseBody(contentLength: body.readableBytes) { [readers] writer in
-                try await readers.run {
-                    try await writer.write(body)
-                }
-                try await writer.finish(nil)
-            }
-        )
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: rendered.body)))
     }
 
     /// Whether the client's copy is current: `If-None-Match` names the ETag (or `*`), or, without it,

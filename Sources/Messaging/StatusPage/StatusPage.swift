@@ -60,6 +60,8 @@ package struct StatusPageSettings: Sendable, Equatable {
     /// Incidents of these severities appear (DESIGN.md: SEV4 is "ticket only").
     package var severities: Set<Severity> = [.sev1, .sev2, .sev3]
     package var historyDays = 90
+    /// The longest history the page can be configured to show.
+    package static let longestHistoryDays = 366
 
     package init() {}
 }

@@ -4,7 +4,7 @@ import NIOCore
 
 extension Response {
     /// One encoder for every answer: its settings never change, and `encode` keeps no state between calls.
-    private nonisolated(unsafe) static let jsonEncoder = {
+    private static let jsonEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
