@@ -129,6 +129,10 @@ extension Incident {
             status = to
         case .impactSet(let text):
             impact = text
+        case .impactDetailRecorded(let aspect, let text):
+            impactDetails[aspect] = text
+        case .postmortemAuthorSet(let user):
+            postmortemAuthor = user
         case .systemsSet(let list):
             systems = list
         case .updatePosted(let text, let next, let eta):

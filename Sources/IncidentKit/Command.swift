@@ -8,6 +8,7 @@ package enum Command: Equatable, Sendable {
     case postUpdate(text: String, next: TimeSpan?, eta: TimeSpan?)
     case addNote(String)
     case setImpact(String)
+    case setImpactDetail(ImpactAspect, String)
     case setSystems([String])
     case mitigate(String?)
     case resolve(rootCause: String?)
@@ -23,6 +24,7 @@ package enum Command: Equatable, Sendable {
     case timeline
     case summary
     case postmortem
+    case setPostmortemAuthor(UserRef)
     case escalate(level: Int?, user: UserRef?)
     case oncall
     case handover(to: UserRef, notes: String)
@@ -65,7 +67,7 @@ extension Command {
         case .setStatus: "status"
         case .postUpdate: "update"
         case .addNote: "note"
-        case .setImpact: "impact"
+        case .setImpact, .setImpactDetail: "impact"
         case .setSystems: "systems"
         case .mitigate: "mitigated"
         case .resolve: "resolve"
@@ -80,7 +82,7 @@ extension Command {
         case .listActions: "actions"
         case .timeline: "timeline"
         case .summary: "summary"
-        case .postmortem: "postmortem"
+        case .postmortem, .setPostmortemAuthor: "postmortem"
         case .escalate: "escalate"
         case .oncall: "oncall"
         case .handover: "handover"

@@ -77,7 +77,7 @@ struct VerbArguments {
         case "status": return try status()
         case "update": return try update()
         case "note": return .addNote(try requiredText(from: 1, what: "the note"))
-        case "impact": return .setImpact(try requiredText(from: 1, what: "the impact"))
+        case "impact": return try impact()
         case "systems": return .setSystems(try systemList(try requiredText(from: 1, what: "the affected systems")))
         case "mitigated": return .mitigate(try optionalText(from: 1))
         case "resolve": return try resolve()
@@ -92,9 +92,7 @@ struct VerbArguments {
         case "summary":
             try noArguments()
             return .summary
-        case "postmortem":
-            try noArguments()
-            return .postmortem
+        case "postmortem": return try postmortem()
         case "learn": return try learn()
         case "why": return .addWhy(try requiredText(from: 1, what: "the answer to this why"))
         case "link": return try link()
@@ -230,6 +228,28 @@ struct VerbArguments {
             throw fail("'\(token.text)' is not an action item number; see them with /incident actions.")
         }
         return number
+    }
+
+    /// `impact <text>` is the customer-facing statement; `impact customers: <text>` (or `revenue:`, `data:`,
+    /// `internal:`) fills one of the postmortem's impact fields.
+    private func impact() throws(CommandError) -> Command {
+        let first = tokens[safe: 1]?.text.lowercased() ?? ""
+        guard let colon = first.firstIndex(of: ":"), let aspect = ImpactAspect(rawValue: String(first[..<colon])) else {
+            return .setImpact(try requiredText(from: 1, what: "the impact"))
+        }
+        guard first.index(after: colon) == first.endIndex else {
+            throw fail("Put a space after '\(aspect.rawValue):' and then the \(aspect.title.lowercased()).")
+        }
+        return .setImpactDetail(aspect, try requiredText(from: 2, what: "the \(aspect.title.lowercased()) after '\(aspect.rawValue):'"))
+    }
+
+    private func postmortem() throws(CommandError) -> Command {
+        guard let first = tokens[safe: 1] else { return .postmortem }
+        guard first.text.lowercased() == "author" else { throw fail("'\(first.text)' is not a postmortem option; say 'author @user' or nothing.") }
+        guard let userToken = tokens[safe: 2] else { throw fail("Name the author with @user.") }
+        let user = try mention(userToken)
+        guard tokens.count == 3 else { throw fail("Name one author.") }
+        return .setPostmortemAuthor(user)
     }
 
     private func learn() throws(CommandError) -> Command {

@@ -27,6 +27,10 @@ package enum EventDescriber {
             return "\(who) changed status \(from.title) → \(to.title)"
         case .impactSet(let text):
             return "\(who) set the impact: \(text)"
+        case .impactDetailRecorded(let aspect, let text):
+            return "\(who) recorded the \(aspect.title.lowercased()): \(text)"
+        case .postmortemAuthorSet(let user):
+            return "\(who) named \(names.name(user)) the postmortem's author"
         case .systemsSet(let systems):
             return "\(who) set the affected systems: \(systems.joined(separator: ", "))"
         case .updatePosted(let text, let next, _):

@@ -63,6 +63,74 @@ package enum ISOTimestamp {
         }
     }
 
+    /// Parses an RFC 3339 timestamp as monitors write it: `2026-11-22T21:05:00Z`, fractional seconds of any length,
+    /// `t`/space for `T`, `z`, or a `±HH:MM` offset. Anything else, or a field out of range, is nil. Microseconds are
+    /// kept: a `Date` near 2026 cannot hold nanoseconds, and `.999999999` would round up into the next second.
+    ///
+    /// Byte by byte on purpose: Foundation's `ISO8601DateFormatter` hands the text to ICU, which dies of a
+    /// floating-point exception on a fraction of about forty digits — one webhook body would kill the server.
+    package static func parseRFC3339(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { bytes -> Date? in
+            guard bytes.count >= 20, bytes.count <= 64, bytes[4] == 45, bytes[7] == 45, bytes[13] == 58, bytes[16] == 58,
+                [84, 116, 32].contains(bytes[10])
+            else { return nil }
+            func number(_ start: Int, _ length: Int) -> Int? {
+                var value = 0
+                for offset in start..<(start + length) {
+                    let digit = Int(bytes[offset]) - 48
+                    guard (0...9).contains(digit) else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+                let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+                (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), hour < 24, minute < 60,
+                second < 61
+            else { return nil }
+            var index = 19
+            var microseconds = 0
+            if bytes[index] == 46 {  // "."
+                index += 1
+                let start = index
+                var scale = 100_000
+                while index < bytes.count, (48...57).contains(bytes[index]) {
+                    microseconds += Int(bytes[index] - 48) * scale
+                    scale /= 10
+                    index += 1
+                }
+                guard index > start else { return nil }
+            }
+            guard index < bytes.count else { return nil }
+            var offsetSeconds = 0
+            switch bytes[index] {
+            case 90, 122:  // "Z", "z"
+                index += 1
+            case 43, 45:  // "+", "-"
+                guard index + 6 == bytes.count, bytes[index + 3] == 58, let hours = number(index + 1, 2),
+                    let minutes = number(index + 4, 2), hours < 24, minutes < 60
+                else { return nil }
+                offsetSeconds = (hours * 3600 + minutes * 60) * (bytes[index] == 43 ? 1 : -1)
+                index += 6
+            default:
+                return nil
+            }
+            guard index == bytes.count else { return nil }
+            let days = daysFromCivil(year: year, month: month, day: day)
+            let whole = days * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds
+            return Date(timeIntervalSince1970: TimeInterval(whole) + TimeInterval(microseconds) / 1e6)
+        }
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
     // Howard Hinnant's civil-calendar algorithms: exact for the proleptic Gregorian calendar.
     static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year

@@ -8,6 +8,7 @@ extension Incident {
         case mitigatedAt, resolvedAt, rootCause, lastUpdate, updateCount, actionItems, snoozedUntil, reminders, updateClockStart
         case promisedNextUpdate, cadenceChangedAt, firedUpdateStage, firedTimers, holdingUpdateCount, hasPostmortemDraft, reopenCount
         case learnings, whys, links, isPrivate, detection, alertKeys, recoveredAlertKeys, alertCounts, pages
+        case impactDetails, postmortemAuthor
     }
 
     package init(from decoder: any Decoder) throws {
@@ -51,6 +52,8 @@ extension Incident {
         recoveredAlertKeys = try c.decodeIfPresent(Set<String>.self, forKey: .recoveredAlertKeys) ?? []
         alertCounts = try c.decodeIfPresent([String: AlertCount].self, forKey: .alertCounts) ?? [:]
         pages = try c.decodeIfPresent([Page].self, forKey: .pages) ?? []
+        impactDetails = try c.decodeIfPresent([ImpactAspect: String].self, forKey: .impactDetails) ?? [:]
+        postmortemAuthor = try c.decodeIfPresent(UserRef.self, forKey: .postmortemAuthor)
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -92,5 +95,7 @@ extension Incident {
         if !recoveredAlertKeys.isEmpty { try c.encode(recoveredAlertKeys.sorted(), forKey: .recoveredAlertKeys) }
         if !alertCounts.isEmpty { try c.encode(alertCounts, forKey: .alertCounts) }
         if !pages.isEmpty { try c.encode(pages, forKey: .pages) }
+        if !impactDetails.isEmpty { try c.encode(impactDetails, forKey: .impactDetails) }
+        try c.encodeIfPresent(postmortemAuthor, forKey: .postmortemAuthor)
     }
 }

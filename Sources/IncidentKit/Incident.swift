@@ -52,6 +52,10 @@ package struct Incident: Sendable, Equatable, Codable {
     package var alertCounts: [String: AlertCount] = [:]
     /// Everyone paged for this incident, in order.
     package var pages: [Page] = []
+    /// The postmortem's impact fields, as last recorded.
+    package var impactDetails: [ImpactAspect: String] = [:]
+    /// Who writes the postmortem, when someone was named (otherwise the Incident Commander).
+    package var postmortemAuthor: UserRef?
 
     package init(id: IncidentID, title: String, severity: Severity, impact: String?, systems: [String], declaredBy: UserRef, declaredAt: Date) {
         self.id = id

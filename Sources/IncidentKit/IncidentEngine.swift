@@ -190,6 +190,20 @@ struct Rules {
             guard text != incident.impact else { throw CommandError("That is already the impact of \(incident.id).") }
             emit(.impactSet(text: text), for: incident.id)
 
+        case .setImpactDetail(let aspect, let text):
+            let incident = try latest()
+            try permit(.setImpact, incident)
+            guard text != incident.impactDetails[aspect] else {
+                throw CommandError("That is already the \(aspect.title.lowercased()) of \(incident.id).")
+            }
+            emit(.impactDetailRecorded(aspect: aspect, text: text), for: incident.id)
+
+        case .setPostmortemAuthor(let user):
+            let incident = try latest()
+            try permit(.learn, incident)
+            guard user != incident.postmortemAuthor else { throw CommandError("\(user) already writes the postmortem of \(incident.id).") }
+            emit(.postmortemAuthorSet(user: user), for: incident.id)
+
         case .setSystems(let systems):
             let incident = try active()
             try permit(.setImpact, incident)

@@ -51,6 +51,10 @@ package enum IncidentEvent: Codable, Sendable, Equatable {
     case reportDeclared(number: Int, reportedAt: Date)
     /// The next on-call acknowledged the handover note.
     case handoverAcknowledged
+    /// One of the postmortem's impact fields (customers, revenue, data, internal); never posted to stakeholders.
+    case impactDetailRecorded(aspect: ImpactAspect, text: String)
+    /// Who writes the postmortem (by default the Incident Commander).
+    case postmortemAuthorSet(user: UserRef)
 }
 
 /// Which list of the postmortem a lesson belongs to.

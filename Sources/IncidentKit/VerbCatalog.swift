@@ -62,8 +62,8 @@ package enum VerbCatalog {
         VerbSpec(
             name: "impact",
             aliases: [],
-            usage: "/incident impact <text>",
-            summary: "Set the customer impact.",
+            usage: "/incident impact [customers:|revenue:|data:|internal:] <text>",
+            summary: "Set the customer impact, or one of the postmortem's impact fields (not sent to stakeholders).",
             example: "/incident impact EU customers cannot log in"
         ),
         VerbSpec(
@@ -125,8 +125,8 @@ package enum VerbCatalog {
         VerbSpec(
             name: "postmortem",
             aliases: ["pm"],
-            usage: "/incident postmortem",
-            summary: "Draft a blameless postmortem of the resolved incident (only you see it).",
+            usage: "/incident postmortem [author @user]",
+            summary: "Draft a blameless postmortem of the resolved incident (only you see it), or name its author.",
             example: "/incident postmortem"
         ),
         VerbSpec(

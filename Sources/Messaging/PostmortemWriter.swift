@@ -20,7 +20,7 @@ package struct PostmortemWriter: Sendable {
         var draft = PostmortemDraft(names: names)
         draft.header(incident, entries: entries, metrics: ResponseMetrics(incident: incident))
         draft.section("Summary", incident.lastUpdate.map { text($0.text) } ?? "_To be written._")
-        draft.section("Impact", incident.impact.map(text) ?? "_Not assessed during the incident._")
+        draft.impact(incident)
         draft.section("Root cause", incident.rootCause.map(text) ?? "_Not determined yet._")
         draft.timeline(entries)
         draft.detection(incident)
@@ -35,8 +35,8 @@ package struct PostmortemWriter: Sendable {
     }
 }
 
-/// Markdown-escapes user text for the draft.
-private func text(_ value: String) -> String { Markup.markdown.escape(value) }
+/// Escapes user text for the draft, without the backslash noise of chat Markdown.
+private func text(_ value: String) -> String { DocumentMarkdown.escape(value) }
 
 /// The draft being written, one section after the other.
 struct PostmortemDraft {
@@ -71,10 +71,27 @@ struct PostmortemDraft {
             "- **Date:** \(UTC.minute(incident.declaredAt))",
             "- **Duration:** \(Self.span(metrics.duration))",
             "- **Severity:** \(incident.severity)",
+            "- **Author:** \(author(incident))",
             "- **Incident Commander:** \(incident.roles[.ic].map(person) ?? "not assigned")",
             "- **Roles:** \(roleList(incident))",
             "- **Contributors:** \(contributors.map(person).joined(separator: ", "))"
         )
+    }
+
+    private func author(_ incident: Incident) -> String {
+        if let author = incident.postmortemAuthor { return person(author) }
+        let hint = "name the author with /incident postmortem author @user"
+        guard let ic = incident.roles[.ic] else { return "not named (\(hint))" }
+        return "\(person(ic)), the Incident Commander (or \(hint))"
+    }
+
+    /// The customer-facing statement, then the template's four impact fields, each marked where not yet recorded.
+    mutating func impact(_ incident: Incident) {
+        section("Impact", incident.impact.map(text) ?? "_Not assessed during the incident._", "")
+        for aspect in ImpactAspect.allCases {
+            let recorded = incident.impactDetails[aspect].map(text)
+            lines.append("- **\(aspect.title):** \(recorded ?? "_not recorded (/incident impact \(aspect.rawValue): …)_")")
+        }
     }
 
     private func roleList(_ incident: Incident) -> String {
@@ -83,8 +100,8 @@ struct PostmortemDraft {
     }
 
     mutating func timeline(_ entries: [EventRecord]) {
-        section("Timeline (UTC)")
-        lines += entries.map { "- \(UTC.minute($0.at).dropLast(4)) \(text(EventDescriber.describe($0, names: names)))" }
+        section("Timeline (UTC)", "| Time | Event |", "|---|---|")
+        lines += entries.map { "| \(UTC.minute($0.at).dropLast(4)) | \(text(EventDescriber.describe($0, names: names))) |" }
     }
 
     mutating func detection(_ incident: Incident) {

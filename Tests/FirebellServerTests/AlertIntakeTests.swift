@@ -196,6 +196,20 @@ struct AlertIntakeTests {
         }
     }
 
+    @Test func aStartTimeWithAFortyDigitFractionIsReadNotFatal() async throws {
+        // Found by the fuzzer: Foundation's ISO 8601 parser (ICU) takes SIGFPE on this, killing the whole server.
+        try await withIntake { client, service, clock in
+            _ = clock
+            let fraction = String(repeating: "9", count: 40)
+            let body = Self.alertmanager().replacingOccurrences(of: "00.123Z", with: "00.\(fraction)Z")
+            let (status, answer) = try await post(client, body)
+            #expect(status == .ok, "\(answer)")
+            let incident = try #require(await service.state(of: Self.payments).activeIncident)
+            let started = try #require(ISOTimestamp.parse("2026-11-18T11:00:00Z"))
+            #expect(incident.detectedAt >= started && incident.detectedAt < started + 1, "the alert's start time is kept")
+        }
+    }
+
     @Test func credentialsAreCheckedBeforeTheBodyIsRead() async throws {
         try await withIntake { client, service, clock in
             _ = clock

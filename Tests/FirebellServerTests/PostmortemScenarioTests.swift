@@ -28,6 +28,10 @@ struct PostmortemScenarioTests {
         (93, "why The timeout was removed by a config change", "alice"),
         (93, "why The config change was not covered by an integration test", "alice"),
         (94, "link INC-2026-0002 same config pipeline", "carol"),
+        (95, "impact customers: 30% of EU card payments (about 12,000 orders) for 1.5 h", "alice"),
+        (95, "impact revenue: ~€40k of orders delayed, none lost", "carol"),
+        (95, "impact internal: support_queue grew by 300 tickets; *all* of L2 on it", "carol"),
+        (96, "postmortem author @carol", "alice"),
     ]
 
     func runScript() async throws -> (TimerDrill, String) {
@@ -58,6 +62,17 @@ struct PostmortemScenarioTests {
         #expect(draft.contains("- **Duration:** 1 h 30 min"))
         #expect(draft.contains("- **Severity:** SEV1"))
         #expect(draft.contains("- **Incident Commander:** @alice"))
+        #expect(draft.contains("- **Author:** @carol"))
+        #expect(
+            section("Impact", of: draft) == [
+                "card payments fail",
+                "- **Customers affected:** 30% of EU card payments (about 12,000 orders) for 1.5 h",
+                "- **Revenue impact:** ~€40k of orders delayed, none lost",
+                "- **Data impact:** _not recorded (/incident impact data: …)_",
+                "- **Internal impact:** support_queue grew by 300 tickets; \\*all\\* of L2 on it",
+            ],
+            "user text stays readable: only what would format is escaped"
+        )
         #expect(draft.contains("- **Contributors:** @carol, @alice, @bob"), "the bot is not a contributor")
         #expect(draft.contains("| Time to acknowledge | 4 min |"))
         #expect(draft.contains("| Time to mitigate | 1 h 4 min |"))
@@ -98,8 +113,10 @@ struct PostmortemScenarioTests {
         #expect(section("Related incidents", of: draft) == ["- INC-2026-0002: same config pipeline"])
         #expect(section("Root cause", of: draft) == ["release 2026.11.3 shipped an untested config change"])
         let timeline = section("Timeline (UTC)", of: draft)
-        #expect(timeline.first == "- 2026-11-18 11:06 @carol declared SEV1 “Checkout returns 500s”, impact: card payments fail")
-        #expect(timeline.contains("- 2026-11-18 11:50 @firebell posted a holding Status Update: no update had come in by 2026-11-18 11:50 UTC"))
+        #expect(timeline.prefix(3) == ["| Time | Event |", "|---|---|", "| 2026-11-18 11:06 | @carol declared SEV1 “Checkout returns 500s”, impact: card payments fail |"])
+        #expect(timeline.contains("| 2026-11-18 11:50 | @firebell posted a holding Status Update: no update had come in by 2026-11-18 11:50 UTC |"))
+        #expect(timeline.contains("| 2026-11-18 12:41 | @alice recorded the customers affected: 30% of EU card payments (about 12,000 orders) for 1.5 h |"))
+        #expect(timeline.last == "| 2026-11-18 12:42 | @carol drafted the postmortem |")
     }
 
     @Test func theCommandLineDraftNamesLinkedIncidents() async throws {

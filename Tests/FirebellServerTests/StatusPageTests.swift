@@ -240,6 +240,10 @@ extension StatusPageTests {
             #expect(again.status == .notModified && again.body.readableBytes == 0 && again.headers[.eTag] == etag)
             let since = try await client.execute(uri: "/status", method: .get, headers: [.ifModifiedSince: modified])
             #expect(since.status == .notModified)
+            for stale in ["Sun, 22 Nov 2026 11:15:59 GMT", "Sun, 22 Nov 2026 11:16:00777777777 GMT", "yesterday"] {
+                let answer = try await client.execute(uri: "/status", method: .get, headers: [.ifModifiedSince: stale])
+                #expect(answer.status == .ok, "\(stale): older or unreadable dates get the page")
+            }
             let json = try await client.execute(uri: "/status.json", method: .get, headers: [.ifNoneMatch: etag])
             #expect(json.status == .ok, "each representation has its own ETag")
 

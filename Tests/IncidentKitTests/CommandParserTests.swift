@@ -78,6 +78,13 @@ struct CommandParserTests {
         #expect(try parse("/incident role comms <@U024BE7LH|dana>") == .assignRole(.comms, UserRef("U024BE7LH")))
         #expect(try parse("/incident status identified") == .setStatus(.identified))
         #expect(try parse("/incident impact EU logins fail") == .setImpact("EU logins fail"))
+        #expect(try parse("/incident impact customers: 30% of EU card payments") == .setImpactDetail(.customers, "30% of EU card payments"))
+        #expect(try parse("/incident impact Revenue: none lost") == .setImpactDetail(.revenue, "none lost"))
+        #expect(try parse("/incident impact data: 3 rows rewritten") == .setImpactDetail(.data, "3 rows rewritten"))
+        #expect(try parse("/incident impact internal: L2 on it all night") == .setImpactDetail(.internal, "L2 on it all night"))
+        #expect(try parse("/incident impact ops: slow") == .setImpact("ops: slow"), "an unknown field is plain impact text")
+        #expect(try parse("/incident postmortem") == .postmortem)
+        #expect(try parse("/incident pm author @dana") == .setPostmortemAuthor(UserRef("dana")))
         #expect(try parse("/incident systems api, db") == .setSystems(["api", "db"]))
         #expect(try parse("/incident mitigated") == .mitigate(nil))
         #expect(try parse("/incident mitigated Rollback complete") == .mitigate("Rollback complete"))
@@ -163,6 +170,12 @@ struct CommandParserTests {
         ("/incident learn Something", "Say 'good' (what went well) or 'improve' (what could be improved) first."),
         ("/incident learn good", "Write the lesson."),
         ("/incident why", "Write the answer to this why."),
+        ("/incident impact revenue:", "Write the revenue impact after 'revenue:'."),
+        ("/incident impact data:lost", "Put a space after 'data:' and then the data impact."),
+        ("/incident postmortem now", "'now' is not a postmortem option; say 'author @user' or nothing."),
+        ("/incident postmortem author", "Name the author with @user."),
+        ("/incident postmortem author @here", "'@here' is everyone, not a person; name one person with @user."),
+        ("/incident postmortem author @a @b", "Name one author."),
         ("/incident link 42", "'42' is not an incident id such as INC-2026-0007."),
         ("/incident private maybe", "Say 'on' (private) or 'off' (public)."),
         ("/incident ack now please", "'ack' takes no arguments."),

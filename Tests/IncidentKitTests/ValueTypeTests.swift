@@ -44,6 +44,29 @@ struct ValueTypeTests {
         #expect(ISOTimestamp.parse("2026-11-18 11:06:40Z") == nil)
     }
 
+    @Test func monitorTimestampsParseAsRFC3339WithoutICU() {
+        let base = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18T11:06:40Z
+        #expect(ISOTimestamp.parseRFC3339("2026-11-18T11:06:40Z") == base)
+        #expect(ISOTimestamp.parseRFC3339("2026-11-18t11:06:40z") == base)
+        #expect(ISOTimestamp.parseRFC3339("2026-11-18 11:06:40Z") == base)
+        #expect(ISOTimestamp.parseRFC3339("2026-11-18T12:06:40+01:00") == base)
+        #expect(ISOTimestamp.parseRFC3339("2026-11-18T06:36:40-04:30") == base)
+        let nano = ISOTimestamp.parseRFC3339("2026-11-18T11:06:40.123456789Z")
+        #expect(abs((nano?.timeIntervalSince1970 ?? 0) - 1_795_000_000.123456789) < 1e-6)
+        // Forty fraction digits: ICU's parser dies of SIGFPE on this; ours keeps microseconds and ignores the rest.
+        let long = ISOTimestamp.parseRFC3339("2026-11-18T11:06:40." + String(repeating: "5", count: 40) + "Z")
+        #expect(abs((long?.timeIntervalSince1970 ?? 0) - 1_795_000_000.555555) < 1e-6)
+        #expect(ISOTimestamp.parseRFC3339("2028-02-29T00:00:00Z") != nil)
+        for bad in [
+            "", "2026-11-18T11:06:40", "2026-11-18T11:06:40.Z", "2026-11-18T11:06:40Zjunk", "2026-02-29T00:00:00Z",
+            "2026-04-31T00:00:00Z", "2026-11-18T24:00:00Z", "2026-11-18T11:60:00Z", "2026-11-18T11:06:40+1:00",
+            "2026-11-18T11:06:40+01:60", "2026-13-18T11:06:40Z", "2026-11-18X11:06:40Z", "２026-11-18T11:06:40Z",
+            "2026-11-18T11:06:40." + String(repeating: "1", count: 60) + "Z",
+        ] {
+            #expect(ISOTimestamp.parseRFC3339(bad) == nil, "\(bad) must not parse")
+        }
+    }
+
     @Test func mentions() {
         #expect(UserRef(mention: "@alice")?.id == "alice")
         #expect(UserRef(mention: "<@U024BE7LH>")?.id == "U024BE7LH")

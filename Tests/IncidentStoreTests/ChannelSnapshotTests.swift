@@ -196,6 +196,8 @@ struct ChannelSnapshotTests {
         full.recoveredAlertKeys = ["k"]
         full.alertCounts = ["k": AlertCount(firing: 2, resolved: 1)]
         full.pages = [Page(level: 1, user: UserRef("alice"), rotation: "primary", at: later)]
+        full.impactDetails = [.revenue: "none lost", .customers: "30%"]
+        full.postmortemAuthor = UserRef("carol")
 
         let defaults = Dictionary(uniqueKeysWithValues: Mirror(reflecting: plain).children.map { ($0.label!, "\($0.value)") })
         for child in Mirror(reflecting: full).children where child.label != "id" {

@@ -24,6 +24,28 @@ struct MarkupTests {
         )
     }
 
+    @Test func documentMarkdownEscapesOnlyWhatWouldFormat() {
+        let cases: [(String, String)] = [
+            ("30% of EU (card) payments, 1.5 h! #2 of 3", "30% of EU (card) payments, 1.5 h! #2 of 3"),
+            ("support_queue and snake_case_names", "support_queue and snake_case_names"),
+            ("_emphasis_ and *bold* and `code`", "\\_emphasis\\_ and \\*bold\\* and \\`code\\`"),
+            ("[x](http://evil) <b>", "\\[x\\](http://evil) \\<b\\>"),
+            ("a | b", "a \\| b"),
+            ("~5% then ~10%", "\\~5% then \\~10%"),
+            ("about ~5%", "about ~5%"),
+            ("# heading", "\\# heading"),
+            ("- item", "\\- item"),
+            ("-5% traffic", "-5% traffic"),
+            ("1. first", "1\\. first"),
+            ("3.5% of users", "3.5% of users"),
+            ("line one\nline two", "line one line two"),
+        ]
+        for (input, expected) in cases {
+            #expect(DocumentMarkdown.escape(input) == expected, "\(input)")
+        }
+        #expect(!DocumentMarkdown.escape("tell @channel").contains("@channel"), "broadcasts are neutralized")
+    }
+
     @Test func htmlIsEscaped() {
         #expect(Markup.html.escape("<script>alert('x')</script> & \"q\"") == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;")
     }

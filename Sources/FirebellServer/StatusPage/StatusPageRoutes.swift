@@ -95,12 +95,30 @@ enum HTTPDate {
 
     static func format(_ date: Date) -> String { date.formatted(format) }
 
-    private static let parser = Date.ParseStrategy(
-        format:
-            "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) GMT",
-        locale: Locale(identifier: "en_US_POSIX"),
-        timeZone: .gmt
-    )
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    static func parse(_ text: String) -> Date? { try? Date(text, strategy: parser) }
+    /// Parses the IMF-fixdate form only (the one every client sends); anything else is nil, so no 304.
+    /// Byte by byte rather than `Date.ParseStrategy`: the header is attacker text, and ICU's parser both accepts
+    /// nonsense (`08:49:37777777777777`) and has crashed the process on long digit runs.
+    static func parse(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 29, bytes[3] == 44, bytes[4] == 32, bytes[7] == 32, bytes[11] == 32, bytes[16] == 32,
+            bytes[19] == 58, bytes[22] == 58, bytes[25] == 32, bytes[26...] == [71, 77, 84]  // "GMT"
+        else { return nil }
+        func number(_ start: Int, _ length: Int) -> Int? {
+            var value = 0
+            for byte in bytes[start..<(start + length)] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        let monthName = String(decoding: bytes[8..<11], as: UTF8.self)
+        guard let monthIndex = months.firstIndex(of: monthName), let day = number(5, 2), let year = number(12, 4),
+            let hour = number(17, 2), let minute = number(20, 2), let second = number(23, 2), (1...31).contains(day),
+            hour < 24, minute < 60, second < 61
+        else { return nil }
+        let stamp = String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", year, monthIndex + 1, day, hour, minute, second)
+        return ISOTimestamp.parseRFC3339(stamp)
+    }
 }

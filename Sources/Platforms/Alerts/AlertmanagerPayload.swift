@@ -109,11 +109,6 @@ enum RFC3339 {
     static func parse(_ text: String) -> Date? {
         // Alertmanager's zero time marks "not ended yet".
         guard !text.hasPrefix("0001-") else { return nil }
-        let withFraction = ISO8601DateFormatter()
-        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = withFraction.date(from: text) { return date }
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        return plain.date(from: text)
+        return ISOTimestamp.parseRFC3339(text)
     }
 }
