@@ -89,7 +89,7 @@ package final class ConnectionGuard: Sendable {
 
     /// Closes a connection for `reason`, counts it, and logs a summary at most once a ``logInterval``.
     func close(_ channel: any Channel, because reason: Reason) {
-        channel.close(promise: nil)
+        // Counted before the close: whoever sees the connection end must already find it in the counts.
         onClose(reason)
         let now = ContinuousClock.now
         let summary: [Reason: Int]? = state.withLock { state in
@@ -103,6 +103,7 @@ package final class ConnectionGuard: Sendable {
             }
             return state.closedSinceLog
         }
+        channel.close(promise: nil)
         if let summary {
             let counts = Reason.allCases.compactMap { reason in summary[reason].map { "\(reason.rawValue)=\($0)" } }
             logger.warning(
