@@ -8,6 +8,7 @@ struct FirebellCommand: AsyncParsableCommand {
         abstract: "Chat-ops incident bot: declare, run and learn from incidents from a chat channel.",
         subcommands: [
             DefaultCommand.self, ConsoleCommand.self, ServeCommand.self, CheckConfigCommand.self, PostmortemCommand.self, ActionsCommand.self,
+            ReportCommand.self,
             CommandsCommand.self,
         ],
         defaultSubcommand: DefaultCommand.self

@@ -113,10 +113,33 @@ struct PostmortemScenarioTests {
         #expect(section("Related incidents", of: draft) == ["- INC-2026-0002: same config pipeline"])
         #expect(section("Root cause", of: draft) == ["release 2026.11.3 shipped an untested config change"])
         let timeline = section("Timeline (UTC)", of: draft)
-        #expect(timeline.prefix(3) == ["| Time | Event |", "|---|---|", "| 2026-11-18 11:06 | @carol declared SEV1 “Checkout returns 500s”, impact: card payments fail |"])
+        #expect(
+            timeline.prefix(3) == [
+                "| Time | Event |", "|---|---|", "| 2026-11-18 11:06 | @carol declared SEV1 “Checkout returns 500s”, impact: card payments fail |",
+            ]
+        )
         #expect(timeline.contains("| 2026-11-18 11:50 | @firebell posted a holding Status Update: no update had come in by 2026-11-18 11:50 UTC |"))
-        #expect(timeline.contains("| 2026-11-18 12:41 | @alice recorded the customers affected: 30% of EU card payments (about 12,000 orders) for 1.5 h |"))
+        #expect(
+            timeline.contains(
+                "| 2026-11-18 12:41 | @alice recorded the customers affected: 30% of EU card payments (about 12,000 orders) for 1.5 h |"
+            )
+        )
         #expect(timeline.last == "| 2026-11-18 12:42 | @carol drafted the postmortem |")
+    }
+
+    @Test func complianceReplayedFromTheEventsTheInsightsKeepIsTheSame() async throws {
+        // The insights keep only the events that move the update clock; with reminders, a snooze, a holding post and
+        // a late update in the script, the replay must come out as from the whole log.
+        let (drill, _) = try await runScript()
+        defer { drill.remove() }
+        let records = try await drill.service.records(of: drill.channel)
+        let id = IncidentID(year: 2026, sequence: 1)
+        let engine = drill.configuration.engine
+        let whole = UpdateCompliance(records: records, incident: id, configuration: engine)
+        let kept = UpdateCompliance(records: records.filter { Insights.keepsForCompliance($0.event) }, incident: id, configuration: engine)
+        #expect(!whole.entries.isEmpty)
+        #expect(kept.entries == whole.entries && kept.longestGap == whole.longestGap && kept.snoozes == whole.snoozes)
+        #expect(records.filter { Insights.keepsForCompliance($0.event) }.count < records.count / 2, "most of the log is not kept")
     }
 
     @Test func theCommandLineDraftNamesLinkedIncidents() async throws {

@@ -16,6 +16,9 @@ package struct ServeSettings: Sendable {
     package var genericWebhookSecret: String?
     /// The PagerDuty Events API v2 integration key; enables trigger/acknowledge/resolve events.
     package var pagerDutyRoutingKey: String?
+    /// The password of `/insights` (HTTP Basic, any user name); without it the insights are open to whoever reaches
+    /// the port, like `/metrics`.
+    package var insightsPassword: String?
     /// The settings of each chat platform that is configured, in the order of ``chatPlatforms``.
     package private(set) var platforms: [any PlatformSettings] = []
 
@@ -36,6 +39,7 @@ package struct ServeSettings: Sendable {
         genericWebhookToken = secret("GENERIC_WEBHOOK_TOKEN")
         genericWebhookSecret = secret("GENERIC_WEBHOOK_SECRET")
         pagerDutyRoutingKey = secret("PAGERDUTY_ROUTING_KEY")
+        insightsPassword = secret("FIREBELL_INSIGHTS_PASSWORD")
         for platform in chatPlatforms {
             if let settings = try platform.settingsType.init(environment: environment, file: file) { platforms.append(settings) }
         }

@@ -20,6 +20,7 @@ package struct FirebellApplication: Sendable {
     /// Keeps the HTTP server's connections within the configured limits and timeouts.
     package let httpConnections: ConnectionGuard
     let statusPage: StatusPageRoutes
+    let insights: InsightsRoutes
     let alertRoutes: AlertRoutes
     let logger: Logger
 
@@ -70,6 +71,11 @@ package struct FirebellApplication: Sendable {
         )
         metrics.damagedLedgerLines(try outbox.prepare(lastSequences: service.lastSequencesAtStart))
         statusPage = StatusPageRoutes(service: service, settings: configuration.statusPage, engine: configuration.engine)
+        insights = InsightsRoutes(
+            service: service,
+            engine: configuration.engine,
+            access: InsightsAccessMiddleware(password: settings.insightsPassword)
+        )
         alertRoutes = AlertRoutes(
             service: service,
             routing: configuration.alertRouting,
@@ -94,7 +100,7 @@ package struct FirebellApplication: Sendable {
             service: service,
             outbox: outbox,
             platforms: platforms,
-            groups: [statusPage, alertRoutes],
+            groups: [statusPage, insights, alertRoutes],
             metrics: metrics
         )
         let connections = httpConnections

@@ -3,17 +3,25 @@ import IncidentKit
 import Messaging
 import Synchronization
 
-/// What the read-only views that span channels read — the status page first: every channel's incidents, the names
-/// its people go by, and each incident's stakeholder-facing events. Kept current by the transactions themselves (each
-/// channel publishes what it committed, in its turn), so a view reads memory, never a log and never a channel's turn;
-/// ``version`` changes with every commit, for caches and `ETag`s.
+/// What the read-only views that span channels read — the status page and the insights: every channel's incidents,
+/// the names its people go by, each incident's stakeholder-facing and update-clock events, and a digest of the rest.
+/// Kept current by the transactions themselves (each channel publishes what it committed, in its turn), so a view
+/// reads memory, never a log and never a channel's turn; ``version`` changes with every commit, for caches and `ETag`s.
 package final class ReadModel: Sendable {
     struct Channel: Sendable {
         var order: [IncidentID] = []
         var incidents: [IncidentID: Incident] = [:]
         var names = PeopleNames()
-        /// Each incident's stakeholder-facing events, in log order.
+        /// Each incident's stakeholder-facing events and those its update compliance replays, in log order.
         var entries: [IncidentID: [EventRecord]] = [:]
+        /// What the insights need of the other events.
+        var digests: [IncidentID: Insights.Digest] = [:]
+
+        mutating func add(_ record: EventRecord) {
+            guard let id = record.incident else { return }
+            if ReadModel.keeps(record.event) { entries[id, default: []].append(record) }
+            digests[id, default: Insights.Digest()].add(record)
+        }
     }
 
     private struct State: Sendable {
@@ -34,7 +42,7 @@ package final class ReadModel: Sendable {
     /// Sets a channel from its state and its whole log (start-up, or a channel's first use).
     func publish(_ channel: ChannelRef, state channelState: ChannelState, log records: [EventRecord]) {
         var projected = Channel(order: channelState.order, incidents: channelState.incidents, names: channelState.people)
-        for record in records where Self.isStakeholderFacing(record) { projected.entries[record.incident!, default: []].append(record) }
+        for record in records { projected.add(record) }
         state.withLock { state in
             state.channels[channel] = projected
             state.version += 1
@@ -48,7 +56,7 @@ package final class ReadModel: Sendable {
             projected.order = channelState.order
             for id in Set(records.compactMap(\.incident)) { projected.incidents[id] = channelState.incidents[id] }
             projected.names = channelState.people
-            for record in records where Self.isStakeholderFacing(record) { projected.entries[record.incident!, default: []].append(record) }
+            for record in records { projected.add(record) }
             state.channels[channel] = projected
             state.version += 1
         }
@@ -59,23 +67,46 @@ package final class ReadModel: Sendable {
         let shown = state.withLock { state in
             state.channels.values.flatMap { projected in
                 projected.order.compactMap { projected.incidents[$0] }.filter { builder.isShown($0, now: now) }.map {
-                    ($0, projected.entries[$0.id] ?? [])
+                    ($0, (projected.entries[$0.id] ?? []).filter(Self.isStakeholderFacing))
                 }
             }
         }
         return builder.build(shown, now: now)
     }
 
-    /// Whether publishing the channel needs its log: only for an incident the status page could ever show (not
-    /// private, and active or resolved within the longest history window); a channel of old or private incidents is
-    /// published from its state alone, so start-up does not read every log.
-    static func needsLog(_ state: ChannelState, now: Date) -> Bool {
-        let oldest = now.addingTimeInterval(-TimeInterval(StatusPageSettings.longestHistoryDays + 1) * 86400)
-        return state.incidents.values.contains { !$0.isPrivate && ($0.resolvedAt ?? now) >= oldest }
+    /// The insights of the `days` before `now`, from memory: incidents declared in the window with their events,
+    /// and every incident's action items.
+    package func insights(days: Int, now: Date, configuration: EngineConfiguration) -> Insights {
+        let sources = state.withLock { state in
+            state.channels.values.flatMap { projected in
+                projected.order.compactMap { projected.incidents[$0] }.map {
+                    Insights.Source(
+                        incident: $0,
+                        records: projected.entries[$0.id] ?? [],
+                        names: projected.names,
+                        digest: projected.digests[$0.id] ?? Insights.Digest()
+                    )
+                }
+            }
+        }
+        return Insights(sources, days: days, now: now, configuration: configuration, onCall: configuration.oncall)
     }
 
-    /// Whether the status page can show the event (the rest is never kept here).
+    /// Whether publishing the channel needs its log: only for an incident a view could show (active, or resolved
+    /// within the longest window of the status page and the insights); a channel of old incidents is published from
+    /// its state alone, so start-up does not read every log. (Private incidents count: the insights count them.)
+    static func needsLog(_ state: ChannelState, now: Date) -> Bool {
+        let oldest = now.addingTimeInterval(-TimeInterval(StatusPageSettings.longestHistoryDays + 1) * 86400)
+        return state.incidents.values.contains { ($0.resolvedAt ?? now) >= oldest }
+    }
+
+    /// Whether the status page can show the event.
     static func isStakeholderFacing(_ record: EventRecord) -> Bool {
         record.incident != nil && StatusPageBuilder.isStakeholderFacing(record.event)
+    }
+
+    /// Whether the event is kept: the status page shows it or the insights replay it. The rest is digested.
+    static func keeps(_ event: IncidentEvent) -> Bool {
+        StatusPageBuilder.isStakeholderFacing(event) || Insights.keepsForCompliance(event)
     }
 }

@@ -15,7 +15,7 @@ struct StatusPageRoutes: Sendable {
     let service: IncidentService
     let builder: StatusPageBuilder
     let renderer = StatusPageRenderer()
-    let cache = StatusPageCache()
+    let cache = ViewCache<StatusPage>()
     /// The longest a status request waits for running commands to finish.
     static let yieldLimit: Duration = .milliseconds(50)
     /// Short enough that a CDN shows a new update within seconds; long enough to absorb a stampede.
@@ -56,30 +56,11 @@ struct StatusPageRoutes: Sendable {
         await service.activity.yieldToCommands(atMost: Self.yieldLimit)
         await service.readModelReady()
         let now = service.clock.now()
-        let key = StatusPageCache.Key(version: service.readModel.version, minute: Int(now.timeIntervalSince1970 / 60))
+        let key = ViewCache<StatusPage>.Key(version: service.readModel.version, minute: Int(now.timeIntervalSince1970 / 60))
         guard let rendered = cache.rendered(name, key: key, build: { service.readModel.statusPage(builder, now: now) }, render: render) else {
             return .text("No such incident on the status page.", status: .notFound)
         }
-        var headers: HTTPFields = [
-            .contentType: type, .cacheControl: Self.cacheControl, .eTag: rendered.etag,
-            .lastModified: HTTPDate.format(rendered.lastModified),
-        ]
-        if Self.isFresh(request.headers, rendered) {
-            headers[.contentType] = nil
-            return Response(status: .notModified, headers: headers)
-        }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: rendered.body)))
-    }
-
-    /// Whether the client's copy is current: `If-None-Match` names the ETag (or `*`), or, without it,
-    /// `If-Modified-Since` is not before `Last-Modified` (RFC 9110 §13.1).
-    static func isFresh(_ headers: HTTPFields, _ rendered: StatusPageCache.Rendered) -> Bool {
-        if let match = headers[.ifNoneMatch] {
-            let tags = match.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            return tags.contains("*") || tags.contains { $0 == rendered.etag || $0 == "W/" + rendered.etag }
-        }
-        if let since = headers[.ifModifiedSince].flatMap(HTTPDate.parse) { return since >= rendered.lastModified }
-        return false
+        return rendered.response(to: request, type: type, cacheControl: Self.cacheControl)
     }
 }
 
