@@ -185,6 +185,10 @@ extension Incident {
             links.append(IncidentLink(incident: other, note: note))
         case .actionReassigned(let number, let owner, _):
             if let index = actionItems.firstIndex(where: { $0.number == number }) { actionItems[index].owner = owner }
+        case .actionTracked(let number, let key, let url):
+            if let index = actionItems.firstIndex(where: { $0.number == number }) { actionItems[index].tracker = TrackerLink(key: key, url: url) }
+        case .actionTrackingRefused(let number, _, let reason):
+            if let index = actionItems.firstIndex(where: { $0.number == number }) { actionItems[index].trackerRefusal = reason }
         case .visibilityChanged(let isPrivate):
             self.isPrivate = isPrivate
         case .alertDetected(let source, let key, let startedAt, _, _, let firing):

@@ -17,13 +17,15 @@ package struct Effect: Sendable, Equatable {
         case editHeadline(IncidentID, in: ChannelRef, offersActions: Bool)
         /// An event for PagerDuty, keyed by the incident, so phones ring through it.
         case pagerDuty(PagerDutyAction, IncidentID)
+        /// A request to the team's tracker about one action item's issue.
+        case tracker(TrackerAction, IncidentID, item: Int)
     }
 
     /// The incident the effect is about, if any.
     package var incident: IncidentID? {
         switch action {
         case .post(let post, _, _, _): post.incident
-        case .editHeadline(let id, _, _), .pagerDuty(_, let id): id
+        case .editHeadline(let id, _, _), .pagerDuty(_, let id), .tracker(_, let id, _): id
         }
     }
 
@@ -33,19 +35,23 @@ package struct Effect: Sendable, Equatable {
         case .post(_, let recipient, _, _): .chat(recipient.channel)
         case .editHeadline(_, let channel, _): .chat(channel)
         case .pagerDuty: .pagerDuty
+        case .tracker: .tracker
         }
     }
 }
 
-/// Where deliveries go: a chat conversation, or PagerDuty's Events API (one ordered queue for all incidents).
+/// Where deliveries go: a chat conversation, PagerDuty's Events API, or the team's tracker (one ordered queue each for
+/// all incidents, so an item's issue is created before it is closed).
 package enum Destination: Hashable, Sendable, CustomStringConvertible {
     case chat(ChannelRef)
     case pagerDuty
+    case tracker
 
     package var description: String {
         switch self {
         case .chat(let channel): channel.description
         case .pagerDuty: "pagerduty"
+        case .tracker: "tracker"
         }
     }
 }

@@ -3,7 +3,7 @@
 /// restart that plans a logged transaction again gets the very same effects.
 ///
 /// Order within a transaction: the incident channel's posts (headline edits last), direct messages, the audience
-/// channels' copies, then PagerDuty events.
+/// channels' copies, then PagerDuty events, then tracker requests.
 package struct EffectPlanner: Sendable {
     package let policy: EffectPolicy
 
@@ -25,6 +25,7 @@ package struct EffectPlanner: Sendable {
         actions += directMessages(for: posts, in: channel)
         actions += audienceCopies(records, posts: posts, before: before, after: after, own: channel)
         if policy.pagerDuty { actions += pagerDutyEvents(records, before: before, after: after) }
+        if policy.tracker { actions += trackerRequests(records) }
         return actions.enumerated().map { Effect(id: EffectID(channel: channel, sequence: first.sequence, index: $0.offset), action: $0.element) }
     }
 
@@ -92,8 +93,17 @@ package struct EffectPlanner: Sendable {
     func directMessages(for posts: [ChannelPost], in channel: ChannelRef) -> [Effect.Action] {
         guard policy.directMessagePlatforms.contains(channel.platform) else { return [] }
         return posts.compactMap { post in
-            guard case .page(let record) = post, case .paged(_, let user, _) = record.event else { return nil }
-            return .post(post, to: .directMessage(user, on: channel), placement: .channel, offersActions: false)
+            switch post {
+            case .page(let record):
+                guard case .paged(_, let user, _) = record.event else { return nil }
+                return .post(post, to: .directMessage(user, on: channel), placement: .channel, offersActions: false)
+            case .notice(let record):
+                // The owner of an item the tracker refused hears it privately too.
+                guard case .actionTrackingRefused(_, let owner, _) = record.event else { return nil }
+                return .post(post, to: .directMessage(owner, on: channel), placement: .channel, offersActions: false)
+            default:
+                return nil
+            }
         }
     }
 
@@ -123,6 +133,20 @@ package struct EffectPlanner: Sendable {
             }
         }
         return order.flatMap { byChannel[$0]! }
+    }
+
+    /// Each action item becomes an issue in the tracker when added, is updated when its owner changes, and is closed
+    /// when done.
+    func trackerRequests(_ records: [EventRecord]) -> [Effect.Action] {
+        records.compactMap { record in
+            guard let id = record.incident else { return nil }
+            switch record.event {
+            case .actionAdded(let number, _, _, _): return .tracker(.create, id, item: number)
+            case .actionReassigned(let number, _, _): return .tracker(.update, id, item: number)
+            case .actionCompleted(let number): return .tracker(.close, id, item: number)
+            default: return nil
+            }
+        }
     }
 
     /// The first page of an incident triggers PagerDuty, an acknowledgement of a paged incident acknowledges, and the

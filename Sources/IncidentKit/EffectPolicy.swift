@@ -7,6 +7,8 @@ package struct EffectPolicy: Sendable, Equatable {
     package var directMessagePlatforms: Set<PlatformID>
     /// Whether pages, acknowledgements and resolutions become PagerDuty events.
     package var pagerDuty: Bool
+    /// Whether action items are created, updated and closed as issues in the team's tracker.
+    package var tracker: Bool
     /// Whether Status Updates, holding posts and the Resolution are replies in the incident's thread instead of new
     /// channel messages. Reminders always go to the thread.
     package var stakeholderPostsInThread: Bool
@@ -15,11 +17,13 @@ package struct EffectPolicy: Sendable, Equatable {
         audiences: [Severity: [ChannelRef]] = [:],
         directMessagePlatforms: Set<PlatformID> = [],
         pagerDuty: Bool = false,
+        tracker: Bool = false,
         stakeholderPostsInThread: Bool = false
     ) {
         self.audiences = audiences
         self.directMessagePlatforms = directMessagePlatforms
         self.pagerDuty = pagerDuty
+        self.tracker = tracker
         self.stakeholderPostsInThread = stakeholderPostsInThread
     }
 
@@ -29,6 +33,7 @@ package struct EffectPolicy: Sendable, Equatable {
         channels: [String: [ChannelRef]],
         directMessagePlatforms: Set<PlatformID> = [],
         pagerDuty: Bool = false,
+        tracker: Bool = false,
         stakeholderPostsInThread: Bool = false
     ) {
         var bySeverity: [Severity: [ChannelRef]] = [:]
@@ -43,6 +48,7 @@ package struct EffectPolicy: Sendable, Equatable {
             audiences: bySeverity,
             directMessagePlatforms: directMessagePlatforms,
             pagerDuty: pagerDuty,
+            tracker: tracker,
             stakeholderPostsInThread: stakeholderPostsInThread
         )
     }

@@ -29,6 +29,11 @@ package enum EventDescriber {
             return "\(who) set the impact: \(text)"
         case .impactDetailRecorded(let aspect, let text):
             return "\(who) recorded the \(aspect.title.lowercased()): \(text)"
+        case .actionTracked(let number, let key, let url):
+            return "\(who) linked action item \(number) to \(key) (\(url))"
+        case .actionTrackingRefused(let number, let owner, let reason):
+            return "the tracker refused to create the issue of action item \(number) (owner \(name(owner))): \(reason). "
+                + "Create it by hand, or fix the tracker's settings; the item stays on the incident."
         case .postmortemAuthorSet(let user):
             return "\(who) named \(names.name(user)) the postmortem's author"
         case .systemsSet(let systems):

@@ -96,7 +96,22 @@ package struct ActionItem: Sendable, Equatable, Codable {
     package var due: CalendarDate?
     package var createdAt: Date
     package var doneAt: Date?
+    /// The issue that tracks it in the team's tracker (Jira, Linear, GitHub), once the tracker has created it.
+    package var tracker: TrackerLink?
+    /// Why the tracker refused to create the issue, once it did (the owner has been told).
+    package var trackerRefusal: String?
     package var isDone: Bool { doneAt != nil }
+}
+
+/// An issue in the team's tracker: its key as people say it (`OPS-42`, `ENG-7`, `#12`) and its address.
+package struct TrackerLink: Sendable, Equatable, Codable {
+    package var key: String
+    package var url: String
+
+    package init(key: String, url: String) {
+        self.key = key
+        self.url = url
+    }
 }
 
 /// The update-clock stage last fired, with the time that stage was due.

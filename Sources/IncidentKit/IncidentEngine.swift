@@ -57,6 +57,8 @@ package struct IncidentEngine: Sendable {
             try rules.fireTimers(of: id, planner: DeadlinePlanner(configuration: configuration))
         case .alert(let signal):
             rules.intake(signal)
+        case .tracker(let answer):
+            rules.record(answer)
         }
         return .record(rules.records)
     }

@@ -9,6 +9,8 @@ package enum Input: Sendable, Equatable {
     case timersDue(IncidentID?)
     /// Monitoring reported on an alert group routed to this channel.
     case alert(AlertSignal)
+    /// The team's tracker answered for an action item's issue: created it, or refused for good.
+    case tracker(TrackerAnswer)
 
     /// Who the log records as acting for inputs that do not come from a person.
     package static let bot = UserRef("firebell")
@@ -20,6 +22,7 @@ package enum Input: Sendable, Equatable {
         case .command(let command), .button(let command, _): command.verb
         case .timersDue: "timer"
         case .alert: "alert"
+        case .tracker: "tracker"
         }
     }
 }

@@ -125,6 +125,11 @@ package enum ActionItemFormatter {
         var line = "\(item.number). \(item.text) (owner \(names.name(item.owner))"
         if let due = item.due { line += ", due \(due)" }
         line += item.isDone ? ", done)" : ")"
+        if let tracker = item.tracker {
+            line += " → \(tracker.key) \(tracker.url)"
+        } else if item.trackerRefusal != nil {
+            line += " → not in the tracker (it refused)"
+        }
         return line
     }
 }

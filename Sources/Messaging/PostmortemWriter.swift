@@ -207,11 +207,13 @@ struct PostmortemDraft {
             lines.append("_None recorded._")
             return
         }
-        lines.append("| # | description | owner | due | status |")
-        lines.append("|---|---|---|---|---|")
+        let tracked = incident.actionItems.contains { $0.tracker != nil }
+        lines.append("| # | description | owner | due | status |" + (tracked ? " issue |" : ""))
+        lines.append("|---|---|---|---|---|" + (tracked ? "---|" : ""))
         for item in incident.actionItems {
             let status = item.doneAt.map { "done \(UTC.minute($0).prefix(10))" } ?? "open"
-            lines.append("| \(item.number) | \(text(item.text)) | \(person(item.owner)) | \(item.due?.description ?? "none") | \(status) |")
+            let issue = tracked ? " \(item.tracker.map { "[\(text($0.key))](\(Self.linkTarget($0.url)))" } ?? "—") |" : ""
+            lines.append("| \(item.number) | \(text(item.text)) | \(person(item.owner)) | \(item.due?.description ?? "none") | \(status) |" + issue)
         }
     }
 
@@ -230,4 +232,9 @@ struct PostmortemDraft {
     }
 
     static let bot = UserRef("firebell")
+
+    /// A tracker's address as a Markdown link target: spaces and parentheses would end it early.
+    static func linkTarget(_ url: String) -> String {
+        url.replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: "(", with: "%28").replacingOccurrences(of: ")", with: "%29")
+    }
 }

@@ -14,6 +14,8 @@ package struct OutboundMessage: Sendable, Equatable {
         case reply(to: UserRef)
         /// A PagerDuty Events API v2 event.
         case pagerDuty(PagerDutyEvent)
+        /// A request to the team's tracker about an action item's issue.
+        case tracker(TrackerIssue)
     }
 
     /// The effect this delivers; nil for a reply.

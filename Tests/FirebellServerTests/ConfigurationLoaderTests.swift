@@ -252,6 +252,39 @@ struct ConfigurationLoaderTests {
         #expect(!(try ServeSettings(environment: [:])).hasPlatform)
     }
 
+    /// One tracker, whole: each is read from the environment, a half-configured one or two at once say what to fix.
+    @Test func aTrackerIsConfiguredWholeAndAlone() throws {
+        let jira = ["JIRA_URL": "https://acme.atlassian.net", "JIRA_EMAIL": "bot@acme.example", "JIRA_API_TOKEN": "t", "JIRA_PROJECT": "OPS"]
+        let settings = try ServeSettings(environment: jira.merging(["JIRA_DONE_TRANSITION": "Closed"]) { $1 })
+        #expect(settings.jira?.project == "OPS" && settings.jira?.issueType == "Task" && settings.jira?.doneTransition == "Closed")
+        #expect(!settings.featuresOff.contains { $0.hasPrefix("action items") })
+        func refusal(_ environment: [String: String]) -> String? {
+            do {
+                _ = try ServeSettings(environment: environment)
+                return nil
+            } catch { return error.description }
+        }
+        #expect(
+            refusal(["JIRA_URL": "https://acme.atlassian.net", "JIRA_PROJECT": "OPS"])
+                == "Jira needs JIRA_EMAIL, JIRA_API_TOKEN as well (it takes JIRA_URL, JIRA_EMAIL, JIRA_API_TOKEN and JIRA_PROJECT)."
+        )
+        #expect(
+            refusal(jira.merging(["JIRA_URL": "acme.atlassian.net"]) { $1 })
+                == "JIRA_URL: 'acme.atlassian.net' is not a web address such as https://acme.atlassian.net."
+        )
+        #expect(refusal(["LINEAR_API_KEY": "lin_api"]) == "Linear needs both LINEAR_API_KEY and LINEAR_TEAM_ID.")
+        #expect(refusal(["GITHUB_TOKEN": "ghp"]) == "GitHub issues need both GITHUB_TOKEN and GITHUB_REPOSITORY.")
+        #expect(
+            refusal(["GITHUB_TOKEN": "ghp", "GITHUB_REPOSITORY": "acme"]) == "GITHUB_REPOSITORY: 'acme' is not owner/name (for example acme/ops)."
+        )
+        #expect(
+            refusal(jira.merging(["GITHUB_TOKEN": "ghp", "GITHUB_REPOSITORY": "acme/ops"]) { $1 })
+                == "Jira and GitHub are set up together: action items go to one tracker; keep one."
+        )
+        let linear = try ServeSettings(environment: ["LINEAR_API_KEY": "lin_api", "LINEAR_TEAM_ID": "team"])
+        #expect(linear.linearTeamID == "team" && linear.linearAPIURL == "https://api.linear.app/graphql")
+    }
+
     /// Each platform reads its own settings; what is off for want of a secret is named, with the variable to set.
     @Test func eachPlatformReadsItsOwnSettingsAndWhatIsOffIsNamed() throws {
         let settings = try ServeSettings(environment: ["SLACK_SIGNING_SECRET": "s", "ALERTMANAGER_TOKEN": "t"])

@@ -72,6 +72,8 @@ struct EffectPlannerTests {
                 return "edit \(id) in \(channel.channel)" + (actions ? " +actions" : "")
             case .pagerDuty(let action, let id):
                 return "pagerduty \(action.rawValue) \(id)"
+            case .tracker(let action, let id, let item):
+                return "tracker \(action.rawValue) \(id) #\(item)"
             }
         }
     }
@@ -213,6 +215,39 @@ struct EffectPlannerTests {
         var mattermost = Planned(policy, engine: IncidentEngine(configuration: Self.oncall()))
         mattermost.channel = ChannelRef(platform: .mattermost, workspace: "team", channel: "town-square")
         #expect(Self.summary(try mattermost.run("declare sev1 Down")).allSatisfy { !$0.contains("→ dm ") }, "no direct messages on Mattermost")
+    }
+
+    @Test func actionItemsBecomeTrackerIssuesAndTheTrackersAnswersAreRecordedOnce() throws {
+        var planned = Planned(EffectPolicy(directMessagePlatforms: [.slack], tracker: true))
+        _ = try planned.run("declare sev2 Checkout down")
+        #expect(
+            Self.summary(try planned.run("action add Add a canary @bob due: 2026-12-01")) == [
+                "notice → C0INC (channel)", "tracker create INC-2026-0001 #1",
+            ]
+        )
+        let id = IncidentID(year: 2026, sequence: 1)
+        let link = TrackerLink(key: "OPS-12", url: "https://acme.atlassian.net/browse/OPS-12")
+        let created = Input.tracker(TrackerAnswer(incident: id, item: 1, result: .created(link)))
+        #expect(Self.summary(try planned.input(created)) == ["notice → C0INC (channel)"], "the link is said in the channel")
+        #expect(planned.drill.state.incidents[id]?.actionItems.first?.tracker == link)
+        #expect(try planned.input(created).isEmpty, "a repeated answer records nothing")
+        #expect(Self.summary(try planned.run("action reassign 1 @dana")) == ["notice → C0INC (channel)", "tracker update INC-2026-0001 #1"])
+        #expect(Self.summary(try planned.run("action done 1", as: "dana")) == ["notice → C0INC (channel)", "tracker close INC-2026-0001 #1"])
+
+        _ = try planned.run("action add Page the DBA team @erin due: 2026-12-02")
+        let refused = Input.tracker(TrackerAnswer(incident: id, item: 2, result: .refused("Jira answered 401: invalid credentials")))
+        #expect(Self.summary(try planned.input(refused)) == ["notice → C0INC (channel)", "notice → dm erin (channel)"], "the owner is told")
+        #expect(planned.drill.state.incidents[id]?.actionItems.last?.trackerRefusal == "Jira answered 401: invalid credentials")
+        #expect(try planned.input(refused).isEmpty, "once")
+        let unknown = Input.tracker(TrackerAnswer(incident: id, item: 9, result: .created(link)))
+        #expect(try planned.input(unknown).isEmpty, "an item that does not exist records nothing")
+
+        var untracked = Planned()
+        _ = try untracked.run("declare sev2 Checkout down")
+        #expect(
+            Self.summary(try untracked.run("action add Add a canary @bob due: 2026-12-01")) == ["notice → C0INC (channel)"],
+            "no tracker configured"
+        )
     }
 
     @Test func pagerDutyIsTriggeredOnceAcknowledgedAndResolved() throws {

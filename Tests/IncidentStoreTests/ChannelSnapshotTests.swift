@@ -177,6 +177,10 @@ struct ChannelSnapshotTests {
         full.actionItems = [
             ActionItem(number: 1, text: "x", owner: UserRef("bob"), due: CalendarDate(parsing: "2027-01-05"), createdAt: later, doneAt: later)
         ]
+        full.actionItems[0].tracker = TrackerLink(key: "OPS-12", url: "https://acme.atlassian.net/browse/OPS-12")
+        full.actionItems.append(
+            ActionItem(number: 2, text: "y", owner: UserRef("erin"), due: nil, createdAt: later, doneAt: nil, trackerRefusal: "401")
+        )
         full.snoozedUntil = later
         full.reminders = .every(interval: .minutes(10))
         full.updateClockStart = later

@@ -51,12 +51,25 @@ package struct FirebellApplication: Sendable {
         let pagerDuty = settings.pagerDutyRoutingKey.map {
             PagerDutyEvents(url: configuration.pagerDutyURL, routingKey: $0, client: httpClient, timeout: context.requestTimeout)
         }
+        let gitHub = settings.gitHubToken.flatMap { token in
+            settings.gitHubRepository.map {
+                GitHubIssues(apiURL: settings.gitHubAPIURL, repository: $0, token: token, client: httpClient, timeout: context.requestTimeout)
+            }
+        }
+        let jira = settings.jira.map { JiraIssues(settings: $0, client: httpClient, timeout: context.requestTimeout) }
+        let linear = settings.linearAPIKey.flatMap { key in
+            settings.linearTeamID.map {
+                LinearIssues(url: settings.linearAPIURL, apiKey: key, teamID: $0, client: httpClient, timeout: context.requestTimeout)
+            }
+        }
+        let tracker: (any ChatDelivery)? = jira ?? linear ?? gitHub
         let metrics = metrics
         httpConnections = ConnectionGuard(limits: settings.httpLimits, logger: logger) { metrics.connectionClosed($0.rawValue) }
         outbox = OutboxDispatcher(
             dataDirectory: configuration.dataDirectory,
             deliveries: deliveries,
             pagerDuty: pagerDuty,
+            tracker: tracker,
             policy: deliveryPolicy,
             logger: logger,
             report: { metrics.delivery($0) }
@@ -67,8 +80,10 @@ package struct FirebellApplication: Sendable {
             logger: logger,
             metrics: metrics,
             pagerDuty: pagerDuty != nil,
+            tracker: tracker != nil,
             sink: outbox
         )
+        outbox.connect(TrackerBridge(service: service))
         metrics.damagedLedgerLines(try outbox.prepare(lastSequences: service.lastSequencesAtStart))
         statusPage = StatusPageRoutes(service: service, settings: configuration.statusPage, engine: configuration.engine)
         insights = InsightsRoutes(

@@ -29,11 +29,16 @@ final class DestinationWorker: Sendable {
     private let logger: Logger
     private let report: @Sendable (DeliveryReport) -> Void
     private let headline: @Sendable (HeadlineKey) -> String?
+    private let prepare: @Sendable (OutboundMessage) async -> OutboundMessage
+    private let answered: @Sendable (OutboundMessage, DeliveryResult) async -> Void
     private let settle: @Sendable (QueuedMessage, DeliveryOutcome, String?) -> Void
     private let state: Mutex<State>
 
-    /// - Parameter lastSent: when the previous message to this destination may have gone (the process start, so
-    ///   pacing holds across a restart: nothing sent before the restart can be closer than that).
+    /// - Parameters:
+    ///   - lastSent: when the previous message to this destination may have gone (the process start, so pacing holds
+    ///     across a restart: nothing sent before the restart can be closer than that).
+    ///   - prepare: fills in what is known only at delivery (a tracker issue's key).
+    ///   - answered: hears a final answer before it is settled (a tracker's answer goes into the incident's log first).
     init(
         destination: Destination,
         delivery: any ChatDelivery,
@@ -42,6 +47,8 @@ final class DestinationWorker: Sendable {
         lastSent: ContinuousClock.Instant,
         report: @escaping @Sendable (DeliveryReport) -> Void,
         headline: @escaping @Sendable (HeadlineKey) -> String?,
+        prepare: @escaping @Sendable (OutboundMessage) async -> OutboundMessage = { $0 },
+        answered: @escaping @Sendable (OutboundMessage, DeliveryResult) async -> Void = { _, _ in },
         settle: @escaping @Sendable (QueuedMessage, DeliveryOutcome, String?) -> Void
     ) {
         self.destination = destination
@@ -50,6 +57,8 @@ final class DestinationWorker: Sendable {
         self.logger = logger
         self.report = report
         self.headline = headline
+        self.prepare = prepare
+        self.answered = answered
         self.settle = settle
         state = Mutex(State(lastSent: lastSent))
     }
@@ -98,6 +107,7 @@ final class DestinationWorker: Sendable {
                     break
                 }
             }
+            item.message = await prepare(item.message)
             let result = await delivery.deliver(item.message)
             // Paced from the end of the attempt: a look-up before the post, or a slow answer, never lets two posts
             // arrive closer than the interval.
@@ -105,6 +115,7 @@ final class DestinationWorker: Sendable {
             switch result {
             case .delivered(let reference, let quietFor):
                 attempt = 0
+                await answered(item.message, result)
                 state.withLock { $0.quietUntil = quietFor.map { .now + min(Duration.milliseconds(Int64($0 * 1000)), policy.retryAfterCap) } }
                 finish(item, .delivered, detail: reference)
             case .permanent(let reason):
@@ -113,6 +124,7 @@ final class DestinationWorker: Sendable {
                     "delivery refused for good",
                     metadata: ["destination": "\(destination)", "key": "\(item.message.key)", "reason": "\(reason)"]
                 )
+                await answered(item.message, result)
                 finish(item, .failed, detail: reason)
                 await delivery.noticeFailure(of: item.message, reason: reason)
             case .retryAfter(let seconds):

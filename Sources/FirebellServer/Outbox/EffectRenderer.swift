@@ -48,6 +48,23 @@ struct EffectRenderer: Sendable {
                 kind: .pagerDuty(event),
                 plannedAt: plannedAt
             )
+        case .tracker(let action, let id, let number):
+            let incident = state.incidents[id]
+            let item = incident?.actionItems.first { $0.number == number }
+            // The fold that planned it always holds the item; were it missing, the tracker refuses the empty request.
+            let issue =
+                incident.flatMap { incident in
+                    item.map { TrackerIssue(action: action, incident: incident, item: $0, owner: state.people.name($0.owner)) }
+                } ?? TrackerIssue(action: action, incident: id, item: number)
+            return OutboundMessage(
+                effect: effect.id,
+                key: effect.id.key,
+                channel: effect.id.channel,
+                incident: id,
+                text: issue.title,
+                kind: .tracker(issue),
+                plannedAt: plannedAt
+            )
         }
     }
 }

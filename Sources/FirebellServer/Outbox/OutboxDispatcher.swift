@@ -15,6 +15,9 @@ package final class OutboxDispatcher: DeliveryRecovery {
     private let layout: DataLayout
     private let deliveries: [PlatformID: any ChatDelivery]
     private let pagerDuty: (any ChatDelivery)?
+    private let tracker: (any ChatDelivery)?
+    /// How the tracker's answers reach the incidents' logs, once the service exists.
+    private let trackerBridge = Mutex<TrackerBridge?>(nil)
     private let policy: DeliveryPolicy
     private let logger: Logger
     private let report: @Sendable (DeliveryReport) -> Void
@@ -29,10 +32,12 @@ package final class OutboxDispatcher: DeliveryRecovery {
     /// - Parameters:
     ///   - deliveries: how to deliver, by platform (`slack`, …); effects for other platforms are dropped.
     ///   - pagerDuty: how to deliver PagerDuty events, when configured.
+    ///   - tracker: how to reach the team's tracker (Jira, Linear, GitHub), when configured.
     package init(
         dataDirectory: URL,
         deliveries: [PlatformID: any ChatDelivery],
         pagerDuty: (any ChatDelivery)? = nil,
+        tracker: (any ChatDelivery)? = nil,
         policy: DeliveryPolicy = DeliveryPolicy(),
         logger: Logger,
         report: @escaping @Sendable (DeliveryReport) -> Void = { _ in }
@@ -40,6 +45,7 @@ package final class OutboxDispatcher: DeliveryRecovery {
         layout = DataLayout(root: dataDirectory)
         self.deliveries = deliveries
         self.pagerDuty = pagerDuty
+        self.tracker = tracker
         self.policy = policy
         self.logger = logger
         self.report = report
@@ -57,6 +63,10 @@ package final class OutboxDispatcher: DeliveryRecovery {
         for platform in deliveries.keys.sorted() where !known.platforms.contains(platform.name) {
             known.platforms.insert(platform.name)
             for (channel, last) in lastSequences where channel.platform == platform { known.channels[channel.description] = last }
+        }
+        if tracker != nil, known.tracker == nil {
+            // The tracker is configured for the first time: the action items of the folder's history get no issues.
+            known.tracker = Dictionary(uniqueKeysWithValues: lastSequences.map { ($0.key.description, $0.value) })
         }
         if known != stored { try known.write(layout) }
         baseline.withLock { $0 = known }
@@ -126,7 +136,11 @@ package final class OutboxDispatcher: DeliveryRecovery {
 
     // MARK: DeliveryRecovery
 
-    package func delivers(to channel: ChannelRef) -> Bool { deliveries[channel.platform] != nil }
+    /// Whether anything may be owed for `channel`: its platform is delivered to, or the tracker is configured (its
+    /// requests come from any platform's channels).
+    package func delivers(to channel: ChannelRef) -> Bool { deliveries[channel.platform] != nil || tracker != nil }
+
+    package func trackerStart(of channel: ChannelRef) -> Int { baseline.withLock { $0.trackerStart(of: channel) } }
 
     package func watermark(of channel: ChannelRef) -> Int {
         max(ledger(for: channel)?.watermark ?? 0, baseline.withLock { $0.start(of: channel) })
@@ -201,6 +215,36 @@ package final class OutboxDispatcher: DeliveryRecovery {
 
     private func headline(_ key: HeadlineKey) -> String? { headlines.withLock { $0[key] } }
 
+    // MARK: Tracker
+
+    /// Connects the tracker's answers to the incidents' logs.
+    package func connect(_ bridge: TrackerBridge) { trackerBridge.withLock { $0 = bridge } }
+
+    /// Gives a tracker request the issue the item is linked to now (its create may have been answered after the
+    /// request was planned, or before a restart).
+    private func prepareTrackerRequest(_ message: OutboundMessage) async -> OutboundMessage {
+        guard case .tracker(var issue) = message.kind, issue.link == nil, let bridge = trackerBridge.withLock({ $0 }) else { return message }
+        issue.link = await bridge.link(message.channel, issue.incident, issue.item)
+        var prepared = message
+        prepared.kind = .tracker(issue)
+        return prepared
+    }
+
+    /// Records the tracker's final answer to a create in the incident's log, before the delivery is settled: a
+    /// crash in between finds the issue again (by the link, or by its marker) instead of creating another.
+    private func trackerAnswered(_ message: OutboundMessage, _ result: DeliveryResult) async {
+        guard case .tracker(let issue) = message.kind, issue.action == .create, let bridge = trackerBridge.withLock({ $0 }) else { return }
+        switch result {
+        case .delivered(let reference, _):
+            guard let link = reference.flatMap(TrackerLink.init(reference:)) else { return }
+            await bridge.answer(message.channel, TrackerAnswer(incident: issue.incident, item: issue.item, result: .created(link)))
+        case .permanent(let reason):
+            await bridge.answer(message.channel, TrackerAnswer(incident: issue.incident, item: issue.item, result: .refused(reason)))
+        default:
+            break
+        }
+    }
+
     private func ledger(for channel: ChannelRef) -> DeliveryLedger? {
         ledgers.withLock { ledgers in
             if let existing = ledgers[channel] { return existing }
@@ -218,10 +262,14 @@ package final class OutboxDispatcher: DeliveryRecovery {
     private func worker(for message: OutboundMessage) -> DestinationWorker? {
         let destination: Destination
         let delivery: (any ChatDelivery)?
-        if case .pagerDuty = message.kind {
+        switch message.kind {
+        case .pagerDuty:
             destination = .pagerDuty
             delivery = pagerDuty
-        } else {
+        case .tracker:
+            destination = .tracker
+            delivery = tracker
+        default:
             destination = .chat(message.channel)
             delivery = deliveries[message.channel.platform]
         }
@@ -236,6 +284,8 @@ package final class OutboxDispatcher: DeliveryRecovery {
                 lastSent: started,
                 report: report,
                 headline: { [weak self] key in self?.headline(key) },
+                prepare: { [weak self] message in await self?.prepareTrackerRequest(message) ?? message },
+                answered: { [weak self] message, result in await self?.trackerAnswered(message, result) },
                 settle: { [weak self] item, outcome, reference in self?.settle(item, outcome, reference: reference) }
             )
             workers[destination] = worker

@@ -206,7 +206,12 @@ actor ChannelRuntime {
         guard lastSequence > watermark else { return 0 }
         do {
             var total = 0
-            for owed in try unsettledMessages(after: watermark, isSettled: { recovery.isSettled($0) }) {
+            let trackerStart = recovery.trackerStart(of: channel)
+            let owedEffect = { (effect: Effect, sequence: Int) -> Bool in
+                if case .tracker = effect.action, sequence <= trackerStart { return false }
+                return !recovery.isSettled(effect.id)
+            }
+            for owed in try unsettledMessages(after: watermark, owes: owedEffect) {
                 recovery.accept(owed.messages, transactionEnd: owed.end, from: channel)
                 total += owed.messages.count
             }
@@ -224,9 +229,10 @@ actor ChannelRuntime {
         }
     }
 
-    /// The messages every logged transaction after `watermark` still owes (not settled per `isSettled`), planned and
-    /// rendered again from the log; start-up hands them to delivery before anything new.
-    func unsettledMessages(after watermark: Int, isSettled: (EffectID) -> Bool) throws -> [(messages: [OutboundMessage], end: Int)] {
+    /// The messages every logged transaction after `watermark` still owes (per `owes`, given the effect and its
+    /// transaction's first sequence), planned and rendered again from the log; start-up hands them to delivery
+    /// before anything new.
+    func unsettledMessages(after watermark: Int, owes: (Effect, Int) -> Bool) throws -> [(messages: [OutboundMessage], end: Int)] {
         guard lastSequence > watermark else { return [] }
         let all = try records()
         var fold = ChannelState()
@@ -235,7 +241,7 @@ actor ChannelRuntime {
             let before = fold
             for record in transaction { fold.apply(record) }
             guard let first = transaction.first, first.sequence > watermark else { continue }
-            let effects = dependencies.planner.plan(transaction, before: before, after: fold, in: channel).filter { !isSettled($0.id) }
+            let effects = dependencies.planner.plan(transaction, before: before, after: fold, in: channel).filter { owes($0, first.sequence) }
             let messages = effects.map { effect in
                 var message = dependencies.effectRenderer.message(for: effect, state: fold, plannedAt: first.at)
                 message.mayHaveBeenSent = true

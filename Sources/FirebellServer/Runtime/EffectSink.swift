@@ -19,4 +19,6 @@ package protocol DeliveryRecovery: EffectSink {
     func watermark(of channel: ChannelRef) -> Int
     /// Whether one effect is settled.
     func isSettled(_ id: EffectID) -> Bool
+    /// The last sequence of `channel` logged before the tracker was configured: older action items owe no issue.
+    func trackerStart(of channel: ChannelRef) -> Int
 }

@@ -28,6 +28,7 @@ package final class IncidentService: ChannelTransactions {
 
     /// Opens the data folder: loads every channel, cutting torn tails and keeping damaged lines aside.
     /// - Parameters:
+    ///   - pagerDuty: whether pages become PagerDuty events; `tracker`: whether action items become tracker issues.
     ///   - sink: where each transaction's effects go for delivery (nil: nowhere).
     ///   - directMessagePlatforms: platforms on which a person can be messaged by id.
     ///   - committer: what makes appends durable (tests hold one to keep a channel's turn taken).
@@ -37,6 +38,7 @@ package final class IncidentService: ChannelTransactions {
         logger: Logger,
         metrics: FirebellMetrics? = nil,
         pagerDuty: Bool = false,
+        tracker: Bool = false,
         sink: (any EffectSink)? = nil,
         directMessagePlatforms: Set<PlatformID> = Platforms.directMessagePlatforms,
         committer: GroupCommit? = nil
@@ -56,6 +58,7 @@ package final class IncidentService: ChannelTransactions {
             channels: configuration.stakeholderChannels,
             directMessagePlatforms: directMessagePlatforms,
             pagerDuty: pagerDuty,
+            tracker: tracker,
             stakeholderPostsInThread: configuration.statusUpdatesInThread
         )
         let dependencies = RuntimeDependencies(

@@ -8,6 +8,8 @@ package struct DeliveryBaseline: Codable, Sendable, Equatable {
     package var platforms: Set<String> = []
     /// Channel (`platform/workspace/channel`) → the last sequence logged before delivery to its platform began.
     package var channels: [String: Int] = [:]
+    /// Channel → the last sequence logged before the tracker (Jira, Linear, GitHub) was configured; nil until it is.
+    package var tracker: [String: Int]?
 
     package init() {}
 
@@ -32,4 +34,7 @@ package struct DeliveryBaseline: Codable, Sendable, Equatable {
 
     /// The sequence from which `channel` is owed its effects' delivery.
     package func start(of channel: ChannelRef) -> Int { channels[channel.description] ?? 0 }
+
+    /// The sequence after which `channel`'s action items are owed tracker issues.
+    package func trackerStart(of channel: ChannelRef) -> Int { tracker?[channel.description] ?? 0 }
 }

@@ -9,7 +9,10 @@ package struct MatrixDelivery: ChatDelivery {
     package init(session: MatrixSession) { self.session = session }
 
     package func deliver(_ message: OutboundMessage) async -> DeliveryResult {
-        if case .pagerDuty = message.kind { return .permanent("not a Matrix message") }
+        switch message.kind {
+        case .pagerDuty, .tracker: return .permanent("not a Matrix message")
+        default: break
+        }
         var html = message.text
         if let user = message.replyRecipient {
             // Matrix has no messages only one person sees: address the reply to them instead.

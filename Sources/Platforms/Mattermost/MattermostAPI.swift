@@ -35,7 +35,7 @@ package final class MattermostAPI: ChatDelivery {
                     "\(baseURL)/api/v4/posts/ephemeral",
                     MattermostEphemeralPost(userID: userID, post: MattermostPost(channelID: message.channel.channel, message: message.text))
                 )
-            case .pagerDuty:
+            case .pagerDuty, .tracker:
                 return .permanent("not a Mattermost message")
             case .post:
                 if message.mayHaveBeenSent, let earlier = try await find(message) { return .delivered(reference: earlier) }

@@ -46,7 +46,7 @@ package struct SlackWebAPI: ChatDelivery {
             return await call("chat.update", SlackMessageEdit(channel: message.channel.channel, ts: ts, text: text, blocks: blocks))
         case .reply(let user):
             return await call("chat.postEphemeral", SlackEphemeralMessage(channel: message.channel.channel, user: user.id, text: message.text))
-        case .pagerDuty:
+        case .pagerDuty, .tracker:
             return .permanent("not a Slack message")
         case .post:
             if message.mayHaveBeenSent {
