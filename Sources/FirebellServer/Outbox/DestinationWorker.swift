@@ -30,7 +30,7 @@ final class DestinationWorker: Sendable {
     private let report: @Sendable (DeliveryReport) -> Void
     private let headline: @Sendable (HeadlineKey) -> String?
     private let prepare: @Sendable (OutboundMessage) async -> OutboundMessage
-    private let answered: @Sendable (OutboundMessage, DeliveryResult) async -> Void
+    private let answered: @Sendable (OutboundMessage, DeliveryResult) async -> Bool
     private let settle: @Sendable (QueuedMessage, DeliveryOutcome, String?) -> Void
     private let state: Mutex<State>
 
@@ -38,7 +38,8 @@ final class DestinationWorker: Sendable {
     ///   - lastSent: when the previous message to this destination may have gone (the process start, so pacing holds
     ///     across a restart: nothing sent before the restart can be closer than that).
     ///   - prepare: fills in what is known only at delivery (a tracker issue's key).
-    ///   - answered: hears a final answer before it is settled (a tracker's answer goes into the incident's log first).
+    ///   - answered: hears a final answer before it is settled (a tracker's answer goes into the incident's log
+    ///     first); false when it could not be recorded, and the message is tried again.
     init(
         destination: Destination,
         delivery: any ChatDelivery,
@@ -48,7 +49,7 @@ final class DestinationWorker: Sendable {
         report: @escaping @Sendable (DeliveryReport) -> Void,
         headline: @escaping @Sendable (HeadlineKey) -> String?,
         prepare: @escaping @Sendable (OutboundMessage) async -> OutboundMessage = { $0 },
-        answered: @escaping @Sendable (OutboundMessage, DeliveryResult) async -> Void = { _, _ in },
+        answered: @escaping @Sendable (OutboundMessage, DeliveryResult) async -> Bool = { _, _ in true },
         settle: @escaping @Sendable (QueuedMessage, DeliveryOutcome, String?) -> Void
     ) {
         self.destination = destination
@@ -114,8 +115,11 @@ final class DestinationWorker: Sendable {
             state.withLock { $0.lastSent = .now }
             switch result {
             case .delivered(let reference, let quietFor):
+                guard await answered(item.message, result) else {
+                    await retryUnrecorded(item, attempt: &attempt)
+                    continue
+                }
                 attempt = 0
-                await answered(item.message, result)
                 state.withLock { $0.quietUntil = quietFor.map { .now + min(Duration.milliseconds(Int64($0 * 1000)), policy.retryAfterCap) } }
                 finish(item, .delivered, detail: reference)
             case .permanent(let reason):
@@ -124,7 +128,10 @@ final class DestinationWorker: Sendable {
                     "delivery refused for good",
                     metadata: ["destination": "\(destination)", "key": "\(item.message.key)", "reason": "\(reason)"]
                 )
-                await answered(item.message, result)
+                guard await answered(item.message, result) else {
+                    await retryUnrecorded(item, attempt: &attempt)
+                    continue
+                }
                 finish(item, .failed, detail: reason)
                 await delivery.noticeFailure(of: item.message, reason: reason)
             case .retryAfter(let seconds):
@@ -144,6 +151,15 @@ final class DestinationWorker: Sendable {
             }
         }
         state.withLock { $0.running = nil }
+    }
+
+    /// The answer could not be written to the log (a full disk): the delivery stays owed and is tried again, and
+    /// finds what it made the first time.
+    private func retryUnrecorded(_ item: QueuedMessage, attempt: inout Int) async {
+        attempt += 1
+        markMaybeSent(item.message.key)
+        logger.warning("could not record the answer; will ask again", metadata: ["destination": "\(destination)", "key": "\(item.message.key)"])
+        try? await Task.sleep(for: policy.backoff(attempt: attempt))
     }
 
     private func markMaybeSent(_ key: String) {

@@ -232,16 +232,17 @@ package final class OutboxDispatcher: DeliveryRecovery {
 
     /// Records the tracker's final answer to a create in the incident's log, before the delivery is settled: a
     /// crash in between finds the issue again (by the link, or by its marker) instead of creating another.
-    private func trackerAnswered(_ message: OutboundMessage, _ result: DeliveryResult) async {
-        guard case .tracker(let issue) = message.kind, issue.action == .create, let bridge = trackerBridge.withLock({ $0 }) else { return }
+    /// Returns whether the answer is recorded (or needs no record).
+    private func trackerAnswered(_ message: OutboundMessage, _ result: DeliveryResult) async -> Bool {
+        guard case .tracker(let issue) = message.kind, issue.action == .create, let bridge = trackerBridge.withLock({ $0 }) else { return true }
         switch result {
         case .delivered(let reference, _):
-            guard let link = reference.flatMap(TrackerLink.init(reference:)) else { return }
-            await bridge.answer(message.channel, TrackerAnswer(incident: issue.incident, item: issue.item, result: .created(link)))
+            guard let link = reference.flatMap(TrackerLink.init(reference:)) else { return true }
+            return await bridge.answer(message.channel, TrackerAnswer(incident: issue.incident, item: issue.item, result: .created(link)))
         case .permanent(let reason):
-            await bridge.answer(message.channel, TrackerAnswer(incident: issue.incident, item: issue.item, result: .refused(reason)))
+            return await bridge.answer(message.channel, TrackerAnswer(incident: issue.incident, item: issue.item, result: .refused(reason)))
         default:
-            break
+            return true
         }
     }
 
@@ -285,7 +286,7 @@ package final class OutboxDispatcher: DeliveryRecovery {
                 report: report,
                 headline: { [weak self] key in self?.headline(key) },
                 prepare: { [weak self] message in await self?.prepareTrackerRequest(message) ?? message },
-                answered: { [weak self] message, result in await self?.trackerAnswered(message, result) },
+                answered: { [weak self] message, result in await self?.trackerAnswered(message, result) ?? true },
                 settle: { [weak self] item, outcome, reference in self?.settle(item, outcome, reference: reference) }
             )
             workers[destination] = worker

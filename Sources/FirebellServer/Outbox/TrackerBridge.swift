@@ -5,11 +5,12 @@ import Platforms
 /// answer about it becomes a transaction of the item's channel (one way in, like every input).
 package struct TrackerBridge: Sendable {
     package var link: @Sendable (ChannelRef, IncidentID, Int) async -> TrackerLink?
-    package var answer: @Sendable (ChannelRef, TrackerAnswer) async -> Void
+    /// Records the answer; false when it could not be saved (the delivery is then tried again, and finds the issue).
+    package var answer: @Sendable (ChannelRef, TrackerAnswer) async -> Bool
 
     package init(
         link: @escaping @Sendable (ChannelRef, IncidentID, Int) async -> TrackerLink?,
-        answer: @escaping @Sendable (ChannelRef, TrackerAnswer) async -> Void
+        answer: @escaping @Sendable (ChannelRef, TrackerAnswer) async -> Bool
     ) {
         self.link = link
         self.answer = answer
@@ -21,7 +22,8 @@ package struct TrackerBridge: Sendable {
             await service.state(of: channel).incidents[id]?.actionItems.first { $0.number == item }?.tracker
         }
         answer = { channel, answer in
-            _ = try? await service.transact(ChannelInput(.input(.tracker(answer)), in: channel, by: Input.bot))
+            let outcome = try? await service.transact(ChannelInput(.input(.tracker(answer)), in: channel, by: Input.bot))
+            return outcome.map { $0.result != .failed } ?? false
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import IncidentKit
 import IncidentStore
 import Messaging
 import Platforms
@@ -7,6 +6,7 @@ import Synchronization
 import Testing
 
 @testable import FirebellServer
+@testable import IncidentKit
 
 /// A delivery that answers from a script, then succeeds, and records what it was asked.
 final class ScriptedDelivery: ChatDelivery {
@@ -54,6 +54,36 @@ struct OutboxDispatcherTests {
         policy.minimumInterval = .milliseconds(50)
         policy.backoffBase = .milliseconds(20)
         return policy
+    }
+
+    @Test func aTrackerAnswerThatCannotBeRecordedIsAskedForAgainNotSettled() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let reference = "OPS-1 https://acme.atlassian.net/browse/OPS-1"
+        let tracker = ScriptedDelivery([.delivered(reference: reference), .delivered(reference: reference)])
+        let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: [:], tracker: tracker, policy: fastPolicy(), logger: quietLogger())
+        let answers = Mutex<[TrackerAnswer]>([])
+        let saves = Mutex([false, true])  // the first write fails (a full disk), the second succeeds
+        outbox.connect(
+            TrackerBridge(
+                link: { _, _, _ in nil },
+                answer: { _, answer in
+                    answers.withLock { $0.append(answer) }
+                    return saves.withLock { $0.removeFirst() }
+                }
+            )
+        )
+        let id = IncidentID(year: 2026, sequence: 1)
+        var incident = Incident(id: id, title: "Down", severity: .sev2, impact: nil, systems: [], declaredBy: UserRef("carol"), declaredAt: Date())
+        let item = ActionItem(number: 1, text: "Add a canary", owner: UserRef("bob"), due: nil, createdAt: Date())
+        incident.actionItems = [item]
+        let issue = TrackerIssue(action: .create, incident: incident, item: item, owner: "@bob")
+        outbox.accept([message(issue.title, sequence: 3, kind: .tracker(issue), incident: id)], transactionEnd: 3, from: channel)
+        #expect(await outbox.flush(timeout: .seconds(20)))
+        #expect(tracker.messages.map(\.mayHaveBeenSent) == [false, true], "asked again, looking for what it made")
+        let link = TrackerLink(key: "OPS-1", url: "https://acme.atlassian.net/browse/OPS-1")
+        #expect(answers.withLock { $0 } == Array(repeating: TrackerAnswer(incident: id, item: 1, result: .created(link)), count: 2))
+        #expect(outbox.isSettled(EffectID(channel: channel, sequence: 3, index: 0)), "settled once recorded")
     }
 
     @Test func deliversInOrderPacedAndRetriesPassingFailures() async throws {
