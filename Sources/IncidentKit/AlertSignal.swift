@@ -17,6 +17,10 @@ package struct AlertSignal: Sendable, Equatable {
     package var startedAt: Date?
     package var labels: [String: String]
     package var links: [String]
+    /// The runbook the alert names (Prometheus's `runbook_url` annotation): only a plain http(s) address is kept.
+    package var runbook: String? {
+        didSet { runbook = runbook.flatMap(Runbooks.validURL) }
+    }
     package var firingCount: Int
     package var resolvedCount: Int
 
@@ -31,6 +35,7 @@ package struct AlertSignal: Sendable, Equatable {
         startedAt: Date? = nil,
         labels: [String: String] = [:],
         links: [String] = [],
+        runbook: String? = nil,
         firingCount: Int = 1,
         resolvedCount: Int = 0
     ) {
@@ -45,6 +50,7 @@ package struct AlertSignal: Sendable, Equatable {
         self.startedAt = startedAt.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.down)) }
         self.labels = labels
         self.links = links
+        self.runbook = runbook.flatMap(Runbooks.validURL)  // (observers do not run in an initializer)
         self.firingCount = firingCount
         self.resolvedCount = resolvedCount
     }

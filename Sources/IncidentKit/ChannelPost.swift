@@ -39,7 +39,7 @@ extension EventRecord {
     var changesHeadline: Bool {
         switch event {
         case .severityChanged, .statusChanged, .impactSet, .systemsSet, .updatePosted, .mitigated, .resolved, .reopened,
-            .holdingUpdatePosted, .remindersChanged:
+            .holdingUpdatePosted, .remindersChanged, .runbookLinked:
             return true
         case .roleAssigned(let role, _, _):
             return role == .ic

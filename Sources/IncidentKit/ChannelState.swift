@@ -133,6 +133,8 @@ extension Incident {
             impactDetails[aspect] = text
         case .postmortemAuthorSet(let user):
             postmortemAuthor = user
+        case .runbookLinked(let url):
+            runbook = url
         case .systemsSet(let list):
             systems = list
         case .updatePosted(let text, let next, let eta):

@@ -40,6 +40,7 @@ package struct EffectPlanner: Sendable {
             // Repeated notifications change counts on the timeline only; a new incident's alert shows in its Initial Alert.
             case .alertsChanged, .reportDeclared: return nil
             case .alertDetected where record.incident.map(declaredHere.contains) == true: return nil
+            case .runbookLinked where record.incident.map(declaredHere.contains) == true: return nil
             default: break
             }
             guard let id = record.incident else { return .notice(record) }

@@ -29,6 +29,8 @@ package enum EventDescriber {
             return "\(who) set the impact: \(text)"
         case .impactDetailRecorded(let aspect, let text):
             return "\(who) recorded the \(aspect.title.lowercased()): \(text)"
+        case .runbookLinked(let url):
+            return "\(who) linked the runbook \(url)"
         case .actionTracked(let number, let key, let url):
             return "\(who) linked action item \(number) to \(key) (\(url))"
         case .actionTrackingRefused(let number, let owner, let reason):

@@ -8,7 +8,7 @@ extension Incident {
         case mitigatedAt, resolvedAt, rootCause, lastUpdate, updateCount, actionItems, snoozedUntil, reminders, updateClockStart
         case promisedNextUpdate, cadenceChangedAt, firedUpdateStage, firedTimers, holdingUpdateCount, hasPostmortemDraft, reopenCount
         case learnings, whys, links, isPrivate, detection, alertKeys, recoveredAlertKeys, alertCounts, pages
-        case impactDetails, postmortemAuthor
+        case impactDetails, postmortemAuthor, runbook
     }
 
     package init(from decoder: any Decoder) throws {
@@ -54,6 +54,7 @@ extension Incident {
         pages = try c.decodeIfPresent([Page].self, forKey: .pages) ?? []
         impactDetails = try c.decodeIfPresent([ImpactAspect: String].self, forKey: .impactDetails) ?? [:]
         postmortemAuthor = try c.decodeIfPresent(UserRef.self, forKey: .postmortemAuthor)
+        runbook = try c.decodeIfPresent(String.self, forKey: .runbook)
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -97,5 +98,6 @@ extension Incident {
         if !pages.isEmpty { try c.encode(pages, forKey: .pages) }
         if !impactDetails.isEmpty { try c.encode(impactDetails, forKey: .impactDetails) }
         try c.encodeIfPresent(postmortemAuthor, forKey: .postmortemAuthor)
+        try c.encodeIfPresent(runbook, forKey: .runbook)
     }
 }

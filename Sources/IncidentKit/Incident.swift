@@ -56,6 +56,8 @@ package struct Incident: Sendable, Equatable, Codable {
     package var impactDetails: [ImpactAspect: String] = [:]
     /// Who writes the postmortem, when someone was named (otherwise the Incident Commander).
     package var postmortemAuthor: UserRef?
+    /// The runbook an alert named.
+    package var runbook: String?
 
     package init(id: IncidentID, title: String, severity: Severity, impact: String?, systems: [String], declaredBy: UserRef, declaredAt: Date) {
         self.id = id

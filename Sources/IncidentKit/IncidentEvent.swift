@@ -55,6 +55,8 @@ package enum IncidentEvent: Codable, Sendable, Equatable {
     case impactDetailRecorded(aspect: ImpactAspect, text: String)
     /// Who writes the postmortem (by default the Incident Commander).
     case postmortemAuthorSet(user: UserRef)
+    /// An alert named the incident's runbook (`runbook_url`).
+    case runbookLinked(url: String)
     /// The team's tracker created the issue that tracks an action item.
     case actionTracked(number: Int, key: String, url: String)
     /// The team's tracker refused to create an action item's issue for good; its owner is told.

@@ -8,7 +8,10 @@ extension Rules {
     mutating func intake(_ signal: AlertSignal) {
         if let incident = state.activeIncident {
             guard incident.alertKeys.contains(signal.key) else {
-                if signal.isFiring { emit(detected(signal), for: incident.id) }
+                if signal.isFiring {
+                    emit(detected(signal), for: incident.id)
+                    if let runbook = signal.runbook, incident.runbook == nil { emit(.runbookLinked(url: runbook), for: incident.id) }
+                }
                 return
             }
             if !signal.isFiring {
@@ -26,6 +29,8 @@ extension Rules {
         let id = context.newIncidentID
         emit(.declared(title: signal.title, severity: signal.severity, impact: signal.summary, systems: signal.service.map { [$0] } ?? []), for: id)
         emit(detected(signal), for: id)
+        // Before the page, so the page already carries it.
+        if let runbook = signal.runbook { emit(.runbookLinked(url: runbook), for: id) }
         page(from: 1, for: id)
     }
 

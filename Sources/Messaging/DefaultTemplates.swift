@@ -11,7 +11,8 @@ package enum DefaultTemplates {
         {{#bold}}Impact:{{/bold}} {{impact}}
         {{#detected}}{{#bold}}Detected:{{/bold}} {{detected}}
         {{/detected}}{{#systems}}{{#bold}}Affected systems:{{/bold}} {{systems}}
-        {{/systems}}{{#bold}}Commander:{{/bold}} {{commander}}
+        {{/systems}}{{#runbook}}{{#bold}}Runbook:{{/bold}} {{runbook}}
+        {{/runbook}}{{#bold}}Commander:{{/bold}} {{commander}}
         {{#bold}}Updates:{{/bold}} {{updates}}
         {{#nextUpdate}}{{#bold}}Next Update:{{/bold}} {{nextUpdate}}
         {{/nextUpdate}}

@@ -58,6 +58,9 @@ package struct Markup: Sendable, Hashable, CustomStringConvertible {
     /// Wraps our own label text in bold.
     package func bold(_ text: String) -> String { style.bold(text) }
 
+    /// A link to an address Firebell checked (``Runbooks/validURL(_:)``), as this platform makes one.
+    package func link(_ url: String) -> String { style.link(url) }
+
     /// A mention that notifies `user` on this platform.
     package func mention(_ user: UserRef) -> String { style.mention(user) ?? escape(user.description) }
 

@@ -16,12 +16,15 @@ package protocol MarkupStyle: Sendable {
     var lineBreak: String { get }
     /// Whether Markdown shows formatted.
     var rendersMarkdown: Bool { get }
+    /// A link to `url` (an http(s) address without spaces or angle brackets, see ``Runbooks/validURL(_:)``).
+    func link(_ url: String) -> String
 }
 
 extension MarkupStyle {
     package var lineBreak: String { "\n" }
     package var rendersMarkdown: Bool { false }
     package func mention(_ user: UserRef) -> String? { nil }
+    package func link(_ url: String) -> String { escape(url) }
 }
 
 /// Terminal text.
@@ -37,11 +40,15 @@ struct SlackMarkup: MarkupStyle {
     func bold(_ text: String) -> String { "*\(text)*" }
     func mention(_ user: UserRef) -> String? { "<@\(user.id)>" }
     var channelMention: String { "<!here>" }
+    /// `<url>`, with `&` as an entity and `|` (which would start a label) percent-encoded.
+    func link(_ url: String) -> String { "<\(escape(url).replacingOccurrences(of: "|", with: "%7C"))>" }
 }
 
 /// Markdown with backslash escapes; Discord mentions people by id, Mattermost by `@username`.
 struct MarkdownMarkup: MarkupStyle {
     let mentionsByID: Bool
+    /// An autolink: nothing in it is Markdown (and Discord shows no preview for it).
+    func link(_ url: String) -> String { "<\(url)>" }
     /// Mattermost shows Firebell's Markdown (the postmortem draft) formatted; Discord's answers show it escaped.
     var rendersMarkdown: Bool { !mentionsByID }
 
@@ -65,6 +72,7 @@ struct MarkdownMarkup: MarkupStyle {
 struct HTMLMarkup: MarkupStyle {
     func escape(_ text: String) -> String { EntityEscaper.escape(text, quotes: true) }
     func bold(_ text: String) -> String { "<b>\(text)</b>" }
+    func link(_ url: String) -> String { "<a href=\"\(escape(url))\">\(escape(url))</a>" }
     /// A Matrix pill: a link to the person's id, which clients show as their name and which notifies them.
     func mention(_ user: UserRef) -> String? {
         guard user.id.contains(":") else { return nil }

@@ -6,13 +6,20 @@ package struct MessageRenderer: Sendable {
     package let templates: TemplateLibrary
     package let severities: SeverityPolicyTable
     package let oncall: OnCallPolicy
+    package let runbooks: Runbooks
     /// Says when the next update is due, for the Initial Alert's "Next Update" line.
     private let planner: DeadlinePlanner
 
-    package init(templates: TemplateLibrary, severities: SeverityPolicyTable = .standard, oncall: OnCallPolicy = OnCallPolicy()) {
+    package init(
+        templates: TemplateLibrary,
+        severities: SeverityPolicyTable = .standard,
+        oncall: OnCallPolicy = OnCallPolicy(),
+        runbooks: Runbooks = Runbooks()
+    ) {
         self.templates = templates
         self.severities = severities
         self.oncall = oncall
+        self.runbooks = runbooks
         planner = DeadlinePlanner(configuration: EngineConfiguration(severities: severities))
     }
 
@@ -36,7 +43,9 @@ package struct MessageRenderer: Sendable {
             return templates.render("holding-update", values: holdingValues(incident, record, markup), markup: markup)
         case .page(let record):
             guard let id = record.incident, let incident = state.incidents[id] else { return "" }
-            return markup.finish(onCall(markup).page(record, incident: incident))
+            var text = onCall(markup).page(record, incident: incident)
+            if let runbook = runbooks.runbook(for: incident) { text += "\nRunbook: \(markup.link(runbook))" }
+            return markup.finish(text)
         case .recovery(let record):
             guard let id = record.incident, let incident = state.incidents[id] else { return "" }
             return markup.finish(onCall(markup).recovery(record, incident: incident))
@@ -67,6 +76,7 @@ package struct MessageRenderer: Sendable {
         values["status"] = incident.status.title
         values["impact"] = incident.impact.map(markup.inline) ?? "not yet assessed"
         if !incident.systems.isEmpty { values["systems"] = markup.inline(incident.systems.joined(separator: ", ")) }
+        if let runbook = runbooks.runbook(for: incident) { values["runbook"] = markup.link(runbook) }
         values["commander"] =
             incident.roles[.ic].map(markup.mention)
             ?? "not yet assigned (take it with /incident role ic @you)"

@@ -5,7 +5,12 @@ import IncidentKit
 package struct ViewRenderer: Sendable {
     package let severities: SeverityPolicyTable
 
-    package init(severities: SeverityPolicyTable = .standard) { self.severities = severities }
+    package let runbooks: Runbooks
+
+    package init(severities: SeverityPolicyTable = .standard, runbooks: Runbooks = Runbooks()) {
+        self.severities = severities
+        self.runbooks = runbooks
+    }
 
     /// The verb list, or one verb's usage, explanation and example.
     package func help(verb: String?, markup: Markup) -> String {
@@ -29,6 +34,7 @@ package struct ViewRenderer: Sendable {
             "Impact: \(incident.impact ?? "not yet assessed")",
         ]
         if !incident.systems.isEmpty { lines.append("Affected systems: \(incident.systems.joined(separator: ", "))") }
+        if let runbook = runbooks.runbook(for: incident) { lines.append("Runbook: \(runbook)") }
         for role in Role.allCases {
             lines.append("\(role.title): \(incident.roles[role].map(names.name) ?? "not assigned")")
         }

@@ -252,6 +252,15 @@ struct ConfigurationLoaderTests {
         #expect(!(try ServeSettings(environment: [:])).hasPlatform)
     }
 
+    @Test func runbooksByServiceFromTheFileOrTheEnvironment() throws {
+        let file = try load("runbooks:\n  payments: https://wiki.example/pay\n  api: https://wiki.example/api\n")
+        #expect(file.runbooks.byService == ["payments": "https://wiki.example/pay", "api": "https://wiki.example/api"])
+        let environment = try load("", environment: ["FIREBELL_RUNBOOKS": "payments=https://wiki.example/pay, db=https://wiki.example/db"])
+        #expect(environment.runbooks.byService == ["payments": "https://wiki.example/pay", "db": "https://wiki.example/db"])
+        #expect(problem("runbooks:\n  payments: wiki/pay\n")?.contains("payments has 'wiki/pay', which is not an http(s) address") == true)
+        #expect(throws: ConfigurationError.self) { try load("", environment: ["FIREBELL_RUNBOOKS": "payments"]) }
+    }
+
     /// One tracker, whole: each is read from the environment, a half-configured one or two at once say what to fix.
     @Test func aTrackerIsConfiguredWholeAndAlone() throws {
         let jira = ["JIRA_URL": "https://acme.atlassian.net", "JIRA_EMAIL": "bot@acme.example", "JIRA_API_TOKEN": "t", "JIRA_PROJECT": "OPS"]

@@ -40,6 +40,39 @@ struct OnCallTests {
 
     func incident(_ drill: TimerDrill) async -> Incident { await drill.service.state(of: drill.channel).latestIncident! }
 
+    @Test func theAlertsRunbookIsInTheInitialAlertThePageAndTheSummary() async throws {
+        let drill = try TimerDrill(configuration: Self.configuration())
+        defer { drill.remove() }
+        var signal = Self.signal
+        signal.runbook = "https://wiki.example/runbooks/high-error-rate?team=a&b=1"
+        let opened = await alert(drill, signal)
+        let texts = opened.posts.map(\.text)
+        #expect(texts.count == 2, "no separate notice for the runbook of a new incident")
+        #expect(texts[0].contains("Runbook: https://wiki.example/runbooks/high-error-rate?team=a&b=1"), "\(texts[0])")
+        #expect(texts[1].contains("Runbook: https://wiki.example/runbooks/high-error-rate?team=a&b=1"), "the page carries it")
+        #expect(await drill.run("summary").reply?.contains("Runbook: https://wiki.example/runbooks/high-error-rate?team=a&b=1") == true)
+        for hostile in ["javascript:alert(1)", "https://x.example/<!channel>", "https://x.example/a b", "ftp://x.example"] {
+            signal.runbook = hostile
+            #expect(signal.runbook == nil, "\(hostile) is not a link Firebell posts")
+        }
+    }
+
+    @Test func aConfiguredRunbookForTheServiceIsShownWhenTheAlertNamesNone() async throws {
+        var configuration = Self.configuration()
+        configuration.runbooks = Runbooks(["api": "https://wiki.example/runbooks/api"])
+        let drill = try TimerDrill(configuration: configuration)
+        defer { drill.remove() }
+        let opened = await alert(drill)
+        #expect(opened.posts.first?.text.contains("Runbook: https://wiki.example/runbooks/api") == true)
+        _ = await drill.run("declare sev3 Unrelated", as: "carol")
+        let other = await drill.service.run(
+            "declare sev3 Disk slow systems: db",
+            in: ChannelRef(platform: .console, workspace: "local", channel: "db"),
+            as: "carol"
+        )
+        #expect(other.posts.allSatisfy { !$0.text.contains("Runbook:") }, "no runbook for a system without one")
+    }
+
     @Test func anUnacknowledgedPageEscalatesFromL1ToL4ThenAlertsTheChannel() async throws {
         let drill = try TimerDrill(configuration: Self.configuration())
         defer { drill.remove() }

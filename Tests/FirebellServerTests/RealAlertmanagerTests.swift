@@ -77,13 +77,14 @@ struct RealAlertmanagerTests {
             let api = "http://127.0.0.1:\(amPort)/api/v2/alerts"
             let started = ISOTimestamp.format(Date().addingTimeInterval(-120))
             let alert =
-                #"[{"labels":{"alertname":"HighErrorRate","service":"payments","severity":"critical"},"annotations":{"summary":"5xx > 5%"},"startsAt":"\#(started)"}]"#
+                #"[{"labels":{"alertname":"HighErrorRate","service":"payments","severity":"critical"},"annotations":{"summary":"5xx > 5%","runbook_url":"https://wiki.example/runbooks/high-error-rate"},"startsAt":"\#(started)"}]"#
             try await eventually("Alertmanager accepts alerts") { try await send(alert, to: api, with: httpClient) }
             try await eventually("the incident is opened") { await firebell.service.state(of: AlertIntakeTests.payments).activeIncident != nil }
             let incident = try #require(await firebell.service.state(of: AlertIntakeTests.payments).activeIncident)
             #expect(incident.status == .triage && incident.severity == .sev1)
             #expect(incident.detection?.source == "alertmanager" && incident.detection?.key == #"{}:{alertname="HighErrorRate"}"#)
             #expect(incident.detectedAt == ISOTimestamp.parse(started), "detected = when the alert started")
+            #expect(incident.runbook == "https://wiki.example/runbooks/high-error-rate", "the rule's runbook_url annotation")
             // Alertmanager runs on the real clock, so who holds L1 depends on the week the test runs in.
             let l1 = configuration.engine.oncall.rotations[0].member(level: 1, at: incident.declaredAt)
             #expect(l1 != nil && incident.pages.first?.user == l1, "L1 is paged")

@@ -202,6 +202,7 @@ struct ChannelSnapshotTests {
         full.pages = [Page(level: 1, user: UserRef("alice"), rotation: "primary", at: later)]
         full.impactDetails = [.revenue: "none lost", .customers: "30%"]
         full.postmortemAuthor = UserRef("carol")
+        full.runbook = "https://wiki.example/runbooks/checkout"
 
         let defaults = Dictionary(uniqueKeysWithValues: Mirror(reflecting: plain).children.map { ($0.label!, "\($0.value)") })
         for child in Mirror(reflecting: full).children where child.label != "id" {

@@ -30,6 +30,8 @@ config["federation_domain_whitelist"] = []
 config["trusted_key_servers"] = []
 config["suppress_key_server_warning"] = True
 config["enable_registration"] = False
+# Test passwords need no work factor: at the default 12 rounds a login takes ~0.3 s, more on a loaded CI machine.
+config["bcrypt_rounds"] = 4
 fast = {"per_second": 1000, "burst_count": 1000}
 config["rc_message"] = fast
 config["rc_login"] = {"address": fast, "account": fast, "failed_attempts": fast}

@@ -46,6 +46,15 @@ struct MarkupTests {
         #expect(!DocumentMarkdown.escape("tell @channel").contains("@channel"), "broadcasts are neutralized")
     }
 
+    @Test func linksAreLinksOnEveryPlatform() {
+        let url = "https://wiki.example/run?a=1&b=2|3"
+        #expect(Markup.slack.link(url) == "<https://wiki.example/run?a=1&amp;b=2%7C3>", "no label can be smuggled in")
+        #expect(Markup.markdown.link(url) == "<https://wiki.example/run?a=1&b=2|3>")
+        #expect(Markup.discord.link(url) == "<https://wiki.example/run?a=1&b=2|3>", "no embed preview")
+        #expect(Markup.html.link(url) == "<a href=\"https://wiki.example/run?a=1&amp;b=2|3\">https://wiki.example/run?a=1&amp;b=2|3</a>")
+        #expect(Markup.plain.link(url) == url)
+    }
+
     @Test func htmlIsEscaped() {
         #expect(Markup.html.escape("<script>alert('x')</script> & \"q\"") == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;")
     }

@@ -13,7 +13,7 @@ package struct ConfigurationLoader: Sendable {
     /// Keys accepted at the top level of the file: the core's, and each chat platform's own.
     package static let topLevelKeys: Set<String> = coreKeys.union(platformKeys)
     static let coreKeys: Set<String> = Set(
-        ["data_dir", "templates_dir", "http_host", "http_port", "status_updates_in_thread", "pagerduty_url"]
+        ["data_dir", "templates_dir", "http_host", "http_port", "status_updates_in_thread", "pagerduty_url", "runbooks"]
             + ["severities", "permissions", "reminders", "oncall", "alerts"] + FirebellConfiguration.audienceKeys
             + StatusPageSettings.configurationKeys + HTTPLimits.configurationKeys
     )
@@ -89,8 +89,34 @@ package struct ConfigurationLoader: Sendable {
             }
             configuration.pagerDutyURL = text
         }
+        if let value = map["runbooks"] { configuration.runbooks = try Self.runbooks(value, at: "\(name): runbooks", reader: reader) }
         if let value = map["reminders"] { try configuration.engine.reminders.configure(value, from: name, reader: reader) }
         if let value = map["permissions"] { try configuration.engine.permissions.configure(value, from: name, reader: reader) }
+    }
+
+    /// `runbooks:` — a mapping of service or system to an http(s) address, or (from `FIREBELL_RUNBOOKS`)
+    /// `service=https://…` pairs separated by commas.
+    static func runbooks(_ value: Any, at name: String, reader: ConfigurationReader) throws(ConfigurationError) -> Runbooks {
+        var pairs: [(String, String)] = []
+        if let map = value as? [String: Any] {
+            for (service, url) in map { pairs.append((service, try reader.string(url, at: "\(name): \(service)"))) }
+        } else {
+            for item in try reader.string(value, at: name).split(separator: ",") {
+                let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[0].isEmpty else {
+                    throw ConfigurationError("\(name): '\(item)' is not service=https://… (pairs separated by commas).")
+                }
+                pairs.append((parts[0], parts[1]))
+            }
+        }
+        var runbooks = Runbooks()
+        for (service, url) in pairs.sorted(by: { $0.0 < $1.0 }) {
+            guard let valid = Runbooks.validURL(url) else {
+                throw ConfigurationError("\(name): \(service) has '\(url)', which is not an http(s) address without spaces.")
+            }
+            runbooks.byService[service] = valid
+        }
+        return runbooks
     }
 
     private func path(_ text: String, base: URL) -> URL {

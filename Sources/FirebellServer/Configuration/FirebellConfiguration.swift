@@ -27,6 +27,8 @@ package struct FirebellConfiguration: Sendable {
     package var platformKeys: [String: String] = [:]
     /// The PagerDuty Events API v2 endpoint (used when `PAGERDUTY_ROUTING_KEY` is set).
     package var pagerDutyURL = "https://events.pagerduty.com/v2/enqueue"
+    /// Runbooks by service or system (`runbooks:`), shown when no alert named one.
+    package var runbooks = Runbooks()
 
     package init(dataDirectory: URL = URL(fileURLWithPath: "data"), templatesDirectory: URL? = nil, engine: EngineConfiguration = .standard) {
         self.dataDirectory = dataDirectory

@@ -52,7 +52,7 @@ package final class IncidentService: ChannelTransactions {
         let allocator = try IncidentIDAllocator(file: layout.incidentIDsFile, seen: loaded.incidentIDs)
         if let repair = allocator.repair { logger.warning("\(repair)") }
         let engine = configuration.engine
-        let renderer = MessageRenderer(templates: templates, severities: engine.severities, oncall: engine.oncall)
+        let renderer = MessageRenderer(templates: templates, severities: engine.severities, oncall: engine.oncall, runbooks: configuration.runbooks)
         let policy = EffectPolicy(
             severities: engine.severities,
             channels: configuration.stakeholderChannels,
@@ -68,7 +68,7 @@ package final class IncidentService: ChannelTransactions {
             effectRenderer: EffectRenderer(renderer: renderer),
             allocator: allocator,
             committer: try committer ?? GroupCommit(volume: layout.channelsDirectory),
-            views: ViewRenderer(severities: engine.severities),
+            views: ViewRenderer(severities: engine.severities, runbooks: configuration.runbooks),
             readModel: ReadModel(),
             deadlines: DeadlineIndex(),
             wake: wake,

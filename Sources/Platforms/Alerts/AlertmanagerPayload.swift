@@ -77,6 +77,8 @@ package struct AlertmanagerPayload: Decodable, Sendable, Equatable {
             startedAt: starts.min(),
             labels: labels,
             links: links,
+            // Prometheus's convention: the alerting rule's `runbook_url` annotation.
+            runbook: commonAnnotations?["runbook_url"] ?? alerts.lazy.compactMap { $0.annotations?["runbook_url"] }.first,
             firingCount: firing.count + (truncatedAlerts ?? 0),
             resolvedCount: alerts.count - firing.count
         )

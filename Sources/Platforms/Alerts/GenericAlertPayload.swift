@@ -2,7 +2,8 @@ import Foundation
 import IncidentKit
 
 /// The generic webhook's documented shape, for monitors other than Alertmanager:
-/// `{"title", "severity", "service", "summary", "dedup_key", "status": "trigger"|"resolve", "started_at", "links"}`.
+/// `{"title", "severity", "service", "summary", "dedup_key", "status": "trigger"|"resolve", "started_at", "links",
+/// "runbook_url"}`.
 package struct GenericAlertPayload: Decodable, Sendable, Equatable {
     package var title: String
     package var severity: String?
@@ -12,10 +13,12 @@ package struct GenericAlertPayload: Decodable, Sendable, Equatable {
     package var status: String
     package var startedAt: String?
     package var links: [String]?
+    package var runbookURL: String?
 
     enum CodingKeys: String, CodingKey {
         case title, severity, service, summary, status, links
         case dedupKey = "dedup_key"
+        case runbookURL = "runbook_url"
         case startedAt = "started_at"
     }
 
@@ -58,6 +61,7 @@ package struct GenericAlertPayload: Decodable, Sendable, Equatable {
             startedAt: startedAt.flatMap(RFC3339.parse),
             labels: routingLabels,
             links: Array((links ?? []).prefix(5)),
+            runbook: runbookURL,
             firingCount: status == "trigger" ? 1 : 0,
             resolvedCount: status == "resolve" ? 1 : 0
         )
