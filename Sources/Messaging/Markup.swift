@@ -58,6 +58,12 @@ package struct Markup: Sendable, Hashable, CustomStringConvertible {
     /// Wraps our own label text in bold.
     package func bold(_ text: String) -> String { style.bold(text) }
 
+    /// A moment in the reader's own time zone where the platform has tokens for it (Slack, Discord), else
+    /// "2026-11-22 21:15 UTC" (or "21:15 UTC" with `clockOnly`).
+    package func time(_ date: Date, clockOnly: Bool = false) -> String {
+        style.time(date, clockOnly: clockOnly) ?? (clockOnly ? UTC.clock(date) + " UTC" : UTC.minute(date))
+    }
+
     /// A link to an address Firebell checked (``Runbooks/validURL(_:)``), as this platform makes one.
     package func link(_ url: String) -> String { style.link(url) }
 

@@ -18,6 +18,9 @@ package protocol MarkupStyle: Sendable {
     var rendersMarkdown: Bool { get }
     /// A link to `url` (an http(s) address without spaces or angle brackets, see ``Runbooks/validURL(_:)``).
     func link(_ url: String) -> String
+    /// A moment each reader sees in their own time zone, where the platform has tokens for it (nil: UTC text).
+    /// `clockOnly` for lines that already name the day.
+    func time(_ date: Date, clockOnly: Bool) -> String?
 }
 
 extension MarkupStyle {
@@ -25,6 +28,7 @@ extension MarkupStyle {
     package var rendersMarkdown: Bool { false }
     package func mention(_ user: UserRef) -> String? { nil }
     package func link(_ url: String) -> String { escape(url) }
+    package func time(_ date: Date, clockOnly: Bool) -> String? { nil }
 }
 
 /// Terminal text.
@@ -40,6 +44,12 @@ struct SlackMarkup: MarkupStyle {
     func bold(_ text: String) -> String { "*\(text)*" }
     func mention(_ user: UserRef) -> String? { "<@\(user.id)>" }
     var channelMention: String { "<!here>" }
+    /// `<!date^…^{date_short_pretty} {time}|2026-11-22 21:15 UTC>`: Slack shows it in the reader's zone, and the
+    /// fallback text where it cannot (notifications, old clients).
+    func time(_ date: Date, clockOnly: Bool) -> String? {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        return clockOnly ? "<!date^\(seconds)^{time}|\(UTC.clock(date)) UTC>" : "<!date^\(seconds)^{date_short_pretty} {time}|\(UTC.minute(date))>"
+    }
     /// `<url>`, with `&` as an entity and `|` (which would start a label) percent-encoded.
     func link(_ url: String) -> String { "<\(escape(url).replacingOccurrences(of: "|", with: "%7C"))>" }
 }
@@ -49,6 +59,11 @@ struct MarkdownMarkup: MarkupStyle {
     let mentionsByID: Bool
     /// An autolink: nothing in it is Markdown (and Discord shows no preview for it).
     func link(_ url: String) -> String { "<\(url)>" }
+    /// Discord's timestamp (`<t:…:f>`, `<t:…:t>`) in the reader's zone; Mattermost has none, and keeps UTC.
+    func time(_ date: Date, clockOnly: Bool) -> String? {
+        guard mentionsByID else { return nil }
+        return "<t:\(Int(date.timeIntervalSince1970.rounded(.down))):\(clockOnly ? "t" : "f")>"
+    }
     /// Mattermost shows Firebell's Markdown (the postmortem draft) formatted; Discord's answers show it escaped.
     var rendersMarkdown: Bool { !mentionsByID }
 

@@ -83,13 +83,13 @@ package struct MessageRenderer: Sendable {
         values["updates"] = markup.escape(updatesPhrase(for: incident.severity))
         if let detection = incident.detection {
             values["detected"] =
-                "auto-detected by \(markup.inline(detection.source)) at \(UTC.minute(detection.detectedAt))"
-                + (detection.startedAt.map { " (failing since \(UTC.minute($0)))" } ?? "") + "; severity suggested from its labels"
+                "auto-detected by \(markup.inline(detection.source)) at \(markup.time(detection.detectedAt))"
+                + (detection.startedAt.map { " (failing since \(markup.time($0)))" } ?? "") + "; severity suggested from its labels"
         }
         if incident.status == .resolved {
             values["nextUpdate"] = "none (resolved)"
         } else if let due = planner.nextUpdateDue(for: incident) {
-            values["nextUpdate"] = UTC.minute(due)
+            values["nextUpdate"] = markup.time(due)
         }
         return values
     }
@@ -98,8 +98,8 @@ package struct MessageRenderer: Sendable {
         var values = common(incident, markup)
         values["status"] = incident.status.stakeholderPhrase
         values["update"] = incident.lastUpdate.map { markup.lines($0.text) } ?? ""
-        values["nextUpdate"] = incident.lastUpdate?.nextUpdateAt.map(UTC.minute) ?? "none scheduled (\(incident.severity))"
-        if let eta = incident.eta { values["eta"] = UTC.minute(eta) }
+        values["nextUpdate"] = incident.lastUpdate?.nextUpdateAt.map { markup.time($0) } ?? "none scheduled (\(incident.severity))"
+        if let eta = incident.eta { values["eta"] = markup.time(eta) }
         return values
     }
 
@@ -107,10 +107,10 @@ package struct MessageRenderer: Sendable {
         var values = common(incident, markup)
         values["status"] = incident.status.stakeholderPhrase
         values["currentStatus"] = incident.status.title
-        values["since"] = UTC.minute(incident.lastUpdate?.postedAt ?? incident.declaredAt)
+        values["since"] = markup.time(incident.lastUpdate?.postedAt ?? incident.declaredAt)
         let next: Date? = if case .holdingUpdatePosted(_, let next) = record.event { next } else { nil }
-        values["nextUpdate"] = next.map(UTC.minute) ?? "none scheduled (\(incident.severity))"
-        values["nextUpdateClock"] = next.map { UTC.clock($0) + " UTC" } ?? "the IC's next post"
+        values["nextUpdate"] = next.map { markup.time($0) } ?? "none scheduled (\(incident.severity))"
+        values["nextUpdateClock"] = next.map { markup.time($0, clockOnly: true) } ?? "the IC's next post"
         return values
     }
 
@@ -119,7 +119,7 @@ package struct MessageRenderer: Sendable {
         let metrics = ResponseMetrics(incident: incident)
         let resolvedAt = incident.resolvedAt ?? incident.declaredAt
         values["duration"] =
-            "\(metrics.duration?.spoken ?? "0 min") (declared \(UTC.minute(incident.declaredAt)), resolved \(UTC.minute(resolvedAt)))"
+            "\(metrics.duration?.spoken ?? "0 min") (declared \(markup.time(incident.declaredAt)), resolved \(markup.time(resolvedAt)))"
         values["rootCause"] = incident.rootCause.map(markup.inline) ?? "not yet determined; it will be in the postmortem"
         let items = incident.actionItems.map { markup.inline(ActionItemFormatter.line($0, names: names)) }
         let open = incident.openActionItems.count

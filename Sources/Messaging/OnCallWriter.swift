@@ -33,7 +33,7 @@ struct OnCallWriter {
         guard let handover = state.handover else { return "" }
         if case .reminderSent(.handoverUnacknowledged(let reminder), _) = record.event {
             return
-                "🤝 \(markup.mention(handover.to)) the on-call handover from \(markup.inline(state.people.name(handover.from))) (\(UTC.minute(handover.at))) "
+                "🤝 \(markup.mention(handover.to)) the on-call handover from \(markup.inline(state.people.name(handover.from))) (\(markup.time(handover.at))) "
                 + "is not acknowledged yet (reminder \(reminder)). Acknowledge it with: /incident handover ack"
         }
         var lines = [

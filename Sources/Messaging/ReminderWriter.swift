@@ -26,14 +26,14 @@ struct ReminderWriter {
         case .targetResolution:
             let target = severities[incident.severity].targetResolution
             text =
-                "⌛ \(ic) \(headline) has passed the \(incident.severity) target resolution time of \(target.spoken) (declared \(UTC.minute(incident.declaredAt)))."
+                "⌛ \(ic) \(headline) has passed the \(incident.severity) target resolution time of \(target.spoken) (declared \(markup.time(incident.declaredAt)))."
         case .actionItemDue(let number):
             guard let item = incident.actionItems.first(where: { $0.number == number }) else { return "" }
             text =
                 "📋 \(markup.mention(item.owner)) Action item \(number) of \(id) is due (\(item.due?.description ?? "today")): \(markup.inline(item.text)). When it is done: /incident action done \(number)"
         case .postmortemDue:
             text =
-                "📝 \(ic) \(headline) was resolved \(incident.resolvedAt.map(UTC.minute) ?? "") and has no postmortem yet. Draft it with: /incident postmortem"
+                "📝 \(ic) \(headline) was resolved \(incident.resolvedAt.map { markup.time($0) } ?? "") and has no postmortem yet. Draft it with: /incident postmortem"
         case .acknowledgeDeadline:
             let paged = incident.pages.filter { $0.level > 0 }.map { "L\($0.level) \(markup.mention($0.user))" }.joined(separator: ", ")
             text = "🚨 \(markup.channelMention) Nobody has acknowledged \(headline) (paged \(paged)). Whoever can take it: /incident ack"
@@ -43,7 +43,7 @@ struct ReminderWriter {
         let scheduled = max(due, incident.snoozedUntil.flatMap { $0 > due ? $0 : nil } ?? due)
         let late = TimeSpan.between(scheduled, record.at)
         if late.seconds >= 60 {
-            text += " (Firebell was not running on time: this was due at \(UTC.minute(scheduled)), \(late.spoken) ago.)"
+            text += " (Firebell was not running on time: this was due at \(markup.time(scheduled)), \(late.spoken) ago.)"
         }
         return text
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Messaging
@@ -44,6 +45,16 @@ struct MarkupTests {
             #expect(DocumentMarkdown.escape(input) == expected, "\(input)")
         }
         #expect(!DocumentMarkdown.escape("tell @channel").contains("@channel"), "broadcasts are neutralized")
+    }
+
+    @Test func timesShowInTheReadersZoneWhereThePlatformHasTokens() {
+        let at = Date(timeIntervalSince1970: 1_795_300_500)  // 2026-11-21 22:35 UTC
+        #expect(Markup.slack.time(at) == "<!date^1795300500^{date_short_pretty} {time}|2026-11-21 22:35 UTC>")
+        #expect(Markup.slack.time(at, clockOnly: true) == "<!date^1795300500^{time}|22:35 UTC>")
+        #expect(Markup.discord.time(at) == "<t:1795300500:f>" && Markup.discord.time(at, clockOnly: true) == "<t:1795300500:t>")
+        for markup in [Markup.markdown, .html, .plain] {
+            #expect(markup.time(at) == "2026-11-21 22:35 UTC" && markup.time(at, clockOnly: true) == "22:35 UTC", "\(markup) keeps UTC")
+        }
     }
 
     @Test func linksAreLinksOnEveryPlatform() {

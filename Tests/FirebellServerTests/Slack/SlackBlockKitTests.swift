@@ -72,7 +72,8 @@ struct SlackBlockKitTests {
         }
         let shown = posted.sections.map(\.text).joined()
         #expect(shown.filter { !$0.isNewline } == text.filter { !$0.isNewline }, "nothing cut: every character arrives, in order")
-        #expect(posted.text.contains("*Next Update:* 2026-11-18"), "the last field is there")
+        #expect(posted.text.contains("*Next Update:* <!date^"), "the last field is there, in the reader's time zone")
+        #expect(posted.text.contains("|2026-11-18 11:36 UTC>"), "with the UTC text where Slack cannot show the token")
     }
 
     @Test func aLongLineBreaksOnlyBetweenEscapesMentionsAndCharacters() {
