@@ -235,7 +235,7 @@ extension Insights {
         updateCompliance = expected == 0 ? nil : Double(self.months.reduce(0) { $0 + $1.onTimeUpdates }) / Double(expected)
         holdingPosts = self.months.reduce(0) { $0 + $1.holdingPosts }
 
-        oncall = Self.load(inWindow, from: from, now: now, onCall: onCall, names: sources)
+        oncall = Self.load(inWindow, from: from, now: now, onCall: onCall, namedIn: sources)
         actionItems = Self.actionItems(sources, from: from, now: now)
         (services, systems) = Self.ranking(inWindow, now: now)
     }
@@ -274,13 +274,14 @@ extension Insights {
 
     private static func hours(_ from: Date, _ to: Date) -> Double { max(0, to.timeIntervalSince(from)) / 3600 }
 
-    /// Pages, night pages, hours in incidents and on-call streaks per person, most pages first.
-    static func load(_ sources: [Source], from: Date, now: Date, onCall: OnCallPolicy, names all: [Source]) -> [PersonLoad] {
+    /// Pages, night pages, hours in incidents and on-call runs per person, most pages first; a person goes by the
+    /// name the first channel of `namedIn` knows for them.
+    static func load(_ sources: [Source], from: Date, now: Date, onCall: OnCallPolicy, namedIn everyIncident: [Source]) -> [PersonLoad] {
         var loads: [UserRef: PersonLoad] = [:]
         var display: [UserRef: String] = [:]
         func name(_ user: UserRef) -> String {
             if let known = display[user] { return known }
-            let found = all.lazy.map { $0.names.name(user) }.first { $0 != user.description } ?? user.description
+            let found = everyIncident.lazy.map { $0.names.name(user) }.first { $0 != user.description } ?? user.description
             display[user] = found
             return found
         }
