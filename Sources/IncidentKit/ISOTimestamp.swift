@@ -45,21 +45,11 @@ package enum ISOTimestamp {
             guard bytes.count == 20, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58, bytes[19] == 90 else {
                 return nil
             }
-            func number(_ start: Int, _ length: Int) -> Int? {
-                var value = 0
-                for offset in start..<(start + length) {
-                    let digit = Int(bytes[offset]) - 48
-                    guard (0...9).contains(digit) else { return nil }
-                    value = value * 10 + digit
-                }
-                return value
-            }
+            func number(_ start: Int, _ length: Int) -> Int? { digits(bytes, start, length) }
             guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-                let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-                (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+                let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2)
             else { return nil }
-            let days = daysFromCivil(year: year, month: month, day: day)
-            return Date(timeIntervalSince1970: TimeInterval(days * 86400 + hour * 3600 + minute * 60 + second))
+            return date(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         }
     }
 
@@ -75,19 +65,10 @@ package enum ISOTimestamp {
             guard bytes.count >= 20, bytes.count <= 64, bytes[4] == 45, bytes[7] == 45, bytes[13] == 58, bytes[16] == 58,
                 [84, 116, 32].contains(bytes[10])
             else { return nil }
-            func number(_ start: Int, _ length: Int) -> Int? {
-                var value = 0
-                for offset in start..<(start + length) {
-                    let digit = Int(bytes[offset]) - 48
-                    guard (0...9).contains(digit) else { return nil }
-                    value = value * 10 + digit
-                }
-                return value
-            }
+            func number(_ start: Int, _ length: Int) -> Int? { digits(bytes, start, length) }
             guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
                 let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-                (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), hour < 24, minute < 60,
-                second < 61
+                let whole = date(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
             else { return nil }
             var index = 19
             var microseconds = 0
@@ -117,10 +98,28 @@ package enum ISOTimestamp {
                 return nil
             }
             guard index == bytes.count else { return nil }
-            let days = daysFromCivil(year: year, month: month, day: day)
-            let whole = days * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds
-            return Date(timeIntervalSince1970: TimeInterval(whole) + TimeInterval(microseconds) / 1e6)
+            return whole.addingTimeInterval(TimeInterval(microseconds) / 1e6 - TimeInterval(offsetSeconds))
         }
+    }
+
+    /// The moment of a UTC date and time, or nil when a field is out of range (February 30th, 24:00, minute 60).
+    package static func date(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Date? {
+        guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), (0..<24).contains(hour),
+            (0..<60).contains(minute), (0..<61).contains(second)
+        else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        return Date(timeIntervalSince1970: TimeInterval(days * 86400 + hour * 3600 + minute * 60 + second))
+    }
+
+    /// The decimal number in `length` bytes from `start`, or nil when one of them is not a digit.
+    static func digits(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int) -> Int? {
+        var value = 0
+        for offset in start..<(start + length) {
+            let digit = Int(bytes[offset]) - 48
+            guard (0...9).contains(digit) else { return nil }
+            value = value * 10 + digit
+        }
+        return value
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

@@ -96,10 +96,8 @@ enum HTTPDate {
         }
         let monthName = String(decoding: bytes[8..<11], as: UTF8.self)
         guard let monthIndex = months.firstIndex(of: monthName), let day = number(5, 2), let year = number(12, 4),
-            let hour = number(17, 2), let minute = number(20, 2), let second = number(23, 2), (1...31).contains(day),
-            hour < 24, minute < 60, second < 61
+            let hour = number(17, 2), let minute = number(20, 2), let second = number(23, 2)
         else { return nil }
-        let stamp = String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", year, monthIndex + 1, day, hour, minute, second)
-        return ISOTimestamp.parseRFC3339(stamp)
+        return ISOTimestamp.date(year: year, month: monthIndex + 1, day: day, hour: hour, minute: minute, second: second)
     }
 }
