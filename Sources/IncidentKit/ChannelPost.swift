@@ -15,12 +15,14 @@ package enum ChannelPost: Equatable, Sendable {
     case recovery(EventRecord)
     /// A handover note, or a reminder that it is not acknowledged yet.
     case handover(EventRecord)
+    /// A role's checklist for the person just assigned it (the `roleAssigned` record), sent to them privately.
+    case briefing(EventRecord)
 
     /// Initial Alert, Status Update, holding update and Resolution: what stakeholders are told.
     package var isForStakeholders: Bool {
         switch self {
         case .initialAlert, .statusUpdate, .resolution, .holdingUpdate: true
-        case .notice, .reminder, .page, .recovery, .handover: false
+        case .notice, .reminder, .page, .recovery, .handover, .briefing: false
         }
     }
 
@@ -28,7 +30,9 @@ package enum ChannelPost: Equatable, Sendable {
     package var incident: IncidentID? {
         switch self {
         case .initialAlert(let id), .statusUpdate(let id), .resolution(let id): id
-        case .notice(let record), .reminder(let record), .holdingUpdate(let record), .page(let record), .recovery(let record): record.incident
+        case .notice(let record), .reminder(let record), .holdingUpdate(let record), .page(let record), .recovery(let record),
+            .briefing(let record):
+            record.incident
         case .handover: nil
         }
     }

@@ -125,6 +125,7 @@ extension Incident {
             cadenceChangedAt = at
         case .roleAssigned(let role, let user, _):
             roles[role] = user
+            if roleHolders[role]?.contains(user) != true { roleHolders[role, default: []].append(user) }
         case .statusChanged(_, let to):
             status = to
         case .impactSet(let text):

@@ -2,7 +2,7 @@
 /// delivers them; nothing here reads a clock, a file or the network, so every rule is unit-tested without I/O, and a
 /// restart that plans a logged transaction again gets the very same effects.
 ///
-/// Order within a transaction: the incident channel's posts (headline edits last), direct messages, the audience
+/// Order within a transaction: the incident channel's posts (headline edits last), direct messages, role briefings, the audience
 /// channels' copies, then PagerDuty events, then tracker requests.
 package struct EffectPlanner: Sendable {
     package let policy: EffectPolicy
@@ -23,6 +23,7 @@ package struct EffectPlanner: Sendable {
             actions.append(.editHeadline(id, in: channel, offersActions: after.incidents[id]?.isActive == true))
         }
         actions += directMessages(for: posts, in: channel)
+        actions += briefings(records, before: before, in: channel)
         actions += audienceCopies(records, posts: posts, before: before, after: after, own: channel)
         if policy.pagerDuty { actions += pagerDutyEvents(records, before: before, after: after) }
         if policy.tracker { actions += trackerRequests(records) }
@@ -74,6 +75,7 @@ package struct EffectPlanner: Sendable {
         case .statusUpdate, .resolution, .holdingUpdate: policy.stakeholderPostsInThread ? .thread : .channel
         case .reminder, .recovery: .thread
         case .notice, .page, .handover: .channel
+        case .briefing: .thread
         }
     }
 
@@ -106,6 +108,31 @@ package struct EffectPlanner: Sendable {
                 return nil
             }
         }
+    }
+
+    /// A person assigned a role for the first time in an incident gets the role's checklist: privately where the
+    /// platform can message a person, else as a reply in the incident's thread that mentions them. Taking a role
+    /// back, or being assigned it again, sends nothing more.
+    func briefings(_ records: [EventRecord], before: ChannelState, in channel: ChannelRef) -> [Effect.Action] {
+        var briefed: Set<Briefed> = []
+        return records.compactMap { record in
+            guard case .roleAssigned(let role, let user, _) = record.event, let id = record.incident,
+                !policy.briefings.checklist(for: role).isEmpty,
+                before.incidents[id]?.roleHolders[role]?.contains(user) != true,
+                briefed.insert(Briefed(incident: id, role: role, user: user)).inserted
+            else { return nil }
+            let post = ChannelPost.briefing(record)
+            guard policy.directMessagePlatforms.contains(channel.platform) else {
+                return .post(post, to: .incidentChannel(channel), placement: placement(of: post), offersActions: false)
+            }
+            return .post(post, to: .directMessage(user, on: channel), placement: .channel, offersActions: false)
+        }
+    }
+
+    private struct Briefed: Hashable {
+        let incident: IncidentID
+        let role: Role
+        let user: UserRef
     }
 
     /// The audience copies of a transaction's stakeholder posts. A channel that joins the audience (declaration, a

@@ -1,5 +1,5 @@
 /// The configuration effects are planned with: who the audiences of each severity are, which platforms can message
-/// a person directly, whether PagerDuty is used, and where stakeholder posts go.
+/// a person directly, whether PagerDuty is used, where stakeholder posts go, and what each role's holder is told.
 package struct EffectPolicy: Sendable, Equatable {
     /// Stakeholder channels by severity (from the severity table's audiences and the channels configured for them).
     package var audiences: [Severity: [ChannelRef]]
@@ -12,19 +12,23 @@ package struct EffectPolicy: Sendable, Equatable {
     /// Whether Status Updates, holding posts and the Resolution are replies in the incident's thread instead of new
     /// channel messages. Reminders always go to the thread.
     package var stakeholderPostsInThread: Bool
+    /// The checklist each role's new holder receives.
+    package var briefings: RoleBriefings
 
     package init(
         audiences: [Severity: [ChannelRef]] = [:],
         directMessagePlatforms: Set<PlatformID> = [],
         pagerDuty: Bool = false,
         tracker: Bool = false,
-        stakeholderPostsInThread: Bool = false
+        stakeholderPostsInThread: Bool = false,
+        briefings: RoleBriefings = .standard
     ) {
         self.audiences = audiences
         self.directMessagePlatforms = directMessagePlatforms
         self.pagerDuty = pagerDuty
         self.tracker = tracker
         self.stakeholderPostsInThread = stakeholderPostsInThread
+        self.briefings = briefings
     }
 
     /// Builds the audience table from the severity table's audience names and the channels configured for each name.
@@ -34,7 +38,8 @@ package struct EffectPolicy: Sendable, Equatable {
         directMessagePlatforms: Set<PlatformID> = [],
         pagerDuty: Bool = false,
         tracker: Bool = false,
-        stakeholderPostsInThread: Bool = false
+        stakeholderPostsInThread: Bool = false,
+        briefings: RoleBriefings = .standard
     ) {
         var bySeverity: [Severity: [ChannelRef]] = [:]
         for severity in Severity.allCases {
@@ -49,7 +54,8 @@ package struct EffectPolicy: Sendable, Equatable {
             directMessagePlatforms: directMessagePlatforms,
             pagerDuty: pagerDuty,
             tracker: tracker,
-            stakeholderPostsInThread: stakeholderPostsInThread
+            stakeholderPostsInThread: stakeholderPostsInThread,
+            briefings: briefings
         )
     }
 

@@ -9,6 +9,8 @@ package struct Incident: Sendable, Equatable, Codable {
     package var impact: String?
     package var systems: [String]
     package var roles: [Role: UserRef] = [:]
+    /// Everyone who has held each role in this incident, in order: a role's briefing goes to each of them once.
+    package var roleHolders: [Role: [UserRef]] = [:]
     package var declaredBy: UserRef
     package var detectedAt: Date
     package var declaredAt: Date

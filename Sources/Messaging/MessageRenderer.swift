@@ -7,6 +7,7 @@ package struct MessageRenderer: Sendable {
     package let severities: SeverityPolicyTable
     package let oncall: OnCallPolicy
     package let runbooks: Runbooks
+    package let briefings: RoleBriefings
     /// Says when the next update is due, for the Initial Alert's "Next Update" line.
     private let planner: DeadlinePlanner
 
@@ -14,12 +15,14 @@ package struct MessageRenderer: Sendable {
         templates: TemplateLibrary,
         severities: SeverityPolicyTable = .standard,
         oncall: OnCallPolicy = OnCallPolicy(),
-        runbooks: Runbooks = Runbooks()
+        runbooks: Runbooks = Runbooks(),
+        briefings: RoleBriefings = .standard
     ) {
         self.templates = templates
         self.severities = severities
         self.oncall = oncall
         self.runbooks = runbooks
+        self.briefings = briefings
         planner = DeadlinePlanner(configuration: EngineConfiguration(severities: severities))
     }
 
@@ -51,10 +54,21 @@ package struct MessageRenderer: Sendable {
             return markup.finish(onCall(markup).recovery(record, incident: incident))
         case .handover(let record):
             return markup.finish(onCall(markup).handover(record, state: state))
+        case .briefing(let record):
+            guard let id = record.incident, let incident = state.incidents[id] else { return "" }
+            return markup.finish(briefing(record, incident: incident, markup: markup))
         case .notice(let record):
             let prefix = record.incident.map { "\($0): " } ?? ""
             return markup.finish(markup.lines(prefix + EventDescriber.describe(record, names: state.people)))
         }
+    }
+
+    /// "📋 @bob, you are the Scribe of INC-… (SEV1: …). The role in short:" and the role's checklist, one item a line.
+    func briefing(_ record: EventRecord, incident: Incident, markup: Markup) -> String {
+        guard case .roleAssigned(let role, let user, _) = record.event else { return "" }
+        let items = briefings.checklist(for: role).map { "• " + markup.inline($0) }
+        let headline = "\(incident.id) (\(incident.severity): \(markup.inline(incident.title)))"
+        return (["📋 \(markup.mention(user)), you are the \(role.title) of \(headline). The role in short:"] + items).joined(separator: "\n")
     }
 
     private func onCall(_ markup: Markup) -> OnCallWriter { OnCallWriter(markup: markup, oncall: oncall) }

@@ -261,6 +261,19 @@ struct ConfigurationLoaderTests {
         #expect(throws: ConfigurationError.self) { try load("", environment: ["FIREBELL_RUNBOOKS": "payments"]) }
     }
 
+    @Test func roleBriefingsAreConfigurablePerRoleOrOff() throws {
+        #expect(try load("").briefings == .standard)
+        let file = try load("briefings:\n  scribe:\n    - Write it down.\n    - Times in UTC.\n  comms: off\n  lead: Fix it.\n")
+        #expect(file.briefings.checklist(for: .scribe) == ["Write it down.", "Times in UTC."])
+        #expect(file.briefings.checklist(for: .comms).isEmpty)
+        #expect(file.briefings.checklist(for: .lead) == ["Fix it."])
+        #expect(file.briefings.checklist(for: .ic) == RoleBriefings.standard.checklist(for: .ic), "roles not named keep the guide's")
+        #expect(try load("briefings: off\n").briefings == .off)
+        #expect(try load("", environment: ["FIREBELL_BRIEFINGS": "off"]).briefings == .off)
+        #expect(problem("briefings:\n  janitor: [Sweep.]\n")?.contains("'janitor' is not a role; use ic, lead, scribe or comms") == true)
+        #expect(problem("briefings: [a, b]\n")?.contains("briefings must be off or a mapping from role") == true)
+    }
+
     /// One tracker, whole: each is read from the environment, a half-configured one or two at once say what to fix.
     @Test func aTrackerIsConfiguredWholeAndAlone() throws {
         let jira = ["JIRA_URL": "https://acme.atlassian.net", "JIRA_EMAIL": "bot@acme.example", "JIRA_API_TOKEN": "t", "JIRA_PROJECT": "OPS"]

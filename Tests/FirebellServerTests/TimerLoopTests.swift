@@ -15,8 +15,9 @@ struct TimerLoopTests {
         await drill.run("role ic @alice")
         let loop = Task { await TimerLoop(service: drill.service).run() }
         defer { loop.cancel() }
-        // Reminders are the thread replies among what reaches delivery (commands' posts are there too).
-        var received = drill.delivered.filter { $0.placement == .thread }.makeAsyncIterator()
+        // Reminders are the thread replies starting with ⏰ among what reaches delivery (commands' posts and the
+        // IC's briefing are there too).
+        var received = drill.delivered.filter { $0.placement == .thread && $0.text.hasPrefix("⏰") }.makeAsyncIterator()
 
         // The loop sleeps until the SEV2 reminder at 30 min. Raising to SEV1 at 1 min arms 15 min:
         // unless the sleeper is woken and re-plans, advancing to 15 min delivers nothing and this test times out.
@@ -49,6 +50,7 @@ struct TimerLoopTests {
         #expect(await output.next()?.contains("Initial Alert") == true)
         typist.yield("/incident role ic @alice")
         #expect(await output.next()?.contains("made @alice Incident Commander") == true)
+        #expect(await output.next()?.contains("📋 @alice, you are the Incident Commander of INC-2026-0001") == true, "the console has no DMs")
         // Nobody types; time passes.
         drill.clock.advance(by: 15 * 60)
         #expect(await output.next()?.contains("⏰ @alice The next Status Update for INC-2026-0001") == true)

@@ -35,6 +35,13 @@ struct EffectPlannerTests {
             return planner.plan(records, before: before, after: drill.state, in: channel)
         }
 
+        /// The effects of `line` run on a fresh SEV1.
+        func briefed(_ line: String) throws -> [Effect] {
+            var copy = self
+            _ = try copy.run("declare sev1 Checkout down")
+            return try copy.run(line)
+        }
+
         mutating func input(_ input: Input, as user: String = "firebell") throws -> [Effect] {
             let before = drill.state
             let context = CommandContext(actor: UserRef(user), now: drill.now, newIncidentID: IncidentID(year: 2026, sequence: drill.nextSequence))
@@ -60,6 +67,7 @@ struct EffectPlannerTests {
                     case .page: "page"
                     case .recovery: "recovery"
                     case .handover: "handover"
+                    case .briefing: "briefing"
                     }
                 let to: String =
                     switch recipient {
@@ -93,13 +101,20 @@ struct EffectPlannerTests {
         _ = try planned.run("declare sev2 Checkout down")
         #expect(Self.summary(try planned.run("note db password rotated")) == ["notice → C0INC (channel)"])
         #expect(Self.summary(try planned.run("action add Rotate keys @bob due: 2026-12-01")) == ["notice → C0INC (channel)"])
-        #expect(Self.summary(try planned.run("role scribe @dana")) == ["notice → C0INC (channel)"], "only the IC is on the headline")
+        #expect(
+            Self.summary(try planned.run("role scribe @dana")) == ["notice → C0INC (channel)", "briefing → C0INC (thread)"],
+            "only the IC is on the headline"
+        )
     }
 
     @Test func whatTheHeadlineShowsEditsItOncePerTransaction() throws {
         var planned = Planned()
         _ = try planned.run("declare sev2 Checkout down")
-        #expect(Self.summary(try planned.run("role ic @alice")) == ["notice → C0INC (channel)", "edit INC-2026-0001 in C0INC +actions"])
+        #expect(
+            Self.summary(try planned.run("role ic @alice")) == [
+                "notice → C0INC (channel)", "edit INC-2026-0001 in C0INC +actions", "briefing → C0INC (thread)",
+            ]
+        )
         #expect(
             Self.summary(try planned.run("update Rolled back", as: "alice")) == [
                 "statusUpdate → C0INC (channel)", "edit INC-2026-0001 in C0INC +actions", "statusUpdate → audience C0STATUS (channel)",
@@ -215,6 +230,41 @@ struct EffectPlannerTests {
         var mattermost = Planned(policy, engine: IncidentEngine(configuration: Self.oncall()))
         mattermost.channel = ChannelRef(platform: .mattermost, workspace: "team", channel: "town-square")
         #expect(Self.summary(try mattermost.run("declare sev1 Down")).allSatisfy { !$0.contains("→ dm ") }, "no direct messages on Mattermost")
+    }
+
+    @Test func aRolesNewHolderIsBriefedOncePrivatelyWherePossible() throws {
+        var slack = Planned(EffectPolicy(directMessagePlatforms: [.slack]))
+        _ = try slack.run("declare sev1 Checkout down")
+        #expect(Self.summary(try slack.run("role scribe @dana")) == ["notice → C0INC (channel)", "briefing → dm dana (channel)"])
+        #expect(Self.summary(try slack.run("role scribe @erin")).last == "briefing → dm erin (channel)", "a new holder is briefed")
+        #expect(
+            Self.summary(try slack.run("role scribe @dana")) == ["notice → C0INC (channel)"],
+            "taking the role back: briefed once per person and role"
+        )
+        #expect(Self.summary(try slack.run("role lead @dana")).last == "briefing → dm dana (channel)", "another role: its own briefing")
+        _ = try slack.run("resolve")
+        _ = try slack.run("reopen flapping")
+        #expect(Self.summary(try slack.run("role scribe @erin")) == ["notice → C0INC (channel)"], "once per incident, reopened or not")
+
+        var next = slack
+        _ = try next.run("resolve")
+        _ = try next.run("declare sev2 Search slow")
+        #expect(Self.summary(try next.run("role scribe @dana")).last == "briefing → dm dana (channel)", "a new incident briefs again")
+
+        // A role configured without a checklist sends nothing; the others keep theirs.
+        var quiet = Planned(EffectPolicy(directMessagePlatforms: [.slack], briefings: RoleBriefings([.ic: ["Coordinate."]])))
+        _ = try quiet.run("declare sev1 Checkout down")
+        #expect(Self.summary(try quiet.run("role scribe @dana")) == ["notice → C0INC (channel)"])
+        #expect(Self.summary(try quiet.run("role ic @dana")).last == "briefing → dm dana (channel)")
+
+        // The briefing reads the role and its checklist, with the person addressed.
+        let effects = try Planned(EffectPolicy(directMessagePlatforms: [.slack])).briefed("role comms @dan")
+        guard case .post(.briefing(let record), .directMessage(let user, _), _, false) = effects.last?.action else {
+            Issue.record("no briefing: \(effects)")
+            return
+        }
+        #expect(user == UserRef("dan"))
+        #expect(record.event == .roleAssigned(role: .comms, user: UserRef("dan"), previous: nil))
     }
 
     @Test func actionItemsBecomeTrackerIssuesAndTheTrackersAnswersAreRecordedOnce() throws {

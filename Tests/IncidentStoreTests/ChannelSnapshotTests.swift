@@ -166,6 +166,7 @@ struct ChannelSnapshotTests {
         let later = start.addingTimeInterval(60)
         full.status = .mitigating
         full.roles = [.ic: UserRef("alice"), .comms: UserRef("dan")]
+        full.roleHolders = [.ic: [UserRef("bob"), UserRef("alice")], .comms: [UserRef("dan")]]
         full.detectedAt = start.addingTimeInterval(-300)
         full.acknowledgedAt = later
         full.acknowledgedBy = UserRef("alice")
@@ -211,6 +212,13 @@ struct ChannelSnapshotTests {
         let decoded = try EventCodec.decoder().decode(Incident.self, from: EventCodec.encoder().encode(full))
         #expect(decoded == full)
         #expect(try EventCodec.decoder().decode(Incident.self, from: EventCodec.encoder().encode(plain)) == plain)
+
+        // A snapshot written before role holders were kept knows at least the current holders, so a restart does
+        // not brief them again.
+        var old = try JSONSerialization.jsonObject(with: EventCodec.encoder().encode(full)) as! [String: Any]
+        old["roleHolders"] = nil
+        let upgraded = try EventCodec.decoder().decode(Incident.self, from: JSONSerialization.data(withJSONObject: old))
+        #expect(upgraded.roleHolders == [.ic: [UserRef("alice")], .comms: [UserRef("dan")]])
     }
 }
 

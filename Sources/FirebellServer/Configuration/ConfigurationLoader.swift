@@ -13,7 +13,7 @@ package struct ConfigurationLoader: Sendable {
     /// Keys accepted at the top level of the file: the core's, and each chat platform's own.
     package static let topLevelKeys: Set<String> = coreKeys.union(platformKeys)
     static let coreKeys: Set<String> = Set(
-        ["data_dir", "templates_dir", "http_host", "http_port", "status_updates_in_thread", "pagerduty_url", "runbooks"]
+        ["data_dir", "templates_dir", "http_host", "http_port", "status_updates_in_thread", "pagerduty_url", "runbooks", "briefings"]
             + ["severities", "permissions", "reminders", "oncall", "alerts"] + FirebellConfiguration.audienceKeys
             + StatusPageSettings.configurationKeys + HTTPLimits.configurationKeys
     )
@@ -90,6 +90,9 @@ package struct ConfigurationLoader: Sendable {
             configuration.pagerDutyURL = text
         }
         if let value = map["runbooks"] { configuration.runbooks = try Self.runbooks(value, at: "\(name): runbooks", reader: reader) }
+        if let value = map["briefings"] {
+            configuration.briefings = try RoleBriefings(configuration: value, at: "\(name): briefings", reader: reader)
+        }
         if let value = map["reminders"] { try configuration.engine.reminders.configure(value, from: name, reader: reader) }
         if let value = map["permissions"] { try configuration.engine.permissions.configure(value, from: name, reader: reader) }
     }

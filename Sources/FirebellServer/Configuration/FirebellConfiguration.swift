@@ -29,6 +29,8 @@ package struct FirebellConfiguration: Sendable {
     package var pagerDutyURL = "https://events.pagerduty.com/v2/enqueue"
     /// Runbooks by service or system (`runbooks:`), shown when no alert named one.
     package var runbooks = Runbooks()
+    /// The checklist each role's new holder receives (`briefings:`).
+    package var briefings = RoleBriefings.standard
 
     package init(dataDirectory: URL = URL(fileURLWithPath: "data"), templatesDirectory: URL? = nil, engine: EngineConfiguration = .standard) {
         self.dataDirectory = dataDirectory

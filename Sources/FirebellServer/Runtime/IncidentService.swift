@@ -52,14 +52,21 @@ package final class IncidentService: ChannelTransactions {
         let allocator = try IncidentIDAllocator(file: layout.incidentIDsFile, seen: loaded.incidentIDs)
         if let repair = allocator.repair { logger.warning("\(repair)") }
         let engine = configuration.engine
-        let renderer = MessageRenderer(templates: templates, severities: engine.severities, oncall: engine.oncall, runbooks: configuration.runbooks)
+        let renderer = MessageRenderer(
+            templates: templates,
+            severities: engine.severities,
+            oncall: engine.oncall,
+            runbooks: configuration.runbooks,
+            briefings: configuration.briefings
+        )
         let policy = EffectPolicy(
             severities: engine.severities,
             channels: configuration.stakeholderChannels,
             directMessagePlatforms: directMessagePlatforms,
             pagerDuty: pagerDuty,
             tracker: tracker,
-            stakeholderPostsInThread: configuration.statusUpdatesInThread
+            stakeholderPostsInThread: configuration.statusUpdatesInThread,
+            briefings: configuration.briefings
         )
         let dependencies = RuntimeDependencies(
             engine: IncidentEngine(configuration: engine),
