@@ -120,6 +120,7 @@ extension Incident {
         case .acknowledged:
             acknowledgedAt = at
             acknowledgedBy = record.actor
+            heldPage = nil
         case .severityChanged(_, let to, _):
             severity = to
             cadenceChangedAt = at
@@ -170,6 +171,7 @@ extension Incident {
             reminders = setting
             cadenceChangedAt = at
         case .reminderSent(let kind, let due):
+            if case .heldPage = kind { heldPage = nil }
             if kind.updateStageRank != nil {
                 firedUpdateStage = FiredStage(due: due, kind: kind)
             } else {
@@ -210,6 +212,9 @@ extension Incident {
             if let count = alertCounts[key] { alertCounts[key] = AlertCount(firing: 0, resolved: count.firing + count.resolved) }
         case .paged(let level, let user, let rotation):
             pages.append(Page(level: level, user: user, rotation: rotation, at: at))
+            heldPage = nil
+        case .pageHeld(let level, let until):
+            heldPage = HeldPage(level: level, until: until)
         case .reportFiled, .reportDismissed, .handoverAcknowledged:
             break
         case .reportDeclared(_, let reportedAt):

@@ -7,9 +7,9 @@ package struct DeadlinePlanner: Sendable {
 
     package init(configuration: EngineConfiguration = .standard) { self.configuration = configuration }
 
-    /// The pending deadlines of every incident in the channel, as they stand at `now`.
-    package func deadlines(in state: ChannelState, now: Date) -> [Deadline] {
-        state.order.compactMap { state.incidents[$0] }.flatMap { deadlines(for: $0, now: now) } + channelDeadlines(in: state)
+    /// The pending deadlines of every incident in `channel`, as they stand at `now`.
+    package func deadlines(in state: ChannelState, now: Date, channel: ChannelRef? = nil) -> [Deadline] {
+        state.order.compactMap { state.incidents[$0] }.flatMap { deadlines(for: $0, now: now, channel: channel) } + channelDeadlines(in: state)
     }
 
     /// Timers of the channel itself: reminders of an unacknowledged handover.
@@ -22,21 +22,26 @@ package struct DeadlinePlanner: Sendable {
     }
 
     /// The earliest moment anything in the channel fires, if anything is pending.
-    package func earliest(in state: ChannelState, now: Date) -> Date? {
-        deadlines(in: state, now: now).map(\.fireAt).min()
+    package func earliest(in state: ChannelState, now: Date, channel: ChannelRef? = nil) -> Date? {
+        deadlines(in: state, now: now, channel: channel).map(\.fireAt).min()
     }
 
-    /// The pending deadlines of one incident. Stages of the update clock that were all missed
+    /// The pending deadlines of one incident in `channel`. Stages of the update clock that were all missed
     /// (downtime, a stalled process) are coalesced: only the most advanced stage due by `now` is pending.
-    package func deadlines(for incident: Incident, now: Date) -> [Deadline] {
+    /// A severity handled in business hours has its deadlines moved to when the channel's working hours are open.
+    package func deadlines(for incident: Incident, now: Date, channel: ChannelRef? = nil) -> [Deadline] {
+        let window = Window(policy(incident).responseWindow, incident: incident, hours: configuration.workingHours(in: channel))
         var result: [Deadline] = []
         if incident.isActive {
-            result += updateClock(incident, now: now)
+            result += updateClock(incident, now: now, window: window)
             if let deadline = commanderNudge(incident) { result.append(deadline) }
             if let deadline = acknowledgeDeadline(incident) { result.append(deadline) }
+            if let held = incident.heldPage, incident.acknowledgedAt == nil {
+                result.append(Deadline(incident: incident.id, kind: .heldPage(level: held.level), due: held.until))
+            }
             if incident.firedTimers[.targetResolution] == nil {
                 let due = incident.declaredAt.addingTimeInterval(policy(incident).targetResolution.timeInterval)
-                result.append(snoozable(Deadline(incident: incident.id, kind: .targetResolution, due: due), incident))
+                result.append(snoozable(window.hold(Deadline(incident: incident.id, kind: .targetResolution, due: due)), incident))
             }
         } else if let resolvedAt = incident.resolvedAt, !incident.hasPostmortemDraft,
             let after = configuration.reminders.postmortemReminderAfter, incident.firedTimers[.postmortemDue] == nil
@@ -44,13 +49,44 @@ package struct DeadlinePlanner: Sendable {
             result.append(Deadline(incident: incident.id, kind: .postmortemDue, due: resolvedAt.addingTimeInterval(after.timeInterval)))
         }
         result += actionItems(incident, now: now)
-        return result
+        // The update clock holds its own stages (each after the last); everything else is held here.
+        return result.map { $0.kind.updateStageRank == nil ? window.hold($0) : $0 }
     }
 
-    /// When the next Status Update is due by the rules, or nil when none is expected. After a change of
-    /// severity or reminder interval it is re-derived from the last update with the new cadence, and is
-    /// due at once (not earlier) when that time has already passed.
-    package func nextUpdateDue(for incident: Incident) -> Date? {
+    /// When an incident's deadlines may fire: its severity's response window in the channel's working hours.
+    /// A held deadline's due time moves to the opening, so the reminder reads as due then (not as late).
+    struct Window {
+        let window: ResponseWindow
+        let declaredAt: Date
+        let hours: WorkingHours
+
+        init(_ window: ResponseWindow, incident: Incident, hours: WorkingHours) {
+            self.window = window
+            self.declaredAt = incident.declaredAt
+            self.hours = hours
+        }
+
+        func release(_ date: Date) -> Date { window.release(date, declaredAt: declaredAt, hours: hours) }
+
+        func hold(_ deadline: Deadline) -> Deadline {
+            let due = release(deadline.due)
+            guard due != deadline.due else { return deadline }
+            return Deadline(incident: deadline.incident, kind: deadline.kind, due: due, fireAt: max(due, deadline.fireAt), heldFrom: deadline.due)
+        }
+    }
+
+    /// When the next Status Update is due, or nil when none is expected: by the cadence, held for business hours
+    /// when the severity is handled in them (in `channel`'s working hours; without a channel, the default
+    /// rotation's or the team's).
+    package func nextUpdateDue(for incident: Incident, channel: ChannelRef? = nil) -> Date? {
+        let window = Window(policy(incident).responseWindow, incident: incident, hours: configuration.workingHours(in: channel))
+        return cadenceDue(for: incident).map(window.release)
+    }
+
+    /// When the next Status Update is due by the cadence alone. After a change of severity or reminder interval it
+    /// is re-derived from the last update with the new cadence, and is due at once (not earlier) when that time has
+    /// already passed.
+    private func cadenceDue(for incident: Incident) -> Date? {
         guard incident.isActive else { return nil }
         guard let changedAt = incident.cadenceChangedAt else {
             if let promised = incident.promisedNextUpdate { return promised }
@@ -71,18 +107,23 @@ package struct DeadlinePlanner: Sendable {
 
     private func policy(_ incident: Incident) -> SeverityPolicy { configuration.severities[incident.severity] }
 
-    private func updateClock(_ incident: Incident, now: Date) -> [Deadline] {
-        guard incident.reminders != .off, let due = nextUpdateDue(for: incident) else { return [] }
-        let interval = cadence(incident) ?? TimeSpan.between(incident.updateClockStart, due)
+    private func updateClock(_ incident: Incident, now: Date, window: Window) -> [Deadline] {
+        guard incident.reminders != .off, let ruleDue = cadenceDue(for: incident) else { return [] }
+        let interval = cadence(incident) ?? TimeSpan.between(incident.updateClockStart, ruleDue)
         let policy = policy(incident)
+        // Outside the severity's working hours the clock waits: the first stage is due at the opening, and each
+        // later stage its usual gap after the one before (held again if that falls outside).
+        let due = window.release(ruleDue)
+        let nudge = policy.nudgeAfter ?? TimeSpan(seconds: interval.seconds / 2)
+        let nudgeAt = window.release(due.addingTimeInterval(nudge.timeInterval))
+        let holdingGap = (policy.holdingAfter ?? interval).timeInterval - nudge.timeInterval
         var stages: [(TimerKind, Date)] = []
-        if TimeSpan.between(incident.updateClockStart, due) >= configuration.reminders.quietAfterUpdate {
+        if TimeSpan.between(incident.updateClockStart, ruleDue) >= configuration.reminders.quietAfterUpdate {
             stages.append((.updateDue, due))
         }
-        let nudge = policy.nudgeAfter ?? TimeSpan(seconds: interval.seconds / 2)
-        stages.append((.updateNudge, due.addingTimeInterval(nudge.timeInterval)))
+        stages.append((.updateNudge, nudgeAt))
         if policy.holdingPost {
-            stages.append((.holdingUpdate, due.addingTimeInterval((policy.holdingAfter ?? interval).timeInterval)))
+            stages.append((.holdingUpdate, window.release(nudgeAt.addingTimeInterval(max(0, holdingGap)))))
         }
         // A fired stage counts for this due time only if it fired at this stage's time.
         let firedRank =
@@ -91,7 +132,7 @@ package struct DeadlinePlanner: Sendable {
             } ?? -1
         let pending = stages.filter { ($0.0.updateStageRank ?? 0) > firedRank }
         let deadlines = pending.map { kind, at -> Deadline in
-            let deadline = Deadline(incident: incident.id, kind: kind, due: at)
+            let deadline = Deadline(incident: incident.id, kind: kind, due: at, heldFrom: due == ruleDue ? nil : ruleDue)
             return kind == .holdingUpdate ? deadline : snoozable(deadline, incident)
         }
         // Coalesce: of the stages already due, only the most advanced fires; later ones stay pending.
@@ -140,6 +181,6 @@ package struct DeadlinePlanner: Sendable {
 
     private func snoozable(_ deadline: Deadline, _ incident: Incident) -> Deadline {
         guard let until = incident.snoozedUntil, until > deadline.due else { return deadline }
-        return Deadline(incident: deadline.incident, kind: deadline.kind, due: deadline.due, fireAt: until)
+        return Deadline(incident: deadline.incident, kind: deadline.kind, due: deadline.due, fireAt: until, heldFrom: deadline.heldFrom)
     }
 }

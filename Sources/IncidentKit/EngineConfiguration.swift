@@ -5,6 +5,8 @@ package struct EngineConfiguration: Sendable, Equatable {
     package var reminders: ReminderPolicy
     package var oncall = OnCallPolicy()
     package var alerts = AlertPolicy()
+    /// When the team works, for severities handled in business hours.
+    package var businessHours = BusinessHoursPolicy()
 
     package init(severities: SeverityPolicyTable = .standard, permissions: PermissionTable = .standard, reminders: ReminderPolicy = ReminderPolicy())
     {
@@ -14,4 +16,9 @@ package struct EngineConfiguration: Sendable, Equatable {
     }
 
     package static let standard = EngineConfiguration()
+
+    /// The working hours in force in `channel`: its rotation's, else the team's.
+    package func workingHours(in channel: ChannelRef?) -> WorkingHours {
+        businessHours.hours(for: oncall.rotation(for: channel))
+    }
 }

@@ -93,6 +93,8 @@ package enum EventDescriber {
             return "\(who) updated alert group \(key): \(firing) firing, \(resolved) resolved"
         case .alertRecovered(let key):
             return "\(who) shows recovery: every alert of \(key) has resolved"
+        case .pageHeld(let level, let until):
+            return "Firebell held the L\(level) page until business hours begin (\(UTC.minute(until)))"
         case .paged(let level, let user, let rotation):
             return level == 0 ? "\(who) paged \(name(user)) by name" : "\(who) paged \(name(user)), L\(level) on call for \(rotation)"
         case .reportFiled(let number, let text):
@@ -106,7 +108,7 @@ package enum EventDescriber {
         case .visibilityChanged(let isPrivate):
             return isPrivate
                 ? "\(who) made the incident private (no audience channels, not on the status page)"
-                : "\(who) made the incident package (audience channels and the status page)"
+                : "\(who) made the incident public (audience channels and the status page)"
         }
     }
 }

@@ -60,6 +60,8 @@ package struct Incident: Sendable, Equatable, Codable {
     package var postmortemAuthor: UserRef?
     /// The runbook an alert named.
     package var runbook: String?
+    /// An automatic page waiting for business hours.
+    package var heldPage: HeldPage?
 
     package init(id: IncidentID, title: String, severity: Severity, impact: String?, systems: [String], declaredBy: UserRef, declaredAt: Date) {
         self.id = id
@@ -154,6 +156,17 @@ package struct AlertCount: Sendable, Equatable, Codable {
     package init(firing: Int, resolved: Int) {
         self.firing = firing
         self.resolved = resolved
+    }
+}
+
+/// An automatic page held for business hours: the level to page and when they begin.
+package struct HeldPage: Sendable, Equatable, Codable {
+    package var level: Int
+    package var until: Date
+
+    package init(level: Int, until: Date) {
+        self.level = level
+        self.until = until
     }
 }
 

@@ -130,7 +130,7 @@ struct Rules {
                 for: id
             )
             if let report { emit(.reportDeclared(number: report.number, reportedAt: report.at), for: id) }
-            if configuration.oncall.pageOnDeclare.contains(severity) { page(from: 1, for: id) }
+            if configuration.oncall.pageOnDeclare.contains(severity) { pageOrHold(for: id, severity: severity) }
 
         case .acknowledge:
             let incident = try active()

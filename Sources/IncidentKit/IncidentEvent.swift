@@ -61,6 +61,8 @@ package enum IncidentEvent: Codable, Sendable, Equatable {
     case actionTracked(number: Int, key: String, url: String)
     /// The team's tracker refused to create an action item's issue for good; its owner is told.
     case actionTrackingRefused(number: Int, owner: UserRef, reason: String)
+    /// An automatic page was held: the severity is handled in business hours, which begin at `until`.
+    case pageHeld(level: Int, until: Date)
 }
 
 /// Which list of the postmortem a lesson belongs to.

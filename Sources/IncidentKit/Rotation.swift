@@ -21,6 +21,8 @@ package struct Rotation: Sendable, Equatable {
     /// Members of each level in rotation order: `levels[0]` is L1.
     package var levels: [[UserRef]]
     package var overrides: [RotationOverride]
+    /// The rotation's own working hours (in its time zone), when they differ from the team's.
+    package var workingHours: WorkingHours?
 
     package init(
         name: String,
@@ -31,7 +33,8 @@ package struct Rotation: Sendable, Equatable {
         length: Length = .weekly,
         start: CalendarDate,
         levels: [[UserRef]],
-        overrides: [RotationOverride] = []
+        overrides: [RotationOverride] = [],
+        workingHours: WorkingHours? = nil
     ) {
         self.name = name
         self.channels = channels
@@ -42,6 +45,7 @@ package struct Rotation: Sendable, Equatable {
         self.start = start
         self.levels = levels
         self.overrides = overrides
+        self.workingHours = workingHours
     }
 
     /// One shift: its number from the start (negative before it) and when it begins and ends.

@@ -31,7 +31,20 @@ extension Rules {
         emit(detected(signal), for: id)
         // Before the page, so the page already carries it.
         if let runbook = signal.runbook { emit(.runbookLinked(url: runbook), for: id) }
-        page(from: 1, for: id)
+        pageOrHold(for: id, severity: signal.severity)
+    }
+
+    /// The automatic first page of a new incident: now, or, for a severity handled in business hours, held until they
+    /// begin (nobody is woken at 3 a.m. for a SEV3). A responder's `/incident escalate` always pages at once.
+    mutating func pageOrHold(for id: IncidentID, severity: Severity) {
+        guard let rotation = configuration.oncall.rotation(for: context.channel) else { return }
+        let hours = configuration.businessHours.hours(for: rotation)
+        let release = configuration.severities[severity].responseWindow.release(context.now, declaredAt: context.now, hours: hours)
+        guard release > context.now else {
+            page(from: 1, for: id)
+            return
+        }
+        emit(.pageHeld(level: 1, until: release), for: id)
     }
 
     private func detected(_ signal: AlertSignal) -> IncidentEvent {
@@ -62,12 +75,17 @@ extension Rules {
     mutating func fireTimers(of id: IncidentID?, planner: DeadlinePlanner) throws(CommandError) {
         let incident = id.flatMap { state.incidents[$0] }
         if id != nil, incident == nil { return }
-        let deadlines = incident.map { planner.deadlines(for: $0, now: context.now) } ?? planner.channelDeadlines(in: state)
+        let deadlines = incident.map { planner.deadlines(for: $0, now: context.now, channel: context.channel) } ?? planner.channelDeadlines(in: state)
         for deadline in deadlines where deadline.fireAt <= context.now {
             switch deadline.kind {
             case .holdingUpdate:
                 let next = incident.flatMap(planner.cadence).map { context.now.addingTimeInterval($0.timeInterval) }
                 emit(.holdingUpdatePosted(due: deadline.due, nextUpdateAt: next), for: id)
+            case .heldPage(let level):
+                // Business hours have begun: page whoever is on call now; with nobody to page, say so once.
+                if !(id.map { page(from: level, for: $0) } ?? false) {
+                    emit(.reminderSent(kind: deadline.kind, due: deadline.due), for: id)
+                }
             case .acknowledgeDeadline(let level):
                 // Nobody acknowledged: page the next level; past the top, tell the whole channel once.
                 if level >= 4 || !(id.map { page(from: level + 1, for: $0) } ?? false) {

@@ -13,6 +13,8 @@ package struct SeverityPolicy: Codable, Sendable, Equatable {
     package var holdingAfter: TimeSpan?
     /// Whether the bot posts a holding update at all when the IC stays silent.
     package var holdingPost = true
+    /// When its reminders and automatic pages may go out: at any hour, or held for business hours.
+    package var responseWindow = ResponseWindow.always
     /// Names of the stakeholder audiences (configured channel groups) that get this severity's posts.
     package var audiences: [String]
 
@@ -23,7 +25,8 @@ package struct SeverityPolicy: Codable, Sendable, Equatable {
         updateCadence: TimeSpan?,
         targetResolution: TimeSpan,
         audience: String,
-        audiences: [String] = []
+        audiences: [String] = [],
+        responseWindow: ResponseWindow = .always
     ) {
         self.label = label
         self.impact = impact
@@ -32,6 +35,7 @@ package struct SeverityPolicy: Codable, Sendable, Equatable {
         self.targetResolution = targetResolution
         self.audience = audience
         self.audiences = audiences
+        self.responseWindow = responseWindow
     }
 }
 
@@ -72,7 +76,8 @@ package struct SeverityPolicyTable: Sendable, Equatable {
             updateCadence: .hours(2),
             targetResolution: .hours(24),
             audience: "team channel",
-            audiences: ["team"]
+            audiences: ["team"],
+            responseWindow: .businessHours
         ),
         .sev4: SeverityPolicy(
             label: "Low",
@@ -80,7 +85,8 @@ package struct SeverityPolicyTable: Sendable, Equatable {
             respond: "next sprint",
             updateCadence: nil,
             targetResolution: .days(7),
-            audience: "ticket only"
+            audience: "ticket only",
+            responseWindow: .nextBusinessDay
         ),
     ])
 }

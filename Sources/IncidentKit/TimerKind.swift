@@ -20,6 +20,8 @@ package enum TimerKind: Codable, Sendable, Hashable {
     case acknowledgeDeadline(level: Int)
     /// A handover note is still unacknowledged (the n-th reminder).
     case handoverUnacknowledged(reminder: Int)
+    /// An automatic page held outside business hours: page this level now that they have begun.
+    case heldPage(level: Int)
 
     /// The stages of the update clock, in order.
     static let updateStages: [TimerKind] = [.updateDue, .updateNudge, .holdingUpdate]
@@ -38,6 +40,7 @@ package enum TimerKind: Codable, Sendable, Hashable {
         case .postmortemDue: "postmortem not written yet"
         case .acknowledgeDeadline(let level): "page at L\(level) not acknowledged"
         case .handoverUnacknowledged: "handover not acknowledged"
+        case .heldPage(let level): "held page at L\(level) due"
         }
     }
 }
@@ -51,11 +54,14 @@ package struct Deadline: Hashable, Sendable {
     package let due: Date
     /// When it fires: `due`, or later while reminders are snoozed.
     package let fireAt: Date
+    /// When it was due before its severity's response window held it for business hours, if it did.
+    package let heldFrom: Date?
 
-    package init(incident: IncidentID?, kind: TimerKind, due: Date, fireAt: Date? = nil) {
+    package init(incident: IncidentID?, kind: TimerKind, due: Date, fireAt: Date? = nil, heldFrom: Date? = nil) {
         self.incident = incident
         self.kind = kind
         self.due = due
         self.fireAt = fireAt ?? due
+        self.heldFrom = heldFrom
     }
 }

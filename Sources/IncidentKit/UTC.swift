@@ -2,6 +2,8 @@ import Foundation
 
 /// UTC formatting used in every message, so that no reader has to guess a time zone.
 package enum UTC {
+    package static let timeZone = TimeZone(identifier: "UTC")!
+
     /// A Gregorian calendar fixed to UTC.
     package static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)

@@ -40,7 +40,7 @@ package struct UpdateCompliance: Sendable, Equatable {
         var state = ChannelState()
         var lastPost: Date?
         for record in records where record.incident == id {
-            let expected = state.incidents[id].flatMap(planner.nextUpdateDue(for:))
+            let expected = state.incidents[id].flatMap { planner.nextUpdateDue(for: $0) }
             switch record.event {
             case .declared:
                 lastPost = record.at

@@ -16,22 +16,27 @@ package struct MessageRenderer: Sendable {
         severities: SeverityPolicyTable = .standard,
         oncall: OnCallPolicy = OnCallPolicy(),
         runbooks: Runbooks = Runbooks(),
-        briefings: RoleBriefings = .standard
+        briefings: RoleBriefings = .standard,
+        businessHours: BusinessHoursPolicy = BusinessHoursPolicy()
     ) {
         self.templates = templates
         self.severities = severities
         self.oncall = oncall
         self.runbooks = runbooks
         self.briefings = briefings
-        planner = DeadlinePlanner(configuration: EngineConfiguration(severities: severities))
+        var engine = EngineConfiguration(severities: severities)
+        engine.oncall = oncall
+        engine.businessHours = businessHours
+        planner = DeadlinePlanner(configuration: engine)
     }
 
-    /// The text of `post`, read from `state` after the events that implied it were applied.
-    package func render(_ post: ChannelPost, state: ChannelState, markup: Markup) -> String {
+    /// The text of `post`, read from `state` after the events that implied it were applied; `channel` is the
+    /// incident's (whose working hours may hold its next update).
+    package func render(_ post: ChannelPost, state: ChannelState, markup: Markup, channel: ChannelRef? = nil) -> String {
         switch post {
         case .initialAlert(let id):
             guard let incident = state.incidents[id] else { return "" }
-            return templates.render("initial-alert", values: initialAlertValues(incident, markup), markup: markup)
+            return templates.render("initial-alert", values: initialAlertValues(incident, markup, channel: channel), markup: markup)
         case .statusUpdate(let id):
             guard let incident = state.incidents[id] else { return "" }
             return templates.render("status-update", values: statusUpdateValues(incident, markup), markup: markup)
@@ -83,7 +88,7 @@ package struct MessageRenderer: Sendable {
         ["id": incident.id.description, "title": markup.inline(incident.title)]
     }
 
-    func initialAlertValues(_ incident: Incident, _ markup: Markup) -> [String: Any] {
+    func initialAlertValues(_ incident: Incident, _ markup: Markup, channel: ChannelRef? = nil) -> [String: Any] {
         var values = common(incident, markup)
         values["severity"] = incident.severity.description
         values["severityLabel"] = markup.inline(severities[incident.severity].label)
@@ -102,7 +107,7 @@ package struct MessageRenderer: Sendable {
         }
         if incident.status == .resolved {
             values["nextUpdate"] = "none (resolved)"
-        } else if let due = planner.nextUpdateDue(for: incident) {
+        } else if let due = planner.nextUpdateDue(for: incident, channel: channel) {
             values["nextUpdate"] = markup.time(due)
         }
         return values

@@ -37,6 +37,9 @@ struct ReminderWriter {
         case .acknowledgeDeadline:
             let paged = incident.pages.filter { $0.level > 0 }.map { "L\($0.level) \(markup.mention($0.user))" }.joined(separator: ", ")
             text = "🚨 \(markup.channelMention) Nobody has acknowledged \(headline) (paged \(paged)). Whoever can take it: /incident ack"
+        case .heldPage:
+            text =
+                "🚨 \(markup.channelMention) Business hours have begun and nobody is on call to page for \(headline). Whoever can take it: /incident ack"
         case .holdingUpdate, .handoverUnacknowledged:
             return ""
         }

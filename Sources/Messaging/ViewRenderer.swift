@@ -1,14 +1,34 @@
 import Foundation
 import IncidentKit
 
+/// The next reminder an incident owes, with the working hours that may have held it.
+package struct NextReminder: Sendable {
+    package var deadline: Deadline
+    package var hours: WorkingHours
+
+    package init(deadline: Deadline, hours: WorkingHours) {
+        self.deadline = deadline
+        self.hours = hours
+    }
+
+    /// "Next reminder: Status Update due, 2026-11-18 11:36 UTC", or for a held one the team's local time and why:
+    /// "Next reminder: Status Update due, Monday 2026-11-23 09:00 Europe/Berlin (held: SEV3 is handled in business
+    /// hours, Mon–Fri 09:00–17:00 Europe/Berlin)".
+    func line(severity: Severity, window: ResponseWindow) -> String {
+        let what = deadline.kind.summary.prefix(1).uppercased() + deadline.kind.summary.dropFirst()
+        guard deadline.heldFrom != nil else { return "Next reminder: \(what), \(UTC.minute(deadline.fireAt))" }
+        return "Next reminder: \(what), \(hours.local(deadline.fireAt)) (held: \(severity) is handled \(window.phrase), \(hours.description))"
+    }
+}
+
 /// Renders the read-only views a responder asks for: help, summary, timeline, actions.
 package struct ViewRenderer: Sendable {
-    package let severities: SeverityPolicyTable
-
+    package let engine: EngineConfiguration
     package let runbooks: Runbooks
+    private var severities: SeverityPolicyTable { engine.severities }
 
-    package init(severities: SeverityPolicyTable = .standard, runbooks: Runbooks = Runbooks()) {
-        self.severities = severities
+    package init(engine: EngineConfiguration = .standard, runbooks: Runbooks = Runbooks()) {
+        self.engine = engine
         self.runbooks = runbooks
     }
 
@@ -25,8 +45,15 @@ package struct ViewRenderer: Sendable {
         return markup.finish(markup.escape(lines.joined(separator: "\n")))
     }
 
-    /// The one-screen view for someone joining late.
-    package func summary(_ incident: Incident, names: PeopleNames = PeopleNames(), markup: Markup) -> String {
+    /// The one-screen view for someone joining late, in `channel`; `next` is the incident's next reminder, if one is
+    /// pending.
+    package func summary(
+        _ incident: Incident,
+        names: PeopleNames = PeopleNames(),
+        markup: Markup,
+        channel: ChannelRef? = nil,
+        next: NextReminder? = nil
+    ) -> String {
         var lines = [
             "\(incident.id): \(incident.title)",
             "Severity: \(incident.severity) (\(severities[incident.severity].label))",
@@ -48,11 +75,12 @@ package struct ViewRenderer: Sendable {
             lines.append("Last update: none yet")
         }
         if incident.reminders != .off,
-            let next = DeadlinePlanner(configuration: EngineConfiguration(severities: severities)).nextUpdateDue(for: incident)
+            let next = DeadlinePlanner(configuration: engine).nextUpdateDue(for: incident, channel: channel)
         {
             lines.append("Next update due: \(UTC.minute(next))")
         }
         if let eta = incident.eta, incident.isActive { lines.append("ETA: \(UTC.minute(eta))") }
+        if let next { lines.append(next.line(severity: incident.severity, window: severities[incident.severity].responseWindow)) }
         let open = incident.openActionItems
         lines.append(open.isEmpty ? "Open action items: none" : "Open action items:")
         lines += open.map { "  " + ActionItemFormatter.line($0, names: names) }

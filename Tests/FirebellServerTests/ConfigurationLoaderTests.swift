@@ -261,6 +261,28 @@ struct ConfigurationLoaderTests {
         #expect(throws: ConfigurationError.self) { try load("", environment: ["FIREBELL_RUNBOOKS": "payments"]) }
     }
 
+    @Test func businessHoursForTheTeamARotationAndEachSeverity() throws {
+        let loaded = try load(
+            "business_hours:\n  time_zone: Europe/Berlin\n  days: mon-thu\n  hours: 08:30-16:00\n"
+                + "severities:\n  sev2: {respond_in: business_hours}\n  sev3: {respond_in: always}\n"
+                + "oncall:\n  rotations:\n    - {name: apac, time_zone: Asia/Tokyo, start: 2026-11-16, l1: [kenji], business_hours: {days: [mon, wed-fri], hours: 10:00-18:00}}\n"
+        )
+        let team = loaded.engine.businessHours
+        #expect(team.timeZone?.identifier == "Europe/Berlin")
+        #expect(team.hours.days == [1, 2, 3, 4] && team.hours.opens == 510 && team.hours.closes == 960)
+        #expect(loaded.engine.severities[.sev2].responseWindow == .businessHours)
+        #expect(loaded.engine.severities[.sev3].responseWindow == .always)
+        #expect(loaded.engine.severities[.sev4].responseWindow == .nextBusinessDay, "the default")
+        let apac = try #require(loaded.engine.oncall.rotations.first?.workingHours)
+        #expect(apac.description == "Mon, Wed, Thu, Fri 10:00–18:00 Asia/Tokyo")
+        let environment = try load("", environment: ["FIREBELL_BUSINESS_HOURS_DAYS": "sun-thu", "FIREBELL_SEVERITIES_SEV3_RESPOND_IN": "always"])
+        #expect(environment.engine.businessHours.hours.days == [7, 1, 2, 3, 4] && environment.engine.severities[.sev3].responseWindow == .always)
+        #expect(problem("business_hours:\n  hours: 17:00-09:00\n")?.contains("opening before closing") == true)
+        #expect(problem("business_hours:\n  days: weekdays\n")?.contains("'weekdays' is not a day or a run of days") == true)
+        #expect(problem("business_hours:\n  time_zone: Mars/Olympus\n")?.contains("is not a time zone") == true)
+        #expect(problem("severities:\n  sev3: {respond_in: sometimes}\n")?.contains("must be always, business_hours or next_business_day") == true)
+    }
+
     @Test func roleBriefingsAreConfigurablePerRoleOrOff() throws {
         #expect(try load("").briefings == .standard)
         let file = try load("briefings:\n  scribe:\n    - Write it down.\n    - Times in UTC.\n  comms: off\n  lead: Fix it.\n")

@@ -204,6 +204,7 @@ struct ChannelSnapshotTests {
         full.impactDetails = [.revenue: "none lost", .customers: "30%"]
         full.postmortemAuthor = UserRef("carol")
         full.runbook = "https://wiki.example/runbooks/checkout"
+        full.heldPage = HeldPage(level: 1, until: later)
 
         let defaults = Dictionary(uniqueKeysWithValues: Mirror(reflecting: plain).children.map { ($0.label!, "\($0.value)") })
         for child in Mirror(reflecting: full).children where child.label != "id" {

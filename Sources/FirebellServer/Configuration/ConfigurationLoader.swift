@@ -14,7 +14,7 @@ package struct ConfigurationLoader: Sendable {
     package static let topLevelKeys: Set<String> = coreKeys.union(platformKeys)
     static let coreKeys: Set<String> = Set(
         ["data_dir", "templates_dir", "http_host", "http_port", "status_updates_in_thread", "pagerduty_url", "runbooks", "briefings"]
-            + ["severities", "permissions", "reminders", "oncall", "alerts"] + FirebellConfiguration.audienceKeys
+            + ["severities", "permissions", "reminders", "oncall", "alerts", "business_hours"] + FirebellConfiguration.audienceKeys
             + StatusPageSettings.configurationKeys + HTTPLimits.configurationKeys
     )
     /// The keys the chat platforms declare beside their settings (all URLs).
@@ -90,6 +90,9 @@ package struct ConfigurationLoader: Sendable {
             configuration.pagerDutyURL = text
         }
         if let value = map["runbooks"] { configuration.runbooks = try Self.runbooks(value, at: "\(name): runbooks", reader: reader) }
+        if let value = map["business_hours"] {
+            try configuration.engine.businessHours.configure(value, at: "\(name): business_hours", reader: reader)
+        }
         if let value = map["briefings"] {
             configuration.briefings = try RoleBriefings(configuration: value, at: "\(name): briefings", reader: reader)
         }

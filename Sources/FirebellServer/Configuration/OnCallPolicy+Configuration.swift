@@ -7,7 +7,9 @@ extension OnCallPolicy {
     static let configurationKeys: Set<String> = [
         "acknowledge_within", "page_on_declare", "handover_reminder_every", "handover_reminder_limit", "rotations",
     ]
-    static let rotationKeys: Set<String> = ["name", "channels", "time_zone", "handoff", "length", "start", "l1", "l2", "l3", "l4", "overrides"]
+    static let rotationKeys: Set<String> = [
+        "name", "channels", "time_zone", "handoff", "length", "start", "l1", "l2", "l3", "l4", "overrides", "business_hours",
+    ]
     static let overrideKeys: Set<String> = ["level", "user", "from", "until"]
 
     /// Reads the `oncall:` section.
@@ -84,6 +86,9 @@ extension OnCallPolicy {
         for (index, item) in ((map["overrides"] as? [Any]) ?? []).enumerated() {
             overrides.append(try Self.override(item, zone: zone, at: "\(at).overrides[\(index)]", reader: reader))
         }
+        let hours = try map["business_hours"].map { (v) throws(ConfigurationError) in
+            try WorkingHours(configuration: v, base: WorkingHours(timeZone: zone), at: "\(at).business_hours", reader: reader)
+        }
         return Rotation(
             name: name,
             channels: channels,
@@ -93,7 +98,8 @@ extension OnCallPolicy {
             length: length,
             start: start,
             levels: levels,
-            overrides: overrides
+            overrides: overrides,
+            workingHours: hours
         )
     }
 

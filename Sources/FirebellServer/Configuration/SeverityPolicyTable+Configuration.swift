@@ -6,7 +6,7 @@ import Platforms
 extension SeverityPolicyTable {
     static let configurationKeys: Set<String> = [
         "label", "impact", "respond", "update_every", "target_resolution", "audience",
-        "nudge_after", "holding_after", "holding_post", "audiences",
+        "nudge_after", "holding_after", "holding_post", "audiences", "respond_in",
     ]
 
     /// Overrides the levels and keys the section names; `name` is the file (and environment) it came from.
@@ -36,6 +36,13 @@ extension SeverityPolicyTable {
             }
             if let v = settings["holding_after"] {
                 policy.holdingAfter = try reader.span(try reader.string(v, at: "\(at).holding_after"), at: "\(at).holding_after")
+            }
+            if let v = settings["respond_in"] {
+                let text = try reader.string(v, at: "\(at).respond_in")
+                guard let window = ResponseWindow(rawValue: text.lowercased()) else {
+                    throw ConfigurationError("\(at).respond_in '\(text)' must be always, business_hours or next_business_day.")
+                }
+                policy.responseWindow = window
             }
             if let v = settings["audiences"] { policy.audiences = try reader.stringList(v, at: "\(at).audiences") }
             if let v = settings["holding_post"] {

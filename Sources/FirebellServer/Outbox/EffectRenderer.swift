@@ -12,7 +12,7 @@ struct EffectRenderer: Sendable {
         switch effect.action {
         case .post(let post, let recipient, let placement, let offersActions):
             let channel = recipient.channel
-            let text = renderer.render(post, state: state, markup: Platforms.markup(for: channel.platform))
+            let text = renderer.render(post, state: state, markup: Platforms.markup(for: channel.platform), channel: effect.id.channel)
             return OutboundMessage(
                 effect: effect.id,
                 key: effect.id.key,
@@ -24,7 +24,7 @@ struct EffectRenderer: Sendable {
                 plannedAt: plannedAt
             )
         case .editHeadline(let id, let channel, let offersActions):
-            let text = renderer.render(.initialAlert(id), state: state, markup: Platforms.markup(for: channel.platform))
+            let text = renderer.render(.initialAlert(id), state: state, markup: Platforms.markup(for: channel.platform), channel: channel)
             return OutboundMessage(
                 effect: effect.id,
                 key: effect.id.key,

@@ -40,7 +40,7 @@ actor ChannelRuntime {
         case .replayed(let state):
             self.state = state
             self.snapshotIsCurrent = false
-            dependencies.deadlines.set(channel, to: dependencies.deadlinePlanner.earliest(in: state, now: now))
+            dependencies.deadlines.set(channel, to: dependencies.deadlinePlanner.earliest(in: state, now: now, channel: channel))
         case .snapshot(let snapshot):
             self.state = ChannelState()
             self.unread = snapshot
@@ -176,7 +176,7 @@ actor ChannelRuntime {
     /// Fires every timer of this channel that is due at `now`, one incident at a time, each as its own transaction.
     func fireDueTimers(now: Date) async -> [Answer] {
         readSnapshotIfUnread(now: now)
-        let due = Set(dependencies.deadlinePlanner.deadlines(in: state, now: now).filter { $0.fireAt <= now }.map(\.incident))
+        let due = Set(dependencies.deadlinePlanner.deadlines(in: state, now: now, channel: channel).filter { $0.fireAt <= now }.map(\.incident))
         let owners: [IncidentID?] = state.order.filter { due.contains($0) } + (due.contains(nil) ? [nil] : [])
         var answers: [Answer] = []
         for id in owners {
@@ -257,7 +257,7 @@ actor ChannelRuntime {
 
     /// Recomputes this channel's earliest deadline and tells the index (and the sleeper, when it is sooner).
     private func publishDeadline(now: Date, notBefore: Date? = nil) {
-        let earliest = dependencies.deadlinePlanner.earliest(in: state, now: now).map { max($0, notBefore ?? $0) }
+        let earliest = dependencies.deadlinePlanner.earliest(in: state, now: now, channel: channel).map { max($0, notBefore ?? $0) }
         if dependencies.deadlines.set(channel, to: earliest) { dependencies.wake.signal() }
     }
 
@@ -285,7 +285,16 @@ actor ChannelRuntime {
         case .reports:
             return views.reports(state.reports, markup: markup)
         case .summary(let id):
-            return views.summary(state.incidents[id]!, names: state.people, markup: markup)
+            let incident = state.incidents[id]!
+            let configuration = dependencies.engine.configuration
+            let next = dependencies.deadlinePlanner.deadlines(for: incident, now: now, channel: channel).min { $0.fireAt < $1.fireAt }
+            return views.summary(
+                incident,
+                names: state.people,
+                markup: markup,
+                channel: channel,
+                next: next.map { NextReminder(deadline: $0, hours: configuration.workingHours(in: channel)) }
+            )
         case .actions(let id):
             return views.actions(state.incidents[id]!, names: state.people, markup: markup)
         case .timeline(let id):

@@ -57,7 +57,8 @@ package final class IncidentService: ChannelTransactions {
             severities: engine.severities,
             oncall: engine.oncall,
             runbooks: configuration.runbooks,
-            briefings: configuration.briefings
+            briefings: configuration.briefings,
+            businessHours: engine.businessHours
         )
         let policy = EffectPolicy(
             severities: engine.severities,
@@ -75,7 +76,7 @@ package final class IncidentService: ChannelTransactions {
             effectRenderer: EffectRenderer(renderer: renderer),
             allocator: allocator,
             committer: try committer ?? GroupCommit(volume: layout.channelsDirectory),
-            views: ViewRenderer(severities: engine.severities, runbooks: configuration.runbooks),
+            views: ViewRenderer(engine: engine, runbooks: configuration.runbooks),
             readModel: ReadModel(),
             deadlines: DeadlineIndex(),
             wake: wake,

@@ -1,7 +1,7 @@
 import Foundation
 import IncidentKit
 
-/// What the package status page shows: the stakeholder-facing part of every visible incident, nothing internal.
+/// What the public status page shows: the stakeholder-facing part of every visible incident, nothing internal.
 /// Its JSON form is served at `/status.json`.
 package struct StatusPage: Codable, Sendable, Equatable {
     package var title: String

@@ -22,7 +22,7 @@ package struct DiscordSettings: PlatformSettings {
             throw ConfigurationError("Discord needs DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN together (some are missing).")
         }
         guard key.count == 64, key.allSatisfy(\.isHexDigit) else {
-            throw ConfigurationError("DISCORD_PUBLIC_KEY must be the application's package key: 64 hex digits from the Developer Portal.")
+            throw ConfigurationError("DISCORD_PUBLIC_KEY must be the application's public key: 64 hex digits from the Developer Portal.")
         }
         publicKey = key
         applicationID = application

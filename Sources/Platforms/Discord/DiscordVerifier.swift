@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// Checks Discord's interaction signature: Ed25519 over `X-Signature-Timestamp` + raw body with the application's
-/// package key, before anything is parsed, and (Firebell's own choice) a 5-minute window on the timestamp.
+/// public key, before anything is parsed, and (Firebell's own choice) a 5-minute window on the timestamp.
 package struct DiscordVerifier: Sendable {
     private let key: Curve25519.Signing.PublicKey
     package let replayWindow: TimeInterval

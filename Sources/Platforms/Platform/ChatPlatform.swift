@@ -35,7 +35,7 @@ package protocol ChatPlatform: Sendable {
     /// Why it cannot take commands now (its connection is down), for `/readyz`; nil when it can.
     var notReadyReason: String? { get }
 
-    /// How `/incident` is registered on the platform (`firebell commands <platform>`), with Firebell's package `url`
+    /// How `/incident` is registered on the platform (`firebell commands <platform>`), with Firebell's public `url`
     /// where the registration names it; nil for a platform with nothing to register.
     static func commandRegistration(url: String?) -> String?
 }

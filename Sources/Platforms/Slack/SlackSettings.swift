@@ -8,7 +8,7 @@ package struct SlackSettings: PlatformSettings {
 
     package var signingSecret: String?
     package var botToken: String?
-    /// The app-level token (`xapp-…`) that turns on Socket Mode: no package HTTP endpoint needed.
+    /// The app-level token (`xapp-…`) that turns on Socket Mode: no public HTTP endpoint needed.
     package var appToken: String?
     /// The Web API base URL ending in `/`; tests and staging point it elsewhere.
     package var apiURL = "https://slack.com/api/"

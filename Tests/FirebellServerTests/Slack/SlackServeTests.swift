@@ -65,8 +65,12 @@ struct SlackServeTests {
         policy.requestTimeout = .seconds(5)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
+            // Only the incident channel here, so the stand-in's faults meet its posts in a known order (the IC's
+            // briefing, a direct message, would take one; briefings have their own tests).
+            var configuration = FirebellConfiguration(dataDirectory: folder.url)
+            configuration.briefings = .off
             let firebell = try FirebellApplication(
-                configuration: FirebellConfiguration(dataDirectory: folder.url),
+                configuration: configuration,
                 settings: settings,
                 httpClient: httpClient,
                 deliveryPolicy: policy,
