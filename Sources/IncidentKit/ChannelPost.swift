@@ -53,4 +53,12 @@ extension EventRecord {
     }
 
     var isDeclaration: Bool { if case .declared = event { true } else { false } }
+
+    /// A chat message pinned to the timeline, or its pin taken off: confirmed in the incident's thread, not the channel.
+    var isPin: Bool {
+        switch event {
+        case .messagePinned, .messageUnpinned: true
+        default: false
+        }
+    }
 }

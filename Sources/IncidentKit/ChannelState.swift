@@ -215,6 +215,10 @@ extension Incident {
             heldPage = nil
         case .pageHeld(let level, let until):
             heldPage = HeldPage(level: level, until: until)
+        case .messagePinned(let message):
+            if !pinnedMessages.contains(message.id) { pinnedMessages.append(message.id) }
+        case .messageUnpinned(let id):
+            pinnedMessages.removeAll { $0 == id }
         case .reportFiled, .reportDismissed, .handoverAcknowledged:
             break
         case .reportDeclared(_, let reportedAt):

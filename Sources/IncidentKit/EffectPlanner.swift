@@ -74,7 +74,8 @@ package struct EffectPlanner: Sendable {
         case .initialAlert: .headline
         case .statusUpdate, .resolution, .holdingUpdate: policy.stakeholderPostsInThread ? .thread : .channel
         case .reminder, .recovery: .thread
-        case .notice, .page, .handover: .channel
+        case .notice(let record): record.isPin ? .thread : .channel
+        case .page, .handover: .channel
         case .briefing: .thread
         }
     }

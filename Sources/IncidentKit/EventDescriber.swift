@@ -93,6 +93,12 @@ package enum EventDescriber {
             return "\(who) updated alert group \(key): \(firing) firing, \(resolved) resolved"
         case .alertRecovered(let key):
             return "\(who) shows recovery: every alert of \(key) has resolved"
+        case .messagePinned(let message):
+            let author = message.author.map(name) ?? "an app"
+            return "\(who) pinned a message by \(author) (posted \(UTC.minute(message.postedAt))): \(message.oneLine)"
+                + (message.link.map { " \($0)" } ?? "")
+        case .messageUnpinned:
+            return "\(who) took the pin off a message (it stays on the timeline)"
         case .pageHeld(let level, let until):
             return "Firebell held the L\(level) page until business hours begin (\(UTC.minute(until)))"
         case .paged(let level, let user, let rotation):

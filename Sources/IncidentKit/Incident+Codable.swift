@@ -8,7 +8,7 @@ extension Incident {
         case mitigatedAt, resolvedAt, rootCause, lastUpdate, updateCount, actionItems, snoozedUntil, reminders, updateClockStart
         case promisedNextUpdate, cadenceChangedAt, firedUpdateStage, firedTimers, holdingUpdateCount, hasPostmortemDraft, reopenCount
         case learnings, whys, links, isPrivate, detection, alertKeys, recoveredAlertKeys, alertCounts, pages
-        case impactDetails, postmortemAuthor, runbook, roleHolders, heldPage
+        case impactDetails, postmortemAuthor, runbook, roleHolders, heldPage, pinnedMessages
     }
 
     package init(from decoder: any Decoder) throws {
@@ -56,6 +56,7 @@ extension Incident {
         postmortemAuthor = try c.decodeIfPresent(UserRef.self, forKey: .postmortemAuthor)
         runbook = try c.decodeIfPresent(String.self, forKey: .runbook)
         heldPage = try c.decodeIfPresent(HeldPage.self, forKey: .heldPage)
+        pinnedMessages = try c.decodeIfPresent([String].self, forKey: .pinnedMessages) ?? []
         // Snapshots written before holders were kept know at least the current holders.
         roleHolders = try c.decodeIfPresent([Role: [UserRef]].self, forKey: .roleHolders) ?? roles.mapValues { [$0] }
     }
@@ -104,5 +105,6 @@ extension Incident {
         try c.encodeIfPresent(runbook, forKey: .runbook)
         if !roleHolders.isEmpty { try c.encode(roleHolders, forKey: .roleHolders) }
         try c.encodeIfPresent(heldPage, forKey: .heldPage)
+        if !pinnedMessages.isEmpty { try c.encode(pinnedMessages, forKey: .pinnedMessages) }
     }
 }

@@ -62,6 +62,8 @@ package struct Incident: Sendable, Equatable, Codable {
     package var runbook: String?
     /// An automatic page waiting for business hours.
     package var heldPage: HeldPage?
+    /// Chat messages on the timeline whose pin is still on, by id.
+    package var pinnedMessages: [String] = []
 
     package init(id: IncidentID, title: String, severity: Severity, impact: String?, systems: [String], declaredBy: UserRef, declaredAt: Date) {
         self.id = id

@@ -59,6 +59,8 @@ package struct IncidentEngine: Sendable {
             rules.intake(signal)
         case .tracker(let answer):
             rules.record(answer)
+        case .pin(let pin):
+            rules.record(pin)
         }
         return .record(rules.records)
     }

@@ -63,6 +63,10 @@ package enum IncidentEvent: Codable, Sendable, Equatable {
     case actionTrackingRefused(number: Int, owner: UserRef, reason: String)
     /// An automatic page was held: the severity is handled in business hours, which begin at `until`.
     case pageHeld(level: Int, until: Date)
+    /// A chat message went on the timeline (a 📌 reaction or a context-menu command), with its author, time and link.
+    case messagePinned(message: ChatMessage)
+    /// The pin reaction was taken off a message on the timeline; the message stays, and so does this.
+    case messageUnpinned(messageID: String)
 }
 
 /// Which list of the postmortem a lesson belongs to.

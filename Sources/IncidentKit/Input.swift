@@ -11,6 +11,8 @@ package enum Input: Sendable, Equatable {
     case alert(AlertSignal)
     /// The team's tracker answered for an action item's issue: created it, or refused for good.
     case tracker(TrackerAnswer)
+    /// Someone pinned a chat message to the timeline (a 📌 reaction, a context-menu command), or took the pin off.
+    case pin(TimelinePin)
 
     /// Who the log records as acting for inputs that do not come from a person.
     package static let bot = UserRef("firebell")
@@ -23,6 +25,7 @@ package enum Input: Sendable, Equatable {
         case .timersDue: "timer"
         case .alert: "alert"
         case .tracker: "tracker"
+        case .pin: "pin"
         }
     }
 }

@@ -1,5 +1,20 @@
-/// Action items in the team's tracker: what its answers record.
+/// Action items in the team's tracker, and chat messages pinned to the timeline: what they record.
 extension Rules {
+    /// Puts a chat message on the timeline of the channel's incident (the active one, else the latest), once however
+    /// many people pin it; a message whose pin is taken off stays, and the timeline records that too. In a channel
+    /// without an incident a pin records nothing.
+    mutating func record(_ pin: TimelinePin) {
+        guard let incident = state.activeIncident ?? state.latestIncident else { return }
+        switch pin {
+        case .add(let message):
+            guard !incident.pinnedMessages.contains(message.id) else { return }
+            emit(.messagePinned(message: message), for: incident.id)
+        case .remove(let id):
+            guard incident.pinnedMessages.contains(id) else { return }
+            emit(.messageUnpinned(messageID: id), for: incident.id)
+        }
+    }
+
     /// Records the tracker's answer about an item's issue, once: a repeated answer (a retry, a restart that found
     /// the issue again) changes nothing, and an item is reported refused only the first time.
     mutating func record(_ answer: TrackerAnswer) {

@@ -13,7 +13,7 @@ package struct ConfigurationLoader: Sendable {
     /// Keys accepted at the top level of the file: the core's, and each chat platform's own.
     package static let topLevelKeys: Set<String> = coreKeys.union(platformKeys)
     static let coreKeys: Set<String> = Set(
-        ["data_dir", "templates_dir", "http_host", "http_port", "status_updates_in_thread", "pagerduty_url", "runbooks", "briefings"]
+        ["data_dir", "templates_dir", "http_host", "http_port", "status_updates_in_thread", "pagerduty_url", "runbooks", "briefings", "pin_reaction"]
             + ["severities", "permissions", "reminders", "oncall", "alerts", "business_hours"] + FirebellConfiguration.audienceKeys
             + StatusPageSettings.configurationKeys + HTTPLimits.configurationKeys
     )
@@ -92,6 +92,13 @@ package struct ConfigurationLoader: Sendable {
         if let value = map["runbooks"] { configuration.runbooks = try Self.runbooks(value, at: "\(name): runbooks", reader: reader) }
         if let value = map["business_hours"] {
             try configuration.engine.businessHours.configure(value, at: "\(name): business_hours", reader: reader)
+        }
+        if let value = map["pin_reaction"] {
+            let text = try reader.string(value, at: "\(name): pin_reaction")
+            guard let reaction = PinReaction(configured: text) else {
+                throw ConfigurationError("\(name): pin_reaction '\(text)' is not a reaction; write its short name, e.g. pushpin, or the emoji, e.g. 📌.")
+            }
+            configuration.pinReaction = reaction
         }
         if let value = map["briefings"] {
             configuration.briefings = try RoleBriefings(configuration: value, at: "\(name): briefings", reader: reader)

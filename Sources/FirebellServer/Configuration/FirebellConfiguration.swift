@@ -29,6 +29,8 @@ package struct FirebellConfiguration: Sendable {
     package var pagerDutyURL = "https://events.pagerduty.com/v2/enqueue"
     /// Runbooks by service or system (`runbooks:`), shown when no alert named one.
     package var runbooks = Runbooks()
+    /// The reaction that puts a chat message on the incident's timeline (`pin_reaction:`, default `pushpin` 📌).
+    package var pinReaction = PinReaction.pushpin
     /// The checklist each role's new holder receives (`briefings:`).
     package var briefings = RoleBriefings.standard
 

@@ -39,6 +39,7 @@ package struct FirebellApplication: Sendable {
             httpClient: httpClient,
             dataDirectory: configuration.dataDirectory,
             requestTimeout: TimeAmount.milliseconds(Int64(deliveryPolicy.requestTimeout / .milliseconds(1))),
+            pinReaction: configuration.pinReaction,
             logger: logger
         )
         platforms = try settings.platforms.map { try Self.start($0, context: context) }

@@ -28,7 +28,7 @@ package struct Slack: ChatPlatform {
     package var delivery: (any ChatDelivery)? { api }
 
     func handler(_ transactions: any ChannelTransactions) -> SlackHandler {
-        SlackHandler(transactions: transactions, slackAPI: api, logger: context.logger)
+        SlackHandler(transactions: transactions, slackAPI: api, pinReaction: context.pinReaction, logger: context.logger)
     }
 
     /// `/slack/commands`, `/slack/events` and `/slack/interactions`, when a signing secret is configured.

@@ -7,20 +7,30 @@ package enum SlackEvent: Sendable, Equatable {
     case urlVerification(challenge: String)
     /// `@firebell sev 1` in a channel: the same as `/incident sev 1`.
     case mention(eventID: String, command: InboundCommand)
+    /// A reaction added to (or removed from) a message: the pin reaction puts it on the timeline.
+    case reaction(SlackReaction)
     /// Anything else Firebell does not act on, acknowledged and ignored.
     case ignored(eventID: String?)
 
     /// The parts of an Events API body Firebell reads.
     struct Body: Decodable {
         struct Event: Decodable {
+            struct Item: Decodable {
+                var type: String?
+                var channel: String?
+                var ts: String?
+            }
+
             var type: String?
             var user: String?
             var channel: String?
             var text: String?
             var botID: String?
+            var reaction: String?
+            var item: Item?
 
             enum CodingKeys: String, CodingKey {
-                case type, user, channel, text
+                case type, user, channel, text, reaction, item
                 case botID = "bot_id"
             }
         }
@@ -45,6 +55,23 @@ package enum SlackEvent: Sendable, Equatable {
         case "url_verification":
             guard let challenge = decoded.challenge else { return nil }
             self = .urlVerification(challenge: challenge)
+        case "event_callback" where ["reaction_added", "reaction_removed"].contains(decoded.event?.type):
+            guard let eventID = decoded.eventID, let teamID = decoded.teamID, let event = decoded.event, let user = event.user,
+                let reaction = event.reaction, let item = event.item, item.type == "message", let channel = item.channel, let ts = item.ts
+            else {
+                self = .ignored(eventID: decoded.eventID)
+                return
+            }
+            self = .reaction(
+                SlackReaction(
+                    eventID: eventID,
+                    channel: ChannelRef(platform: .slack, workspace: teamID, channel: channel),
+                    user: UserRef(user),
+                    name: reaction,
+                    messageTS: ts,
+                    added: event.type == "reaction_added"
+                )
+            )
         case "event_callback":
             guard let eventID = decoded.eventID, let teamID = decoded.teamID, let event = decoded.event, event.type == "app_mention",
                 event.botID == nil, let user = event.user, let channel = event.channel, let text = event.text

@@ -8,6 +8,7 @@ import Messaging
 struct SlackHandler: Sendable {
     let transactions: any ChannelTransactions
     let slackAPI: SlackWebAPI?
+    let pinReaction: PinReaction
     let logger: Logger
 
     /// Runs a slash command; returns the ephemeral answer for the invoker.
@@ -21,10 +22,39 @@ struct SlackHandler: Sendable {
     /// Acts on an Events API callback. A redelivered event (same `event_id`, even after a restart) runs once.
     /// Returns false when it could not be saved, so the caller answers with an error and Slack delivers it again.
     func event(_ event: SlackEvent) async throws(InvalidIdentifier) -> Bool {
+        if case .reaction(let reaction) = event { return try await react(reaction) }
         guard case .mention(let eventID, let command) = event else { return true }
         let answer = try await transactions.transact(.command(command, delivery: eventID, answer: .reply(confirmations: false)))
         if answer.result == .duplicate { logger.info("duplicate event ignored", metadata: ["event_id": "\(eventID)"]) }
         return answer.result != .failed
+    }
+
+    /// The pin reaction added to a message puts it on the timeline; taking the last one off records that. The message
+    /// (text, author, permalink, current reactions) is read with `reactions.get`; when Slack cannot say, the event is
+    /// refused so that Slack delivers it again.
+    private func react(_ reaction: SlackReaction) async throws(InvalidIdentifier) -> Bool {
+        guard pinReaction.matches(name: reaction.name) else { return true }
+        guard let slackAPI else {
+            logger.warning("a pin reaction needs SLACK_BOT_TOKEN to read the message; ignored")
+            return true
+        }
+        let message: SlackReactedMessage.Message
+        switch await slackAPI.reactedMessage(channel: reaction.channel.channel, ts: reaction.messageTS) {
+        case .success(let read): message = read
+        case .failure(let failure):
+            logger.warning("could not read a pinned message", metadata: ["reason": "\(failure)"])
+            return false
+        }
+        let pin: TimelinePin
+        if reaction.added {
+            pin = .add(SlackReactedMessage.chatMessage(message))
+        } else {
+            // Someone else's pin may still be on it.
+            guard !(message.reactions ?? []).contains(where: { pinReaction.matches(name: $0.name) && ($0.count ?? 1) > 0 }) else { return true }
+            pin = .remove(messageID: message.ts)
+        }
+        let input = ChannelInput(.input(.pin(pin)), in: reaction.channel, by: reaction.user, delivery: reaction.eventID)
+        return try await transactions.transact(input).result != .failed
     }
 
     /// Acts on a button or the update modal; returns field errors for a modal that must stay open.

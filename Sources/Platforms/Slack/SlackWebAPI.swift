@@ -93,7 +93,7 @@ package struct SlackWebAPI: ChatDelivery {
         // A busy channel (people keep talking while delivery is down) can hold more than one page since then.
         for _ in 0..<Self.lookupPages {
             let page: SlackHistory
-            switch await historyPage(method, query) {
+            switch await read(SlackHistory.self, method, query) {
             case .success(let read): page = read
             case .failure(let reason): return .unknown(reason.description)
             }
@@ -119,7 +119,8 @@ package struct SlackWebAPI: ChatDelivery {
         let description: String
     }
 
-    private func historyPage(_ method: String, _ query: [String: String]) async -> Result<SlackHistory, LookupFailure> {
+    /// Calls a read method (`GET`) and decodes its answer.
+    func read<Answer: Decodable>(_ type: Answer.Type, _ method: String, _ query: [String: String]) async -> Result<Answer, LookupFailure> {
         var request = HTTPClientRequest(
             url: baseURL + method + "?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.formEncoded($0.value))" }.joined(separator: "&")
         )
@@ -129,7 +130,7 @@ package struct SlackWebAPI: ChatDelivery {
             let response = try await client.execute(request, timeout: timeout)
             guard response.status == .ok else { return .failure(LookupFailure(description: "HTTP \(response.status.code)")) }
             let bytes = try await response.body.collect(upTo: 4 << 20)
-            return .success(try JSONDecoder().decode(SlackHistory.self, from: Data(bytes.readableBytesView)))
+            return .success(try JSONDecoder().decode(Answer.self, from: Data(bytes.readableBytesView)))
         } catch {
             return .failure(LookupFailure(description: "\(error)"))
         }

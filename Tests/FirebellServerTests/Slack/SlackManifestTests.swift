@@ -28,12 +28,12 @@ struct SlackManifestTests {
         let manifest = try manifest()
         let scopes = ((manifest["oauth_config"] as? [String: Any])?["scopes"] as? [String: Any])?["bot"] as? [String] ?? []
         #expect(
-            Set(["commands", "chat:write", "app_mentions:read", "channels:history", "groups:history"]).isSubset(of: Set(scopes)),
-            "history is read to find a post before sending it again"
+            Set(["commands", "chat:write", "app_mentions:read", "channels:history", "groups:history", "reactions:read"]).isSubset(of: Set(scopes)),
+            "history is read to find a post before sending it again; reactions.get reads a pinned message"
         )
         let settings = try #require(manifest["settings"] as? [String: Any])
         let events = settings["event_subscriptions"] as? [String: Any]
-        #expect(events?["bot_events"] as? [String] == ["app_mention"])
+        #expect(events?["bot_events"] as? [String] == ["app_mention", "reaction_added", "reaction_removed"])
         #expect((events?["request_url"] as? String)?.hasSuffix("/slack/events") == true)
         #expect(settings["socket_mode_enabled"] as? Bool != nil)
     }

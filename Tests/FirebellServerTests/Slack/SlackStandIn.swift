@@ -36,6 +36,10 @@ actor SlackStandIn {
         let effect: String?
         /// The message's section blocks, as Slack shows them in place of `text`.
         var sections: [Section] = []
+        /// Who wrote it (people's messages; Firebell's have none here).
+        var user: String?
+        /// Reactions by name, with who added each, in order.
+        var reactions: [(name: String, users: [String])] = []
     }
 
     /// A `section` block's text object.
@@ -91,6 +95,61 @@ actor SlackStandIn {
     /// People talking in a channel: messages without Firebell's metadata.
     func chatter(_ count: Int, in channel: String) {
         for number in 1...count { _ = store(["channel": channel, "text": "chatter \(number)"]) }
+    }
+
+    /// A person writes in a channel (in a thread when `thread` is a parent's ts); returns the message's ts.
+    func say(_ text: String, by user: String, in channel: String, thread: String? = nil) -> String {
+        var object: [String: Any] = ["channel": channel, "text": text]
+        if let thread { object["thread_ts"] = thread }
+        let ts = store(object)
+        updateMessage(ts, in: channel) { $0.user = user }
+        return ts
+    }
+
+    /// Someone adds (or takes off) a reaction on a message, as the channel then shows it.
+    func react(_ name: String, by user: String, to ts: String, in channel: String, added: Bool = true) {
+        updateMessage(ts, in: channel) { message in
+            if let index = message.reactions.firstIndex(where: { $0.name == name }) {
+                message.reactions[index].users.removeAll { $0 == user }
+                if added { message.reactions[index].users.append(user) }
+                if message.reactions[index].users.isEmpty { message.reactions.remove(at: index) }
+            } else if added {
+                message.reactions.append((name, [user]))
+            }
+        }
+    }
+
+    private func updateMessage(_ ts: String, in channel: String, _ change: (inout Message) -> Void) {
+        guard let index = history[channel]?.firstIndex(where: { $0.ts == ts }) else { return }
+        change(&history[channel]![index])
+    }
+
+    /// `reactions.get` as documented: the message (a thread reply as well as a top-level one) with its text, author,
+    /// permalink and reactions; `message_not_found` otherwise.
+    func reactionsGet(_ request: Request) -> Response {
+        let query = request.uri.queryParameters
+        let channel = query["channel"].map(String.init) ?? ""
+        let ts = query["timestamp"].map(String.init) ?? ""
+        calls.append(
+            Call(
+                method: "reactions.get",
+                authorization: request.headers[.authorization],
+                contentType: nil,
+                json: ["channel": channel, "timestamp": ts],
+                at: .now,
+                answered: "ok"
+            )
+        )
+        guard let message = history[channel]?.first(where: { $0.ts == ts }) else { return Self.json(#"{"ok":false,"error":"message_not_found"}"#) }
+        var item: [String: Any] = [
+            "type": "message", "text": message.text, "ts": message.ts,
+            "permalink": "https://acme.slack.com/archives/\(channel)/p\(ts.replacingOccurrences(of: ".", with: ""))",
+            "reactions": message.reactions.map { ["name": $0.name, "users": $0.users, "count": $0.users.count] as [String: Any] },
+        ]
+        if let user = message.user { item["user"] = user }
+        if let thread = message.threadTS { item["thread_ts"] = thread }
+        let answer: [String: Any] = ["ok": true, "type": "message", "channel": channel, "message": item]
+        return Self.json(String(decoding: (try? JSONSerialization.data(withJSONObject: answer)) ?? Data(), as: UTF8.self))
     }
 
     /// The texts a channel shows (its thread replies included), in the order Slack stored them.
@@ -267,6 +326,7 @@ actor SlackStandIn {
         }
         router.get("/api/conversations.history") { request, _ in await self.lookUp(request) }
         router.get("/api/conversations.replies") { request, _ in await self.lookUp(request) }
+        router.get("/api/reactions.get") { request, _ in await self.reactionsGet(request) }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 }

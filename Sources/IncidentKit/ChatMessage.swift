@@ -1,0 +1,39 @@
+import Foundation
+
+/// A message someone wrote in a chat channel, as Firebell keeps it when it goes on an incident's timeline: a 📌
+/// reaction, a context-menu command, or the message an incident was declared from.
+package struct ChatMessage: Sendable, Equatable, Codable {
+    /// The platform's id of the message (a Slack `ts`, a Mattermost post id, a Matrix event id, a Discord id).
+    package var id: String
+    /// Who wrote it; nil for messages no person wrote (a webhook's).
+    package var author: UserRef?
+    package var text: String
+    /// When it was posted, by the platform's clock.
+    package var postedAt: Date
+    /// Its permalink, when the platform has one.
+    package var link: String?
+
+    /// The most of a message's text the log keeps.
+    package static let maxTextLength = 3000
+
+    package init(id: String, author: UserRef?, text: String, postedAt: Date, link: String?) {
+        self.id = id
+        self.author = author
+        self.text = String(text.trimmingWhitespace().prefix(Self.maxTextLength))
+        self.postedAt = postedAt
+        self.link = link.flatMap(Runbooks.validURL)
+    }
+
+    /// The text on one line, for the timeline.
+    package var oneLine: String {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: " / ")
+    }
+}
+
+/// What a reaction (or a context-menu command) asks of the timeline.
+package enum TimelinePin: Sendable, Equatable {
+    /// Put the message on the timeline of the channel's incident.
+    case add(ChatMessage)
+    /// The last pin reaction was taken off the message with this id: the timeline records that too.
+    case remove(messageID: String)
+}
