@@ -20,7 +20,8 @@ package struct ChatMessage: Sendable, Equatable, Codable {
         self.id = id
         self.author = author
         self.text = String(text.trimmingWhitespace().prefix(Self.maxTextLength))
-        self.postedAt = postedAt
+        // Whole seconds, as the log keeps times: the fold in memory and the fold read back agree.
+        self.postedAt = Date(timeIntervalSince1970: postedAt.timeIntervalSince1970.rounded(.down))
         self.link = link.flatMap(Runbooks.validURL)
     }
 

@@ -5,6 +5,8 @@ package struct EngineConfiguration: Sendable, Equatable {
     package var reminders: ReminderPolicy
     package var oncall = OnCallPolicy()
     package var alerts = AlertPolicy()
+    /// The severity of an incident declared from a chat message when none was chosen; changeable with `/incident sev`.
+    package var messageDeclareSeverity = Severity.sev3
     /// When the team works, for severities handled in business hours.
     package var businessHours = BusinessHoursPolicy()
 

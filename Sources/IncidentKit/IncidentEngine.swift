@@ -60,7 +60,9 @@ package struct IncidentEngine: Sendable {
         case .tracker(let answer):
             rules.record(answer)
         case .pin(let pin):
-            rules.record(pin)
+            try rules.record(pin)
+        case .declareFromMessage(let message, let severity):
+            try rules.declare(from: message, severity: severity ?? configuration.messageDeclareSeverity)
         }
         return .record(rules.records)
     }

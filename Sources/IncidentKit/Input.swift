@@ -13,10 +13,19 @@ package enum Input: Sendable, Equatable {
     case tracker(TrackerAnswer)
     /// Someone pinned a chat message to the timeline (a 📌 reaction, a context-menu command), or took the pin off.
     case pin(TimelinePin)
+    /// Someone declared an incident from a chat message (a message shortcut or context-menu command), at a severity
+    /// they chose or (nil) the configured default.
+    case declareFromMessage(ChatMessage, severity: Severity?)
 
     /// Who the log records as acting for inputs that do not come from a person.
     package static let bot = UserRef("firebell")
     package static let monitoring = UserRef("monitoring")
+
+    /// What to do next, added to the confirmation: a declaration from a message took the default severity.
+    package var hint: String? {
+        guard case .declareFromMessage(_, nil) = self else { return nil }
+        return "The severity is the default for a declaration from a message; change it with /incident sev <1-4> <reason>."
+    }
 
     /// The verb for logs and metrics.
     package var verb: String {
@@ -26,6 +35,7 @@ package enum Input: Sendable, Equatable {
         case .alert: "alert"
         case .tracker: "tracker"
         case .pin: "pin"
+        case .declareFromMessage: "declare"
         }
     }
 }

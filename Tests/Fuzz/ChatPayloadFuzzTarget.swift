@@ -7,8 +7,12 @@ import IncidentKit
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzChatPayloads(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Data(bytes: data, count: size)
-    if let interaction = DiscordInteraction(json: bytes), let inbound = interaction.inbound {
-        _ = try? CommandParser.parse(arguments: inbound.arguments)
+    if let interaction = DiscordInteraction(json: bytes) {
+        switch interaction.kind {
+        case .command(let arguments): _ = try? CommandParser.parse(arguments: arguments)
+        case .messageCommand(_, let message): _ = message.oneLine
+        case .ping, .other: break
+        }
     }
     if let command = try? JSONDecoder().decode(MattermostSlashCommand.self, from: bytes) {
         _ = try? CommandParser.parse(arguments: command.inbound.arguments)

@@ -26,8 +26,8 @@ build log-reader Tests/Fuzz/LogReaderFuzzTarget.swift Sources/IncidentStore/Even
 build slack-payloads Tests/Fuzz/SlackPayloadFuzzTarget.swift Sources/Platforms/Platform/JSONValue.swift Sources/Platforms/Slack/SlackEvent.swift \
   Sources/Platforms/Slack/SlackSlashCommand.swift Sources/Platforms/Slack/SlackInteraction.swift Sources/Platforms/Slack/SlackBlocks.swift \
   Sources/Platforms/Slack/SlackBlock.swift Sources/Platforms/Slack/SlackSectionSplitter.swift Sources/Platforms/Slack/PlatformID+Slack.swift \
-  Sources/Platforms/Slack/SocketModeFrame.swift
-build chat-payloads Tests/Fuzz/ChatPayloadFuzzTarget.swift Sources/Platforms/Discord/DiscordInteraction.swift \
+  Sources/Platforms/Slack/SocketModeFrame.swift Sources/Platforms/Slack/SlackReaction.swift Sources/Platforms/Slack/SlackMessageShortcut.swift
+build chat-payloads Tests/Fuzz/ChatPayloadFuzzTarget.swift Sources/Platforms/Discord/DiscordInteraction.swift Sources/Platforms/Discord/DiscordMessageCommand.swift \
   Sources/Platforms/Discord/DiscordCommandCatalog.swift Sources/Platforms/Discord/DiscordContent.swift Sources/Platforms/Platform/JSONValue.swift Sources/Platforms/Mattermost/MattermostSlashCommand.swift \
   Sources/Platforms/Mattermost/MattermostWebSocketEvent.swift \
   Sources/Platforms/Matrix/MatrixSyncBatch.swift Sources/Platforms/Discord/PlatformID+Discord.swift \

@@ -13,7 +13,7 @@ package struct ConfigurationLoader: Sendable {
     /// Keys accepted at the top level of the file: the core's, and each chat platform's own.
     package static let topLevelKeys: Set<String> = coreKeys.union(platformKeys)
     static let coreKeys: Set<String> = Set(
-        ["data_dir", "templates_dir", "http_host", "http_port", "status_updates_in_thread", "pagerduty_url", "runbooks", "briefings", "pin_reaction"]
+        ["data_dir", "templates_dir", "http_host", "http_port", "status_updates_in_thread", "pagerduty_url", "runbooks", "briefings", "pin_reaction", "declare_from_message_severity"]
             + ["severities", "permissions", "reminders", "oncall", "alerts", "business_hours"] + FirebellConfiguration.audienceKeys
             + StatusPageSettings.configurationKeys + HTTPLimits.configurationKeys
     )
@@ -92,6 +92,9 @@ package struct ConfigurationLoader: Sendable {
         if let value = map["runbooks"] { configuration.runbooks = try Self.runbooks(value, at: "\(name): runbooks", reader: reader) }
         if let value = map["business_hours"] {
             try configuration.engine.businessHours.configure(value, at: "\(name): business_hours", reader: reader)
+        }
+        if let value = map["declare_from_message_severity"] {
+            configuration.engine.messageDeclareSeverity = try reader.severity(value, at: "\(name): declare_from_message_severity")
         }
         if let value = map["pin_reaction"] {
             let text = try reader.string(value, at: "\(name): pin_reaction")

@@ -110,7 +110,10 @@ actor ChannelRuntime {
             }
             let reply = try view.map { try render($0, now: now, markup: markup) }
             let confirmation =
-                records.isEmpty ? nil : "✓ " + records.map { markup.lines(EventDescriber.describe($0, names: state.people)) }.joined(separator: "\n")
+                records.isEmpty
+                ? nil
+                : "✓ " + (records.map { markup.lines(EventDescriber.describe($0, names: state.people)) } + [input.hint].compactMap { $0.map(markup.lines) })
+                    .joined(separator: "\n")
             return Answer(
                 result: view != nil && records.isEmpty ? .shown : .accepted,
                 verb: verb,

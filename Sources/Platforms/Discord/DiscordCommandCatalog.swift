@@ -145,11 +145,17 @@ package enum DiscordCommandCatalog {
         return DiscordCommandDefinition(name: commandName, type: 1, description: "Run an incident: declare, update, resolve, learn", options: options)
     }
 
+    /// Every command Firebell registers: `/incident`, and the message context-menu commands (type 3, which Discord
+    /// wants without a description).
+    package static var registrations: [DiscordCommandDefinition] {
+        [registration] + DiscordMessageCommand.allCases.map { DiscordCommandDefinition(name: $0.rawValue, type: 3, description: "") }
+    }
+
     /// The registration payload as the JSON in `commands/discord-commands.json`.
     package static var registrationJSON: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode([registration])) ?? Data(), as: UTF8.self) + "\n"
+        return String(decoding: (try? encoder.encode(registrations)) ?? Data(), as: UTF8.self) + "\n"
     }
 
     /// The command text for an interaction's options, or nil for a subcommand Firebell does not have.

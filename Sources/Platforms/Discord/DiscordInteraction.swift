@@ -8,6 +8,8 @@ package struct DiscordInteraction: Sendable, Equatable {
         case ping
         /// `/incident <subcommand> …`, as the arguments of the command language.
         case command(arguments: String)
+        /// A message context-menu command ("Add to timeline", "Declare incident") on the message it was used on.
+        case messageCommand(DiscordMessageCommand, message: ChatMessage)
         /// Anything else (components, autocomplete, other commands): acknowledged, not acted on.
         case other(type: Int)
     }
@@ -37,6 +39,24 @@ package struct DiscordInteraction: Sendable, Equatable {
         switch type {
         case 1:
             kind = .ping
+        case 2 where body.data?.type == 3:
+            guard let data = body.data, let command = DiscordMessageCommand(rawValue: data.name ?? ""), let target = data.targetID,
+                let message = data.resolved?.messages?[target], let channelID = message.channelID ?? channelID
+            else {
+                kind = .other(type: type)
+                return
+            }
+            let link = "https://discord.com/channels/\(guildID ?? "@me")/\(channelID)/\(message.id)"
+            kind = .messageCommand(
+                command,
+                message: ChatMessage(
+                    id: message.id,
+                    author: message.author.map { UserRef($0.id) },
+                    text: message.content ?? "",
+                    postedAt: message.timestamp.flatMap(ISOTimestamp.parseRFC3339) ?? Date(timeIntervalSince1970: 0),
+                    link: link
+                )
+            )
         case 2:
             guard let data = body.data, data.name == DiscordCommandCatalog.commandName,
                 let arguments = DiscordCommandCatalog.arguments(from: data.options ?? [])
@@ -70,7 +90,31 @@ package struct DiscordInteraction: Sendable, Equatable {
         }
         struct CommandData: Decodable {
             var name: String?
+            /// 1 a slash command, 3 a message context-menu command.
+            var type: Int?
             var options: [Option]?
+            var targetID: String?
+            var resolved: Resolved?
+
+            enum CodingKeys: String, CodingKey {
+                case name, type, options, resolved
+                case targetID = "target_id"
+            }
+        }
+        struct Resolved: Decodable {
+            var messages: [String: Message]?
+        }
+        struct Message: Decodable {
+            var id: String
+            var channelID: String?
+            var content: String?
+            var timestamp: String?
+            var author: User?
+
+            enum CodingKeys: String, CodingKey {
+                case id, content, timestamp, author
+                case channelID = "channel_id"
+            }
         }
 
         var type: Int
@@ -128,17 +172,6 @@ package struct DiscordInteraction: Sendable, Equatable {
             case .boolean(let value): "\(value)"
             }
         }
-    }
-
-    /// The command for the engine, when this is one from a person in a channel.
-    package var inbound: InboundCommand? {
-        guard case .command(let arguments) = kind, let channelID, let userID else { return nil }
-        return InboundCommand(
-            channel: ChannelRef(platform: .discord, workspace: guildID ?? "direct", channel: channelID),
-            actor: UserRef(userID),
-            arguments: arguments,
-            actorName: userName
-        )
     }
 
     /// The inline answer: a message only the invoker sees (`flags: 64`) that pings nobody.

@@ -26,9 +26,8 @@ struct DiscordRoutes: Sendable {
             return .json(DiscordInteraction.pong)
         case .other:
             return .json(DiscordInteraction.reply("Firebell only answers /incident commands."))
-        case .command:
-            guard let inbound = interaction.inbound else { return .json(DiscordInteraction.reply("Run /incident in a channel.")) }
-            let input = ChannelInput.command(inbound)
+        case .command, .messageCommand:
+            guard let input = interaction.input else { return .json(DiscordInteraction.reply("Run /incident in a channel.")) }
             // Checked here so that a bad id is a 400 now, not a deferred answer that never comes.
             try input.validate()
             let work = Task { [transactions] in (try? await transactions.transact(input))?.text ?? "" }

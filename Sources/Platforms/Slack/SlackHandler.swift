@@ -76,6 +76,16 @@ struct SlackHandler: Sendable {
             return nil
         case .updateSubmitted(let channel, let user, let text, let next):
             return try await submitUpdate(text: text, next: next, in: channel, by: user)
+        case .messageShortcut(let shortcut, let channel, let user, let message, let responseURL):
+            let input: Input =
+                switch shortcut {
+                case .declareIncident: .declareFromMessage(message, severity: nil)
+                case .addToTimeline: .pin(.add(message))
+                }
+            let answer = try await transactions.transact(ChannelInput(.input(input), in: channel, by: user, responseURL: responseURL))
+            // A shortcut has no answer of its own: the invoker hears back through its response_url, privately.
+            if let responseURL, let slackAPI { await slackAPI.respond(to: responseURL, text: answer.text) }
+            return nil
         }
     }
 

@@ -7,6 +7,8 @@ package enum SlackInteraction: Sendable, Equatable {
     case button(actionID: String, incident: String, channel: ChannelRef, user: UserRef, triggerID: String?)
     /// The "Post update" modal was submitted.
     case updateSubmitted(channel: ChannelRef, user: UserRef, text: String, next: String?)
+    /// A message shortcut ("Declare incident", "Add to timeline") used on a message.
+    case messageShortcut(SlackMessageShortcut, channel: ChannelRef, user: UserRef, message: ChatMessage, responseURL: String?)
     /// Anything else: acknowledged and ignored.
     case ignored
 
@@ -14,6 +16,13 @@ package enum SlackInteraction: Sendable, Equatable {
     struct Payload: Decodable {
         struct Reference: Decodable {
             var id: String
+            /// A team's subdomain (`acme` of acme.slack.com), for permalinks.
+            var domain: String?
+        }
+        struct Message: Decodable {
+            var ts: String
+            var text: String?
+            var user: String?
         }
         struct Action: Decodable {
             var actionID: String
@@ -49,10 +58,15 @@ package enum SlackInteraction: Sendable, Equatable {
         var actions: [Action]?
         var triggerID: String?
         var view: View?
+        var callbackID: String?
+        var message: Message?
+        var responseURL: String?
 
         enum CodingKeys: String, CodingKey {
-            case type, user, team, channel, actions, view
+            case type, user, team, channel, actions, view, message
             case triggerID = "trigger_id"
+            case callbackID = "callback_id"
+            case responseURL = "response_url"
         }
     }
 
@@ -74,6 +88,27 @@ package enum SlackInteraction: Sendable, Equatable {
                 channel: ChannelRef(platform: .slack, workspace: team, channel: channel),
                 user: user,
                 triggerID: decoded.triggerID
+            )
+        case "message_action":
+            guard let user, let team = decoded.team, let channel = decoded.channel?.id, let message = decoded.message,
+                let shortcut = decoded.callbackID.flatMap(SlackMessageShortcut.init(rawValue:))
+            else {
+                self = .ignored
+                return
+            }
+            let link = team.domain.map { "https://\($0).slack.com/archives/\(channel)/p\(message.ts.replacingOccurrences(of: ".", with: ""))" }
+            self = .messageShortcut(
+                shortcut,
+                channel: ChannelRef(platform: .slack, workspace: team.id, channel: channel),
+                user: user,
+                message: ChatMessage(
+                    id: message.ts,
+                    author: message.user.map(UserRef.init),
+                    text: message.text ?? "",
+                    postedAt: Date(timeIntervalSince1970: TimeInterval(message.ts) ?? 0),
+                    link: link
+                ),
+                responseURL: decoded.responseURL
             )
         case "view_submission":
             guard let user, let view = decoded.view, view.callbackID == SlackBlocks.updateModal, let metadata = view.privateMetadata,

@@ -148,10 +148,14 @@ package struct SlackWebAPI: ChatDelivery {
         guard let url = message.failureNoticeURL else { return }
         let hint =
             ["not_in_channel": " Invite the bot with /invite @firebell.", "channel_not_found": " Invite the bot to this channel."][reason] ?? ""
+        await respond(to: url, text: "✗ Firebell recorded your command but could not post to this channel (\(reason)).\(hint)")
+    }
+
+    /// Answers the invoker of a shortcut privately through its `response_url`.
+    package func respond(to url: String, text: String) async {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
-        let text = "✗ Firebell recorded your command but could not post to this channel (\(reason)).\(hint)"
         request.body = .bytes(ByteBuffer(bytes: (try? JSONEncoder().encode(SlackResponseMessage(text: text))) ?? Data()))
         _ = try? await client.execute(request, timeout: timeout)
     }

@@ -95,3 +95,60 @@ struct SlackInteractionsTests {
         #expect(ephemeral.contains { $0.json["text"]?.contains("belongs to INC-2020-0001, which is no longer the active incident") == true })
     }
 }
+
+/// The message shortcuts: "Declare incident" from a message, "Add to timeline"; the invoker hears back privately
+/// through the shortcut's `response_url`.
+@Suite("Slack message shortcuts", .timeLimit(.minutes(1)))
+struct SlackMessageShortcutTests {
+    let interactions = SlackInteractionsTests()
+
+    func shortcut(_ callbackID: String, ts: String, text: String, author: String, responseURL: String) -> String {
+        interactions.form(payload: [
+            "type": "message_action", "callback_id": callbackID, "trigger_id": "trigger-2", "message_ts": ts,
+            "user": ["id": "UCAROL", "name": "carol"], "channel": ["id": "C0INCIDENT", "name": "incidents"],
+            "team": ["id": "T0TEAM", "domain": "acme"], "response_url": responseURL, "action_ts": "1.5", "token": "legacy",
+            "message": ["type": "message", "ts": ts, "text": text, "user": author],
+        ])
+    }
+
+    @Test func declareFromAMessageAndPinAnother() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let standIn = SlackStandIn()
+        try await standIn.application().test(.live) { standInClient in
+            try await interactions.serve.withFirebell(standInPort: standInClient.port!, folder: folder) { client, firebell in
+                let responses = "http://127.0.0.1:\(standInClient.port!)/response"
+                func post(_ body: String) async throws -> HTTPResponse.Status {
+                    try await client.execute(
+                        uri: "/slack/interactions",
+                        method: .post,
+                        headers: interactions.serve.signed(body),
+                        body: ByteBuffer(string: body)
+                    ).status
+                }
+                let report = "Payments API returns 502 for EU cards\nStarted a few minutes ago <!here>"
+                #expect(try await post(shortcut("firebell_declare", ts: "1796200000.000100", text: report, author: "UBOB", responseURL: responses + "/1")) == .ok)
+                #expect(try await post(shortcut("firebell_pin", ts: "1796200060.000200", text: "DB failover done", author: "UDANA", responseURL: responses + "/2")) == .ok)
+                #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+
+                let incident = try #require(await firebell.service.state(of: interactions.channel).activeIncident)
+                #expect(incident.title == "Payments API returns 502 for EU cards" && incident.severity == .sev3)
+                #expect(incident.impact == "Payments API returns 502 for EU cards / Started a few minutes ago <!here>")
+                #expect(incident.pinnedMessages == ["1796200000.000100", "1796200060.000200"])
+                let records = try await firebell.service.records(of: interactions.channel)
+                guard case .messagePinned(let message) = records[1].event else {
+                    Issue.record("the declaring message is on the timeline")
+                    return
+                }
+                #expect(message.link == "https://acme.slack.com/archives/C0INCIDENT/p1796200000000100" && message.author == UserRef("UBOB"))
+                let answers = await standIn.calls.filter { $0.method == "response_url" }.compactMap { $0.json["text"] }
+                #expect(answers.count == 2)
+                #expect(answers.first?.hasPrefix("✓ @UCAROL declared SEV3 “Payments API returns 502 for EU cards”") == true, "\(answers)")
+                #expect(answers.first?.hasSuffix("change it with /incident sev &lt;1-4&gt; &lt;reason&gt;.") == true, "how to change the severity")
+                #expect(answers.last?.hasPrefix("✓ @UCAROL pinned a message by @UDANA (posted 2026-12-02 08:27 UTC): DB failover done") == true)
+                let alert = await standIn.shown(in: "C0INCIDENT").first ?? ""
+                #expect(alert.contains("*Impact:* Payments API returns 502 for EU cards / Started a few minutes ago &lt;!here&gt;"), "escaped")
+            }
+        }
+    }
+}

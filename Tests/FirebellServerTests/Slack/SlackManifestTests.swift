@@ -1,5 +1,6 @@
 import Foundation
 import IncidentKit
+import Platforms
 import Testing
 import Yams
 
@@ -36,5 +37,11 @@ struct SlackManifestTests {
         #expect(events?["bot_events"] as? [String] == ["app_mention", "reaction_added", "reaction_removed"])
         #expect((events?["request_url"] as? String)?.hasSuffix("/slack/events") == true)
         #expect(settings["socket_mode_enabled"] as? Bool != nil)
+        let shortcuts = (manifest["features"] as? [String: Any])?["shortcuts"] as? [[String: Any]] ?? []
+        #expect(
+            Set(shortcuts.compactMap { $0["callback_id"] as? String }) == Set(SlackMessageShortcut.allCases.map(\.rawValue)),
+            "every message shortcut the handler knows is in the manifest"
+        )
+        #expect(shortcuts.allSatisfy { $0["type"] as? String == "message" })
     }
 }
