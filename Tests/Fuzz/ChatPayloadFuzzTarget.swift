@@ -20,6 +20,7 @@ public func fuzzChatPayloads(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     if let event = MattermostWebSocketEvent(text: String(decoding: bytes, as: UTF8.self), botUserID: "bot-id", botName: "firebell") {
         _ = try? CommandParser.parse(arguments: event.command.arguments)
     }
+    _ = MattermostReactionEvent(text: String(decoding: bytes, as: UTF8.self))
     if let batch = MatrixSyncBatch(json: bytes) {
         for (_, command) in batch.commands(botUserID: "@firebell:localhost") {
             _ = try? CommandParser.parse(arguments: command.arguments)

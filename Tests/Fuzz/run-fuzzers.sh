@@ -29,7 +29,7 @@ build slack-payloads Tests/Fuzz/SlackPayloadFuzzTarget.swift Sources/Platforms/P
   Sources/Platforms/Slack/SocketModeFrame.swift Sources/Platforms/Slack/SlackReaction.swift Sources/Platforms/Slack/SlackMessageShortcut.swift
 build chat-payloads Tests/Fuzz/ChatPayloadFuzzTarget.swift Sources/Platforms/Discord/DiscordInteraction.swift Sources/Platforms/Discord/DiscordMessageCommand.swift \
   Sources/Platforms/Discord/DiscordCommandCatalog.swift Sources/Platforms/Discord/DiscordContent.swift Sources/Platforms/Platform/JSONValue.swift Sources/Platforms/Mattermost/MattermostSlashCommand.swift \
-  Sources/Platforms/Mattermost/MattermostWebSocketEvent.swift \
+  Sources/Platforms/Mattermost/MattermostWebSocketEvent.swift Sources/Platforms/Mattermost/MattermostReactionEvent.swift \
   Sources/Platforms/Matrix/MatrixSyncBatch.swift Sources/Platforms/Discord/PlatformID+Discord.swift \
   Sources/Platforms/Mattermost/PlatformID+Mattermost.swift Sources/Platforms/Matrix/PlatformID+Matrix.swift
 build alert-payloads Tests/Fuzz/AlertPayloadFuzzTarget.swift Sources/Platforms/Alerts/AlertmanagerPayload.swift \

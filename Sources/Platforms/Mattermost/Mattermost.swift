@@ -42,7 +42,15 @@ package struct Mattermost: ChatPlatform {
             baseURL: settings.url,
             botToken: settings.botToken,
             httpClient: context.httpClient,
-            logger: context.logger
+            logger: context.logger,
+            react: { [api, pinReaction = context.pinReaction, logger = context.logger] reaction in
+                do {
+                    guard let input = try await api.pin(for: reaction, pinReaction: pinReaction) else { return }
+                    _ = try await transactions.transact(input)
+                } catch {
+                    logger.warning("could not put a pinned post on the timeline", metadata: ["post": "\(reaction.postID)", "reason": "\(error)"])
+                }
+            }
         ) { [logger = context.logger] event in
             do { _ = try await transactions.transact(.command(event.command, delivery: event.postID, answer: .reply(confirmations: true))) } catch {
                 logger.warning("ignored a post with an invalid id", metadata: ["post": "\(event.postID)", "reason": "\(error)"])

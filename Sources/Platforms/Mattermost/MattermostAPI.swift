@@ -9,7 +9,7 @@ import Synchronization
 package final class MattermostAPI: ChatDelivery {
     /// The server's base URL, without a trailing `/`.
     package let baseURL: String
-    private let http: JSONClient
+    let http: JSONClient
     /// User ids by user name, for ephemeral replies (Firebell knows people by name; the API wants ids).
     private let userIDs = Mutex<[String: String]>([:])
 

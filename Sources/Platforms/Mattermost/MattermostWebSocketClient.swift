@@ -7,8 +7,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// Keeps a connection to Mattermost's WebSocket API (`/api/v4/websocket`, `authentication_challenge` with the bot
-/// token), so that `/incident …` typed as a message and `@firebell …` mentions work without a slash command.
-/// Reconnects with backoff; a post seen twice (after a reconnect) runs once.
+/// token), so that `/incident …` typed as a message and `@firebell …` mentions work without a slash command, and
+/// reactions reach the timeline. Reconnects with backoff; a post seen twice (after a reconnect) runs once.
 package struct MattermostWebSocketClient: Service {
     package let baseURL: String
     private let botToken: String
@@ -17,6 +17,7 @@ package struct MattermostWebSocketClient: Service {
     package var initialBackoff: Duration = .seconds(1)
     package var maxBackoff: Duration = .seconds(30)
     private let handle: @Sendable (MattermostWebSocketEvent) async -> Void
+    private let react: @Sendable (MattermostReactionEvent) async -> Void
     private let seen = RecentIDs(capacity: 10_000)
 
     package init(
@@ -24,6 +25,7 @@ package struct MattermostWebSocketClient: Service {
         botToken: String,
         httpClient: HTTPClient,
         logger: Logger,
+        react: @escaping @Sendable (MattermostReactionEvent) async -> Void = { _ in },
         handle: @escaping @Sendable (MattermostWebSocketEvent) async -> Void
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -31,6 +33,7 @@ package struct MattermostWebSocketClient: Service {
         self.httpClient = httpClient
         self.logger = logger
         self.handle = handle
+        self.react = react
     }
 
     /// Connects and reconnects until the calling task is cancelled.
@@ -60,6 +63,10 @@ package struct MattermostWebSocketClient: Service {
             for try await message in inbound.messages(maxSize: 1 << 20) {
                 guard case .text(let text) = message else { continue }
                 if text.contains(#""event":"hello""#) { greeted.withLock { $0 = true } }
+                if let reaction = MattermostReactionEvent(text: text) {
+                    if reaction.userID != botUserID { await react(reaction) }
+                    continue
+                }
                 guard let event = MattermostWebSocketEvent(text: text, botUserID: botUserID, botName: botName), seen.insert(event.postID) else {
                     continue
                 }

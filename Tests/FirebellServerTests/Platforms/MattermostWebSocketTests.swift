@@ -46,8 +46,37 @@ actor MattermostStandIn {
         return String(decoding: try! JSONSerialization.data(withJSONObject: frame), as: UTF8.self)
     }
 
+    /// A `reaction_added` / `reaction_removed` frame, its reaction JSON in a string as Mattermost sends it.
+    static func reaction(_ emoji: String, by user: String, on post: String, added: Bool = true) -> String {
+        let reaction: [String: Any] = ["user_id": user, "post_id": post, "emoji_name": emoji, "create_at": 1_700_000_200_000]
+        let frame: [String: Any] = [
+            "event": added ? "reaction_added" : "reaction_removed", "seq": 9,
+            "data": ["reaction": String(decoding: try! JSONSerialization.data(withJSONObject: reaction), as: UTF8.self)],
+            "broadcast": ["omit_users": NSNull(), "user_id": "", "channel_id": "c1", "team_id": ""],
+        ]
+        return String(decoding: try! JSONSerialization.data(withJSONObject: frame), as: UTF8.self)
+    }
+
+    static func json(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
     nonisolated func application() -> some ApplicationProtocol {
         let router = Router(context: BasicWebSocketRequestContext.self)
+        // What a pin reaction reads: the post, its channel's team, the people, the reactions left on the post.
+        router.get("/api/v4/posts/{id}") { _, context in
+            let id = context.parameters.get("id") ?? ""
+            guard id == "p9" else { return Response(status: .notFound) }
+            return Self.json(
+                #"{"id":"p9","user_id":"u-dana","channel_id":"c1","message":"DB failover done\nreplica promoted","create_at":1700000100123}"#
+            )
+        }
+        router.get("/api/v4/posts/{id}/reactions") { _, _ in Self.json("[]") }
+        router.get("/api/v4/channels/{id}") { _, context in Self.json(#"{"id":"\#(context.parameters.get("id") ?? "")","team_id":"t1"}"#) }
+        router.get("/api/v4/users/{id}") { _, context in
+            let id = context.parameters.get("id") ?? ""
+            return Self.json(#"{"id":"\#(id)","username":"\#(id.dropFirst(2))"}"#)
+        }
         router.get("/api/v4/users/me") { _, _ in
             Response(
                 status: .ok,
@@ -63,7 +92,7 @@ actor MattermostStandIn {
                 body: .init(byteBuffer: ByteBuffer(string: #"{"id":"id-\#(name)"}"#))
             )
         }
-        router.post("/api/v4/posts/**") { request, _ in
+        router.post("/api/v4/posts/ephemeral") { request, _ in
             await self.record(request.uri.path, try await request.body.collect(upTo: 1 << 20))
             return Response(
                 status: .created,
@@ -98,6 +127,10 @@ actor MattermostStandIn {
                 Self.posted("4", user: "u-bob", sender: "bob", message: "@firebell ack"),
                 Self.posted("5", user: "u-bob", sender: "bob", message: "user joined", type: "system_join_channel"),
                 Self.posted("6", user: "u-alice", sender: "alice", message: "!incident summary"),
+                Self.reaction("pushpin", by: "u-carol", on: "p9"),
+                Self.reaction("thumbsup", by: "u-erin", on: "p9"),
+                Self.reaction("pushpin", by: "bot-id", on: "p9"),
+                Self.reaction("pushpin", by: "u-carol", on: "p9", added: false),
             ] { try await outbound.write(.text(frame)) }
             self.finish.yield()
             while try await messages.next() != nil {}
@@ -135,7 +168,7 @@ struct MattermostWebSocketTests {
                 try await firebell.application(port: 0).test(.live) { _ in
                     var finished = standIn.finished.makeAsyncIterator()
                     await finished.next()
-                    for _ in 0..<200 where await firebell.service.state(of: channel).latestIncident?.acknowledgedAt == nil {
+                    for _ in 0..<200 where await firebell.service.state(of: channel).lastSequence < 4 {
                         try await Task.sleep(for: .milliseconds(20))
                     }
                     #expect(await firebell.outbox.flush(timeout: .seconds(10)))
@@ -147,10 +180,17 @@ struct MattermostWebSocketTests {
                 let state = await firebell.service.state(of: channel)
                 #expect(state.incidents.count == 1, "the bot's own post and plain chat are not commands")
                 #expect(state.latestIncident?.declaredBy == UserRef("alice") && state.latestIncident?.acknowledgedBy == UserRef("bob"))
-                #expect(
-                    try await firebell.service.records(of: channel).filter { $0.event == .acknowledged }.count == 1,
-                    "a post seen twice runs once"
-                )
+                let records = try await firebell.service.records(of: channel)
+                #expect(records.filter { $0.event == .acknowledged }.count == 1, "a post seen twice runs once")
+                // A 📌 on a post puts it on the timeline (read over REST); taking it off is recorded too.
+                let pins = records.filter { if case .messagePinned = $0.event { true } else { false } }
+                #expect(pins.count == 1 && pins[0].actor == UserRef("carol"))
+                if case .messagePinned(let message) = pins.first?.event {
+                    #expect(message.id == "p9" && message.author == UserRef("dana") && message.text == "DB failover done\nreplica promoted")
+                    #expect(message.postedAt == Date(timeIntervalSince1970: 1_700_000_100))
+                    #expect(message.link == "http://127.0.0.1:\(standInClient.port!)/_redirect/pl/p9")
+                }
+                #expect(records.last?.event == .messageUnpinned(messageID: "p9") && records.last?.actor == UserRef("carol"))
             } catch {
                 try? await httpClient.shutdown()
                 throw error
