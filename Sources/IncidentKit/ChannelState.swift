@@ -217,8 +217,10 @@ extension Incident {
             heldPage = HeldPage(level: level, until: until)
         case .messagePinned(let message):
             if !pinnedMessages.contains(message.id) { pinnedMessages.append(message.id) }
+            if let reaction = message.reaction { pinReactions[reaction] = message.id }
         case .messageUnpinned(let id):
             pinnedMessages.removeAll { $0 == id }
+            pinReactions = pinReactions.filter { $0.value != id }
         case .reportFiled, .reportDismissed, .handoverAcknowledged:
             break
         case .reportDeclared(_, let reportedAt):

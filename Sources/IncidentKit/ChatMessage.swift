@@ -12,17 +12,21 @@ package struct ChatMessage: Sendable, Equatable, Codable {
     package var postedAt: Date
     /// Its permalink, when the platform has one.
     package var link: String?
+    /// The reaction that pinned it, where a reaction is an event of its own (Matrix), so that taking the reaction
+    /// back (a redaction, which names only the reaction) can be matched to the message.
+    package var reaction: String?
 
     /// The most of a message's text the log keeps.
     package static let maxTextLength = 3000
 
-    package init(id: String, author: UserRef?, text: String, postedAt: Date, link: String?) {
+    package init(id: String, author: UserRef?, text: String, postedAt: Date, link: String?, reaction: String? = nil) {
         self.id = id
         self.author = author
         self.text = String(text.trimmingWhitespace().prefix(Self.maxTextLength))
         // Whole seconds, as the log keeps times: the fold in memory and the fold read back agree.
         self.postedAt = Date(timeIntervalSince1970: postedAt.timeIntervalSince1970.rounded(.down))
         self.link = link.flatMap(Runbooks.validURL)
+        self.reaction = reaction
     }
 
     /// The text on one line, for the timeline.
@@ -37,4 +41,6 @@ package enum TimelinePin: Sendable, Equatable {
     case add(ChatMessage)
     /// The last pin reaction was taken off the message with this id: the timeline records that too.
     case remove(messageID: String)
+    /// The reaction with this id, which pinned a message, was taken back (a Matrix redaction).
+    case removeReaction(String)
 }

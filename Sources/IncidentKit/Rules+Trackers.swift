@@ -9,10 +9,17 @@ extension Rules {
         }
         switch pin {
         case .add(let message):
-            guard !incident.pinnedMessages.contains(message.id) else { throw CommandError("That message is already on the timeline of \(incident.id).") }
+            guard !incident.pinnedMessages.contains(message.id) else {
+                throw CommandError("That message is already on the timeline of \(incident.id).")
+            }
             emit(.messagePinned(message: message), for: incident.id)
         case .remove(let id):
             guard incident.pinnedMessages.contains(id) else { throw CommandError("That message is not pinned to \(incident.id).") }
+            emit(.messageUnpinned(messageID: id), for: incident.id)
+        case .removeReaction(let reaction):
+            guard let id = incident.pinReactions[reaction], incident.pinnedMessages.contains(id) else {
+                throw CommandError("That reaction did not pin a message to \(incident.id).")
+            }
             emit(.messageUnpinned(messageID: id), for: incident.id)
         }
     }

@@ -205,6 +205,8 @@ struct ChannelSnapshotTests {
         full.postmortemAuthor = UserRef("carol")
         full.runbook = "https://wiki.example/runbooks/checkout"
         full.heldPage = HeldPage(level: 1, until: later)
+        full.pinnedMessages = ["1796200000.000100"]
+        full.pinReactions = ["$reaction": "$message"]
 
         let defaults = Dictionary(uniqueKeysWithValues: Mirror(reflecting: plain).children.map { ($0.label!, "\($0.value)") })
         for child in Mirror(reflecting: full).children where child.label != "id" {

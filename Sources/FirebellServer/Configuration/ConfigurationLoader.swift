@@ -13,7 +13,10 @@ package struct ConfigurationLoader: Sendable {
     /// Keys accepted at the top level of the file: the core's, and each chat platform's own.
     package static let topLevelKeys: Set<String> = coreKeys.union(platformKeys)
     static let coreKeys: Set<String> = Set(
-        ["data_dir", "templates_dir", "http_host", "http_port", "status_updates_in_thread", "pagerduty_url", "runbooks", "briefings", "pin_reaction", "declare_from_message_severity"]
+        [
+            "data_dir", "templates_dir", "http_host", "http_port", "status_updates_in_thread", "pagerduty_url", "runbooks", "briefings",
+            "pin_reaction", "declare_from_message_severity",
+        ]
             + ["severities", "permissions", "reminders", "oncall", "alerts", "business_hours"] + FirebellConfiguration.audienceKeys
             + StatusPageSettings.configurationKeys + HTTPLimits.configurationKeys
     )
@@ -99,7 +102,9 @@ package struct ConfigurationLoader: Sendable {
         if let value = map["pin_reaction"] {
             let text = try reader.string(value, at: "\(name): pin_reaction")
             guard let reaction = PinReaction(configured: text) else {
-                throw ConfigurationError("\(name): pin_reaction '\(text)' is not a reaction; write its short name, e.g. pushpin, or the emoji, e.g. 📌.")
+                throw ConfigurationError(
+                    "\(name): pin_reaction '\(text)' is not a reaction; write its short name, e.g. pushpin, or the emoji, e.g. 📌."
+                )
             }
             configuration.pinReaction = reaction
         }

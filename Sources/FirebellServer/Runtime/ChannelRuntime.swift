@@ -112,7 +112,9 @@ actor ChannelRuntime {
             let confirmation =
                 records.isEmpty
                 ? nil
-                : "✓ " + (records.map { markup.lines(EventDescriber.describe($0, names: state.people)) } + [input.hint].compactMap { $0.map(markup.lines) })
+                : "✓ "
+                    + (records.map { markup.lines(EventDescriber.describe($0, names: state.people)) }
+                    + [input.hint].compactMap { $0.map(markup.lines) })
                     .joined(separator: "\n")
             return Answer(
                 result: view != nil && records.isEmpty ? .shown : .accepted,

@@ -29,6 +29,14 @@ package struct Matrix: ChatPlatform {
     package static func sinceFile(in dataDirectory: URL) -> URL { dataDirectory.appendingPathComponent("matrix/sync.json") }
 
     package func connections(transactions: any ChannelTransactions) -> [any Service] {
-        [MatrixSyncLoop(session: session, transactions: transactions, sinceFile: Self.sinceFile(in: context.dataDirectory), logger: context.logger)]
+        [
+            MatrixSyncLoop(
+                session: session,
+                transactions: transactions,
+                sinceFile: Self.sinceFile(in: context.dataDirectory),
+                pinReaction: context.pinReaction,
+                logger: context.logger
+            )
+        ]
     }
 }

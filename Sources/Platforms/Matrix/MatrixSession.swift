@@ -96,9 +96,16 @@ package final class MatrixSession: Sendable {
         return [("Authorization", "Bearer \(token)")]
     }
 
-    /// Only room messages, no presence or typing: the bot reads commands and nothing else.
+    /// One event of a room (`GET /rooms/{roomId}/event/{eventId}`): a message a reaction pinned.
+    func event(_ eventID: String, in roomID: String) async throws -> MatrixSyncBatch.Sync.Event {
+        let answer = try await send(.GET, "/_matrix/client/v3/rooms/\(Self.encoded(roomID))/event/\(Self.encoded(eventID))")
+        guard answer.status == 200, let event = answer.decoded(MatrixSyncBatch.Sync.Event.self) else { throw MatrixError(answer) }
+        return event
+    }
+
+    /// Room messages, reactions and redactions, no presence or typing: the bot reads commands and pins, nothing else.
     static let filter = encoded(
-        #"{"room":{"timeline":{"types":["m.room.message"],"limit":100},"state":{"types":[]},"ephemeral":{"types":[]},"account_data":{"types":[]}},"presence":{"types":[]},"account_data":{"types":[]}}"#
+        #"{"room":{"timeline":{"types":["m.room.message","m.reaction","m.room.redaction"],"limit":100},"state":{"types":[]},"ephemeral":{"types":[]},"account_data":{"types":[]}},"presence":{"types":[]},"account_data":{"types":[]}}"#
     )
 
     static func encoded(_ text: String) -> String {

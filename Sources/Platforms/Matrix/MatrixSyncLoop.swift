@@ -12,6 +12,7 @@ struct MatrixSyncLoop: Service {
     let session: MatrixSession
     let transactions: any ChannelTransactions
     let sinceFile: URL
+    let pinReaction: PinReaction
     let logger: Logger
     var pollWait: Duration = .seconds(30)
     /// Display names already read, by Matrix user id.
@@ -53,6 +54,7 @@ struct MatrixSyncLoop: Service {
                     logger.warning("ignored a message with an invalid id", metadata: ["event": "\(eventID)", "reason": "\(error)"])
                 }
             }
+            try await pins(batch)
         }
         if let next = batch.nextBatch { try writeSince(next) }
     }
@@ -81,5 +83,36 @@ final class MatrixDisplayNames: Sendable {
         guard let name = await session.displayName(of: userID) else { return nil }
         known.withLock { $0[userID] = name }
         return name
+    }
+}
+
+extension MatrixSyncLoop {
+    /// The pin reaction (`m.annotation` with the pin emoji) puts the message it annotates on the timeline; redacting
+    /// that reaction records that the pin came off. The reaction's event id makes a replayed sync pin once. A message
+    /// that cannot be read fails the sync, which is tried again before its position is stored.
+    func pins(_ batch: MatrixSyncBatch) async throws {
+        for reaction in batch.reactions where reaction.sender != session.userID && pinReaction.matches(key: reaction.key) {
+            let target = try await session.event(reaction.target, in: reaction.roomID)
+            let message = ChatMessage(
+                id: reaction.target,
+                author: target.sender.map { UserRef(String($0.drop { $0 == "@" })) },
+                text: target.content?.body ?? "",
+                postedAt: Date(timeIntervalSince1970: TimeInterval(target.originServerTS ?? 0) / 1000),
+                link: "https://matrix.to/#/\(MatrixSession.encoded(reaction.roomID))/\(MatrixSession.encoded(reaction.target))",
+                reaction: reaction.eventID
+            )
+            try await transact(.pin(.add(message)), in: reaction.roomID, by: reaction.sender, delivery: reaction.eventID)
+        }
+        for redaction in batch.redactions where redaction.sender != session.userID {
+            try await transact(.pin(.removeReaction(redaction.redacts)), in: redaction.roomID, by: redaction.sender, delivery: redaction.eventID)
+        }
+    }
+
+    private func transact(_ input: Input, in roomID: String, by sender: String, delivery: String) async throws {
+        let channel = ChannelRef(platform: .matrix, workspace: "default", channel: roomID)
+        let actor = UserRef(String(sender.drop { $0 == "@" }))
+        do { _ = try await transactions.transact(ChannelInput(.input(input), in: channel, by: actor, delivery: delivery)) } catch {
+            logger.warning("ignored a reaction with an invalid id", metadata: ["event": "\(delivery)", "reason": "\(error)"])
+        }
     }
 }

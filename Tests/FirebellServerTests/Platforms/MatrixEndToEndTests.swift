@@ -119,6 +119,34 @@ struct MatrixEndToEndTests {
             #expect(state.incidents.count == 1, "the m.notice did not declare anything")
             #expect(state.latestIncident?.status == .resolved && state.latestIncident?.roles[.ic] == UserRef("alice:localhost"))
             #expect(FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("matrix/sync.json").path), "the since token is kept")
+
+            // A 📌 reaction (m.annotation) puts a message on the timeline; redacting it records that the pin came off.
+            let channel = ChannelRef(platform: .matrix, workspace: "default", channel: room)
+            let said = try await bob.call(
+                .PUT,
+                "/_matrix/client/v3/rooms/\(roomPath)/send/m.room.message/said-1",
+                ["msgtype": "m.text", "body": "The config diff shows the retry limit set to 0"]
+            )
+            let message = try #require(said["event_id"] as? String)
+            let thumbs = ["m.relates_to": ["rel_type": "m.annotation", "event_id": message, "key": "👍"]]
+            _ = try await alice.call(.PUT, "/_matrix/client/v3/rooms/\(roomPath)/send/m.reaction/r-0", thumbs)
+            let pin = ["m.relates_to": ["rel_type": "m.annotation", "event_id": message, "key": "📌"]]
+            let reacted = try await alice.call(.PUT, "/_matrix/client/v3/rooms/\(roomPath)/send/m.reaction/r-1", pin)
+            let reaction = try #require(reacted["event_id"] as? String)
+            try await eventually("the pinned message on the timeline") {
+                await firebell.service.state(of: channel).latestIncident?.pinnedMessages == [message]
+            }
+            _ = try await alice.call(.PUT, "/_matrix/client/v3/rooms/\(roomPath)/redact/\(MatrixPerson.path(reaction))/undo-1", [:])
+            try await eventually("the pin taken off") { await firebell.service.state(of: channel).latestIncident?.pinnedMessages == [] }
+            let records = try await firebell.service.records(of: channel)
+            let pinned = records.compactMap { record -> (UserRef, ChatMessage)? in
+                if case .messagePinned(let message) = record.event { (record.actor, message) } else { nil }
+            }
+            #expect(pinned.count == 1, "the 👍 pinned nothing")
+            #expect(pinned.first?.0 == UserRef("alice:localhost") && pinned.first?.1.author == UserRef("bob:localhost"))
+            #expect(pinned.first?.1.text == "The config diff shows the retry limit set to 0")
+            #expect(pinned.first?.1.link == "https://matrix.to/#/%21\(room.dropFirst())/%24\(message.dropFirst())")
+            #expect(records.last?.event == .messageUnpinned(messageID: message), "the message stays; the unpinning is recorded")
         }
     }
 

@@ -127,8 +127,15 @@ struct SlackMessageShortcutTests {
                     ).status
                 }
                 let report = "Payments API returns 502 for EU cards\nStarted a few minutes ago <!here>"
-                #expect(try await post(shortcut("firebell_declare", ts: "1796200000.000100", text: report, author: "UBOB", responseURL: responses + "/1")) == .ok)
-                #expect(try await post(shortcut("firebell_pin", ts: "1796200060.000200", text: "DB failover done", author: "UDANA", responseURL: responses + "/2")) == .ok)
+                #expect(
+                    try await post(shortcut("firebell_declare", ts: "1796200000.000100", text: report, author: "UBOB", responseURL: responses + "/1"))
+                        == .ok
+                )
+                #expect(
+                    try await post(
+                        shortcut("firebell_pin", ts: "1796200060.000200", text: "DB failover done", author: "UDANA", responseURL: responses + "/2")
+                    ) == .ok
+                )
                 #expect(await firebell.outbox.flush(timeout: .seconds(10)))
 
                 let incident = try #require(await firebell.service.state(of: interactions.channel).activeIncident)
