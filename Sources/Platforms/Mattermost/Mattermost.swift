@@ -50,12 +50,15 @@ package struct Mattermost: ChatPlatform {
                 } catch {
                     logger.warning("could not put a pinned post on the timeline", metadata: ["post": "\(reaction.postID)", "reason": "\(error)"])
                 }
+            },
+            handle: { [logger = context.logger] event in
+                do {
+                    _ = try await transactions.transact(.command(event.command, delivery: event.postID, answer: .reply(confirmations: true)))
+                } catch {
+                    logger.warning("ignored a post with an invalid id", metadata: ["post": "\(event.postID)", "reason": "\(error)"])
+                }
             }
-        ) { [logger = context.logger] event in
-            do { _ = try await transactions.transact(.command(event.command, delivery: event.postID, answer: .reply(confirmations: true))) } catch {
-                logger.warning("ignored a post with an invalid id", metadata: ["post": "\(event.postID)", "reason": "\(error)"])
-            }
-        }
+        )
         return [client]
     }
 }
