@@ -283,6 +283,18 @@ struct ConfigurationLoaderTests {
         #expect(problem("severities:\n  sev3: {respond_in: sometimes}\n")?.contains("must be always, business_hours or next_business_day") == true)
     }
 
+    @Test func thePinReactionAndTheSeverityOfADeclarationFromAMessage() throws {
+        let defaults = try load("")
+        #expect(defaults.pinReaction == .pushpin && defaults.engine.messageDeclareSeverity == .sev3)
+        let file = try load("pin_reaction: ':memo:'\ndeclare_from_message_severity: sev2\n")
+        #expect(file.pinReaction == PinReaction(name: "memo", emoji: "📝") && file.engine.messageDeclareSeverity == .sev2)
+        #expect(try load("", environment: ["FIREBELL_PIN_REACTION": "📍"]).pinReaction == PinReaction(name: "round_pushpin", emoji: "📍"))
+        #expect(PinReaction.pushpin.matches(name: "pushpin::skin-tone-4") && !PinReaction.pushpin.matches(name: "pushpins"))
+        #expect(PinReaction.pushpin.matches(key: "📌\u{FE0F}") && !PinReaction.pushpin.matches(key: "👍"))
+        #expect(problem("pin_reaction: 'two words'\n")?.contains("is not a reaction") == true)
+        #expect(problem("declare_from_message_severity: sev9\n")?.contains("is not a severity") == true)
+    }
+
     @Test func roleBriefingsAreConfigurablePerRoleOrOff() throws {
         #expect(try load("").briefings == .standard)
         let file = try load("briefings:\n  scribe:\n    - Write it down.\n    - Times in UTC.\n  comms: off\n  lead: Fix it.\n")
