@@ -54,6 +54,26 @@ extension EventRecord {
 
     var isDeclaration: Bool { if case .declared = event { true } else { false } }
 
+    /// The link to a war room, posted where it was declared.
+    package var isWarRoomLink: Bool { if case .warRoomOpened = event { true } else { false } }
+
+    /// Whether the event changes what a war room's topic shows: severity, status, IC.
+    var changesTopic: Bool {
+        switch event {
+        case .severityChanged, .statusChanged, .mitigated, .resolved, .reopened: true
+        case .roleAssigned(let role, _, _): role == .ic
+        default: false
+        }
+    }
+
+    /// Whether the shell reserves a new incident id for the transaction: a declaration, or a war room requested.
+    package var reservesIncidentID: Bool {
+        switch event {
+        case .declared, .warRoomRequested: true
+        default: false
+        }
+    }
+
     /// A chat message pinned to the timeline, or its pin taken off: confirmed in the incident's thread, not the channel.
     var isPin: Bool {
         switch event {

@@ -17,6 +17,8 @@ package struct ChannelState: Sendable, Equatable, Codable {
     package private(set) var recentDeliveries: [String] = []
     /// The names people go by here, as their inputs told.
     package private(set) var people = PeopleNames()
+    /// War rooms declared from this channel, oldest first.
+    package private(set) var warRooms: [WarRoomLink] = []
 
     /// How many delivery ids a channel remembers.
     package static let rememberedDeliveries = 500
@@ -97,6 +99,12 @@ extension ChannelState {
             reports.append(CustomerReport(number: number, text: text, by: record.actor, at: record.at, state: .open))
         case .reportDismissed(let number, let reason):
             if let index = reports.firstIndex(where: { $0.number == number }) { reports[index].state = .dismissed(reason: reason) }
+        case .warRoomRequested(let request):
+            warRooms.append(WarRoomLink(request: request, requestedAt: record.at))
+        case .warRoomOpened(let channel, let name):
+            if let index = warRooms.lastIndex(where: { $0.request.incident == record.incident }) {
+                (warRooms[index].channel, warRooms[index].name) = (channel, name)
+            }
         case .reportDeclared(let number, _):
             if let index = reports.firstIndex(where: { $0.number == number }), let id = record.incident { reports[index].state = .declared(id) }
         case .handoverRecorded(let to, let notes):
@@ -221,6 +229,12 @@ extension Incident {
         case .messageUnpinned(let id):
             pinnedMessages.removeAll { $0 == id }
             pinReactions = pinReactions.filter { $0.value != id }
+        case .warRoomLinked(let requestedIn, let name):
+            warRoom = WarRoomInfo(requestedIn: requestedIn, name: name)
+        case .warRoomArchived:
+            warRoom?.archived = true
+        case .warRoomRequested, .warRoomOpened, .warRoomRefused:
+            break
         case .reportFiled, .reportDismissed, .handoverAcknowledged:
             break
         case .reportDeclared(_, let reportedAt):
@@ -240,7 +254,7 @@ extension Incident {
 /// both the lookup table and the order are rebuilt.
 extension ChannelState {
     enum CodingKeys: String, CodingKey {
-        case incidents, activeID, lastSequence, reports, handover, recentDeliveries, people
+        case incidents, activeID, lastSequence, reports, handover, recentDeliveries, people, warRooms
     }
 
     package init(from decoder: any Decoder) throws {
@@ -255,6 +269,7 @@ extension ChannelState {
         recentDeliveries = try container.decodeIfPresent([String].self, forKey: .recentDeliveries) ?? []
         let names = try container.decodeIfPresent([String: String].self, forKey: .people) ?? [:]
         people = PeopleNames(Dictionary(uniqueKeysWithValues: names.map { (UserRef($0.key), $0.value) }))
+        warRooms = try container.decodeIfPresent([WarRoomLink].self, forKey: .warRooms) ?? []
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -268,5 +283,6 @@ extension ChannelState {
         if !people.byUser.isEmpty {
             try container.encode(Dictionary(uniqueKeysWithValues: people.byUser.map { ($0.key.id, $0.value) }), forKey: .people)
         }
+        if !warRooms.isEmpty { try container.encode(warRooms, forKey: .warRooms) }
     }
 }

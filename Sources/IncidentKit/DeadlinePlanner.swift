@@ -43,7 +43,12 @@ package struct DeadlinePlanner: Sendable {
                 let due = incident.declaredAt.addingTimeInterval(policy(incident).targetResolution.timeInterval)
                 result.append(snoozable(window.hold(Deadline(incident: incident.id, kind: .targetResolution, due: due)), incident))
             }
-        } else if let resolvedAt = incident.resolvedAt, !incident.hasPostmortemDraft,
+        } else if let resolvedAt = incident.resolvedAt, let room = incident.warRoom, !room.archived,
+            let after = configuration.warRooms.archiveAfter
+        {
+            result.append(Deadline(incident: incident.id, kind: .archiveWarRoom, due: resolvedAt.addingTimeInterval(after.timeInterval)))
+        }
+        if !incident.isActive, let resolvedAt = incident.resolvedAt, !incident.hasPostmortemDraft,
             let after = configuration.reminders.postmortemReminderAfter, incident.firedTimers[.postmortemDue] == nil
         {
             result.append(Deadline(incident: incident.id, kind: .postmortemDue, due: resolvedAt.addingTimeInterval(after.timeInterval)))

@@ -19,13 +19,16 @@ package struct Effect: Sendable, Equatable {
         case pagerDuty(PagerDutyAction, IncidentID)
         /// A request to the team's tracker about one action item's issue.
         case tracker(TrackerAction, IncidentID, item: Int)
+        /// Something to do to a war room: create it (from the channel where the incident was declared), invite,
+        /// set its topic, archive it. `room` is the conversation it is done in or from.
+        case warRoom(WarRoomAction, IncidentID, room: ChannelRef)
     }
 
     /// The incident the effect is about, if any.
     package var incident: IncidentID? {
         switch action {
         case .post(let post, _, _, _): post.incident
-        case .editHeadline(let id, _, _), .pagerDuty(_, let id), .tracker(_, let id, _): id
+        case .editHeadline(let id, _, _), .pagerDuty(_, let id), .tracker(_, let id, _), .warRoom(_, let id, _): id
         }
     }
 
@@ -36,6 +39,7 @@ package struct Effect: Sendable, Equatable {
         case .editHeadline(_, let channel, _): .chat(channel)
         case .pagerDuty: .pagerDuty
         case .tracker: .tracker
+        case .warRoom(_, _, let room): .chat(room)
         }
     }
 }

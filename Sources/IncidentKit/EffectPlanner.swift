@@ -22,6 +22,7 @@ package struct EffectPlanner: Sendable {
         for id in Self.headlinesToRefresh(records) {
             actions.append(.editHeadline(id, in: channel, offersActions: after.incidents[id]?.isActive == true))
         }
+        actions += warRoomRequests(records, after: after, in: channel)
         actions += directMessages(for: posts, in: channel)
         actions += briefings(records, before: before, in: channel)
         actions += audienceCopies(records, posts: posts, before: before, after: after, own: channel)
@@ -109,6 +110,41 @@ package struct EffectPlanner: Sendable {
                 return nil
             }
         }
+    }
+
+    /// War rooms: the channel where a war room was requested creates it; the war room brings in the declarer, the
+    /// IC and everyone paged as they are, keeps its topic on the incident as it is (severity, status, IC), and is
+    /// archived when its timer says.
+    func warRoomRequests(_ records: [EventRecord], after: ChannelState, in channel: ChannelRef) -> [Effect.Action] {
+        var actions: [Effect.Action] = []
+        var topics: Set<IncidentID> = []
+        for record in records {
+            guard let id = record.incident else { continue }
+            if case .warRoomRequested(let request) = record.event {
+                actions.append(.warRoom(.create(request), id, room: channel))
+                continue
+            }
+            guard let incident = after.incidents[id], incident.warRoom != nil else { continue }
+            switch record.event {
+            case .warRoomLinked:
+                let people = [incident.declaredBy] + Role.allCases.compactMap { incident.roles[$0] } + incident.pages.map(\.user)
+                actions.append(.warRoom(.invite(people.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }), id, room: channel))
+                topics.insert(id)
+            case .roleAssigned(_, let user, _), .paged(_, let user, _):
+                actions.append(.warRoom(.invite([user]), id, room: channel))
+            case .warRoomArchived:
+                actions.append(.warRoom(.archive, id, room: channel))
+            default:
+                break
+            }
+            if record.changesTopic { topics.insert(id) }
+        }
+        for id in topics.sorted(by: { $0.description < $1.description }) where after.incidents[id]?.warRoom?.archived == false {
+            // Before an archive in the same transaction: an archived channel's topic cannot change.
+            let at = actions.firstIndex { if case .warRoom(.archive, id, _) = $0 { true } else { false } } ?? actions.count
+            actions.insert(.warRoom(.setTopic, id, room: channel), at: at)
+        }
+        return actions
     }
 
     /// A person assigned a role for the first time in an incident gets the role's checklist: privately where the

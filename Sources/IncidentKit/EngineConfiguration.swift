@@ -7,6 +7,8 @@ package struct EngineConfiguration: Sendable, Equatable {
     package var alerts = AlertPolicy()
     /// The severity of an incident declared from a chat message when none was chosen; changeable with `/incident sev`.
     package var messageDeclareSeverity = Severity.sev3
+    /// Which declarations get a channel of their own.
+    package var warRooms = WarRoomPolicy()
     /// When the team works, for severities handled in business hours.
     package var businessHours = BusinessHoursPolicy()
 

@@ -12,6 +12,16 @@ package enum EventDescriber {
             if let impact { line += ", impact: \(impact)" }
             if !systems.isEmpty { line += ", systems: \(systems.joined(separator: ", "))" }
             return line
+        case .warRoomRequested(let request):
+            return "\(who) declared \(request.severity) “\(request.title)”; it gets a channel of its own: #\(request.name)"
+        case .warRoomOpened(_, let name):
+            return "runs in its own channel #\(name): join it there"
+        case .warRoomRefused(let reason):
+            return "could not get a channel of its own (\(reason)), so it runs here"
+        case .warRoomLinked(let requestedIn, let name):
+            return "Firebell opened #\(name) for this incident (declared in \(requestedIn.channel))"
+        case .warRoomArchived:
+            return "Firebell archived this channel, the incident resolved"
         case .acknowledged:
             return "\(who) acknowledged"
         case .severityChanged(let from, let to, let reason):

@@ -8,7 +8,7 @@ extension Incident {
         case mitigatedAt, resolvedAt, rootCause, lastUpdate, updateCount, actionItems, snoozedUntil, reminders, updateClockStart
         case promisedNextUpdate, cadenceChangedAt, firedUpdateStage, firedTimers, holdingUpdateCount, hasPostmortemDraft, reopenCount
         case learnings, whys, links, isPrivate, detection, alertKeys, recoveredAlertKeys, alertCounts, pages
-        case impactDetails, postmortemAuthor, runbook, roleHolders, heldPage, pinnedMessages, pinReactions
+        case impactDetails, postmortemAuthor, runbook, roleHolders, heldPage, pinnedMessages, pinReactions, warRoom
     }
 
     package init(from decoder: any Decoder) throws {
@@ -58,6 +58,7 @@ extension Incident {
         heldPage = try c.decodeIfPresent(HeldPage.self, forKey: .heldPage)
         pinnedMessages = try c.decodeIfPresent([String].self, forKey: .pinnedMessages) ?? []
         pinReactions = try c.decodeIfPresent([String: String].self, forKey: .pinReactions) ?? [:]
+        warRoom = try c.decodeIfPresent(WarRoomInfo.self, forKey: .warRoom)
         // Snapshots written before holders were kept know at least the current holders.
         roleHolders = try c.decodeIfPresent([Role: [UserRef]].self, forKey: .roleHolders) ?? roles.mapValues { [$0] }
     }
@@ -108,5 +109,6 @@ extension Incident {
         try c.encodeIfPresent(heldPage, forKey: .heldPage)
         if !pinnedMessages.isEmpty { try c.encode(pinnedMessages, forKey: .pinnedMessages) }
         if !pinReactions.isEmpty { try c.encode(pinReactions, forKey: .pinReactions) }
+        try c.encodeIfPresent(warRoom, forKey: .warRoom)
     }
 }

@@ -64,6 +64,8 @@ package struct Incident: Sendable, Equatable, Codable {
     package var heldPage: HeldPage?
     /// Chat messages on the timeline whose pin is still on, by id.
     package var pinnedMessages: [String] = []
+    /// The war room it runs in, when it has one.
+    package var warRoom: WarRoomInfo?
     /// The message each pin reaction (an event of its own, on Matrix) pinned, by the reaction's id.
     package var pinReactions: [String: String] = [:]
 

@@ -63,6 +63,10 @@ package struct IncidentEngine: Sendable {
             try rules.record(pin)
         case .declareFromMessage(let message, let severity):
             try rules.declare(from: message, severity: severity ?? configuration.messageDeclareSeverity)
+        case .warRoom(let answer):
+            try rules.record(answer)
+        case .declareInWarRoom(let request, let requestedIn, let name):
+            try rules.declare(request, inWarRoomFrom: requestedIn, name: name)
         }
         return .record(rules.records)
     }
@@ -124,17 +128,21 @@ struct Rules {
             try permit(.declare, nil)
             let report = try fromReport.map { (number) throws(CommandError) in try openReport(number) }
             let id = context.newIncidentID
-            emit(
-                .declared(
-                    title: title.isEmpty ? String((report?.text ?? "").prefix(CommandParser.maxTitleLength)) : title,
+            let title = title.isEmpty ? String((report?.text ?? "").prefix(CommandParser.maxTitleLength)) : title
+            if report == nil, configuration.warRooms.applies(to: severity, in: context.channel) {
+                try requestWarRoom(WarRoomRequest(
+                    incident: id,
                     severity: severity,
+                    title: title,
                     impact: impact,
-                    systems: systems
-                ),
-                for: id
-            )
+                    systems: systems,
+                    declaredBy: context.actor,
+                    name: configuration.warRooms.name(for: id, title: title)
+                ))
+                return
+            }
+            declare(id, severity: severity, title: title, impact: impact, systems: systems)
             if let report { emit(.reportDeclared(number: report.number, reportedAt: report.at), for: id) }
-            if configuration.oncall.pageOnDeclare.contains(severity) { pageOrHold(for: id, severity: severity) }
 
         case .acknowledge:
             let incident = try active()

@@ -67,6 +67,16 @@ package enum IncidentEvent: Codable, Sendable, Equatable {
     case messagePinned(message: ChatMessage)
     /// The pin reaction was taken off a message on the timeline; the message stays, and so does this.
     case messageUnpinned(messageID: String)
+    /// In the channel where it was declared: the incident is to run in a channel of its own, being created.
+    case warRoomRequested(request: WarRoomRequest)
+    /// In the channel where it was declared: its war room exists (the link is posted there).
+    case warRoomOpened(channel: ChannelRef, name: String)
+    /// In the channel where it was declared: the platform refused to create the war room, so it runs here.
+    case warRoomRefused(reason: String)
+    /// In the war room: the incident runs here, declared in `requestedIn`.
+    case warRoomLinked(requestedIn: ChannelRef, name: String)
+    /// In the war room: archived, its incident resolved long enough.
+    case warRoomArchived
 }
 
 /// Which list of the postmortem a lesson belongs to.

@@ -16,6 +16,10 @@ package enum Input: Sendable, Equatable {
     /// Someone declared an incident from a chat message (a message shortcut or context-menu command), at a severity
     /// they chose or (nil) the configured default.
     case declareFromMessage(ChatMessage, severity: Severity?)
+    /// The platform answered a war room's creation (in the channel where it was declared).
+    case warRoom(WarRoomAnswer)
+    /// The war room's first transaction: declare the incident here, as requested in `requestedIn`.
+    case declareInWarRoom(WarRoomRequest, requestedIn: ChannelRef, name: String)
 
     /// Who the log records as acting for inputs that do not come from a person.
     package static let bot = UserRef("firebell")
@@ -27,6 +31,22 @@ package enum Input: Sendable, Equatable {
         return "The severity is the default for a declaration from a message; change it with /incident sev <1-4> <reason>."
     }
 
+    /// A declaration someone typed (or clicked): not an alert's, not a war room's own.
+    package var isTypedDeclaration: Bool {
+        switch self {
+        case .command(.declare), .declareFromMessage: true
+        default: false
+        }
+    }
+
+    /// Whether a declaration it makes takes the id reserved when its war room was requested (not a new one).
+    package var carriesIncidentID: Bool {
+        switch self {
+        case .warRoom, .declareInWarRoom: true
+        default: false
+        }
+    }
+
     /// The verb for logs and metrics.
     package var verb: String {
         switch self {
@@ -35,7 +55,8 @@ package enum Input: Sendable, Equatable {
         case .alert: "alert"
         case .tracker: "tracker"
         case .pin: "pin"
-        case .declareFromMessage: "declare"
+        case .declareFromMessage, .declareInWarRoom: "declare"
+        case .warRoom: "war-room"
         }
     }
 }

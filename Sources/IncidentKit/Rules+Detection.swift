@@ -81,6 +81,8 @@ extension Rules {
             case .holdingUpdate:
                 let next = incident.flatMap(planner.cadence).map { context.now.addingTimeInterval($0.timeInterval) }
                 emit(.holdingUpdatePosted(due: deadline.due, nextUpdateAt: next), for: id)
+            case .archiveWarRoom:
+                emit(.warRoomArchived, for: id)
             case .heldPage(let level):
                 // Business hours have begun: page whoever is on call now; with nobody to page, say so once.
                 if !(id.map { page(from: level, for: $0) } ?? false) {

@@ -22,6 +22,8 @@ package enum TimerKind: Codable, Sendable, Hashable {
     case handoverUnacknowledged(reminder: Int)
     /// An automatic page held outside business hours: page this level now that they have begun.
     case heldPage(level: Int)
+    /// A resolved incident's war room is archived.
+    case archiveWarRoom
 
     /// The stages of the update clock, in order.
     static let updateStages: [TimerKind] = [.updateDue, .updateNudge, .holdingUpdate]
@@ -41,6 +43,7 @@ package enum TimerKind: Codable, Sendable, Hashable {
         case .acknowledgeDeadline(let level): "page at L\(level) not acknowledged"
         case .handoverUnacknowledged: "handover not acknowledged"
         case .heldPage(let level): "held page at L\(level) due"
+        case .archiveWarRoom: "war room archived"
         }
     }
 }

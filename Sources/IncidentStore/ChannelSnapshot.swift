@@ -17,7 +17,7 @@ import Darwin
 package struct ChannelSnapshot: Codable, Sendable {
     /// Bumped whenever the fold (`ChannelState` and what it holds) or the file's layout changes meaning, so older
     /// snapshots are ignored.
-    package static let foldVersion = 4
+    package static let foldVersion = 5
 
     var fold: Int
     var log: LogStamp

@@ -67,6 +67,9 @@ package struct Markup: Sendable, Hashable, CustomStringConvertible {
     /// A link to an address Firebell checked (``Runbooks/validURL(_:)``), as this platform makes one.
     package func link(_ url: String) -> String { style.link(url) }
 
+    /// A link to another conversation of the platform (a war room), else `#name`.
+    package func channelLink(_ channel: ChannelRef, name: String) -> String { style.channelLink(channel, name: name) ?? "#" + escape(name) }
+
     /// A mention that notifies `user` on this platform.
     package func mention(_ user: UserRef) -> String { style.mention(user) ?? escape(user.description) }
 

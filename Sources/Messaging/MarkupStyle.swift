@@ -21,6 +21,8 @@ package protocol MarkupStyle: Sendable {
     /// A moment each reader sees in their own time zone, where the platform has tokens for it (nil: UTC text).
     /// `clockOnly` for lines that already name the day.
     func time(_ date: Date, clockOnly: Bool) -> String?
+    /// A link to another conversation (a war room) by its id, where the platform has one (nil: `#name`).
+    func channelLink(_ channel: ChannelRef, name: String) -> String?
 }
 
 extension MarkupStyle {
@@ -29,6 +31,7 @@ extension MarkupStyle {
     package func mention(_ user: UserRef) -> String? { nil }
     package func link(_ url: String) -> String { escape(url) }
     package func time(_ date: Date, clockOnly: Bool) -> String? { nil }
+    package func channelLink(_ channel: ChannelRef, name: String) -> String? { nil }
 }
 
 /// Terminal text.
@@ -44,6 +47,7 @@ struct SlackMarkup: MarkupStyle {
     func bold(_ text: String) -> String { "*\(text)*" }
     func mention(_ user: UserRef) -> String? { "<@\(user.id)>" }
     var channelMention: String { "<!here>" }
+    func channelLink(_ channel: ChannelRef, name: String) -> String? { "<#\(escape(channel.channel))>" }
     /// `<!date^…^{date_short_pretty} {time}|2026-11-22 21:15 UTC>`: Slack shows it in the reader's zone, and the
     /// fallback text where it cannot (notifications, old clients).
     func time(_ date: Date, clockOnly: Bool) -> String? {
@@ -81,6 +85,8 @@ struct MarkdownMarkup: MarkupStyle {
     func bold(_ text: String) -> String { "**\(text)**" }
     func mention(_ user: UserRef) -> String? { mentionsByID ? "<@\(user.id)>" : nil }
     var channelMention: String { "@here" }
+    /// Discord `<#id>`; Mattermost `~name`.
+    func channelLink(_ channel: ChannelRef, name: String) -> String? { mentionsByID ? "<#\(channel.channel)>" : "~" + escape(name) }
 }
 
 /// HTML, as Matrix's `formatted_body`.
@@ -96,6 +102,10 @@ struct HTMLMarkup: MarkupStyle {
     }
     var channelMention: String { "@room" }
     var lineBreak: String { "<br>\n" }
+    func channelLink(_ channel: ChannelRef, name: String) -> String? {
+        let room = channel.channel.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? channel.channel
+        return "<a href=\"https://matrix.to/#/\(escape(room))\">#\(escape(name))</a>"
+    }
 }
 
 /// Replaces `&`, `<`, `>` (and with `quotes`, `"` and `'`) by their entities in one pass over the UTF-8 bytes:

@@ -62,6 +62,10 @@ package struct MessageRenderer: Sendable {
         case .briefing(let record):
             guard let id = record.incident, let incident = state.incidents[id] else { return "" }
             return markup.finish(briefing(record, incident: incident, markup: markup))
+        case .notice(let record) where record.isWarRoomLink:
+            guard case .warRoomOpened(let room, let name) = record.event, let id = record.incident else { return "" }
+            let title = state.warRooms.last { $0.request.incident == id }.map { " (\($0.request.severity): \(markup.inline($0.request.title)))" } ?? ""
+            return markup.finish("🚨 \(id)\(title) runs in its own channel: \(markup.channelLink(room, name: name)). Join it there.")
         case .notice(let record):
             let prefix = record.incident.map { "\($0): " } ?? ""
             return markup.finish(markup.lines(prefix + EventDescriber.describe(record, names: state.people)))

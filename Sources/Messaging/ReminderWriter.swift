@@ -40,7 +40,7 @@ struct ReminderWriter {
         case .heldPage:
             text =
                 "🚨 \(markup.channelMention) Business hours have begun and nobody is on call to page for \(headline). Whoever can take it: /incident ack"
-        case .holdingUpdate, .handoverUnacknowledged:
+        case .holdingUpdate, .handoverUnacknowledged, .archiveWarRoom:
             return ""
         }
         let scheduled = max(due, incident.snoozedUntil.flatMap { $0 > due ? $0 : nil } ?? due)

@@ -16,6 +16,8 @@ package struct OutboundMessage: Sendable, Equatable {
         case pagerDuty(PagerDutyEvent)
         /// A request to the team's tracker about an action item's issue.
         case tracker(TrackerIssue)
+        /// Something to do to a war room (create, invite, topic, archive), on the platform of `channel`.
+        case warRoom(WarRoomDelivery)
     }
 
     /// The effect this delivers; nil for a reply.

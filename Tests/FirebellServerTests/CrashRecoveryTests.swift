@@ -51,6 +51,7 @@ struct CrashRecoveryTests {
     private func runAndKill(_ binary: URL, data: URL, input: [String], killAfterNotes: Int, marker: String) throws -> [String] {
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = data.path
+        environment["FIREBELL_WAR_ROOM_SEVERITIES"] = "none"
         let stdin = Pipe()
         let stdout = Pipe()
         let child = try ChildProcess(

@@ -47,7 +47,7 @@ struct DamagedDataTests {
         settings[SlackSettings.self] = SlackSettings(signingSecret: "secret")
         try await withHTTPClient { client in
             let firebell = try FirebellApplication(
-                configuration: FirebellConfiguration(dataDirectory: folder.url),
+                configuration: FirebellConfiguration.inPlace(folder.url),
                 settings: settings,
                 httpClient: client,
                 logger: quietLogger()

@@ -21,7 +21,7 @@ struct PeopleNamesTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let sink = RecordingSink()
-        let service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder.url), logger: quietLogger(), sink: sink)
+        let service = try IncidentService(configuration: FirebellConfiguration.inPlace(folder.url), logger: quietLogger(), sink: sink)
         let declared = await say(service, "declare sev2 Checkout down", as: "U0CAROL", named: "carol")
         #expect(declared.confirmation == "✓ carol declared SEV2 “Checkout down”")
         #expect(declared.records.first?.actorName == "carol", "the name is kept with the transaction")
@@ -40,7 +40,7 @@ struct PeopleNamesTests {
         #expect(!timeline.contains("U0ALICE") && !timeline.contains("U0CAROL"), "no platform ids in the timeline")
 
         // Names survive a restart: they are in the log.
-        let restarted = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder.url), logger: quietLogger())
+        let restarted = try IncidentService(configuration: FirebellConfiguration.inPlace(folder.url), logger: quietLogger())
         let draft = try #require(await restarted.run("postmortem", in: Self.channel, as: "U0CAROL").reply)
         #expect(
             draft.contains("**Incident Commander:** Alice Smith") && draft.contains("**Contributors:** carol, Alice Smith"),
@@ -59,7 +59,7 @@ struct PeopleNamesTests {
     @Test func aNameCannotPingFormatOrForgeALine() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder.url), logger: quietLogger())
+        let service = try IncidentService(configuration: FirebellConfiguration.inPlace(folder.url), logger: quietLogger())
         let answer = await say(service, "declare sev3 Slow", as: "U0EVE", named: "<!channel> *eve*\nStatus: Resolved")
         let confirmation = try #require(answer.confirmation)
         #expect(!confirmation.contains("<!channel>") && confirmation.contains("&lt;!channel&gt;"), "escaped for Slack")

@@ -173,7 +173,7 @@ struct ServeCrashTests {
         let port = try freeLoopbackPort()
         let environment = [
             "HOME": folder.url.path, "PATH": "/usr/bin:/bin", "SLACK_SIGNING_SECRET": SlackServeTests.secret,
-            "SLACK_BOT_TOKEN": "xoxb-crash", "SLACK_API_URL": "http://127.0.0.1:\(slackPort)/api/",
+            "SLACK_BOT_TOKEN": "xoxb-crash", "SLACK_API_URL": "http://127.0.0.1:\(slackPort)/api/", "FIREBELL_WAR_ROOM_SEVERITIES": "none",
             "FIREBELL_HTTP_HOST": "127.0.0.1", "FIREBELL_HTTP_PORT": "\(port)", "FIREBELL_LOG_LEVEL": log == nil ? "error" : "debug",
         ]
         let child = try ChildProcess(

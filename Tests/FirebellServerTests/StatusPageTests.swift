@@ -24,7 +24,7 @@ struct StatusPageTests {
     /// Five incidents: one outside the window, one resolved, one active, one private, one SEV4. Returns the clock at "now".
     func populate(_ folder: TemporaryFolder) async throws -> ManualWallClock {
         let clock = ManualWallClock(start.addingTimeInterval(-100 * 86400))
-        let service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder.url), clock: clock, logger: quietLogger())
+        let service = try IncidentService(configuration: FirebellConfiguration.inPlace(folder.url), clock: clock, logger: quietLogger())
         func run(_ channel: String, _ arguments: String) async {
             let outcome = await service.run(arguments, in: ChannelRef(platform: .console, workspace: "local", channel: channel), as: "carol")
             #expect(outcome.result == .accepted, "\(arguments): \(outcome.reply ?? "")")
@@ -54,7 +54,7 @@ struct StatusPageTests {
         let clock = try await populate(folder)
         try await withHTTPClient { httpClient in
             let firebell = try FirebellApplication(
-                configuration: FirebellConfiguration(dataDirectory: folder.url),
+                configuration: FirebellConfiguration.inPlace(folder.url),
                 settings: ServeSettings(),
                 httpClient: httpClient,
                 clock: clock,
@@ -193,7 +193,7 @@ extension StatusPageTests {
         let committer = try GroupCommit(volume: folder.url.appendingPathComponent("channels"), worker: worker)
         let clock = ManualWallClock(start)
         let service = try IncidentService(
-            configuration: FirebellConfiguration(dataDirectory: folder.url),
+            configuration: FirebellConfiguration.inPlace(folder.url),
             clock: clock,
             logger: quietLogger(),
             committer: committer
@@ -229,7 +229,7 @@ extension StatusPageTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let clock = try await populate(folder)
-        let service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder.url), clock: clock, logger: quietLogger())
+        let service = try IncidentService(configuration: FirebellConfiguration.inPlace(folder.url), clock: clock, logger: quietLogger())
         try await Application(router: routes(service)).test(.router) { client in
             let first = try await client.execute(uri: "/status", method: .get)
             let etag = try #require(first.headers[.eTag])

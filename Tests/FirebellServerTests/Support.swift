@@ -109,3 +109,13 @@ extension OutboundMessage {
     /// A page or an on-call handover note: in the channel itself, mentioning someone.
     var isPage: Bool { placement == .channel && (text.hasPrefix("📟") || text.hasPrefix("🤝")) }
 }
+
+extension FirebellConfiguration {
+    /// The defaults without war rooms: tests that are not about them keep every incident in the channel where it was
+    /// declared (the stand-ins of those tests do not create channels).
+    static func inPlace(_ folder: URL) -> FirebellConfiguration {
+        var configuration = FirebellConfiguration(dataDirectory: folder)
+        configuration.engine.warRooms.severities = []
+        return configuration
+    }
+}

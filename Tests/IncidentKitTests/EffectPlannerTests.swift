@@ -82,6 +82,15 @@ struct EffectPlannerTests {
                 return "pagerduty \(action.rawValue) \(id)"
             case .tracker(let action, let id, let item):
                 return "tracker \(action.rawValue) \(id) #\(item)"
+            case .warRoom(let action, let id, let room):
+                let what: String =
+                    switch action {
+                    case .create(let request): "create #\(request.name)"
+                    case .invite(let people): "invite " + people.map(\.id).joined(separator: ",")
+                    case .setTopic: "topic"
+                    case .archive: "archive"
+                    }
+                return "war room \(what) \(id) in \(room.channel)"
             }
         }
     }

@@ -17,7 +17,7 @@ package struct ConfigurationLoader: Sendable {
             "data_dir", "templates_dir", "http_host", "http_port", "status_updates_in_thread", "pagerduty_url", "runbooks", "briefings",
             "pin_reaction", "declare_from_message_severity",
         ]
-            + ["severities", "permissions", "reminders", "oncall", "alerts", "business_hours"] + FirebellConfiguration.audienceKeys
+            + ["severities", "permissions", "reminders", "oncall", "alerts", "business_hours", "war_room"] + FirebellConfiguration.audienceKeys
             + StatusPageSettings.configurationKeys + HTTPLimits.configurationKeys
     )
     /// The keys the chat platforms declare beside their settings (all URLs).
@@ -93,6 +93,7 @@ package struct ConfigurationLoader: Sendable {
             configuration.pagerDutyURL = text
         }
         if let value = map["runbooks"] { configuration.runbooks = try Self.runbooks(value, at: "\(name): runbooks", reader: reader) }
+        if let value = map["war_room"] { try configuration.engine.warRooms.configure(value, at: "\(name): war_room", reader: reader) }
         if let value = map["business_hours"] {
             try configuration.engine.businessHours.configure(value, at: "\(name): business_hours", reader: reader)
         }

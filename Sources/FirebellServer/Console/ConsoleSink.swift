@@ -14,7 +14,7 @@ package struct ConsoleSink: EffectSink {
             switch message.kind {
             case .post: output.post(message.text, in: message.channel)
             case .reply(let user): output.reply(message.text, to: user)
-            case .edit, .pagerDuty, .tracker: continue
+            case .edit, .pagerDuty, .tracker, .warRoom: continue
             }
         }
     }

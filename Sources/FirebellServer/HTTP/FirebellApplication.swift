@@ -43,6 +43,11 @@ package struct FirebellApplication: Sendable {
             logger: logger
         )
         platforms = try settings.platforms.map { try Self.start($0, context: context) }
+        // War rooms where Firebell can both create channels and post to them.
+        var configuration = configuration
+        configuration.engine.warRooms.platforms = Set(
+            platforms.filter { $0.delivery != nil && $0.platformCapabilities.contains(.channelCreation) }.map(\.platformID)
+        )
         let off = settings.featuresOff
         if !off.isEmpty { logger.info("off for want of a secret: \(off.joined(separator: "; "))") }
         var deliveries: [PlatformID: any ChatDelivery] = [:]
@@ -85,6 +90,7 @@ package struct FirebellApplication: Sendable {
             sink: outbox
         )
         outbox.connect(TrackerBridge(service: service))
+        outbox.connect(WarRoomBridge(service: service))
         metrics.damagedLedgerLines(try outbox.prepare(lastSequences: service.lastSequencesAtStart))
         statusPage = StatusPageRoutes(service: service, settings: configuration.statusPage, engine: configuration.engine)
         insights = InsightsRoutes(

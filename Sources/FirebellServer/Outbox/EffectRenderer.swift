@@ -8,6 +8,14 @@ import Platforms
 struct EffectRenderer: Sendable {
     let renderer: MessageRenderer
 
+    /// A war room's topic, plain text within Slack's 250 characters: "SEV1 · Investigating · IC alice · INC-2026-0042
+    /// Checkout down".
+    static func topic(_ incident: Incident, names: PeopleNames) -> String {
+        let ic = incident.roles[.ic].map { "IC " + names.name($0) } ?? "no IC yet"
+        let text = "\(incident.severity) · \(incident.status.title) · \(ic) · \(incident.id) \(incident.title)"
+        return text.count <= 250 ? text : String(text.prefix(249)) + "…"
+    }
+
     func message(for effect: Effect, state: ChannelState, plannedAt: Date) -> OutboundMessage {
         switch effect.action {
         case .post(let post, let recipient, let placement, let offersActions):
@@ -46,6 +54,17 @@ struct EffectRenderer: Sendable {
                 incident: id,
                 text: "",
                 kind: .pagerDuty(event),
+                plannedAt: plannedAt
+            )
+        case .warRoom(let action, let id, let room):
+            let topic = state.incidents[id].map { Self.topic($0, names: state.people) } ?? ""
+            return OutboundMessage(
+                effect: effect.id,
+                key: effect.id.key,
+                channel: room,
+                incident: id,
+                text: topic,
+                kind: .warRoom(WarRoomDelivery(action: action, incident: id, topic: topic)),
                 plannedAt: plannedAt
             )
         case .tracker(let action, let id, let number):

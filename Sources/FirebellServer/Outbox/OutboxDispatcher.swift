@@ -18,6 +18,8 @@ package final class OutboxDispatcher: DeliveryRecovery {
     private let tracker: (any ChatDelivery)?
     /// How the tracker's answers reach the incidents' logs, once the service exists.
     private let trackerBridge = Mutex<TrackerBridge?>(nil)
+    /// How a platform's answer to a war room's creation reaches the logs, once the service exists.
+    private let warRoomBridge = Mutex<WarRoomBridge?>(nil)
     private let policy: DeliveryPolicy
     private let logger: Logger
     private let report: @Sendable (DeliveryReport) -> Void
@@ -220,6 +222,28 @@ package final class OutboxDispatcher: DeliveryRecovery {
     /// Connects the tracker's answers to the incidents' logs.
     package func connect(_ bridge: TrackerBridge) { trackerBridge.withLock { $0 = bridge } }
 
+    /// Connects the platforms' answers to war rooms' creation to the incidents' logs.
+    package func connect(_ bridge: WarRoomBridge) { warRoomBridge.withLock { $0 = bridge } }
+
+    /// Records a war room's creation (or its final refusal) before the delivery is settled: a crash in between
+    /// creates nothing twice (the platform finds the channel an earlier attempt made) and records nothing twice.
+    private func warRoomAnswered(_ message: OutboundMessage, _ result: DeliveryResult) async -> Bool {
+        guard case .warRoom(let request) = message.kind, case .create(let war) = request.action, let bridge = warRoomBridge.withLock({ $0 })
+        else { return true }
+        let answer: WarRoomAnswer
+        switch result {
+        case .delivered(let reference, _):
+            guard let created = reference.flatMap(WarRoomDelivery.created) else { return true }
+            let room = ChannelRef(platform: message.channel.platform, workspace: message.channel.workspace, channel: created.channel)
+            answer = WarRoomAnswer(request: war, result: .opened(room, name: created.name))
+        case .permanent(let reason):
+            answer = WarRoomAnswer(request: war, result: .refused(reason))
+        default:
+            return true
+        }
+        return await bridge.answer(message.channel, answer, message.key)
+    }
+
     /// Gives a tracker request the issue the item is linked to now (its create may have been answered after the
     /// request was planned, or before a restart).
     private func prepareTrackerRequest(_ message: OutboundMessage) async -> OutboundMessage {
@@ -286,7 +310,11 @@ package final class OutboxDispatcher: DeliveryRecovery {
                 report: report,
                 headline: { [weak self] key in self?.headline(key) },
                 prepare: { [weak self] message in await self?.prepareTrackerRequest(message) ?? message },
-                answered: { [weak self] message, result in await self?.trackerAnswered(message, result) ?? true },
+                answered: { [weak self] message, result in
+                    guard let self else { return true }
+                    if case .warRoom = message.kind { return await self.warRoomAnswered(message, result) }
+                    return await self.trackerAnswered(message, result)
+                },
                 settle: { [weak self] item, outcome, reference in self?.settle(item, outcome, reference: reference) }
             )
             workers[destination] = worker

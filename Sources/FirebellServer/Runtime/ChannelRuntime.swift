@@ -114,7 +114,7 @@ actor ChannelRuntime {
                 ? nil
                 : "✓ "
                     + (records.map { markup.lines(EventDescriber.describe($0, names: state.people)) }
-                    + [input.hint].compactMap { $0.map(markup.lines) })
+                    + hints(input, records).map(markup.lines))
                     .joined(separator: "\n")
             return Answer(
                 result: view != nil && records.isEmpty ? .shown : .accepted,
@@ -272,7 +272,7 @@ actor ChannelRuntime {
         let probe = dependencies.allocator.peek(year: year)
         let engine = dependencies.engine
         let decision = try engine.decide(input, state: state, context: CommandContext(actor: actor, now: now, newIncidentID: probe, channel: channel))
-        guard case .record(let records) = decision, records.contains(where: { if case .declared = $0.event { true } else { false } }) else {
+        guard case .record(let records) = decision, !input.carriesIncidentID, records.contains(where: \.reservesIncidentID) else {
             return (decision, nil)
         }
         let reserved = try dependencies.allocator.reserve(year: year)
@@ -387,4 +387,13 @@ struct RuntimeDependencies: Sendable {
     /// Where planned effects go for delivery (nil: nowhere, as in a benchmark of the command path).
     let sink: (any EffectSink)?
     let logger: Logger
+}
+
+extension ChannelRuntime {
+    /// What to do next, after the confirmation: how to change a defaulted severity; that this platform keeps a war
+    /// room's incident here.
+    func hints(_ input: Input, _ records: [EventRecord]) -> [String] {
+        let warRoom = input.isTypedDeclaration ? dependencies.engine.configuration.warRooms.hint(for: records, in: channel) : nil
+        return [input.hint, warRoom].compactMap { $0 }
+    }
 }

@@ -29,7 +29,7 @@ package struct DiscordAPI: ChatDelivery {
             case .edit:
                 guard let id = message.replacing else { return .permanent("no headline message to edit") }
                 answer = try await bot.send(.PATCH, "\(baseURL)/channels/\(message.channel.channel)/messages/\(id)", body)
-            case .pagerDuty, .tracker:
+            case .pagerDuty, .tracker, .warRoom:
                 return .permanent("not a Discord message")
             case .post, .reply:
                 // Discord returns the message already created with this nonce (within a few minutes) instead of a new one.

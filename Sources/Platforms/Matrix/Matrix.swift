@@ -9,7 +9,7 @@ package struct Matrix: ChatPlatform {
     package static let id = PlatformID.matrix
     package static let displayName = "Matrix"
     package static let markup = Markup.html
-    package static let capabilities: PlatformCapabilities = [.edits, .threads]
+    package static let capabilities: PlatformCapabilities = [.edits, .threads, .channelCreation]
 
     package let settings: MatrixSettings
     package let session: MatrixSession

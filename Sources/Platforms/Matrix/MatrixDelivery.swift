@@ -11,6 +11,7 @@ package struct MatrixDelivery: ChatDelivery {
     package func deliver(_ message: OutboundMessage) async -> DeliveryResult {
         switch message.kind {
         case .pagerDuty, .tracker: return .permanent("not a Matrix message")
+        case .warRoom(let request): return await warRoom(request, message)
         default: break
         }
         var html = message.text

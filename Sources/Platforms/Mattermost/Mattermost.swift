@@ -9,7 +9,7 @@ package struct Mattermost: ChatPlatform {
     package static let id = PlatformID.mattermost
     package static let displayName = "Mattermost"
     package static let markup = Markup.markdown
-    package static let capabilities: PlatformCapabilities = [.edits, .threads, .ephemeralReplies]
+    package static let capabilities: PlatformCapabilities = [.edits, .threads, .ephemeralReplies, .channelCreation]
 
     package let settings: MattermostSettings
     package let api: MattermostAPI

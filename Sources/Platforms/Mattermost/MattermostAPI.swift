@@ -37,6 +37,8 @@ package final class MattermostAPI: ChatDelivery {
                 )
             case .pagerDuty, .tracker:
                 return .permanent("not a Mattermost message")
+            case .warRoom(let request):
+                return await warRoom(request, message)
             case .post:
                 if message.mayHaveBeenSent, let earlier = try await find(message) { return .delivered(reference: earlier) }
                 let post = MattermostPost(
@@ -86,7 +88,7 @@ package final class MattermostAPI: ChatDelivery {
         ) ?? 1
     }
 
-    private func userID(of user: UserRef) async throws -> String? {
+    func userID(of user: UserRef) async throws -> String? {
         if let known = userIDs.withLock({ $0[user.id] }) { return known }
         let name = user.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? user.id
         let answer = try await http.send(.GET, "\(baseURL)/api/v4/users/username/\(name)")

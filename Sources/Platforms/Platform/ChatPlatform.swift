@@ -44,6 +44,9 @@ extension ChatPlatform {
     /// The platform's id, for code that holds it as `any ChatPlatform`.
     package var platformID: PlatformID { Self.id }
 
+    /// What it can do, for code that holds it as `any ChatPlatform`.
+    package var platformCapabilities: PlatformCapabilities { Self.capabilities }
+
     /// The settings type, for code that holds the platform as `any ChatPlatform.Type`.
     package static var settingsType: any PlatformSettings.Type { Settings.self }
 

@@ -9,7 +9,7 @@ package struct Slack: ChatPlatform {
     package static let id = PlatformID.slack
     package static let displayName = "Slack"
     package static let markup = Markup.slack
-    package static let capabilities: PlatformCapabilities = [.edits, .threads, .ephemeralReplies, .directMessages, .buttons]
+    package static let capabilities: PlatformCapabilities = [.edits, .threads, .ephemeralReplies, .directMessages, .buttons, .channelCreation]
 
     package let settings: SlackSettings
     /// The Web API, when a bot token is configured.

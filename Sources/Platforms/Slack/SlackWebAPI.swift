@@ -8,9 +8,9 @@ import NIOHTTP1
 package struct SlackWebAPI: ChatDelivery {
     /// Base URL ending in `/`, `https://slack.com/api/` unless pointed elsewhere (`SLACK_API_URL`).
     package let baseURL: String
-    private let token: String
-    private let client: HTTPClient
-    private let timeout: TimeAmount
+    let token: String
+    let client: HTTPClient
+    let timeout: TimeAmount
 
     package init(baseURL: String, token: String, client: HTTPClient, timeout: TimeAmount = .seconds(10)) {
         self.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
@@ -48,6 +48,8 @@ package struct SlackWebAPI: ChatDelivery {
             return await call("chat.postEphemeral", SlackEphemeralMessage(channel: message.channel.channel, user: user.id, text: message.text))
         case .pagerDuty, .tracker:
             return .permanent("not a Slack message")
+        case .warRoom(let request):
+            return await warRoom(request, message)
         case .post:
             if message.mayHaveBeenSent {
                 switch await find(message) {

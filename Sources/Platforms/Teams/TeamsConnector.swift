@@ -34,7 +34,7 @@ package struct TeamsConnector: ChatDelivery {
         let url: String
         var activity = TeamsOutgoingActivity(text: message.text, replyingTo: message.replyRecipient, names: people)
         switch message.kind {
-        case .pagerDuty, .tracker:
+        case .pagerDuty, .tracker, .warRoom:
             return .permanent("not a Teams message")
         case .edit:
             guard let id = message.replacing else { return .permanent("no headline to edit") }

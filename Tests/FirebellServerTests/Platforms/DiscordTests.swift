@@ -107,7 +107,7 @@ struct DiscordTests {
                 var settings = try ServeSettings(environment: environment)
                 if deferring { settings[DiscordSettings.self]?.deferAfter = .zero }
                 let firebell = try FirebellApplication(
-                    configuration: FirebellConfiguration(dataDirectory: folder.url),
+                    configuration: FirebellConfiguration.inPlace(folder.url),
                     settings: settings,
                     httpClient: httpClient,
                     deliveryPolicy: policy,

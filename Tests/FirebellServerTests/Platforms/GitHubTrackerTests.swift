@@ -45,7 +45,7 @@ struct GitHubTrackerTests {
         var policy = quickDelivery()
         policy.requestTimeout = timeout
         return try FirebellApplication(
-            configuration: FirebellConfiguration(dataDirectory: folder.url),
+            configuration: FirebellConfiguration.inPlace(folder.url),
             settings: settings,
             httpClient: httpClient,
             deliveryPolicy: policy,
@@ -173,7 +173,7 @@ struct GitHubTrackerTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         // Months of history without a tracker: an incident with an open action item.
-        let before = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder.url), logger: quietLogger())
+        let before = try IncidentService(configuration: FirebellConfiguration.inPlace(folder.url), logger: quietLogger())
         _ = await before.run("declare sev2 Old outage", in: Self.channel, as: "carol")
         _ = await before.run("action add Old follow-up @bob due: 2026-12-15", in: Self.channel, as: "carol")
         _ = await before.run("resolve", in: Self.channel, as: "carol")

@@ -59,7 +59,7 @@ struct MatrixEndToEndTests {
         ])
         let policy = quickDelivery()
         let firebell = try FirebellApplication(
-            configuration: FirebellConfiguration(dataDirectory: folder.url),
+            configuration: FirebellConfiguration.inPlace(folder.url),
             settings: settings,
             httpClient: httpClient,
             deliveryPolicy: policy,

@@ -43,7 +43,7 @@ struct MattermostTests {
             let policy = quickDelivery()
             try await withHTTPClient { httpClient in
                 let firebell = try FirebellApplication(
-                    configuration: FirebellConfiguration(dataDirectory: folder.url),
+                    configuration: FirebellConfiguration.inPlace(folder.url),
                     settings: settings,
                     httpClient: httpClient,
                     deliveryPolicy: policy,

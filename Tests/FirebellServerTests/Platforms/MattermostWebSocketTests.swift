@@ -158,7 +158,7 @@ struct MattermostWebSocketTests {
             let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
             do {
                 let firebell = try FirebellApplication(
-                    configuration: FirebellConfiguration(dataDirectory: folder.url),
+                    configuration: FirebellConfiguration.inPlace(folder.url),
                     settings: settings,
                     httpClient: httpClient,
                     deliveryPolicy: policy,

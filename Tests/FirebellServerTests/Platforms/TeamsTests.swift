@@ -67,7 +67,7 @@ struct TeamsTests {
             ])
             try await withHTTPClient { httpClient in
                 let firebell = try FirebellApplication(
-                    configuration: FirebellConfiguration(dataDirectory: folder.url),
+                    configuration: FirebellConfiguration.inPlace(folder.url),
                     settings: settings,
                     httpClient: httpClient,
                     deliveryPolicy: quickDelivery(),

@@ -52,7 +52,7 @@ struct ServeProcessTests {
             let port = try freeLoopbackPort()
             let environment = [
                 "HOME": folder.url.path, "PATH": "/usr/bin:/bin",
-                "SLACK_SIGNING_SECRET": SlackServeTests.secret, "SLACK_BOT_TOKEN": "xoxb-process",
+                "SLACK_SIGNING_SECRET": SlackServeTests.secret, "SLACK_BOT_TOKEN": "xoxb-process", "FIREBELL_WAR_ROOM_SEVERITIES": "none",
                 "SLACK_API_URL": "http://127.0.0.1:\(standInClient.port!)/api/",
                 "FIREBELL_HTTP_HOST": "127.0.0.1", "FIREBELL_HTTP_PORT": "\(port)", "FIREBELL_LOG_LEVEL": "error",
             ]

@@ -67,7 +67,7 @@ struct SlackServeTests {
         do {
             // Only the incident channel here, so the stand-in's faults meet its posts in a known order (the IC's
             // briefing, a direct message, would take one; briefings have their own tests).
-            var configuration = FirebellConfiguration(dataDirectory: folder.url)
+            var configuration = FirebellConfiguration.inPlace(folder.url)
             configuration.briefings = .off
             let firebell = try FirebellApplication(
                 configuration: configuration,

@@ -162,7 +162,7 @@ struct SlackSocketModeTests {
             settings[SlackSettings.self] = slack
             let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
             let firebell = try FirebellApplication(
-                configuration: FirebellConfiguration(dataDirectory: folder.url),
+                configuration: FirebellConfiguration.inPlace(folder.url),
                 settings: settings,
                 httpClient: httpClient,
                 logger: quietLogger()
