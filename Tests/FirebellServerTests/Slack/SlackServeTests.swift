@@ -48,6 +48,8 @@ struct SlackServeTests {
         standInPort: Int,
         folder: TemporaryFolder,
         limits: HTTPLimits = HTTPLimits(),
+        configuration: FirebellConfiguration? = nil,
+        clock: any SchedulerClock = SystemWallClock(),
         _ body: @Sendable (any TestClientProtocol, FirebellApplication) async throws -> T
     ) async throws -> T {
         var settings = ServeSettings()
@@ -67,12 +69,14 @@ struct SlackServeTests {
         do {
             // Only the incident channel here, so the stand-in's faults meet its posts in a known order (the IC's
             // briefing, a direct message, would take one; briefings have their own tests).
-            var configuration = FirebellConfiguration.inPlace(folder.url)
+            var configuration = configuration ?? FirebellConfiguration.inPlace(folder.url)
+            configuration.dataDirectory = folder.url
             configuration.briefings = .off
             let firebell = try FirebellApplication(
                 configuration: configuration,
                 settings: settings,
                 httpClient: httpClient,
+                clock: clock,
                 deliveryPolicy: policy,
                 logger: quietLogger()
             )

@@ -97,6 +97,72 @@ actor SlackStandIn {
         for number in 1...count { _ = store(["channel": channel, "text": "chatter \(number)"]) }
     }
 
+    /// A channel as `conversations.*` know it.
+    struct Channel: Sendable {
+        let id: String
+        let name: String
+        let creator: String
+        var members: [String] = []
+        var topic = ""
+        var archived = false
+    }
+
+    /// Channels created through the API (or by people, with `existingChannel`), in order.
+    private(set) var channels: [Channel] = []
+    /// The bot's own user id, as `auth.test` says.
+    static let botUserID = "UFIREBELL"
+
+    /// A channel someone else made, whose name a war room may clash with.
+    func existingChannel(_ name: String, by creator: String) { channels.append(Channel(id: "CPEOPLE\(channels.count)", name: name, creator: creator)) }
+
+    /// `conversations.create`, `.invite`, `.setTopic`, `.archive` as documented (names are unique, archived ones
+    /// included: `name_taken`), or nil for other methods.
+    private func conversations(_ method: String, _ object: [String: Any]) -> String? {
+        let channel = object["channel"] as? String ?? ""
+        let index = channels.firstIndex { $0.id == channel }
+        switch method {
+        case "conversations.create":
+            let name = object["name"] as? String ?? ""
+            guard name.count <= 80, name.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_" }), name.allSatisfy(\.isASCII) else {
+                return #"{"ok":false,"error":"invalid_name_specials"}"#
+            }
+            guard !channels.contains(where: { $0.name == name }) else { return #"{"ok":false,"error":"name_taken"}"# }
+            let created = Channel(id: "CROOM\(channels.count + 1)", name: name, creator: Self.botUserID, members: [Self.botUserID])
+            channels.append(created)
+            return #"{"ok":true,"channel":{"id":"\#(created.id)","name":"\#(name)","creator":"\#(Self.botUserID)"}}"#
+        case "conversations.invite":
+            guard let index else { return #"{"ok":false,"error":"channel_not_found"}"# }
+            let users = (object["users"] as? String ?? "").split(separator: ",").map(String.init)
+            if users.allSatisfy(channels[index].members.contains) { return #"{"ok":false,"error":"already_in_channel"}"# }
+            for user in users where !channels[index].members.contains(user) { channels[index].members.append(user) }
+            return #"{"ok":true,"channel":{"id":"\#(channel)"}}"#
+        case "conversations.setTopic":
+            guard let index else { return #"{"ok":false,"error":"channel_not_found"}"# }
+            let topic = object["topic"] as? String ?? ""
+            guard topic.count <= 250 else { return #"{"ok":false,"error":"too_long"}"# }
+            guard !channels[index].archived else { return #"{"ok":false,"error":"is_archived"}"# }
+            channels[index].topic = topic
+            return #"{"ok":true}"#
+        case "conversations.archive":
+            guard let index else { return #"{"ok":false,"error":"channel_not_found"}"# }
+            guard !channels[index].archived else { return #"{"ok":false,"error":"already_archived"}"# }
+            channels[index].archived = true
+            return #"{"ok":true}"#
+        default:
+            return nil
+        }
+    }
+
+    /// `conversations.list` (every channel, one page) and `auth.test`.
+    func readMethod(_ request: Request) -> Response {
+        let method = String(request.uri.path.split(separator: "/").last ?? "")
+        calls.append(Call(method: method, authorization: request.headers[.authorization], contentType: nil, json: [:], at: .now, answered: "ok"))
+        if method == "auth.test" { return Self.json(#"{"ok":true,"user_id":"\#(Self.botUserID)","team_id":"T0TEAM"}"#) }
+        let list = channels.map { ["id": $0.id, "name": $0.name, "creator": $0.creator, "is_archived": $0.archived] as [String: Any] }
+        let body = (try? JSONSerialization.data(withJSONObject: ["ok": true, "channels": list, "response_metadata": ["next_cursor": ""]])) ?? Data()
+        return Self.json(String(decoding: body, as: UTF8.self))
+    }
+
     /// A person writes in a channel (in a thread when `thread` is a parent's ts); returns the message's ts.
     func say(_ text: String, by user: String, in channel: String, thread: String? = nil) -> String {
         var object: [String: Any] = ["channel": channel, "text": text]
@@ -268,6 +334,12 @@ actor SlackStandIn {
         let json = object.mapValues { "\($0)" }
         let arrived = ContinuousClock.now
         let isPost = request.uri.path.hasSuffix("/chat.postMessage")
+        let method = String(request.uri.path.split(separator: "/").last ?? "")
+        if let answer = conversations(method, object) {
+            let parsed = (try? JSONSerialization.jsonObject(with: Data(answer.utf8))) as? [String: Any]
+            record(request, json, (parsed?["ok"] as? Bool) == true ? "ok" : parsed?["error"] as? String ?? "error", arrived: arrived)
+            return Self.json(answer)
+        }
         if let error = Self.blockError(object) {
             record(request, json, error, arrived: arrived)
             return Self.json(#"{"ok":false,"error":"\#(error)"}"#)
@@ -327,6 +399,8 @@ actor SlackStandIn {
         router.get("/api/conversations.history") { request, _ in await self.lookUp(request) }
         router.get("/api/conversations.replies") { request, _ in await self.lookUp(request) }
         router.get("/api/reactions.get") { request, _ in await self.reactionsGet(request) }
+        router.get("/api/auth.test") { request, _ in await self.readMethod(request) }
+        router.get("/api/conversations.list") { request, _ in await self.readMethod(request) }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 }
