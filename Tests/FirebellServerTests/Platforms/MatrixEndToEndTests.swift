@@ -58,8 +58,11 @@ struct MatrixEndToEndTests {
             "MATRIX_HOMESERVER_URL": synapse.url, "MATRIX_USER": "firebell", "MATRIX_PASSWORD": "pw-firebell",
         ])
         let policy = quickDelivery()
+        // The scenario's SEV2 runs in the room; a SEV1 gets a room of its own.
+        var configuration = FirebellConfiguration(dataDirectory: folder.url)
+        configuration.engine.warRooms.severities = [.sev1]
         let firebell = try FirebellApplication(
-            configuration: FirebellConfiguration.inPlace(folder.url),
+            configuration: configuration,
             settings: settings,
             httpClient: httpClient,
             deliveryPolicy: policy,
@@ -147,6 +150,37 @@ struct MatrixEndToEndTests {
             #expect(pinned.first?.1.text == "The config diff shows the retry limit set to 0")
             #expect(pinned.first?.1.link == "https://matrix.to/#/%21\(room.dropFirst())/%24\(message.dropFirst())")
             #expect(records.last?.event == .messageUnpinned(messageID: message), "the message stays; the unpinning is recorded")
+
+            // A SEV1 declared here gets a room of its own: created with its alias, the declarer invited, the topic set,
+            // the Initial Alert there and the link here.
+            _ = try await alice.call(
+                .PUT,
+                "/_matrix/client/v3/rooms/\(roomPath)/send/m.room.message/war-1",
+                ["msgtype": "m.text", "body": "!incident declare sev1 Database failover"]
+            )
+            let alias = MatrixPerson.path("#inc-2026-0002-database-failover:localhost")
+            var warRoom = ""
+            try await eventually("the war room exists") {
+                let resolved = try? await alice.call(.GET, "/_matrix/client/v3/directory/room/\(alias)")
+                warRoom = resolved?["room_id"] as? String ?? ""
+                return !warRoom.isEmpty
+            }
+            let warPath = MatrixPerson.path(warRoom)
+            try await eventually("alice is invited and joins") {
+                (try? await alice.call(.POST, "/_matrix/client/v3/rooms/\(warPath)/join", [:]))?["room_id"] != nil
+            }
+            try await eventually("the Initial Alert in the war room") {
+                try await notices(alice, warPath).contains { ($0["body"] as? String)?.hasPrefix("🚨 Initial Alert") == true }
+            }
+            let topic = try await alice.call(.GET, "/_matrix/client/v3/rooms/\(warPath)/state/m.room.topic")
+            #expect(topic["topic"] as? String == "SEV1 · Investigating · no IC yet · INC-2026-0002 Database failover")
+            try await eventually("the link where it was declared") {
+                try await notices(alice, roomPath).contains {
+                    ($0["formatted_body"] as? String)?.contains("runs in its own channel: <a href=\"https://matrix.to/#/") == true
+                }
+            }
+            let warState = await firebell.service.state(of: ChannelRef(platform: .matrix, workspace: "default", channel: warRoom))
+            #expect(warState.activeIncident?.id.description == "INC-2026-0002" && warState.activeIncident?.declaredBy == UserRef("alice:localhost"))
         }
     }
 
