@@ -40,7 +40,8 @@ package struct EffectPlanner: Sendable {
             case .alertRecovered: return .recovery(record)
             case .handoverRecorded, .reminderSent(.handoverUnacknowledged, _): return .handover(record)
             // Repeated notifications change counts on the timeline only; a new incident's alert shows in its Initial Alert.
-            case .alertsChanged, .reportDeclared: return nil
+            // The war room's own Initial Alert says it all; the timeline keeps where it was declared.
+            case .alertsChanged, .reportDeclared, .warRoomLinked: return nil
             case .alertDetected where record.incident.map(declaredHere.contains) == true: return nil
             case .runbookLinked where record.incident.map(declaredHere.contains) == true: return nil
             default: break

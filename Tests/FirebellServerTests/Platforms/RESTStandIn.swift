@@ -48,7 +48,7 @@ actor RESTStandIn {
 
     nonisolated func application() -> some ApplicationProtocol {
         let router = Router()
-        for method in [HTTPRequest.Method.get, .post, .put, .patch] {
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             router.on("**", method: method) { request, _ in
                 let body = try await request.body.collect(upTo: 1 << 20)
                 let (status, headers, json) = await self.handle(request, body: body)
