@@ -8,7 +8,7 @@ package struct Discord: ChatPlatform {
     package static let id = PlatformID.discord
     package static let displayName = "Discord"
     package static let markup = Markup.discord
-    package static let capabilities: PlatformCapabilities = [.edits, .threads, .ephemeralReplies]
+    package static let capabilities: PlatformCapabilities = [.channelCreation, .edits, .threads, .ephemeralReplies]
 
     package let settings: DiscordSettings
     package let api: DiscordAPI

@@ -9,7 +9,7 @@ package struct DiscordAPI: ChatDelivery {
     /// `https://discord.com/api/v10` unless pointed elsewhere (`DISCORD_API_URL`).
     package let baseURL: String
     package let applicationID: String
-    private let bot: JSONClient
+    let bot: JSONClient
     private let webhook: JSONClient
 
     package init(baseURL: String, applicationID: String, botToken: String, client: HTTPClient, timeout: TimeAmount = .seconds(10)) {
@@ -29,8 +29,10 @@ package struct DiscordAPI: ChatDelivery {
             case .edit:
                 guard let id = message.replacing else { return .permanent("no headline message to edit") }
                 answer = try await bot.send(.PATCH, "\(baseURL)/channels/\(message.channel.channel)/messages/\(id)", body)
-            case .pagerDuty, .tracker, .warRoom:
+            case .pagerDuty, .tracker:
                 return .permanent("not a Discord message")
+            case .warRoom(let request):
+                return await warRoom(request, message)
             case .post, .reply:
                 // Discord returns the message already created with this nonce (within a few minutes) instead of a new one.
                 body.nonce = message.key

@@ -86,3 +86,34 @@ struct DiscordMessageCommandTests {
         #expect(menus.allSatisfy { $0["description"] as? String == "" }, "message commands have no description")
     }
 }
+
+/// On Discord a war room is a public thread of the channel where the incident was declared.
+@Suite("Discord war rooms", .timeLimit(.minutes(1)))
+struct DiscordWarRoomTests {
+    let discord = DiscordTests()
+
+    @Test func aSEV1RunsInAThreadOfTheChannel() async throws {
+        try await discord.withDiscord(faults: [], warRooms: true) { client, firebell, standIn, key in
+            let body = DiscordTests.interaction("declare", ["severity": "sev1", "title": "Checkout down"], user: "u1")
+            let response = try await client.execute(
+                uri: "/discord/interactions",
+                method: .post,
+                headers: try discord.signed(body, with: key),
+                body: ByteBuffer(data: body)
+            )
+            #expect(response.status == .ok)
+            #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+            let calls = await standIn.calls
+            let thread = try #require(calls.first { $0.method == "POST" && $0.path == "/api/v10/channels/c1/threads" })
+            #expect(thread.json["name"] as? String == "inc-2026-0001-checkout-down" && thread.json["type"] as? Int == 11)
+            let threadID = try #require(calls.compactMap { call -> String? in
+                guard call.method == "PUT", call.path.hasSuffix("/thread-members/u1") else { return nil }
+                return call.path.split(separator: "/")[3].description
+            }.first, "the declarer is added to the thread")
+            #expect(calls.contains { $0.path == "/api/v10/channels/\(threadID)/messages" && ($0.json["content"] as? String)?.contains("Initial Alert") == true })
+            #expect(calls.contains { $0.path == "/api/v10/channels/c1/messages" && ($0.json["content"] as? String)?.contains("runs in its own channel: <#\(threadID)>") == true })
+            let room = ChannelRef(platform: .discord, workspace: "g1", channel: threadID)
+            #expect(await firebell.service.state(of: room).activeIncident?.title == "Checkout down")
+        }
+    }
+}

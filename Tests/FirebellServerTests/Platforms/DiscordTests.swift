@@ -88,6 +88,7 @@ struct DiscordTests {
     func withDiscord(
         deferring: Bool = false,
         faults: [(HTTPResponse.Status, [String: String], String)] = [Self.rateLimited],
+        warRooms: Bool = false,
         _ body: @Sendable (any TestClientProtocol, FirebellApplication, RESTStandIn, Curve25519.Signing.PrivateKey) async throws -> Void
     ) async throws {
         let folder = try TemporaryFolder()
@@ -107,7 +108,7 @@ struct DiscordTests {
                 var settings = try ServeSettings(environment: environment)
                 if deferring { settings[DiscordSettings.self]?.deferAfter = .zero }
                 let firebell = try FirebellApplication(
-                    configuration: FirebellConfiguration.inPlace(folder.url),
+                    configuration: warRooms ? FirebellConfiguration(dataDirectory: folder.url) : FirebellConfiguration.inPlace(folder.url),
                     settings: settings,
                     httpClient: httpClient,
                     deliveryPolicy: policy,
