@@ -130,15 +130,17 @@ struct Rules {
             let id = context.newIncidentID
             let title = title.isEmpty ? String((report?.text ?? "").prefix(CommandParser.maxTitleLength)) : title
             if report == nil, configuration.warRooms.applies(to: severity, in: context.channel) {
-                try requestWarRoom(WarRoomRequest(
-                    incident: id,
-                    severity: severity,
-                    title: title,
-                    impact: impact,
-                    systems: systems,
-                    declaredBy: context.actor,
-                    name: configuration.warRooms.name(for: id, title: title)
-                ))
+                try requestWarRoom(
+                    WarRoomRequest(
+                        incident: id,
+                        severity: severity,
+                        title: title,
+                        impact: impact,
+                        systems: systems,
+                        declaredBy: context.actor,
+                        name: configuration.warRooms.name(for: id, title: title)
+                    )
+                )
                 return
             }
             declare(id, severity: severity, title: title, impact: impact, systems: systems)

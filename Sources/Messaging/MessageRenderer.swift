@@ -64,7 +64,8 @@ package struct MessageRenderer: Sendable {
             return markup.finish(briefing(record, incident: incident, markup: markup))
         case .notice(let record) where record.isWarRoomLink:
             guard case .warRoomOpened(let room, let name) = record.event, let id = record.incident else { return "" }
-            let title = state.warRooms.last { $0.request.incident == id }.map { " (\($0.request.severity): \(markup.inline($0.request.title)))" } ?? ""
+            let title =
+                state.warRooms.last { $0.request.incident == id }.map { " (\($0.request.severity): \(markup.inline($0.request.title)))" } ?? ""
             return markup.finish("🚨 \(id)\(title) runs in its own channel: \(markup.channelLink(room, name: name)). Join it there.")
         case .notice(let record):
             let prefix = record.incident.map { "\($0): " } ?? ""

@@ -283,6 +283,18 @@ struct ConfigurationLoaderTests {
         #expect(problem("severities:\n  sev3: {respond_in: sometimes}\n")?.contains("must be always, business_hours or next_business_day") == true)
     }
 
+    @Test func warRoomsAreConfigurable() throws {
+        let defaults = try load("").engine.warRooms
+        #expect(defaults.severities == [.sev1, .sev2] && defaults.prefix == "inc" && defaults.archiveAfter == .days(7))
+        let file = try load("war_room:\n  severities: [sev1]\n  prefix: war\n  archive_after: never\n").engine.warRooms
+        #expect(file.severities == [.sev1] && file.prefix == "war" && file.archiveAfter == nil)
+        #expect(try load("", environment: ["FIREBELL_WAR_ROOM_SEVERITIES": "none"]).engine.warRooms.severities.isEmpty)
+        #expect(try load("", environment: ["FIREBELL_WAR_ROOM_SEVERITIES": "sev1,sev2,sev3"]).engine.warRooms.severities.count == 3)
+        #expect(problem("war_room:\n  prefix: War Room\n")?.contains("must be 1 to 16 lower-case letters") == true)
+        #expect(problem("war_room:\n  archive_after: soon\n")?.contains("is not a duration") == true)
+        #expect(problem("war_room:\n  channels: 3\n")?.contains("unknown key 'channels'") == true)
+    }
+
     @Test func thePinReactionAndTheSeverityOfADeclarationFromAMessage() throws {
         let defaults = try load("")
         #expect(defaults.pinReaction == .pushpin && defaults.engine.messageDeclareSeverity == .sev3)

@@ -71,7 +71,10 @@ struct WarRoomTests {
         #expect(declared.effects.contains("war room invite carol INC-2026-0001 in C0ROOM"))
         #expect(declared.effects.contains("war room topic INC-2026-0001 in C0ROOM"))
         #expect(rooms.states[Self.room]?.activeIncident?.id == IncidentID(year: 2026, sequence: 1))
-        let linked = try rooms.run(.warRoom(WarRoomAnswer(request: request, result: .opened(Self.room, name: "inc-2026-0001-checkout-down"))), in: Self.incidents)
+        let linked = try rooms.run(
+            .warRoom(WarRoomAnswer(request: request, result: .opened(Self.room, name: "inc-2026-0001-checkout-down"))),
+            in: Self.incidents
+        )
         #expect(linked.effects == ["notice → C0INCIDENTS (channel)"], "the link")
         #expect(rooms.nextID == 2, "no second id for the war room's declaration")
 
@@ -86,7 +89,10 @@ struct WarRoomTests {
         rooms.now = archive.due
         let fired = try rooms.run(.timersDue(incident.id), in: Self.room, as: "firebell")
         #expect(fired.records.map(\.event).first == .warRoomArchived)
-        #expect(fired.effects.first == "notice → C0ROOM (channel)" && fired.effects.last == "war room archive INC-2026-0001 in C0ROOM", "said, then archived")
+        #expect(
+            fired.effects.first == "notice → C0ROOM (channel)" && fired.effects.last == "war room archive INC-2026-0001 in C0ROOM",
+            "said, then archived"
+        )
         #expect(planner.deadlines(for: rooms.states[Self.room]!.latestIncident!, now: rooms.now).allSatisfy { $0.kind != .archiveWarRoom })
     }
 
@@ -105,7 +111,10 @@ struct WarRoomTests {
         // The platform refused for good (a missing scope): the incident runs where it was declared.
         let refused = try rooms.run(.warRoom(WarRoomAnswer(request: second, result: .refused("missing_scope"))), in: Self.incidents)
         #expect(refused.records.map(\.event).first == .warRoomRefused(reason: "missing_scope"))
-        #expect(rooms.states[Self.incidents]?.activeIncident?.id == second.incident && refused.effects.contains("initialAlert → C0INCIDENTS (headline) +actions"))
+        #expect(
+            rooms.states[Self.incidents]?.activeIncident?.id == second.incident
+                && refused.effects.contains("initialAlert → C0INCIDENTS (headline) +actions")
+        )
 
         // A SEV3 never asks; on a platform without channel creation, neither does a SEV1.
         let sev3 = try rooms.run(.command(CommandParser.parse(line: "/incident declare sev3 Slow export")), in: Self.room)
@@ -113,6 +122,9 @@ struct WarRoomTests {
         let console = ChannelRef(platform: .console, workspace: "local", channel: "drill")
         let drill = try rooms.run(.command(CommandParser.parse(line: "/incident declare sev1 Drill")), in: console)
         #expect(drill.records.first.map { if case .declared = $0.event { true } else { false } } == true)
-        #expect(rooms.engine.configuration.warRooms.hint(for: drill.records, in: console) == "Firebell cannot create channels on this platform, so INC-2026-0004 runs here.")
+        #expect(
+            rooms.engine.configuration.warRooms.hint(for: drill.records, in: console)
+                == "Firebell cannot create channels on this platform, so INC-2026-0004 runs here."
+        )
     }
 }

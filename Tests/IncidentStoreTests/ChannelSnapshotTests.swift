@@ -207,7 +207,11 @@ struct ChannelSnapshotTests {
         full.heldPage = HeldPage(level: 1, until: later)
         full.pinnedMessages = ["1796200000.000100"]
         full.pinReactions = ["$reaction": "$message"]
-        full.warRoom = WarRoomInfo(requestedIn: ChannelRef(platform: .slack, workspace: "T1", channel: "C0INCIDENTS"), name: "inc-2026-0007-checkout", archived: true)
+        full.warRoom = WarRoomInfo(
+            requestedIn: ChannelRef(platform: .slack, workspace: "T1", channel: "C0INCIDENTS"),
+            name: "inc-2026-0007-checkout",
+            archived: true
+        )
 
         let defaults = Dictionary(uniqueKeysWithValues: Mirror(reflecting: plain).children.map { ($0.label!, "\($0.value)") })
         for child in Mirror(reflecting: full).children where child.label != "id" {

@@ -48,7 +48,8 @@ enum EnvironmentOverlay {
                 var groups = map["stakeholder_channels"] as? [String: Any] ?? [:]
                 groups[String(key.dropFirst("stakeholder_channels_".count))] = list(value)
                 map["stakeholder_channels"] = groups
-            } else if let section = ["oncall_", "alerts_", "business_hours_", "war_room_"].first(where: { key.hasPrefix($0) && key.count > $0.count }) {
+            } else if let section = ["oncall_", "alerts_", "business_hours_", "war_room_"].first(where: { key.hasPrefix($0) && key.count > $0.count })
+            {
                 let name = String(section.dropLast())
                 var settings = map[name] as? [String: Any] ?? [:]
                 settings[String(key.dropFirst(section.count))] = value

@@ -8,7 +8,9 @@ extension WarRoomPolicy {
     static let configurationKeys: Set<String> = ["severities", "prefix", "archive_after"]
 
     mutating func configure(_ value: Any, at name: String, reader: ConfigurationReader) throws(ConfigurationError) {
-        guard let settings = value as? [String: Any] else { throw ConfigurationError("\(name) must be a mapping (severities, prefix, archive_after).") }
+        guard let settings = value as? [String: Any] else {
+            throw ConfigurationError("\(name) must be a mapping (severities, prefix, archive_after).")
+        }
         try reader.rejectUnknown(settings, allowed: Self.configurationKeys, at: name)
         if let v = settings["severities"] {
             let off = (v as? String).map { ["none", "off", ""].contains($0.lowercased()) } ?? (v as? Bool == false)

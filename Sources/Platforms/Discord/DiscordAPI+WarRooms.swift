@@ -24,7 +24,9 @@ extension DiscordAPI {
             case .invite(let people):
                 for person in people {
                     let answer = try await bot.send(.PUT, "\(baseURL)/channels/\(channel)/thread-members/\(person.id)")
-                    guard (200..<300).contains(answer.status) else { return JSONClient.classify(answer, reference: \.id, retryAfter: Self.retryAfter) }
+                    guard (200..<300).contains(answer.status) else {
+                        return JSONClient.classify(answer, reference: \.id, retryAfter: Self.retryAfter)
+                    }
                 }
                 return .delivered(reference: nil)
             case .setTopic:

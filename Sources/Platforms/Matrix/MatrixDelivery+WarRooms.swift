@@ -21,12 +21,18 @@ extension MatrixDelivery {
                 }
                 return .delivered(reference: nil)
             case .setTopic:
-                return classify(try await session.send(.PUT, "/_matrix/client/v3/rooms/\(room)/state/m.room.topic", MatrixTopic(topic: request.topic)))
+                return classify(
+                    try await session.send(.PUT, "/_matrix/client/v3/rooms/\(room)/state/m.room.topic", MatrixTopic(topic: request.topic))
+                )
             case .archive:
                 let current = try await session.send(.GET, "/_matrix/client/v3/rooms/\(room)/state/m.room.name")
                 let name = current.decoded(MatrixRoomName.self)?.name ?? ""
                 if !name.hasPrefix("[archived]") {
-                    let renamed = try await session.send(.PUT, "/_matrix/client/v3/rooms/\(room)/state/m.room.name", MatrixRoomName(name: "[archived] " + name))
+                    let renamed = try await session.send(
+                        .PUT,
+                        "/_matrix/client/v3/rooms/\(room)/state/m.room.name",
+                        MatrixRoomName(name: "[archived] " + name)
+                    )
                     guard renamed.status == 200 else { return classify(renamed) }
                 }
                 let left = try await session.send(.POST, "/_matrix/client/v3/rooms/\(room)/leave", [String: String]())

@@ -15,7 +15,9 @@ extension MattermostAPI {
                 for person in people {
                     guard let id = try await userID(of: person) else { continue }
                     let answer = try await http.send(.POST, "\(baseURL)/api/v4/channels/\(channel)/members", MattermostMember(userID: id))
-                    guard (200..<300).contains(answer.status) else { return JSONClient.classify(answer, reference: \.id, retryAfter: Self.retryAfter) }
+                    guard (200..<300).contains(answer.status) else {
+                        return JSONClient.classify(answer, reference: \.id, retryAfter: Self.retryAfter)
+                    }
                 }
                 return .delivered(reference: nil)
             case .setTopic:
@@ -38,7 +40,9 @@ extension MattermostAPI {
             let name = attempt == 1 ? war.name : WarRoomPolicy.suffixed(war.name, attempt)
             let body = MattermostNewChannel(teamID: team, name: name, displayName: "\(war.incident) \(war.title)".prefix(64).description, type: "O")
             let answer = try await http.send(.POST, "\(baseURL)/api/v4/channels", body)
-            if (200..<300).contains(answer.status), let id = answer.id { return .delivered(reference: WarRoomDelivery.reference(channel: id, name: name)) }
+            if (200..<300).contains(answer.status), let id = answer.id {
+                return .delivered(reference: WarRoomDelivery.reference(channel: id, name: name))
+            }
             guard answer.status == 400, answer.decoded(MattermostAppError.self)?.id == "store.sql_channel.save_channel.exists.app_error" else {
                 return JSONClient.classify(answer, reference: \.id, retryAfter: Self.retryAfter)
             }

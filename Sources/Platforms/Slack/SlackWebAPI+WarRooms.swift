@@ -36,7 +36,9 @@ extension SlackWebAPI {
             case .failure(let failure): return failure.result
             case .success(let read): answer = read
             }
-            if answer.ok, let created = answer.channel { return .delivered(reference: WarRoomDelivery.reference(channel: created.id, name: created.name)) }
+            if answer.ok, let created = answer.channel {
+                return .delivered(reference: WarRoomDelivery.reference(channel: created.id, name: created.name))
+            }
             guard answer.error == "name_taken" else {
                 let error = answer.error ?? "unknown_error"
                 return Self.permanentErrors.union(Self.creationErrors).contains(error) ? .permanent(error) : .transient(error)
@@ -51,7 +53,9 @@ extension SlackWebAPI {
     }
 
     static let nameAttempts = 9
-    static let creationErrors: Set<String> = ["invalid_name", "invalid_name_maxlength", "invalid_name_specials", "invalid_name_punctuation", "name_taken"]
+    static let creationErrors: Set<String> = [
+        "invalid_name", "invalid_name_maxlength", "invalid_name_specials", "invalid_name_punctuation", "name_taken",
+    ]
 
     /// A channel of that name the bot created (an earlier attempt's, since names carry the incident id).
     private func ownChannel(named name: String) async -> Lookup {

@@ -106,12 +106,24 @@ struct DiscordWarRoomTests {
             let calls = await standIn.calls
             let thread = try #require(calls.first { $0.method == "POST" && $0.path == "/api/v10/channels/c1/threads" })
             #expect(thread.json["name"] as? String == "inc-2026-0001-checkout-down" && thread.json["type"] as? Int == 11)
-            let threadID = try #require(calls.compactMap { call -> String? in
-                guard call.method == "PUT", call.path.hasSuffix("/thread-members/u1") else { return nil }
-                return call.path.split(separator: "/")[3].description
-            }.first, "the declarer is added to the thread")
-            #expect(calls.contains { $0.path == "/api/v10/channels/\(threadID)/messages" && ($0.json["content"] as? String)?.contains("Initial Alert") == true })
-            #expect(calls.contains { $0.path == "/api/v10/channels/c1/messages" && ($0.json["content"] as? String)?.contains("runs in its own channel: <#\(threadID)>") == true })
+            let threadID = try #require(
+                calls.compactMap { call -> String? in
+                    guard call.method == "PUT", call.path.hasSuffix("/thread-members/u1") else { return nil }
+                    return call.path.split(separator: "/")[3].description
+                }.first,
+                "the declarer is added to the thread"
+            )
+            #expect(
+                calls.contains {
+                    $0.path == "/api/v10/channels/\(threadID)/messages" && ($0.json["content"] as? String)?.contains("Initial Alert") == true
+                }
+            )
+            #expect(
+                calls.contains {
+                    $0.path == "/api/v10/channels/c1/messages"
+                        && ($0.json["content"] as? String)?.contains("runs in its own channel: <#\(threadID)>") == true
+                }
+            )
             let room = ChannelRef(platform: .discord, workspace: "g1", channel: threadID)
             #expect(await firebell.service.state(of: room).activeIncident?.title == "Checkout down")
         }

@@ -29,7 +29,10 @@ struct MattermostWarRoomTests {
                     return count
                 }
                 if attempt == 1 {
-                    return (.badRequest, #"{"id":"store.sql_channel.save_channel.exists.app_error","message":"A channel with that name already exists on the same team.","status_code":400}"#)
+                    return (
+                        .badRequest,
+                        #"{"id":"store.sql_channel.save_channel.exists.app_error","message":"A channel with that name already exists on the same team.","status_code":400}"#
+                    )
                 }
                 return (.created, #"{"id":"room1","name":"inc-2026-0001-checkout-down-2","team_id":"wx4zz8t4ttgmtxqiwfohijayzc"}"#)
             case ("GET", _) where path.hasPrefix("/api/v4/teams/"):

@@ -21,7 +21,8 @@ struct DescriptorLimitTests {
             URL(fileURLWithPath: "/bin/sh"),
             arguments: ["-c", "ulimit -n 256 && exec \"$0\" serve --data \"$1\"", CrashRecoveryTests.binary.path, folder.url.path],
             environment: [
-                "HOME": folder.url.path, "PATH": "/usr/bin:/bin", "SLACK_SIGNING_SECRET": SlackServeTests.secret, "FIREBELL_WAR_ROOM_SEVERITIES": "none",
+                "HOME": folder.url.path, "PATH": "/usr/bin:/bin", "SLACK_SIGNING_SECRET": SlackServeTests.secret,
+                "FIREBELL_WAR_ROOM_SEVERITIES": "none",
                 "FIREBELL_HTTP_HOST": "127.0.0.1", "FIREBELL_HTTP_PORT": "\(port)", "FIREBELL_LOG_LEVEL": "error",
             ],
             limit: 100

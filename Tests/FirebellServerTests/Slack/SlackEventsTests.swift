@@ -114,8 +114,13 @@ struct SlackPinTests {
         try await standIn.application().test(.live) { standInClient in
             try await events.serve.withFirebell(standInPort: standInClient.port!, folder: folder) { client, firebell in
                 func send(_ body: String) async throws -> HTTPResponse.Status {
-                    try await client.execute(uri: "/slack/events", method: .post, headers: events.jsonHeaders(body), body: ByteBuffer(string: body))
-                        .status
+                    let response = try await client.execute(
+                        uri: "/slack/events",
+                        method: .post,
+                        headers: events.jsonHeaders(body),
+                        body: ByteBuffer(string: body)
+                    )
+                    return response.status
                 }
                 let declare = events.mention("declare sev2 Checkout errors", eventID: "Ev1")
                 #expect(try await send(declare) == .ok)

@@ -29,7 +29,10 @@ struct SlackManifestTests {
         let manifest = try manifest()
         let scopes = ((manifest["oauth_config"] as? [String: Any])?["scopes"] as? [String: Any])?["bot"] as? [String] ?? []
         #expect(
-            Set(["commands", "chat:write", "app_mentions:read", "channels:history", "groups:history", "reactions:read"]).isSubset(of: Set(scopes)),
+            Set([
+                "commands", "chat:write", "app_mentions:read", "channels:history", "groups:history", "reactions:read", "channels:manage",
+                "channels:read",
+            ]).isSubset(of: Set(scopes)),
             "history is read to find a post before sending it again; reactions.get reads a pinned message"
         )
         let settings = try #require(manifest["settings"] as? [String: Any])

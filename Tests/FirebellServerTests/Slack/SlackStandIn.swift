@@ -113,7 +113,9 @@ actor SlackStandIn {
     static let botUserID = "UFIREBELL"
 
     /// A channel someone else made, whose name a war room may clash with.
-    func existingChannel(_ name: String, by creator: String) { channels.append(Channel(id: "CPEOPLE\(channels.count)", name: name, creator: creator)) }
+    func existingChannel(_ name: String, by creator: String) {
+        channels.append(Channel(id: "CPEOPLE\(channels.count)", name: name, creator: creator))
+    }
 
     /// `conversations.create`, `.invite`, `.setTopic`, `.archive` as documented (names are unique, archived ones
     /// included: `name_taken`), or nil for other methods.

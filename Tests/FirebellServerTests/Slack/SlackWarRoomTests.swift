@@ -33,7 +33,12 @@ struct SlackWarRoomTests {
             ) { client, firebell in
                 func slash(_ text: String, in channel: String = "C0INCIDENT", as user: String = "UCAROL") async throws -> String {
                     let body = serve.form(text, user: user, channel: channel)
-                    let response = try await client.execute(uri: "/slack/commands", method: .post, headers: serve.signed(body), body: ByteBuffer(string: body))
+                    let response = try await client.execute(
+                        uri: "/slack/commands",
+                        method: .post,
+                        headers: serve.signed(body),
+                        body: ByteBuffer(string: body)
+                    )
                     return try serve.ephemeralText(response)
                 }
                 // Declared by a mention; Slack delivers the event again: still one channel.
@@ -54,7 +59,9 @@ struct SlackWarRoomTests {
                 #expect(room.topic == "SEV1 · Investigating · no IC yet · INC-2026-0001 Checkout down")
                 let calls = await standIn.calls.map(\.method)
                 #expect(
-                    Array(calls.prefix(5)) == ["chat.postMessage", "conversations.create", "auth.test", "conversations.list", "conversations.create"],
+                    Array(calls.prefix(5)) == [
+                        "chat.postMessage", "conversations.create", "auth.test", "conversations.list", "conversations.create",
+                    ],
                     "#incidents hears of it; a clash with a channel the bot did not make: the next name"
                 )
                 let alert = await standIn.shown(in: room.id)
@@ -68,7 +75,9 @@ struct SlackWarRoomTests {
                 )
                 let roomRef = ChannelRef(platform: .slack, workspace: "T0TEAM", channel: room.id)
                 #expect(await firebell.service.state(of: roomRef).activeIncident?.declaredBy == UserRef("UCAROL"))
-                #expect(await firebell.service.state(of: ChannelRef(platform: .slack, workspace: "T0TEAM", channel: "C0INCIDENT")).activeIncident == nil)
+                #expect(
+                    await firebell.service.state(of: ChannelRef(platform: .slack, workspace: "T0TEAM", channel: "C0INCIDENT")).activeIncident == nil
+                )
 
                 // Typed again by someone else: pointed to the room, no second channel.
                 let again = try await slash("declare sev1 checkout down", as: "UDANA")
