@@ -1,8 +1,9 @@
 /// Reading back text written with HTML-like markup (Matrix `formatted_body`, Teams `xml` messages): what a reader sees.
 enum HTMLText {
-    /// The plain text: line breaks kept, tags dropped, entities read back.
+    /// The plain text: line breaks (and the ends of paragraphs and blocks) kept, tags dropped, entities read back.
     static func plain(_ html: String) -> String {
-        var text = html.replacingOccurrences(of: "<br>\n", with: "\n").replacingOccurrences(of: "<br>", with: "\n")
+        var text = html.replacingOccurrences(of: "<br>\n", with: "\n")
+        for tag in ["<br>", "<br/>", "<br />", "</p>", "</div>", "</li>"] { text = text.replacingOccurrences(of: tag, with: "\n") }
         while let open = text.range(of: "<"), let close = text.range(of: ">", range: open.upperBound..<text.endIndex) {
             text.removeSubrange(open.lowerBound..<close.upperBound)
         }

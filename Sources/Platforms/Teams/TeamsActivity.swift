@@ -31,14 +31,37 @@ package struct TeamsActivity: Codable, Sendable, Equatable {
         package var text: String?
     }
 
-    /// An invoke's value: the card action that was pressed.
+    /// An invoke's value: the card action that was pressed, or a message action (`composeExtension/submitAction`)
+    /// with the message it was used on and the form's answers.
     package struct InvokeValue: Codable, Sendable, Equatable {
         package struct Action: Codable, Sendable, Equatable {
             package var type: String?
             package var verb: String?
             package var data: TeamsCardActionData?
         }
+        package struct MessagePayload: Codable, Sendable, Equatable {
+            package struct Body: Codable, Sendable, Equatable {
+                package var contentType: String?
+                package var content: String?
+            }
+            package struct From: Codable, Sendable, Equatable {
+                package struct User: Codable, Sendable, Equatable {
+                    package var id: String
+                    package var displayName: String?
+                }
+                package var user: User?
+            }
+            package var id: String
+            package var body: Body?
+            package var from: From?
+            package var createdDateTime: String?
+            package var linkToMessage: String?
+        }
         package var action: Action?
+        package var commandId: String?
+        package var commandContext: String?
+        package var data: [String: String]?
+        package var messagePayload: MessagePayload?
     }
 
     package var type: String

@@ -42,6 +42,31 @@ package enum TeamsManifest {
             var title: String
             var description: String
         }
+        /// The message actions: action commands of a message extension, in the ⋯ menu of any message.
+        struct ComposeExtension: Encodable {
+            var botId: String
+            var commands: [ActionCommand]
+        }
+        struct ActionCommand: Encodable {
+            struct Parameter: Encodable {
+                struct Choice: Encodable {
+                    var title: String
+                    var value: String
+                }
+                var name: String
+                var title: String
+                var description: String
+                var inputType: String
+                var choices: [Choice]?
+            }
+            var id: String
+            var type = "action"
+            var title: String
+            var description: String
+            var context = ["message"]
+            var fetchTask = false
+            var parameters: [Parameter]
+        }
 
         var schema = "https://developer.microsoft.com/en-us/json-schemas/teams/v1.17/MicrosoftTeams.schema.json"
         var manifestVersion = "1.17"
@@ -53,11 +78,12 @@ package enum TeamsManifest {
         var icons = Icons()
         var accentColor = "#D83B01"
         var bots: [Bot]
+        var composeExtensions: [ComposeExtension]
         var permissions = ["identity", "messageTeamMembers"]
         var validDomains = ["firebell.example.com"]
 
         enum CodingKeys: String, CodingKey {
-            case manifestVersion, version, id, developer, name, description, icons, accentColor, bots, permissions, validDomains
+            case manifestVersion, version, id, developer, name, description, icons, accentColor, bots, composeExtensions, permissions, validDomains
             case schema = "$schema"
         }
     }
@@ -71,10 +97,44 @@ package enum TeamsManifest {
         }
     }
 
+    /// "Declare incident" asks the severity (a static form: Teams wants at least one parameter); "Add to timeline"
+    /// takes an optional note, which Teams requires as well.
+    static var actions: [Manifest.ActionCommand] {
+        let severities = Severity.allCases.map {
+            Manifest.ActionCommand.Parameter.Choice(title: "\($0) – \(SeverityPolicyTable.standard[$0].label)", value: "sev\($0.rawValue)")
+        }
+        return TeamsMessageAction.allCases.map { action in
+            switch action {
+            case .declareIncident:
+                Manifest.ActionCommand(
+                    id: action.rawValue,
+                    title: "Declare incident",
+                    description: "Declare an incident from this message (first line = title)",
+                    parameters: [
+                        .init(name: "severity", title: "Severity", description: "How bad is it?", inputType: "choiceset", choices: severities)
+                    ]
+                )
+            case .addToTimeline:
+                Manifest.ActionCommand(
+                    id: action.rawValue,
+                    title: "Add to timeline",
+                    description: "Put this message on the incident's timeline",
+                    parameters: [
+                        .init(name: "note", title: "Note", description: "Optional; the message is what goes on the timeline", inputType: "text")
+                    ]
+                )
+            }
+        }
+    }
+
     /// The manifest, for an app whose bot has `appID`.
     package static func json(appID: String) -> String {
         let list = Manifest.CommandList(scopes: ["team", "groupChat", "personal"], commands: commands)
-        let manifest = Manifest(id: appID, bots: [Manifest.Bot(botId: appID, commandLists: [list])])
+        let manifest = Manifest(
+            id: appID,
+            bots: [Manifest.Bot(botId: appID, commandLists: [list])],
+            composeExtensions: [Manifest.ComposeExtension(botId: appID, commands: actions)]
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(manifest)) ?? Data(), as: UTF8.self) + "\n"

@@ -27,6 +27,8 @@ struct TeamsRoutes: Sendable {
             return answer.result == .failed ? .text("not saved; deliver it again", status: .internalServerError) : Response(status: .ok)
         case ("invoke", "adaptiveCard/action"):
             return .json(TeamsInvokeAnswer(text: try await press(activity)))
+        case ("invoke", "composeExtension/submitAction"):
+            return .json(TeamsMessageActionAnswer(text: try await messageAction(activity)))
         default:
             return Response(status: .ok)
         }
@@ -48,6 +50,49 @@ struct TeamsRoutes: Sendable {
         let answer = try await transactions.transact(ChannelInput(.input(.button(command, incident: incident)), in: channel, by: UserRef(from.id)))
         return answer.text.isEmpty ? "Done." : answer.text
     }
+}
+
+extension TeamsRoutes {
+    /// A message action ("Declare incident" with the severity chosen in its form, "Add to timeline") on the message it
+    /// was used on; returns the text shown to whoever used it.
+    func messageAction(_ activity: TeamsActivity) async throws(InvalidIdentifier) -> String {
+        guard let value = activity.value, let command = value.commandId.flatMap(TeamsMessageAction.init(rawValue:)),
+            let payload = value.messagePayload, let channel = activity.channel, let from = activity.from
+        else { return "This is not one of Firebell's message actions." }
+        let message = ChatMessage(
+            id: payload.id,
+            author: payload.from?.user.map { UserRef($0.id) },
+            text: HTMLText.plain(payload.body?.content ?? ""),
+            postedAt: payload.createdDateTime.flatMap(ISOTimestamp.parseRFC3339) ?? Date(timeIntervalSince1970: 0),
+            link: payload.linkToMessage
+        )
+        let input: Input =
+            switch command {
+            case .declareIncident: .declareFromMessage(message, severity: value.data?["severity"].flatMap(Severity.init(parsing:)))
+            case .addToTimeline: .pin(.add(message))
+            }
+        var channelInput = ChannelInput(.input(input), in: channel, by: UserRef(from.id))
+        channelInput.actorName = from.name
+        let answer = try await transactions.transact(channelInput)
+        return TeamsCard.plainLines(answer.text).joined(separator: "\n")
+    }
+}
+
+/// Firebell's message actions (a message extension's action commands in the message's ⋯ menu), by command id.
+package enum TeamsMessageAction: String, Sendable, CaseIterable {
+    case declareIncident
+    case addToTimeline
+}
+
+/// The HTTP answer to a message action: a message shown to whoever used it.
+struct TeamsMessageActionAnswer: Encodable {
+    struct Result: Encodable {
+        let type = "message"
+        var text: String
+    }
+    var composeExtension: Result
+
+    init(text: String) { composeExtension = Result(text: text) }
 }
 
 /// The HTTP answer to an `adaptiveCard/action` invoke: a message shown to the person who pressed the button.

@@ -288,3 +288,76 @@ struct TeamsTests {
         }
     }
 }
+
+/// The message actions of Teams (a message extension's action commands): "Declare incident" asks the severity in
+/// its form; "Add to timeline" puts the message on the timeline. Both answered to whoever used them.
+@Suite("Microsoft Teams message actions", .timeLimit(.minutes(1)))
+struct TeamsMessageActionTests {
+    let teams = TeamsTests()
+
+    static func action(_ command: String, data: [String: String], message id: String, html: String, serviceURL: String) -> String {
+        let object: [String: Any] = [
+            "type": "invoke", "name": "composeExtension/submitAction", "id": UUID().uuidString, "channelId": "msteams",
+            "serviceUrl": serviceURL, "from": ["id": "29:carol", "name": "Carol", "aadObjectId": "b15a9416-0ad3-4172-9210-7beb711d3f70"],
+            "recipient": ["id": TeamsTests.bot, "name": "Firebell"],
+            "conversation": ["id": "\(TeamsTests.conversation);messageid=\(id)", "conversationType": "channel", "tenantId": TeamsStandIn.tenant],
+            "channelData": ["tenant": ["id": TeamsStandIn.tenant], "channel": ["id": TeamsTests.conversation]],
+            "value": [
+                "commandId": command, "commandContext": "message", "data": data,
+                "messagePayload": [
+                    "id": id, "body": ["contentType": "html", "content": html], "createdDateTime": "2026-12-02T10:58:03.12Z",
+                    "from": ["user": ["id": "8:orgid:dana", "displayName": "Dana"]],
+                    "linkToMessage": "https://teams.microsoft.com/l/message/\(TeamsTests.conversation)/\(id)",
+                ] as [String: Any],
+            ] as [String: Any],
+        ]
+        return String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+    }
+
+    @Test func declareWithTheChosenSeverityThenAddAMessage() async throws {
+        try await teams.withTeams { client, firebell, standIn, serviceURL in
+            func use(_ activity: String) async throws -> String {
+                let response = try await teams.send(client, activity, token: try await standIn.token(serviceURL: serviceURL))
+                #expect(response.status == .ok)
+                let json = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                let result = json?["composeExtension"] as? [String: Any]
+                #expect(result?["type"] as? String == "message")
+                return result?["text"] as? String ?? ""
+            }
+            let declared = try await use(
+                Self.action(
+                    "declareIncident",
+                    data: ["severity": "sev2"],
+                    message: "1759881511856",
+                    html: "<p>VPN drops every 5 min</p><p>since 09:00</p>",
+                    serviceURL: serviceURL
+                )
+            )
+            #expect(declared.hasPrefix("✓ Carol declared SEV2 “VPN drops every 5 min”"), "\(declared)")
+            #expect(!declared.contains("change it with"), "the severity was chosen, not defaulted")
+            let added = try await use(
+                Self.action("addToTimeline", data: [:], message: "1759881599000", html: "Rebooted the concentrator", serviceURL: serviceURL)
+            )
+            #expect(added.contains("pinned a message by @8:orgid:dana"))
+            let channel = ChannelRef(platform: .teams, workspace: TeamsStandIn.tenant, channel: TeamsTests.conversation)
+            let incident = try #require(await firebell.service.state(of: channel).activeIncident)
+            #expect(incident.severity == .sev2 && incident.impact == "VPN drops every 5 min / since 09:00")
+            #expect(incident.pinnedMessages == ["1759881511856", "1759881599000"])
+            let unsigned = try await teams.send(
+                client,
+                Self.action("addToTimeline", data: [:], message: "x", html: "x", serviceURL: serviceURL),
+                token: nil
+            )
+            #expect(unsigned.status == .unauthorized, "verified like every activity")
+        }
+    }
+
+    @Test func theManifestOffersBothActionsOnMessages() throws {
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(TeamsManifest.json(appID: "app").utf8)) as? [String: Any])
+        let commands = ((manifest["composeExtensions"] as? [[String: Any]])?.first?["commands"] as? [[String: Any]]) ?? []
+        #expect(commands.map { $0["id"] as? String } == ["declareIncident", "addToTimeline"])
+        #expect(commands.allSatisfy { $0["type"] as? String == "action" && $0["context"] as? [String] == ["message"] })
+        let severity = (commands.first?["parameters"] as? [[String: Any]])?.first
+        #expect((severity?["choices"] as? [[String: String]])?.map { $0["value"] } == ["sev1", "sev2", "sev3", "sev4"])
+    }
+}
