@@ -80,35 +80,6 @@ extension SlackWebAPI {
         }
         return .unknown("more than \(Self.lookupPages) pages of channels")
     }
-
-    /// Calls a write method and decodes its answer; HTTP-level failures come back as the delivery result.
-    private func post<Answer: Decodable>(_ type: Answer.Type, _ method: String, _ body: some Encodable) async -> Result<Answer, DeliveryFailure> {
-        var request = HTTPClientRequest(url: baseURL + method)
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
-        do {
-            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
-            let response = try await client.execute(request, timeout: timeout)
-            if response.status == .tooManyRequests {
-                let seconds = response.headers.first(name: "Retry-After").flatMap(TimeInterval.init) ?? 1
-                return .failure(DeliveryFailure(result: .retryAfter(max(0, seconds))))
-            }
-            guard response.status.code < 500 else { return .failure(DeliveryFailure(result: .transient("HTTP \(response.status.code)"))) }
-            let bytes = try await response.body.collect(upTo: 1 << 20)
-            guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(bytes.readableBytesView)) else {
-                return .failure(DeliveryFailure(result: .transient("HTTP \(response.status.code) without a JSON answer")))
-            }
-            return .success(answer)
-        } catch {
-            return .failure(DeliveryFailure(result: .transient("\(error)")))
-        }
-    }
-}
-
-/// A delivery result standing for a failed call.
-struct DeliveryFailure: Error {
-    let result: DeliveryResult
 }
 
 struct SlackCreateChannel: Encodable {

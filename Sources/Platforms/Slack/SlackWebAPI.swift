@@ -167,7 +167,22 @@ package struct SlackWebAPI: ChatDelivery {
         await call("views.open", SlackViewsOpen(triggerID: triggerID, view: SlackBlocks.updateModalView(incident: incident, metadata: metadata)))
     }
 
+    /// Calls a write method: delivered with the `ts` it answers, or why not.
     func call(_ method: String, _ body: some Encodable) async -> DeliveryResult {
+        let answer: SlackAPIAnswer
+        switch await post(SlackAPIAnswer.self, method, body) {
+        case .failure(let failure): return failure.result
+        case .success(let read): answer = read
+        }
+        if answer.ok { return .delivered(reference: answer.ts) }
+        let error = answer.error ?? "unknown_error"
+        if error == "ratelimited" || error == "rate_limited" { return .retryAfter(1) }
+        return Self.permanentErrors.contains(error) ? .permanent(error) : .transient(error)
+    }
+
+    /// Calls a write method and decodes its answer; a 429, a 5xx, a timeout or an answer that is not JSON comes back
+    /// as the delivery result it means.
+    func post<Answer: Decodable>(_ type: Answer.Type, _ method: String, _ body: some Encodable) async -> Result<Answer, DeliveryFailure> {
         var request = HTTPClientRequest(url: baseURL + method)
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -177,21 +192,23 @@ package struct SlackWebAPI: ChatDelivery {
             let response = try await client.execute(request, timeout: timeout)
             if response.status == .tooManyRequests {
                 let seconds = response.headers.first(name: "Retry-After").flatMap(TimeInterval.init) ?? 1
-                return .retryAfter(max(0, seconds))
+                return .failure(DeliveryFailure(result: .retryAfter(max(0, seconds))))
             }
-            guard response.status.code < 500 else { return .transient("HTTP \(response.status.code)") }
+            guard response.status.code < 500 else { return .failure(DeliveryFailure(result: .transient("HTTP \(response.status.code)"))) }
             let bytes = try await response.body.collect(upTo: 1 << 20)
-            guard let answer = try? JSONDecoder().decode(SlackAPIAnswer.self, from: Data(bytes.readableBytesView)) else {
-                return .transient("HTTP \(response.status.code) without a JSON answer")
+            guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(bytes.readableBytesView)) else {
+                return .failure(DeliveryFailure(result: .transient("HTTP \(response.status.code) without a JSON answer")))
             }
-            if answer.ok { return .delivered(reference: answer.ts) }
-            let error = answer.error ?? "unknown_error"
-            if error == "ratelimited" || error == "rate_limited" { return .retryAfter(1) }
-            return Self.permanentErrors.contains(error) ? .permanent(error) : .transient(error)
+            return .success(answer)
         } catch {
-            return .transient("\(error)")
+            return .failure(DeliveryFailure(result: .transient("\(error)")))
         }
     }
+}
+
+/// A delivery result standing for a call that did not come back with an answer to read.
+struct DeliveryFailure: Error {
+    let result: DeliveryResult
 }
 
 /// The part of a `conversations.history` / `conversations.replies` answer a look-up reads.
