@@ -15,9 +15,9 @@ package enum EventDescriber {
         case .warRoomRequested(let request):
             return "\(who) declared \(request.severity) “\(request.title)”; it gets a channel of its own: #\(request.name)"
         case .warRoomOpened(_, let name):
-            return "runs in its own channel #\(name): join it there"
+            return "the incident runs in its own channel #\(name)"
         case .warRoomRefused(let reason):
-            return "could not get a channel of its own (\(reason)), so it runs here"
+            return "the incident could not get a channel of its own (\(reason)), so it runs here"
         case .warRoomLinked(let requestedIn, let name):
             return "Firebell opened #\(name) for this incident (declared in \(requestedIn.channel))"
         case .warRoomArchived:
