@@ -34,7 +34,7 @@ enum FirebellBench {
             case "--port": port = Int(arguments.popFirst() ?? "") ?? port
             default:
                 print(
-                    "usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--rate N] [--http-seconds N] [--only http|saturation|throughput|startup|restart] [--runs N] [--keep] [--restarts N] [--dir PATH]"
+                    "usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--rate N] [--http-seconds N] [--only http|saturation|throughput|timers|startup|restart] [--runs N] [--keep] [--restarts N] [--dir PATH]"
                         + "   (the folder must be on the disk you will run on; --keep leaves the start-up data for `--only restart`)"
                 )
                 exit(2)
@@ -55,6 +55,9 @@ enum FirebellBench {
         case "saturation": return try await saturation.run()
         case "client": return await SaturationBenchmarks.client(port: port, rate: rate, seconds: httpSeconds, channels: 100)
         case "throughput": return try await throughput.run()
+        case "timers":
+            return try await TimerBenchmarks(incidents: incidents, burst: min(burst, incidents), directory: directory, report: benchmarks.report)
+                .run()
         case "startup":
             try await startup.run()
             // A restart is a fresh process: measured in one.

@@ -23,26 +23,46 @@ package struct WorkingHours: Sendable, Equatable {
     /// `date` itself when it falls inside working hours, else the moment they next open. Opening and closing times
     /// are wall-clock times in the zone, so they stay put across daylight-saving changes; an opening time a change
     /// skips moves to the next valid minute.
+    ///
+    /// Worked out from the zone's offsets alone, not with `Calendar`: every deadline of a SEV3 or SEV4 passes through
+    /// here each time its channel's timers are re-planned, and `Calendar` made that 78 times slower.
     package func nextOpening(atOrAfter date: Date) -> Date {
         guard !days.isEmpty, opens < closes else { return date }
-        let calendar = self.calendar
-        let start = calendar.startOfDay(for: date)
+        let today = localDay(of: date)
         for offset in 0..<8 {
-            guard let day = calendar.date(byAdding: .day, value: offset, to: start) else { break }
-            let weekday = calendar.component(.weekday, from: day)  // 1 is Sunday in Foundation
-            guard days.contains(weekday == 1 ? 7 : weekday - 1) else { continue }
-            let open = instant(minutes: opens, on: day)
-            let close = instant(minutes: closes, on: day)
-            if date < close { return max(date, open) }
+            let day = today + offset
+            guard days.contains(Self.isoWeekday(ofDay: day)) else { continue }
+            let close = instant(localSeconds: day * 86400 + closes * 60)
+            if date < close { return max(date, instant(localSeconds: day * 86400 + opens * 60)) }
         }
         return date
     }
 
     /// When the first working day after the local day of `date` opens: "the next business day".
     package func nextBusinessDay(after date: Date) -> Date {
-        let calendar = self.calendar
-        guard let tomorrow = calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: date)) else { return date }
-        return nextOpening(atOrAfter: tomorrow)
+        nextOpening(atOrAfter: instant(localSeconds: (localDay(of: date) + 1) * 86400))
+    }
+
+    /// The local day of `date`, as days since 1970-01-01.
+    private func localDay(of date: Date) -> Int {
+        let local = date.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: date))
+        return Int((local / 86400).rounded(.down))
+    }
+
+    /// ISO weekday (1 Monday … 7 Sunday) of a day counted from 1970-01-01, a Thursday.
+    static func isoWeekday(ofDay day: Int) -> Int { ((day + 3) % 7 + 7) % 7 + 1 }
+
+    /// The instant the zone's wall clock shows `localSeconds` (seconds since 1970-01-01 on that clock). A time a
+    /// daylight-saving change skips is the moment of the change (the next valid minute); a time it shows twice is
+    /// its later showing.
+    private func instant(localSeconds: Int) -> Date {
+        let local = Double(localSeconds)
+        let guess = local - Double(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: local)))
+        let instant = local - Double(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: guess)))
+        let shown = instant + Double(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: instant)))
+        guard Int(shown) != localSeconds else { return Date(timeIntervalSince1970: instant) }
+        // Skipped: the clock jumps over it at the change that comes just before.
+        return timeZone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: instant - 86400)) ?? Date(timeIntervalSince1970: instant)
     }
 
     /// "Mon–Fri 09:00–17:00 Europe/Berlin".
@@ -73,17 +93,6 @@ package struct WorkingHours: Sendable, Equatable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         return calendar
-    }
-
-    /// The instant `minutes` after local midnight of `day` (a local midnight), by the wall clock.
-    private func instant(minutes: Int, on day: Date) -> Date {
-        let calendar = self.calendar
-        if minutes >= 24 * 60 { return calendar.date(byAdding: .day, value: 1, to: day) ?? day }
-        return calendar.nextDate(
-            after: day.addingTimeInterval(-1),
-            matching: DateComponents(hour: minutes / 60, minute: minutes % 60),
-            matchingPolicy: .nextTime
-        ) ?? day
     }
 }
 

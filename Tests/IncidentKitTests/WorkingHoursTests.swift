@@ -28,6 +28,17 @@ struct WorkingHoursTests {
         #expect(night.nextOpening(atOrAfter: Self.date("2026-03-28T23:00:00Z")) == Self.date("2026-03-29T01:00:00Z"), "03:00 CEST")
     }
 
+    @Test func zonesWithHalfHoursAndSouthernSummerTime() {
+        let kolkata = WorkingHours(timeZone: TimeZone(identifier: "Asia/Kolkata")!)
+        #expect(kolkata.nextOpening(atOrAfter: Self.date("2026-10-23T12:30:00Z")) == Self.date("2026-10-26T03:30:00Z"), "Fri 18:00 IST → Mon 09:00")
+        // Sydney's clocks go forward on Sunday 2026-10-04: Friday is +10, Monday +11.
+        let sydney = WorkingHours(timeZone: TimeZone(identifier: "Australia/Sydney")!)
+        #expect(sydney.nextOpening(atOrAfter: Self.date("2026-10-02T08:00:00Z")) == Self.date("2026-10-04T22:00:00Z"), "Fri 18:00 → Mon 09:00 AEDT")
+        // Santiago skips midnight into 01:00 on 2026-09-06: the next business day after Saturday opens on Monday.
+        let santiago = WorkingHours(timeZone: TimeZone(identifier: "America/Santiago")!)
+        #expect(santiago.nextBusinessDay(after: Self.date("2026-09-05T15:00:00Z")) == Self.date("2026-09-07T12:00:00Z"))
+    }
+
     @Test func theNextBusinessDayAndEachWindow() {
         let friday = Self.date("2026-10-23T10:00:00Z")
         #expect(berlin.nextBusinessDay(after: friday) == Self.date("2026-10-26T08:00:00Z"))
