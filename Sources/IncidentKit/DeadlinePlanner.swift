@@ -30,7 +30,7 @@ package struct DeadlinePlanner: Sendable {
     /// (downtime, a stalled process) are coalesced: only the most advanced stage due by `now` is pending.
     /// A severity handled in business hours has its deadlines moved to when the channel's working hours are open.
     package func deadlines(for incident: Incident, now: Date, channel: ChannelRef? = nil) -> [Deadline] {
-        let window = Window(policy(incident).responseWindow, incident: incident, hours: configuration.workingHours(in: channel))
+        let window = window(for: incident, in: channel)
         var result: [Deadline] = []
         if incident.isActive {
             result += updateClock(incident, now: now, window: window)
@@ -56,6 +56,14 @@ package struct DeadlinePlanner: Sendable {
         result += actionItems(incident, now: now)
         // The update clock holds its own stages (each after the last); everything else is held here.
         return result.map { $0.kind.updateStageRank == nil ? window.hold($0) : $0 }
+    }
+
+    /// The response window of the incident's severity, with the channel's working hours only where it needs them
+    /// (every re-plan of every SEV1 and SEV2 passes here and needs none).
+    private func window(for incident: Incident, in channel: ChannelRef?) -> Window {
+        let response = policy(incident).responseWindow
+        let hours = response == .always ? WorkingHours() : configuration.workingHours(in: channel)
+        return Window(response, incident: incident, hours: hours)
     }
 
     /// When an incident's deadlines may fire: its severity's response window in the channel's working hours.
@@ -84,7 +92,7 @@ package struct DeadlinePlanner: Sendable {
     /// when the severity is handled in them (in `channel`'s working hours; without a channel, the default
     /// rotation's or the team's).
     package func nextUpdateDue(for incident: Incident, channel: ChannelRef? = nil) -> Date? {
-        let window = Window(policy(incident).responseWindow, incident: incident, hours: configuration.workingHours(in: channel))
+        let window = window(for: incident, in: channel)
         return cadenceDue(for: incident).map(window.release)
     }
 
