@@ -38,6 +38,17 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "EtcdStore",
+            dependencies: [
+                "IncidentKit", "IncidentStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Messaging",
             dependencies: ["IncidentKit", .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: strict
@@ -62,7 +73,7 @@ let package = Package(
         .target(
             name: "FirebellServer",
             dependencies: [
-                "IncidentKit", "IncidentStore", "Messaging", "Platforms",
+                "IncidentKit", "IncidentStore", "EtcdStore", "Messaging", "Platforms",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "HeapModule", package: "swift-collections"),
@@ -92,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "FirebellBench",
             dependencies: [
-                "IncidentKit", "IncidentStore", "FirebellServer", "Platforms", "FirebellTestSupport",
+                "IncidentKit", "IncidentStore", "EtcdStore", "FirebellServer", "Platforms", "FirebellTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -119,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "FirebellServerTests",
             dependencies: [
-                "IncidentKit", "IncidentStore", "Messaging", "Platforms", "FirebellServer", "FirebellTestSupport",
+                "IncidentKit", "IncidentStore", "EtcdStore", "Messaging", "Platforms", "FirebellServer", "FirebellTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),

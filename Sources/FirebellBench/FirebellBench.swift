@@ -14,6 +14,8 @@ enum FirebellBench {
         var restarts = 5
         var runs = 3
         var port = 0
+        var endpoints = ""
+        var ttl = 3
         var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".bench-data")
         var arguments = CommandLine.arguments.dropFirst()
         while let flag = arguments.popFirst() {
@@ -32,9 +34,11 @@ enum FirebellBench {
             case "--restarts": restarts = Int(arguments.popFirst() ?? "") ?? restarts
             case "--runs": runs = Int(arguments.popFirst() ?? "") ?? runs
             case "--port": port = Int(arguments.popFirst() ?? "") ?? port
+            case "--endpoints": endpoints = arguments.popFirst() ?? endpoints
+            case "--ttl": ttl = Int(arguments.popFirst() ?? "") ?? ttl
             default:
                 print(
-                    "usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--rate N] [--http-seconds N] [--only http|saturation|throughput|timers|startup|restart] [--runs N] [--keep] [--restarts N] [--dir PATH]"
+                    "usage: firebell-bench [--scale N] [--incidents N] [--burst N] [--rate N] [--http-seconds N] [--only http|saturation|throughput|timers|startup|restart|cluster] [--runs N] [--keep] [--restarts N] [--dir PATH]"
                         + "   (the folder must be on the disk you will run on; --keep leaves the start-up data for `--only restart`)"
                 )
                 exit(2)
@@ -55,6 +59,8 @@ enum FirebellBench {
         case "saturation": return try await saturation.run()
         case "client": return await SaturationBenchmarks.client(port: port, rate: rate, seconds: httpSeconds, channels: 100)
         case "throughput": return try await throughput.run()
+        case "cluster": return try await ClusterBenchmarks(runs: runs, directory: directory, report: benchmarks.report).run()
+        case "candidate": return await ClusterBenchmarks.candidate(endpoints: endpoints, ttl: ttl)
         case "timers":
             return try await TimerBenchmarks(incidents: incidents, burst: min(burst, incidents), directory: directory, report: benchmarks.report)
                 .run()

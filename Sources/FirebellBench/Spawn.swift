@@ -56,6 +56,20 @@ struct Spawn {
         output = captureOutput ? pipeEnds[0] : nil
     }
 
+    /// Reads one line of the captured output (without its newline); nil at its end.
+    func readLine() -> String? {
+        guard let output else { return nil }
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let count = read(output, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            guard count == 1 else { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+            if byte == 0x0A { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
+    }
+
     /// Reads the output to its end (if captured) and waits for the exit; returns the output and the exit status.
     @discardableResult
     func finish() -> (output: String, status: Int32) {

@@ -11,6 +11,18 @@ package struct LoadedDataFolder<Channel: Sendable>: Sendable {
     package var incidentIDs: [IncidentID]
     /// Channels whose log could be neither read nor moved aside; commands there are refused until it is fixed.
     package var unavailable: [ChannelRef: UnavailableChannel]
+
+    package init(
+        channels: [ChannelRef: Channel] = [:],
+        repairs: [LogRepair] = [],
+        incidentIDs: [IncidentID] = [],
+        unavailable: [ChannelRef: UnavailableChannel] = [:]
+    ) {
+        self.channels = channels
+        self.repairs = repairs
+        self.incidentIDs = incidentIDs
+        self.unavailable = unavailable
+    }
 }
 
 /// A channel whose log start-up could neither read nor move aside.
@@ -153,7 +165,7 @@ package enum DataFolder {
         return result
     }
 
-    static func logFiles(under directory: URL) -> [URL] {
+    package static func logFiles(under directory: URL) -> [URL] {
         guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return [] }
         return enumerator.compactMap { $0 as? URL }.filter { $0.pathExtension == "jsonl" }.sorted { $0.path < $1.path }
     }

@@ -94,6 +94,16 @@ package struct DataLayout: Sendable {
     /// longer than ``longestSpelledName`` once encoded becomes `~` and the SHA-256 of the original, in hex. Either way
     /// the mapping is injective: different ids never share a file.
     static func safeName(_ name: String) -> String {
+        let out = percentEncoded(name)
+        if out.utf8.count > longestSpelledName {
+            return hashedPrefix + SHA256.hash(data: Data(name.utf8)).map { String(format: "%02x", $0) }.joined()
+        }
+        return out
+    }
+
+    /// Percent-encodes everything but letters, digits, `-` and `_`; the empty name is `%` (never produced otherwise),
+    /// so different names never share an encoding and none contains `/`.
+    package static func percentEncoded(_ name: String) -> String {
         var out = ""
         for byte in name.utf8 {
             switch byte {
@@ -104,12 +114,12 @@ package struct DataLayout: Sendable {
                 out += String(format: "%%%02X", byte)
             }
         }
-        if out.utf8.count > longestSpelledName {
-            return hashedPrefix + SHA256.hash(data: Data(name.utf8)).map { String(format: "%02x", $0) }.joined()
-        }
         // A lone `%` is never produced by the encoding, so the empty name cannot collide with `"\0"` (`%00`).
         return out.isEmpty ? "%" : out
     }
+
+    /// The name a ``percentEncoded(_:)`` text stands for.
+    package static func percentDecoded(_ safe: String) -> String? { originalName(safe) }
 
     static func originalName(_ safe: String) -> String? {
         guard safe != "%" else { return "" }

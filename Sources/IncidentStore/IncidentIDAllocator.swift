@@ -16,13 +16,7 @@ import Darwin
 /// folded into `incident-ids.json` (the highest id of each year), together with every id seen in the logs.
 /// Synchronous on purpose: a channel reserves an id without a suspension point, so no other command of the channel
 /// can slip in between its decision and its append.
-package final class IncidentIDAllocator: Sendable {
-    /// An id taken for a declaration, and what to sync to make the reservation durable.
-    package struct Reservation: Sendable {
-        package let id: IncidentID
-        package let syncTarget: GroupCommit.Target
-    }
-
+package final class IncidentIDAllocator: IncidentIDSource {
     private struct Entry: Codable {
         var year: Int
         var sequence: Int
@@ -75,8 +69,8 @@ package final class IncidentIDAllocator: Sendable {
     }
 
     /// Reserves the next id of `year`: written, and durable once `syncTarget` is synced.
-    package func reserve(year: Int) throws(StoreError) -> Reservation {
-        try lastByYear.withLock { (last) throws(StoreError) -> Reservation in
+    package func reserve(year: Int) throws(StoreError) -> IDReservation {
+        try lastByYear.withLock { (last) throws(StoreError) -> IDReservation in
             let id = IncidentID(year: year, sequence: (last[year] ?? 0) + 1)
             var line: Data
             do { line = try JSONEncoder().encode(Entry(year: year, sequence: id.sequence)) } catch {
@@ -85,7 +79,7 @@ package final class IncidentIDAllocator: Sendable {
             line.append(0x0A)
             try FileIO.writeAll(journalFD, line, path: journal.path)
             last[year] = id.sequence
-            return Reservation(id: id, syncTarget: GroupCommit.Target(fd: journalFD, path: journal.path))
+            return IDReservation(id: id, syncTarget: GroupCommit.Target(fd: journalFD, path: journal.path))
         }
     }
 

@@ -9,7 +9,7 @@ struct FirebellCommand: AsyncParsableCommand {
         subcommands: [
             DefaultCommand.self, ConsoleCommand.self, ServeCommand.self, CheckConfigCommand.self, PostmortemCommand.self, ActionsCommand.self,
             ReportCommand.self,
-            CommandsCommand.self,
+            CommandsCommand.self, MigrateCommand.self,
         ],
         defaultSubcommand: DefaultCommand.self
     )

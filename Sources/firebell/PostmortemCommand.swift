@@ -19,7 +19,7 @@ struct PostmortemCommand: AsyncParsableCommand {
         let service = try IncidentService(configuration: configuration, logger: ConsoleLogging.logger())
         let catalog = await service.incidentCatalog()
         guard let found = catalog.first(where: { $0.incident.id == incidentID }) else {
-            throw UserFacingFailure(description: "No incident \(incidentID) in \(service.layout.root.path).")
+            throw UserFacingFailure(description: "No incident \(incidentID) in \(service.store.location).")
         }
         let incident = found.incident
         guard !incident.isActive else { throw UserFacingFailure(description: "\(incidentID) is still active; resolve it first.") }

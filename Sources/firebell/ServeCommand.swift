@@ -29,9 +29,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
-            let firebell = try FirebellApplication(configuration: configuration, settings: settings, httpClient: httpClient, logger: logger)
+            let store = try await configuration.store.open(httpClient: httpClient)
+            let firebell = try FirebellApplication(
+                configuration: configuration,
+                settings: settings,
+                httpClient: httpClient,
+                store: store,
+                logger: logger
+            )
             // Said once the socket is bound: a port already in use ends the start with its error, never "listening".
-            let data = configuration.dataDirectory.path
+            let data = firebell.service.store.location
             let announcer = logger
             try await firebell.application { address in
                 announcer.info("listening", metadata: ["address": "\(address)", "data": "\(data)"])

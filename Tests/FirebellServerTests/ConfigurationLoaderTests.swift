@@ -156,6 +156,23 @@ struct ConfigurationLoaderTests {
         #expect(problem("http_header_timeout: 2h") == "firebell.yaml: http_header_timeout must be from 1s to 1h.")
     }
 
+    @Test func theStoreIsTheDataFolderUnlessOneVariablePutsItOnEtcd() throws {
+        #expect(try load("").store == StoreSettings())
+        let etcd = try load("", environment: ["FIREBELL_STORE": "etcd", "FIREBELL_ETCD_ENDPOINTS": "http://10.0.0.1:2379, http://10.0.0.2:2379"])
+        #expect(etcd.store.kind == .etcd)
+        #expect(etcd.store.etcdEndpoints == ["http://10.0.0.1:2379", "http://10.0.0.2:2379"])
+        #expect(etcd.store.etcdPrefix == "/firebell/" && etcd.store.leaseTTL == 10)
+        let file = try load("store: etcd\netcd_endpoints: [\"http://h1:2379\", \"http://h2:2379\"]\netcd_prefix: /team-a\netcd_lease_ttl: 15s\n")
+        #expect(file.store.etcdEndpoints == ["http://h1:2379", "http://h2:2379"])
+        #expect(file.store.etcdPrefix == "/team-a/" && file.store.leaseTTL == 15)
+        #expect(problem("store: etcd") == "firebell.yaml: store etcd needs etcd_endpoints (FIREBELL_ETCD_ENDPOINTS=http://h1:2379,http://h2:2379).")
+        #expect(problem("store: postgres") == "firebell.yaml: store 'postgres' is not a store; write files (the data folder) or etcd.")
+        #expect(problem("store: etcd\netcd_endpoints: h1:2379") != nil, "an endpoint must be an http(s) URL")
+        #expect(
+            problem("etcd_lease_ttl: 1s") == "firebell.yaml: etcd_lease_ttl must be from 2s to 5m (how long the timers wait after the leader dies)."
+        )
+    }
+
     @Test func reminderStepsAreConfigurable() throws {
         let configuration = try load(
             """

@@ -87,4 +87,37 @@ struct DeployTests {
         let configuration = try ConfigurationLoader(environment: [:]).load(file: url)
         #expect(configuration.dataDirectory.path == "/data" && configuration.httpPort == 8080)
     }
+
+    @Test func theClusterManifestsRunThreeReplicasOnAThreeMemberEtcdWithDisruptionBudgets() throws {
+        var objects: [String: [String: Any]] = [:]
+        for document in try Yams.load_all(yaml: text("kubernetes/firebell-cluster.yaml")) {
+            let object = try #require(document as? [String: Any])
+            let name = try #require((object["metadata"] as? [String: Any])?["name"] as? String)
+            objects["\(try #require(object["kind"] as? String))/\(name)"] = object
+        }
+        #expect(
+            Set(objects.keys) == [
+                "ConfigMap/firebell-config", "Service/firebell", "Deployment/firebell", "PodDisruptionBudget/firebell", "Service/etcd",
+                "StatefulSet/etcd", "PodDisruptionBudget/etcd",
+            ]
+        )
+        let replicas = try #require(objects["Deployment/firebell"]?["spec"] as? [String: Any])
+        #expect(replicas["replicas"] as? Int == 3)
+        #expect((objects["PodDisruptionBudget/firebell"]?["spec"] as? [String: Any])?["minAvailable"] as? Int == 2)
+        let etcd = try #require(objects["StatefulSet/etcd"]?["spec"] as? [String: Any])
+        #expect(etcd["replicas"] as? Int == 3)
+        let member = try #require(((etcd["template"] as? [String: Any])?["spec"] as? [String: Any])?["containers"] as? [[String: Any]])
+        let flags = try #require(member.first?["command"] as? [String])
+        #expect(flags.contains { $0.hasPrefix("--quota-backend-bytes=") } && flags.contains("--auto-compaction-mode=revision"))
+
+        // The ConfigMap's file puts Firebell on the three members.
+        let file = try #require((objects["ConfigMap/firebell-config"]?["data"] as? [String: Any])?["firebell.yaml"] as? String)
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let url = folder.url.appendingPathComponent("firebell.yaml")
+        try file.write(to: url, atomically: true, encoding: .utf8)
+        let configuration = try ConfigurationLoader(environment: [:]).load(file: url)
+        #expect(configuration.store.kind == .etcd && configuration.store.etcdEndpoints.count == 3)
+        #expect(configuration.store.leaseTTL == 10)
+    }
 }

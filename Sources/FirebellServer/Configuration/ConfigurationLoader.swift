@@ -18,7 +18,7 @@ package struct ConfigurationLoader: Sendable {
             "pin_reaction", "declare_from_message_severity",
         ]
             + ["severities", "permissions", "reminders", "oncall", "alerts", "business_hours", "war_room"] + FirebellConfiguration.audienceKeys
-            + StatusPageSettings.configurationKeys + HTTPLimits.configurationKeys
+            + StatusPageSettings.configurationKeys + HTTPLimits.configurationKeys + StoreSettings.configurationKeys
     )
     /// The keys the chat platforms declare beside their settings (all URLs).
     static let platformKeys: Set<String> = Set(chatPlatforms.flatMap { $0.settingsType.fileKeys })
@@ -83,6 +83,7 @@ package struct ConfigurationLoader: Sendable {
         try configuration.configureAudiences(map, from: name, reader: reader)
         try configuration.statusPage.configure(map, from: name, reader: reader)
         try configuration.httpLimits.configure(map, from: name, reader: reader)
+        try configuration.store.configure(map, from: name, reader: reader)
         if let value = map["oncall"] { configuration.engine.oncall = try OnCallPolicy(configuration: value, at: "\(name): oncall", reader: reader) }
         if let value = map["alerts"] { try AlertRouting.configure(value, at: "\(name): alerts", reader: reader, into: &configuration) }
         if let value = map["pagerduty_url"] {

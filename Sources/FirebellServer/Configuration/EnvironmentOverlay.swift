@@ -9,11 +9,12 @@ import Foundation
 enum EnvironmentOverlay {
     /// `FIREBELL_DATA_DIR` and `FIREBELL_TEMPLATES_DIR` are not here: as paths they are read against the
     /// working folder, not the file's, so `ConfigurationLoader` applies them itself.
-    static let topLevel: Set<String> = ConfigurationLoader.platformKeys.union(HTTPLimits.configurationKeys).union([
-        "http_host", "http_port", "status_updates_in_thread",
-        "status_page_title", "status_page_severities", "status_page_history_days", "pagerduty_url", "runbooks", "briefings", "pin_reaction",
-        "declare_from_message_severity",
-    ])
+    static let topLevel: Set<String> = ConfigurationLoader.platformKeys.union(HTTPLimits.configurationKeys).union(StoreSettings.configurationKeys)
+        .union([
+            "http_host", "http_port", "status_updates_in_thread",
+            "status_page_title", "status_page_severities", "status_page_history_days", "pagerduty_url", "runbooks", "briefings", "pin_reaction",
+            "declare_from_message_severity",
+        ])
     /// Keys whose value is a list, written comma-separated in the environment.
     static let listKeys: Set<String> = ["commander_nudge_severities"]
 

@@ -6,6 +6,8 @@ import Platforms
 /// Everything the operator configures, after the file and the environment are merged.
 package struct FirebellConfiguration: Sendable {
     package var dataDirectory: URL
+    /// Where the events are kept: the data folder, or etcd (`store:`).
+    package var store = StoreSettings()
     /// A folder whose `<name>.mustache` files replace the shipped stakeholder templates.
     package var templatesDirectory: URL?
     package var engine: EngineConfiguration

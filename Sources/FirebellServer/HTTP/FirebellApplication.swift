@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import EtcdStore
 import Foundation
 import Hummingbird
 import IncidentKit
@@ -14,6 +15,8 @@ package struct FirebellApplication: Sendable {
     package let service: IncidentService
     package let outbox: OutboxDispatcher
     package let settings: ServeSettings
+    /// Where the events are kept, and (on etcd) how leadership is held.
+    let storeSettings: StoreSettings
     package let metrics = FirebellMetrics()
     /// The chat platforms whose settings are present, started.
     package let platforms: [any ChatPlatform]
@@ -24,16 +27,19 @@ package struct FirebellApplication: Sendable {
     let alertRoutes: AlertRoutes
     let logger: Logger
 
-    /// Opens the data folder, starts each configured platform, and prepares delivery through `httpClient`.
+    /// Opens the data folder (or takes `store`, opened: etcd), starts each configured platform, and prepares delivery
+    /// through `httpClient`.
     package init(
         configuration: FirebellConfiguration,
         settings: ServeSettings,
         httpClient: HTTPClient,
         clock: any SchedulerClock = SystemWallClock(),
         deliveryPolicy: DeliveryPolicy = DeliveryPolicy(),
+        store: OpenedStore? = nil,
         logger: Logger
     ) throws {
         self.settings = settings
+        self.storeSettings = configuration.store
         self.logger = logger
         let context = PlatformContext(
             httpClient: httpClient,
@@ -87,7 +93,8 @@ package struct FirebellApplication: Sendable {
             metrics: metrics,
             pagerDuty: pagerDuty != nil,
             tracker: tracker != nil,
-            sink: outbox
+            sink: outbox,
+            store: store
         )
         outbox.connect(TrackerBridge(service: service))
         outbox.connect(WarRoomBridge(service: service))
@@ -147,7 +154,13 @@ package struct FirebellApplication: Sendable {
     /// The long-lived connections of the configured platforms: Slack Socket Mode, the Mattermost WebSocket, the
     /// Matrix `/sync` loop. Each runs until cancelled.
     func connections() -> [any Service] {
-        platforms.flatMap { $0.connections(transactions: service) }
+        var connections = platforms.flatMap { $0.connections(transactions: service) }
+        if let etcd = service.store as? EtcdEventStore {
+            connections.append(StoreFollower(service: service, store: etcd, logger: logger))
+            let election = EtcdElection(client: etcd.client, keys: etcd.keys, ttl: storeSettings.leaseTTL, identity: storeSettings.replicaName)
+            connections.append(LeaderElection(service: service, election: election, metrics: metrics, logger: logger))
+        }
+        return connections
     }
 }
 
@@ -173,7 +186,8 @@ struct BackgroundWork: Service {
         // What the logs still owe delivery goes first (a channel used meanwhile resumes its own before its command).
         await service.resumeDeliveries()
         await service.readModelReady()
-        let timers = Task { [service] in await TimerLoop(service: service).run() }
+        // On etcd the elected leader runs the timers (``LeaderElection``); on the data folder this process does.
+        let timers = service.store is EtcdEventStore ? nil : Task { [service] in await TimerLoop(service: service).run() }
         let running = connections.map { connection in Task { try? await connection.run() } }
         let snapshots = Task { [service] in
             while !Task.isCancelled {
@@ -183,7 +197,7 @@ struct BackgroundWork: Service {
         }
         try? await gracefulShutdown()
         for task in running { task.cancel() }
-        timers.cancel()
+        timers?.cancel()
         snapshots.cancel()
         // The next start reads these instead of replaying every log.
         await service.writeSnapshots()

@@ -22,6 +22,9 @@ package enum FirebellRouter {
             if let reason = platforms.lazy.compactMap(\.notReadyReason).first {
                 return Response.text("not ready: \(reason)", status: .serviceUnavailable)
             }
+            if let reason = await service.store.notReadyReason() {
+                return Response.text("not ready: \(reason)", status: .serviceUnavailable)
+            }
             let damaged = service.damagedLines
             guard damaged.isEmpty else {
                 // Every channel answers; the operator should look at what was set aside.

@@ -51,6 +51,11 @@ package final class FirebellMetrics: Sendable {
         Gauge(label: "firebell_outbox_depth", dimensions: [], factory: factory).record(depth)
     }
 
+    /// Whether this replica leads (runs the timers): 1 or 0. A single process on the data folder always leads.
+    func leader(_ leads: Bool) {
+        Gauge(label: "firebell_leader", dimensions: [], factory: factory).record(leads ? 1 : 0)
+    }
+
     /// Lines of the channel logs found damaged at start-up (each skipped and kept in a side file).
     func damagedLogLines(_ count: Int) {
         Gauge(label: "firebell_damaged_log_lines", dimensions: [], factory: factory).record(count)

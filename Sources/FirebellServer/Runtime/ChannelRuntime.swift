@@ -13,9 +13,8 @@ actor ChannelRuntime {
     private var state: ChannelState
     /// The snapshot the state is still encoded in, until the channel is first used.
     private var unread: UnreadSnapshot?
-    private var log: ChannelLog?
-    private let layout: DataLayout
-    private let logURL: URL
+    /// The channel's log in the store (a file, or keys in etcd).
+    private let storage: any ChannelStorage
     /// Why the channel's log cannot be used, as a responder may be told (no server paths).
     private var unavailableReason: String?
     private let dependencies: RuntimeDependencies
@@ -30,10 +29,19 @@ actor ChannelRuntime {
     /// How long a timer whose events could not be saved waits before it is tried again.
     static let retryAfterFailure: TimeInterval = 30
 
-    init(channel: ChannelRef, fold: ChannelFold, layout: DataLayout, unavailableReason: String?, dependencies: RuntimeDependencies, now: Date) {
+    /// How often a command is decided again because another replica appended to the channel first.
+    static let conflictRetries = 8
+
+    init(
+        channel: ChannelRef,
+        fold: ChannelFold,
+        storage: any ChannelStorage,
+        unavailableReason: String?,
+        dependencies: RuntimeDependencies,
+        now: Date
+    ) {
         self.channel = channel
-        self.layout = layout
-        self.logURL = layout.logFile(for: channel)
+        self.storage = storage
         self.unavailableReason = unavailableReason
         self.dependencies = dependencies
         switch fold {
@@ -74,7 +82,7 @@ actor ChannelRuntime {
         await takeTurn()
         defer { endTurn() }
         readSnapshotIfUnread(now: now)
-        resumeDeliveriesIfNeeded()
+        await resumeDeliveriesIfNeeded()
         let verb = input.verb
         if let unavailableReason {
             return .failed(
@@ -82,79 +90,177 @@ actor ChannelRuntime {
                 "✗ This channel's incidents cannot be used: \(unavailableReason). Ask the operator to check the data folder (the server log names the file); other channels are unaffected."
             )
         }
+        var conflicts = 0
+        while true {
+            do {
+                // A store other replicas append to may hold records this replica has not folded yet: decide on them too.
+                if storage.isShared { try await catchUp(now: now) }
+                return try await attempt(input, actor: actor, now: now, delivery: delivery, responseURL: responseURL, actorName: actorName)
+            } catch let error as CommandError {
+                return .refused(verb, error)
+            } catch let error as StoreError where error.kind == .conflict && conflicts < Self.conflictRetries {
+                // Another replica appended first: fold what it wrote and decide again on that.
+                conflicts += 1
+                do { try await catchUp(now: now) } catch { return notSaved(verb, error) }
+            } catch {
+                return notSaved(verb, error)
+            }
+        }
+    }
+
+    /// Decides on the state as it is, appends, applies and hands the effects to delivery; throws a `.conflict`
+    /// store error, having changed nothing, when another replica appended to the channel first.
+    private func attempt(
+        _ input: Input,
+        actor: UserRef,
+        now: Date,
+        delivery: String?,
+        responseURL: String?,
+        actorName: String?
+    ) async throws -> Answer {
+        let verb = input.verb
         if let delivery, state.recentDeliveries.contains(delivery) {
             return Answer(result: .duplicate, verb: verb, reply: nil, confirmation: nil)
         }
-        do {
-            var records: [EventRecord] = []
-            var view: ViewRequest?
-            let (decision, reservation) = try decide(input, actor: actor, now: now)
-            switch decision {
-            case .record(let recorded): records = recorded
-            case .view(let shown): view = shown
-            case .recordThenShow(let recorded, let shown): (records, view) = (recorded, shown)
-            }
-            let markup = Platforms.markup(for: channel.platform)
-            var messages: [OutboundMessage] = []
-            if !records.isEmpty {
-                // The actor's name rides on the transaction only when the channel learns something from it.
-                let name = actorName.flatMap { state.people.isNew($0, for: actor) ? $0 : nil }
-                records = EventRecord.transaction(records, delivery: delivery, actorName: name)
-                let before = state
-                try await appendDurably(records, with: reservation)
-                for record in records { state.apply(record) }
-                publishCommitted(records, wasEmpty: before.lastSequence == 0, now: now)
-                publishDeadline(now: now)
-                messages = plannedMessages(records, before: before, at: now, responseURL: responseURL)
-                dependencies.sink?.accept(messages, transactionEnd: state.lastSequence, from: channel)
-            }
-            let reply = try view.map { try render($0, now: now, markup: markup) }
-            let confirmation =
-                records.isEmpty
-                ? nil
-                : "✓ "
-                    + (records.map { markup.lines(EventDescriber.describe($0, names: state.people)) }
-                    + hints(input, records).map(markup.lines))
-                    .joined(separator: "\n")
-            return Answer(
-                result: view != nil && records.isEmpty ? .shown : .accepted,
-                verb: verb,
-                reply: reply,
-                confirmation: confirmation,
-                records: records,
-                messages: messages
-            )
-        } catch let error as CommandError {
-            return .refused(verb, error)
-        } catch {
-            // The cause names server paths: the operator reads it in the log, the responder gets what to do.
-            dependencies.logger.error("not saved", metadata: ["channel": "\(channel)", "verb": "\(verb)", "error": "\(error)"])
-            let nothing = "Not saved, nothing changed"
+        var records: [EventRecord] = []
+        var view: ViewRequest?
+        let (decision, reservation) = try decide(input, actor: actor, now: now)
+        switch decision {
+        case .record(let recorded): records = recorded
+        case .view(let shown): view = shown
+        case .recordThenShow(let recorded, let shown): (records, view) = (recorded, shown)
+        }
+        let markup = Platforms.markup(for: channel.platform)
+        var messages: [OutboundMessage] = []
+        if !records.isEmpty {
+            // The actor's name rides on the transaction only when the channel learns something from it.
+            let name = actorName.flatMap { state.people.isNew($0, for: actor) ? $0 : nil }
+            records = EventRecord.transaction(records, delivery: delivery, actorName: name)
+            let before = state
+            try await storage.append(records, reservation: reservation)
+            snapshotIsCurrent = false
+            for record in records { state.apply(record) }
+            await publishCommitted(records, wasEmpty: before.lastSequence == 0, now: now)
+            publishDeadline(now: now)
+            messages = plannedMessages(records, before: before, at: now, responseURL: responseURL)
+            dependencies.sink?.accept(messages, transactionEnd: state.lastSequence, from: channel)
+        }
+        var reply: String?
+        if let view { reply = try await render(view, now: now, markup: markup) }
+        let confirmation =
+            records.isEmpty
+            ? nil
+            : "✓ "
+                + (records.map { markup.lines(EventDescriber.describe($0, names: state.people)) }
+                + hints(input, records).map(markup.lines))
+                .joined(separator: "\n")
+        return Answer(
+            result: view != nil && records.isEmpty ? .shown : .accepted,
+            verb: verb,
+            reply: reply,
+            confirmation: confirmation,
+            records: records,
+            messages: messages
+        )
+    }
+
+    /// The answer to a command whose events could not be saved: the operator reads the cause in the log (it names
+    /// server paths), the responder gets what to do.
+    private func notSaved(_ verb: String, _ error: any Error) -> Answer {
+        dependencies.logger.error("not saved", metadata: ["channel": "\(channel)", "verb": "\(verb)", "error": "\(error)"])
+        let store = error as? StoreError
+        if store?.kind == .indeterminate {
             return .failed(
                 verb,
-                "✗ \((error as? StoreError)?.told(nothing) ?? nothing). Try again in a moment; if it keeps failing, tell the operator (disk full or read-only? the server log says which file)."
+                "✗ \(store?.told("Not confirmed: the store did not answer in time, so this may or may not have been saved") ?? ""). Check with /incident status before trying again; tell the operator if it keeps happening."
             )
         }
+        let nothing = "Not saved, nothing changed"
+        return .failed(
+            verb,
+            "✗ \(store?.told(nothing) ?? nothing). Try again in a moment; if it keeps failing, tell the operator (disk full or read-only? the server log says which file)."
+        )
+    }
+
+    /// Folds what other writers appended to the channel since this runtime's last record (read from the store),
+    /// and tells the read model and the timers.
+    func catchUp(now: Date) async throws(StoreError) {
+        let newer = try await storage.records(after: state.lastSequence)
+        await apply(newer, now: now)
+    }
+
+    /// Folds records another replica committed (seen on the store's watch), in its turn; records it has already are
+    /// skipped, and a gap is filled from the store.
+    func follow(_ records: [EventRecord], now: Date) async {
+        await takeTurn()
+        defer { endTurn() }
+        readSnapshotIfUnread(now: now)
+        guard unavailableReason == nil else { return }
+        let fresh = records.filter { $0.sequence > state.lastSequence }
+        guard let first = fresh.first else { return }
+        if first.sequence == state.lastSequence + 1 {
+            await apply(fresh, now: now)
+        } else {
+            await catchUpOrLog(now: now)
+        }
+    }
+
+    /// Catches up with the store in its turn.
+    func refresh(now: Date) async {
+        await takeTurn()
+        defer { endTurn() }
+        readSnapshotIfUnread(now: now)
+        guard unavailableReason == nil else { return }
+        await catchUpOrLog(now: now)
+    }
+
+    /// Catches up; a store that cannot be read now is logged (the next append's conflict, or the next watch, retries).
+    private func catchUpOrLog(now: Date) async {
+        do { try await catchUp(now: now) } catch {
+            dependencies.logger.error("could not read a channel's new records", metadata: ["channel": "\(channel)", "error": "\(error)"])
+        }
+    }
+
+    /// Applies records appended elsewhere, in order, stopping at the first that does not follow on.
+    private func apply(_ newer: [EventRecord], now: Date) async {
+        var applied: [EventRecord] = []
+        for record in newer where record.sequence == state.lastSequence + 1 {
+            state.apply(record)
+            applied.append(record)
+            if case .declared = record.event, let id = record.incident { dependencies.ids.observe(id) }
+        }
+        guard !applied.isEmpty else { return }
+        snapshotIsCurrent = false
+        if dependencies.readModel.contains(channel) {
+            dependencies.readModel.apply(channel, state: state, committed: applied)
+        } else {
+            await publishWhole(now: now)
+        }
+        publishDeadline(now: now)
     }
 
     /// Tells the read model what this transaction committed; a channel it does not hold yet is published whole (a
     /// new channel from these records alone, an older one from its log).
     /// The records are durable by now: a log that cannot be read back here costs the status page this channel
     /// (until the next start), never the command's answer.
-    private func publishCommitted(_ records: [EventRecord], wasEmpty: Bool, now: Date) {
+    private func publishCommitted(_ records: [EventRecord], wasEmpty: Bool, now: Date) async {
         if dependencies.readModel.contains(channel) {
             dependencies.readModel.apply(channel, state: state, committed: records)
         } else {
-            publishWhole(now: now, knownLog: wasEmpty ? records : nil)
+            await publishWhole(now: now, knownLog: wasEmpty ? records : nil)
         }
     }
 
     /// Publishes the channel to the read model from its state and, when the status page could show one of its
     /// incidents, its log (`knownLog` when the caller has it whole); a log that cannot be read is logged.
-    private func publishWhole(now: Date, knownLog: [EventRecord]? = nil) {
+    private func publishWhole(now: Date, knownLog: [EventRecord]? = nil) async {
         let needsLog = ReadModel.needsLog(state, now: now)
         do {
-            dependencies.readModel.publish(channel, state: state, log: needsLog ? try knownLog ?? records() : [])
+            var log: [EventRecord] = []
+            if needsLog {
+                if let knownLog { log = knownLog } else { log = try await records() }
+            }
+            dependencies.readModel.publish(channel, state: state, log: log)
         } catch {
             dependencies.logger.error("could not read a log for the status page", metadata: ["channel": "\(channel)", "error": "\(error)"])
         }
@@ -166,7 +272,7 @@ actor ChannelRuntime {
         defer { endTurn() }
         readSnapshotIfUnread(now: now)
         guard unavailableReason == nil, !dependencies.readModel.contains(channel) else { return }
-        publishWhole(now: now)
+        await publishWhole(now: now)
     }
 
     /// The effects of a logged transaction, rendered from the state after it.
@@ -199,13 +305,16 @@ actor ChannelRuntime {
         await takeTurn()
         defer { endTurn() }
         readSnapshotIfUnread(now: now)
-        return resumeDeliveriesIfNeeded()
+        return await resumeDeliveriesIfNeeded()
     }
 
     @discardableResult
-    private func resumeDeliveriesIfNeeded() -> Int {
+    private func resumeDeliveriesIfNeeded() async -> Int {
         guard !deliveriesResumed else { return 0 }
         deliveriesResumed = true
+        // On a shared store the log holds other replicas' transactions, whose effects they delivered: this replica's
+        // ledger cannot tell which were. Each replica delivers what it commits, and resumes nothing from the log.
+        guard !storage.isShared else { return 0 }
         guard let recovery = dependencies.sink as? any DeliveryRecovery, recovery.delivers(to: channel) else { return 0 }
         let watermark = recovery.watermark(of: channel)
         guard lastSequence > watermark else { return 0 }
@@ -216,7 +325,7 @@ actor ChannelRuntime {
                 if case .tracker = effect.action, sequence <= trackerStart { return false }
                 return !recovery.isSettled(effect.id)
             }
-            for owed in try unsettledMessages(after: watermark, owes: owedEffect) {
+            for owed in try await unsettledMessages(after: watermark, owes: owedEffect) {
                 recovery.accept(owed.messages, transactionEnd: owed.end, from: channel)
                 total += owed.messages.count
             }
@@ -237,9 +346,9 @@ actor ChannelRuntime {
     /// The messages every logged transaction after `watermark` still owes (per `owes`, given the effect and its
     /// transaction's first sequence), planned and rendered again from the log; start-up hands them to delivery
     /// before anything new.
-    func unsettledMessages(after watermark: Int, owes: (Effect, Int) -> Bool) throws -> [(messages: [OutboundMessage], end: Int)] {
+    func unsettledMessages(after watermark: Int, owes: (Effect, Int) -> Bool) async throws -> [(messages: [OutboundMessage], end: Int)] {
         guard lastSequence > watermark else { return [] }
-        let all = try records()
+        let all = try await records()
         var fold = ChannelState()
         var owed: [(messages: [OutboundMessage], end: Int)] = []
         for transaction in EventRecord.transactions(in: all) {
@@ -267,20 +376,20 @@ actor ChannelRuntime {
     }
 
     /// Runs the engine; a `declare` that the engine accepts reserves its id, made durable with the transaction.
-    private func decide(_ input: Input, actor: UserRef, now: Date) throws -> (Decision, IncidentIDAllocator.Reservation?) {
+    private func decide(_ input: Input, actor: UserRef, now: Date) throws -> (Decision, IDReservation?) {
         let year = UTC.year(of: now)
-        let probe = dependencies.allocator.peek(year: year)
+        let probe = dependencies.ids.peek(year: year)
         let engine = dependencies.engine
         let decision = try engine.decide(input, state: state, context: CommandContext(actor: actor, now: now, newIncidentID: probe, channel: channel))
         guard case .record(let records) = decision, !input.carriesIncidentID, records.contains(where: \.reservesIncidentID) else {
             return (decision, nil)
         }
-        let reserved = try dependencies.allocator.reserve(year: year)
+        let reserved = try dependencies.ids.reserve(year: year)
         let context = CommandContext(actor: actor, now: now, newIncidentID: reserved.id, channel: channel)
         return (try engine.decide(input, state: state, context: context), reserved)
     }
 
-    private func render(_ view: ViewRequest, now: Date, markup: Markup) throws -> String {
+    private func render(_ view: ViewRequest, now: Date, markup: Markup) async throws -> String {
         let views = dependencies.views
         switch view {
         case .help(let verb):
@@ -303,31 +412,15 @@ actor ChannelRuntime {
         case .actions(let id):
             return views.actions(state.incidents[id]!, names: state.people, markup: markup)
         case .timeline(let id):
-            return views.timeline(state.incidents[id]!, records: try records(), names: state.people, markup: markup)
+            return views.timeline(state.incidents[id]!, records: try await records(), names: state.people, markup: markup)
         case .postmortem(let id):
             let draft = PostmortemWriter(configuration: dependencies.engine.configuration).markdown(
                 state.incidents[id]!,
-                records: try records(),
+                records: try await records(),
                 names: state.people
             )
             return markup.rendersMarkdown ? draft : markup.escape(draft)
         }
-    }
-
-    /// Writes the records and returns once they are on disk (sharing the sync with other channels' commands);
-    /// if they cannot be made durable they are cut off again and the error is thrown.
-    private func appendDurably(_ records: [EventRecord], with reservation: IncidentIDAllocator.Reservation?) async throws {
-        let log = try openLog()
-        let pending = try log.write(records)
-        do {
-            // An id reservation is synced in the same group: a declare costs one flush.
-            try await dependencies.committer.sync([log.syncTarget] + (reservation.map { [$0.syncTarget] } ?? []))
-        } catch {
-            log.abandon(pending)
-            throw error
-        }
-        log.confirm(pending)
-        snapshotIsCurrent = false
     }
 
     /// Writes the snapshot of this channel's fold when the one on disk is out of date; returns whether it wrote one.
@@ -336,7 +429,7 @@ actor ChannelRuntime {
         await takeTurn()
         defer { endTurn() }
         guard !snapshotIsCurrent, unavailableReason == nil, state.lastSequence > 0 else { return false }
-        try ChannelSnapshot.write(state, forLog: logURL)
+        guard try storage.writeSnapshot(state) else { return false }
         snapshotIsCurrent = true
         return true
     }
@@ -354,17 +447,9 @@ actor ChannelRuntime {
         if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
     }
 
-    private func openLog() throws -> ChannelLog {
-        if let log { return log }
-        let opened = try ChannelLog(channel: channel, layout: layout)
-        log = opened
-        return opened
-    }
-
-    /// Every record of this channel, read from its log.
-    func records() throws -> [EventRecord] {
-        guard log != nil || FileManager.default.fileExists(atPath: logURL.path) else { return [] }
-        return try openLog().readAll()
+    /// Every record of this channel, read from the store.
+    func records() async throws(StoreError) -> [EventRecord] {
+        try await storage.records(after: 0)
     }
 }
 
@@ -376,9 +461,8 @@ struct RuntimeDependencies: Sendable {
     /// When timers are due.
     let deadlinePlanner: DeadlinePlanner
     let effectRenderer: EffectRenderer
-    let allocator: IncidentIDAllocator
-    /// Makes the appends of concurrent commands durable together.
-    let committer: GroupCommit
+    /// Hands out incident ids (unique among everyone who shares the store).
+    let ids: any IncidentIDSource
     let views: ViewRenderer
     /// What the read-only views across channels read, kept current by each transaction.
     let readModel: ReadModel

@@ -9,7 +9,8 @@ import Synchronization
 /// The heart of the shell: turns inbound command text into durable events and rendered answers,
 /// one serialized runtime per channel, channels in parallel.
 package final class IncidentService: ChannelTransactions {
-    package let layout: DataLayout
+    /// Where the events are kept: the data folder, or etcd.
+    package let store: any EventStore
     /// What start-up repaired or quarantined in the data folder.
     package let startupRepairs: [LogRepair]
     private let dependencies: RuntimeDependencies
@@ -31,7 +32,8 @@ package final class IncidentService: ChannelTransactions {
     ///   - pagerDuty: whether pages become PagerDuty events; `tracker`: whether action items become tracker issues.
     ///   - sink: where each transaction's effects go for delivery (nil: nowhere).
     ///   - directMessagePlatforms: platforms on which a person can be messaged by id.
-    ///   - committer: what makes appends durable (tests hold one to keep a channel's turn taken).
+    ///   - committer: what makes appends to the data folder durable (tests hold one to keep a channel's turn taken).
+    ///   - store: the store, opened (etcd); nil opens the configuration's data folder.
     package init(
         configuration: FirebellConfiguration,
         clock: any SchedulerClock = SystemWallClock(),
@@ -41,16 +43,22 @@ package final class IncidentService: ChannelTransactions {
         tracker: Bool = false,
         sink: (any EffectSink)? = nil,
         directMessagePlatforms: Set<PlatformID> = Platforms.directMessagePlatforms,
-        committer: GroupCommit? = nil
+        committer: GroupCommit? = nil,
+        store opened: OpenedStore? = nil
     ) throws {
-        let layout = DataLayout(root: configuration.dataDirectory)
-        let loaded = try DataFolder.loadStates(layout, now: clock.now())
+        var opened = opened
+        if opened == nil {
+            let (files, idRepair) = try FileEventStore.open(DataLayout(root: configuration.dataDirectory), now: clock.now(), committer: committer)
+            if let idRepair { logger.warning("\(idRepair)") }
+            opened = files
+        }
+        guard let opened else { throw StoreError("no store") }
+        let store = opened.store
+        let loaded = opened.loaded
         for repair in loaded.repairs { logger.warning("\(repair)") }
         for (channel, reason) in loaded.unavailable { logger.error("channel \(channel) is unavailable: \(reason)") }
         let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
         let wake = WakeSignal()
-        let allocator = try IncidentIDAllocator(file: layout.incidentIDsFile, seen: loaded.incidentIDs)
-        if let repair = allocator.repair { logger.warning("\(repair)") }
         let engine = configuration.engine
         let renderer = MessageRenderer(
             templates: templates,
@@ -74,8 +82,7 @@ package final class IncidentService: ChannelTransactions {
             planner: EffectPlanner(policy: policy),
             deadlinePlanner: DeadlinePlanner(configuration: engine),
             effectRenderer: EffectRenderer(renderer: renderer),
-            allocator: allocator,
-            committer: try committer ?? GroupCommit(volume: layout.channelsDirectory),
+            ids: store.incidentIDs,
             views: ViewRenderer(engine: engine, runbooks: configuration.runbooks),
             readModel: ReadModel(),
             deadlines: DeadlineIndex(),
@@ -89,13 +96,13 @@ package final class IncidentService: ChannelTransactions {
             runtimes[channel] = ChannelRuntime(
                 channel: channel,
                 fold: fold,
-                layout: layout,
+                storage: store.log(for: channel),
                 unavailableReason: nil,
                 dependencies: dependencies,
                 now: now
             )
         }
-        self.layout = layout
+        self.store = store
         self.startupRepairs = loaded.repairs
         self.damagedLines = loaded.damagedLines
         self.lastSequencesAtStart = loaded.channels.mapValues(\.lastSequence)
@@ -115,6 +122,9 @@ package final class IncidentService: ChannelTransactions {
     package func transact(_ input: ChannelInput) async throws(InvalidIdentifier) -> Answer {
         try await activity.running { () async throws(InvalidIdentifier) -> Answer in try await transactNow(input) }
     }
+
+    /// Whether this replica runs the timers: always on the data folder; on etcd, while it is the elected leader.
+    package let leadership = Atomic(true)
 
     /// Running transactions, which readers that can wait (the status page) let finish first.
     package let activity = CommandActivity()
@@ -243,7 +253,7 @@ package final class IncidentService: ChannelTransactions {
     }
 
     /// How many group commits ran and how many appends they made durable.
-    package var commitStatistics: (groups: Int, files: Int) { dependencies.committer.statistics }
+    package var commitStatistics: (groups: Int, files: Int) { store.commitStatistics }
 
     /// The earliest armed deadline of all channels.
     package var nextDeadline: Date? { dependencies.deadlines.earliest }
@@ -301,6 +311,23 @@ package final class IncidentService: ChannelTransactions {
     /// Every channel with a runtime, i.e. every channel that has a log or was used since start-up.
     package var channels: [ChannelRef] { runtimes.withLock { Array($0.keys) } }
 
+    /// Folds records another replica committed to `channel` (seen on the store's watch) into this replica's state:
+    /// views, the status page and timers here then show what was committed anywhere.
+    package func follow(_ records: [EventRecord], in channel: ChannelRef) async {
+        await runtime(for: channel).follow(records, now: clock.now())
+    }
+
+    /// Reads and folds a channel's records that this replica has not seen (after a watch could not say).
+    package func catchUp(_ channel: ChannelRef) async {
+        await runtime(for: channel).refresh(now: clock.now())
+    }
+
+    /// The sequence of a channel's last record as this replica knows it (0 for a channel it has not seen).
+    package func lastSequence(of channel: ChannelRef) async -> Int {
+        guard let runtime = runtimes.withLock({ $0[channel] }) else { return 0 }
+        return await runtime.lastSequence
+    }
+
     /// The events of one channel, read from its log.
     package func records(of channel: ChannelRef) async throws -> [EventRecord] {
         guard let runtime = runtimes.withLock({ $0[channel] }) else { return [] }
@@ -313,7 +340,7 @@ package final class IncidentService: ChannelTransactions {
             let created = ChannelRuntime(
                 channel: channel,
                 fold: .replayed(ChannelState()),
-                layout: layout,
+                storage: store.log(for: channel),
                 unavailableReason: unavailable[channel]?.summary,
                 dependencies: dependencies,
                 now: clock.now()

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import IncidentKit
+import IncidentStore
 import Logging
 import NIOCore
 import Platforms
@@ -50,6 +51,7 @@ struct SlackServeTests {
         limits: HTTPLimits = HTTPLimits(),
         configuration: FirebellConfiguration? = nil,
         clock: any SchedulerClock = SystemWallClock(),
+        store: (@Sendable (HTTPClient) async throws -> OpenedStore)? = nil,
         _ body: @Sendable (any TestClientProtocol, FirebellApplication) async throws -> T
     ) async throws -> T {
         var settings = ServeSettings()
@@ -78,6 +80,7 @@ struct SlackServeTests {
                 httpClient: httpClient,
                 clock: clock,
                 deliveryPolicy: policy,
+                store: try await store?(httpClient),
                 logger: quietLogger()
             )
             let value = try await firebell.application(port: 0).test(.live) { client in try await body(client, firebell) }

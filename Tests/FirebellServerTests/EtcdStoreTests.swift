@@ -1,0 +1,246 @@
+import AsyncHTTPClient
+import EtcdStore
+import Foundation
+import IncidentKit
+import IncidentStore
+import Platforms
+import Synchronization
+import Testing
+
+@testable import FirebellServer
+
+/// Firebell on a real etcd (Debian's `etcd-server`, started on loopback by each test and stopped by pid): replicas
+/// share the channels, decide on the current state, never lose or double a command, and say "not saved" without
+/// quorum.
+@Suite(
+    "etcd store",
+    .timeLimit(.minutes(3)),
+    .enabled(if: EtcdCluster.binary != nil || EtcdCluster.required, "needs etcd (apt-get install etcd-server etcd-client); .ci/run installs it")
+)
+struct EtcdStoreTests {
+    let channel = ChannelRef(platform: .slack, workspace: "T1", channel: "C0INC")
+
+    /// A replica: its own client and service, on the cluster's etcd, with a local folder for nothing but delivery.
+    func replica(
+        _ cluster: EtcdCluster,
+        _ http: HTTPClient,
+        _ folder: TemporaryFolder,
+        prefix: String = "/t/",
+        retryFor: Duration = .seconds(8)
+    ) async throws -> IncidentService {
+        let client = EtcdClient(endpoints: cluster.endpoints, httpClient: http, requestTimeout: .seconds(1), retryFor: retryFor)
+        let opened = try await EtcdEventStore.open(client: client, keys: EtcdKeys(prefix: prefix))
+        let local = folder.url.appendingPathComponent(UUID().uuidString)
+        return try IncidentService(configuration: .inPlace(local), logger: quietLogger(), store: opened)
+    }
+
+    @Test func twoReplicasServeOneChannelAndEachCommandIsAppliedOnceOnTheCurrentState() async throws {
+        let cluster = try EtcdCluster()
+        defer { cluster.stopAll() }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try await withHTTPClient { http in
+            let a = try await replica(cluster, http, folder)
+            let b = try await replica(cluster, http, folder)
+            let declared = await a.run("declare sev2 Checkout down", in: channel, as: "carol")
+            #expect(declared.result == .accepted)
+            // B has not seen the declaration: its append conflicts, it reads what A wrote and decides again.
+            let note = await b.run("note pool exhausted", in: channel, as: "dave")
+            #expect(note.result == .accepted, "\(note.text)")
+            let state = await b.state(of: channel)
+            #expect(state.incidents.count == 1)
+            let records = try await b.records(of: channel)
+            #expect(records.map(\.sequence) == Array(1...records.count), "no gap, no double")
+            #expect(records.filter { if case .notePosted = $0.event { true } else { false } }.count == 1)
+
+            // Thirty notes at once, spread over both replicas: every one lands once, in one order, with no gap.
+            await withTaskGroup(of: Answer.self) { group in
+                for index in 0..<30 {
+                    let replica = index.isMultiple(of: 2) ? a : b
+                    group.addTask { await replica.run("note n\(index)", in: channel, as: "u\(index)") }
+                }
+                for await answer in group { #expect(answer.result == .accepted, "\(answer.text)") }
+            }
+            let all = try await a.records(of: channel)
+            #expect(all.map(\.sequence) == Array(1...all.count))
+            let notes = all.compactMap { record -> String? in if case .notePosted(let text) = record.event { text } else { nil } }
+            #expect(Set(notes) == Set((0..<30).map { "n\($0)" }).union(["pool exhausted"]))
+            #expect(notes.count == 31, "no note applied twice")
+
+            // A third replica started now folds the same state from etcd.
+            let c = try await replica(cluster, http, folder)
+            let seen = await c.state(of: channel)
+            #expect(seen.lastSequence == all.count)
+            #expect(seen.incidents.values.first?.title == "Checkout down")
+        }
+    }
+
+    @Test func incidentIDsStayUniqueAcrossReplicas() async throws {
+        let cluster = try EtcdCluster()
+        defer { cluster.stopAll() }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try await withHTTPClient { http in
+            let a = try await replica(cluster, http, folder)
+            let b = try await replica(cluster, http, folder)
+            let answers = await withTaskGroup(of: Answer.self) { group in
+                for index in 0..<12 {
+                    let replica = index.isMultiple(of: 2) ? a : b
+                    let channel = ChannelRef(platform: .slack, workspace: "T1", channel: "C\(index)")
+                    group.addTask { await replica.run("declare sev3 Outage \(index)", in: channel, as: "carol") }
+                }
+                return await group.reduce(into: [Answer]()) { $0.append($1) }
+            }
+            #expect(answers.allSatisfy { $0.result == .accepted })
+            let ids = answers.flatMap(\.records).compactMap { record -> IncidentID? in
+                if case .declared = record.event { record.incident } else { nil }
+            }
+            #expect(ids.count == 12)
+            #expect(Set(ids).count == 12, "no id given out twice: \(ids)")
+            #expect(Set(ids.map(\.sequence)) == Set(1...12), "no id skipped either")
+        }
+    }
+
+    @Test func aReplicaFollowsWhatAnotherCommitsWithoutBeingAsked() async throws {
+        let cluster = try EtcdCluster()
+        defer { cluster.stopAll() }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try await withHTTPClient { http in
+            let a = try await replica(cluster, http, folder)
+            let client = EtcdClient(endpoints: cluster.endpoints, httpClient: http)
+            let opened = try await EtcdEventStore.open(client: client, keys: EtcdKeys(prefix: "/t/"))
+            let b = try IncidentService(configuration: .inPlace(folder.url.appendingPathComponent("b")), logger: quietLogger(), store: opened)
+            let follower = Task { await StoreFollower(service: b, store: opened.store as! EtcdEventStore, logger: quietLogger()).run() }
+            defer { follower.cancel() }
+            _ = await a.run("declare sev1 Payments down", in: channel, as: "carol")
+            _ = await a.run("note failing over", in: channel, as: "carol")
+            try await eventually("B folds A's commits from the watch, status page included", within: .seconds(10)) {
+                await b.state(of: channel).lastSequence == 2 && b.readModel.contains(channel)
+            }
+            #expect(await b.state(of: channel).incidents.values.first?.severity == .sev1)
+        }
+    }
+
+    @Test func withoutQuorumACommandIsNotSavedAndNothingIsHalfWritten() async throws {
+        let cluster = try EtcdCluster(size: 3)
+        defer { cluster.stopAll() }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try await withHTTPClient { http in
+            let a = try await replica(cluster, http, folder, retryFor: .seconds(3))
+            #expect(await a.run("declare sev2 Checkout down", in: channel, as: "carol").result == .accepted)
+            cluster.kill(1)
+            cluster.kill(2)
+            let lost = await a.run("assign ic @dave", in: channel, as: "carol")
+            #expect(lost.result == .failed)
+            #expect(lost.text.contains("Not saved") || lost.text.contains("Not confirmed"), "\(lost.text)")
+            #expect(lost.text.contains("no quorum"), "the responder learns why: \(lost.text)")
+            #expect(await a.state(of: channel).lastSequence == 1, "nothing applied here")
+
+            try cluster.restart(1)
+            try cluster.restart(2)
+            let again = await a.run("assign ic @dave", in: channel, as: "carol")
+            #expect(again.result == .accepted, "service resumes with quorum: \(again.text)")
+            let records = try await a.records(of: channel)
+            #expect(records.map(\.sequence) == Array(1...records.count), "no gap")
+            let assignments = records.filter { if case .roleAssigned = $0.event { true } else { false } }
+            #expect(assignments.count == 1, "the first attempt was dropped whole, not half-written or applied twice")
+        }
+    }
+
+    @Test func migrateCopiesEveryLogToEtcdAndBackByteForByte() async throws {
+        let cluster = try EtcdCluster()
+        defer { cluster.stopAll() }
+        let source = try TemporaryFolder()
+        defer { source.remove() }
+        let back = try TemporaryFolder()
+        defer { back.remove() }
+        let other = ChannelRef(platform: .mattermost, workspace: "team/one", channel: "town square ✓")
+        do {
+            let service = try IncidentService(configuration: .inPlace(source.url), logger: quietLogger())
+            _ = await service.run("declare sev2 Checkout down", in: channel, as: "carol")
+            _ = await service.run("note \"quoted\" and ünïcode ✓", in: channel, as: "carol")
+            _ = await service.run("declare sev4 Slow search", in: other, as: "dave")
+            _ = await service.run("resolve", in: other, as: "dave")
+        }
+        try await withHTTPClient { http in
+            let etcd = StoreMigration.Location.etcd(endpoints: cluster.endpoints, prefix: "/m/")
+            let there = try await StoreMigration.copy(from: .folder(source.url), to: etcd, httpClient: http)
+            #expect(there.channels == 2)
+            #expect(there.incidentIDs == 2)
+            let again = try? await StoreMigration.copy(from: .folder(source.url), to: etcd, httpClient: http)
+            #expect(again == nil, "a prefix that holds the channels already is refused")
+
+            let client = EtcdClient(endpoints: cluster.endpoints, httpClient: http)
+            let opened = try await EtcdEventStore.open(client: client, keys: EtcdKeys(prefix: "/m/"))
+            let onEtcd = try IncidentService(configuration: .inPlace(back.url.appendingPathComponent("x")), logger: quietLogger(), store: opened)
+            #expect(await onEtcd.state(of: channel).incidents.count == 1)
+            let next = await onEtcd.run("declare sev3 Third", in: ChannelRef(platform: .slack, workspace: "T1", channel: "C2"), as: "eve")
+            #expect(next.records.first?.incident?.sequence == 3, "the ids carried over: the next is after them")
+
+            let home = back.url.appendingPathComponent("data")
+            _ = try await StoreMigration.copy(from: .etcd(endpoints: cluster.endpoints, prefix: "/m/"), to: .folder(home), httpClient: http)
+            for file in DataFolder.logFiles(under: DataLayout(root: source.url).channelsDirectory) {
+                let relative = file.path.dropFirst(source.url.path.count)
+                let copy = try Data(contentsOf: URL(fileURLWithPath: home.path + relative))
+                #expect(copy == (try Data(contentsOf: file)), "\(relative) is byte-identical after the round trip")
+            }
+        }
+    }
+}
+
+/// Leader election on a real etcd: one leader at a time, a successor within the lease's TTL when it dies, and at once
+/// when it resigns.
+@Suite(
+    "etcd leader election",
+    .timeLimit(.minutes(2)),
+    .enabled(if: EtcdCluster.binary != nil || EtcdCluster.required, "needs etcd (apt-get install etcd-server etcd-client); .ci/run installs it")
+)
+struct EtcdElectionTests {
+    /// Who leads, as each candidate last heard, and when it last changed.
+    final class Leaders: Sendable {
+        let state = Mutex<[String: Bool]>([:])
+        func set(_ name: String, _ leads: Bool) { state.withLock { $0[name] = leads } }
+        var leaders: [String] { state.withLock { $0.filter(\.value).map(\.key).sorted() } }
+    }
+
+    @Test func oneLeaderAtATimeAndASuccessorWithinTheLeaseAfterItDies() async throws {
+        let cluster = try EtcdCluster()
+        defer { cluster.stopAll() }
+        try await withHTTPClient { http in
+            let keys = EtcdKeys(prefix: "/e/")
+            let leaders = Leaders()
+            // Each candidate has its own client, as replicas in their own processes would.
+            func candidate(_ name: String) -> Task<Void, Never> {
+                let election = EtcdElection(client: EtcdClient(endpoints: cluster.endpoints, httpClient: http), keys: keys, ttl: 3, identity: name)
+                return Task { await election.run { leaders.set(name, $0) } }
+            }
+            var tasks = ["a": candidate("a"), "b": candidate("b"), "c": candidate("c")]
+            defer { for task in tasks.values { task.cancel() } }
+            try await eventually("a leader is elected", within: .seconds(10)) { leaders.leaders.count == 1 }
+            let first = leaders.leaders[0]
+
+            // The leader resigns (shutdown revokes its lease): another takes over at once.
+            tasks[first]?.cancel()
+            let resigned = ContinuousClock.now
+            try await eventually("another leads after a resignation", within: .seconds(5)) {
+                leaders.leaders.count == 1 && leaders.leaders[0] != first
+            }
+            #expect(ContinuousClock.now - resigned < .seconds(2), "a resignation hands over without waiting for the lease")
+            let second = leaders.leaders[0]
+            #expect(leaders.leaders == [second], "never two leaders")
+
+            // The leader's lease is revoked behind its back (as when etcd expires a dead replica's lease): it stops
+            // leading, and another candidate leads within the TTL plus two seconds.
+            let client = EtcdClient(endpoints: cluster.endpoints, httpClient: http)
+            let held = try await client.rangeAll(prefix: Data("/e/leader/".utf8)).kvs
+            let lease = try #require(held.min { ($0.create_revision?.value ?? 0) < ($1.create_revision?.value ?? 0) }?.lease)
+            let killed = ContinuousClock.now
+            let _: EtcdIgnored = try await client.call("/v3/lease/revoke", EtcdLeaseRequest(ID: lease))
+            try await eventually("a successor leads", within: .seconds(8)) { leaders.leaders.count == 1 && leaders.leaders[0] != second }
+            #expect(ContinuousClock.now - killed <= .seconds(5), "within the lease TTL (3 s) + 2 s")
+            tasks["d"] = candidate("d")
+        }
+    }
+}
