@@ -93,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "firebell",
             dependencies: [
-                "IncidentKit", "Messaging", "Platforms", "FirebellServer",
+                "IncidentKit", "Messaging", "Platforms", "FirebellServer", "EtcdStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -30,6 +30,14 @@ package final class EtcdClient: Sendable {
         self.retryFor = retryFor
     }
 
+    /// An HTTP client configuration for etcd: enough connections per member for the commands in flight (the
+    /// default of 8 queues commands behind each other).
+    package static var httpConfiguration: HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        return configuration
+    }
+
     /// Parses `http://h1:2379,http://h2:2379` (the form `FIREBELL_ETCD_ENDPOINTS` takes); nil when any part is not an
     /// http(s) URL with a host.
     package static func endpoints(_ list: String) -> [String]? {

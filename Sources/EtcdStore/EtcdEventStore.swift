@@ -73,7 +73,13 @@ package final class EtcdEventStore: EventStore {
 
     /// The records of one channel after `sequence`, in order.
     package func records(of channel: ChannelRef, after sequence: Int) async throws(StoreError) -> [EventRecord] {
-        let (kvs, _) = try await client.rangeAll(from: keys.logKey(channel, sequence + 1), to: EtcdKeys.prefixEnd(keys.channelPrefix(channel)))
+        let kvs: [EtcdKeyValue]
+        do {
+            kvs = try await client.rangeAll(from: keys.logKey(channel, sequence + 1), to: EtcdKeys.prefixEnd(keys.channelPrefix(channel))).kvs
+        } catch {
+            // A read changes nothing, whatever became of the request.
+            throw StoreError(error.message, cause: error.cause)
+        }
         let codec = EventCodec()
         return kvs.compactMap { try? codec.record(from: $0.value ?? Data()) }
     }

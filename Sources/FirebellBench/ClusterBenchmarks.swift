@@ -33,7 +33,7 @@ struct ClusterBenchmarks {
         var p99: [(etcd: Double, files: Double)] = []
         var failovers: [Double] = []
         var bytesPerEvent: [Double] = []
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: EtcdClient.httpConfiguration)
         for run in 1...runs {
             let cluster = try EtcdCluster(size: 3, limit: 600)
             defer { cluster.stopAll() }

@@ -17,7 +17,7 @@ struct ActionsCommand: AsyncParsableCommand {
     @OptionGroup var options: DataOptions
 
     func run() async throws {
-        let service = try IncidentService(configuration: try options.loadConfiguration(), logger: ConsoleLogging.logger())
+        let service = try await IncidentService.opening(try options.loadConfiguration(), logger: ConsoleLogging.logger())
         let catalog = await service.incidentCatalog()
         let report = ActionItemReport(
             incidents: catalog.map { ($0.incident, $0.names) },

@@ -27,7 +27,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         let output = ConsoleOutput()
         let service: IncidentService
         do {
-            service = try IncidentService(configuration: configuration, logger: logger, sink: ConsoleSink(output: output))
+            service = try await IncidentService.opening(configuration, logger: logger, sink: ConsoleSink(output: output))
         } catch {
             throw UserFacingFailure(description: "firebell: cannot open the data folder \(configuration.dataDirectory.path): \(error)")
         }

@@ -16,7 +16,7 @@ struct PostmortemCommand: AsyncParsableCommand {
     func run() async throws {
         guard let incidentID = IncidentID(parsing: id) else { throw ValidationError("'\(id)' is not an incident id; write INC-YYYY-NNNN.") }
         let configuration = try options.loadConfiguration()
-        let service = try IncidentService(configuration: configuration, logger: ConsoleLogging.logger())
+        let service = try await IncidentService.opening(configuration, logger: ConsoleLogging.logger())
         let catalog = await service.incidentCatalog()
         guard let found = catalog.first(where: { $0.incident.id == incidentID }) else {
             throw UserFacingFailure(description: "No incident \(incidentID) in \(service.store.location).")

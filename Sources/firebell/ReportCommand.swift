@@ -40,7 +40,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.loadConfiguration()
-        let service = try IncidentService(configuration: configuration, logger: ConsoleLogging.logger())
+        let service = try await IncidentService.opening(configuration, logger: ConsoleLogging.logger())
         await service.readModelReady()
         let now = until.flatMap(end) ?? service.clock.now()
         let insights = service.readModel.insights(days: days, now: now, configuration: configuration.engine)

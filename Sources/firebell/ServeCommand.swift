@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import EtcdStore
 import FirebellServer
 import Foundation
 import Logging
@@ -28,8 +29,10 @@ struct ServeCommand: AsyncParsableCommand {
             )
         }
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        // etcd gets its own client: a pool sized for the commands in flight, apart from the chat platforms'.
+        let etcdClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: EtcdClient.httpConfiguration)
         do {
-            let store = try await configuration.store.open(httpClient: httpClient)
+            let store = try await configuration.store.open(httpClient: etcdClient)
             let firebell = try FirebellApplication(
                 configuration: configuration,
                 settings: settings,
@@ -44,9 +47,11 @@ struct ServeCommand: AsyncParsableCommand {
                 announcer.info("listening", metadata: ["address": "\(address)", "data": "\(data)"])
             }.runService()
         } catch {
+            try? await etcdClient.shutdown()
             try? await httpClient.shutdown()
             throw UserFacingFailure(description: "firebell: \(error)")
         }
+        try await etcdClient.shutdown()
         try await httpClient.shutdown()
     }
 }

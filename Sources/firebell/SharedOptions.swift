@@ -1,6 +1,8 @@
 import ArgumentParser
+import AsyncHTTPClient
 import FirebellServer
 import Foundation
+import Logging
 
 /// Options every subcommand that opens the data folder takes.
 struct DataOptions: ParsableArguments {
@@ -20,4 +22,13 @@ struct DataOptions: ParsableArguments {
 /// Prints a user-facing error and exits non-zero, without a stack trace.
 struct UserFacingFailure: Error, CustomStringConvertible {
     let description: String
+}
+
+extension IncidentService {
+    /// The service on the configured store: the data folder, or etcd (read through the shared HTTP client, which
+    /// lives as long as the process).
+    static func opening(_ configuration: FirebellConfiguration, logger: Logger, sink: (any EffectSink)? = nil) async throws -> IncidentService {
+        let store = try await configuration.store.open(httpClient: .shared)
+        return try IncidentService(configuration: configuration, logger: logger, sink: sink, store: store)
+    }
 }

@@ -30,7 +30,7 @@ actor ChannelRuntime {
     static let retryAfterFailure: TimeInterval = 30
 
     /// How often a command is decided again because another replica appended to the channel first.
-    static let conflictRetries = 8
+    static let conflictRetries = 16
 
     init(
         channel: ChannelRef,
@@ -90,23 +90,48 @@ actor ChannelRuntime {
                 "✗ This channel's incidents cannot be used: \(unavailableReason). Ask the operator to check the data folder (the server log names the file); other channels are unaffected."
             )
         }
+        // On a store other replicas append to, this replica's fold may lag. A decision that writes needs no read
+        // first: its append succeeds only at the channel's next free sequence, so a stale decision conflicts and is
+        // made again on what the others wrote. An answer that writes nothing (a view, a refusal, a duplicate) is
+        // given only after reading what is new.
+        var current = !storage.isShared
         var conflicts = 0
         while true {
             do {
-                // A store other replicas append to may hold records this replica has not folded yet: decide on them too.
-                if storage.isShared { try await catchUp(now: now) }
-                return try await attempt(input, actor: actor, now: now, delivery: delivery, responseURL: responseURL, actorName: actorName)
-            } catch let error as CommandError {
+                return try await attempt(
+                    input,
+                    actor: actor,
+                    now: now,
+                    delivery: delivery,
+                    responseURL: responseURL,
+                    actorName: actorName,
+                    current: current
+                )
+            } catch let error as CommandError where current {
                 return .refused(verb, error)
-            } catch let error as StoreError where error.kind == .conflict && conflicts < Self.conflictRetries {
-                // Another replica appended first: fold what it wrote and decide again on that.
+            } catch let error as StoreError where error.kind == .conflict {
+                // Another replica appended first: fold what it wrote and decide again on that, after a short random
+                // wait that grows with each conflict, so replicas writing to one channel at once take turns.
                 conflicts += 1
-                do { try await catchUp(now: now) } catch { return notSaved(verb, error) }
+                if conflicts > Self.conflictRetries {
+                    dependencies.logger.warning("gave up after conflicts", metadata: ["channel": "\(channel)", "verb": "\(verb)"])
+                    return .failed(verb, "✗ Not saved, nothing changed: other replicas kept writing to this channel first. Try again.")
+                }
+                try? await Task.sleep(for: .milliseconds(Int.random(in: 0...(1 << min(conflicts, 6)))))
+                do { try await catchUp(now: now) } catch { return unreadable(verb, error) }
+                current = true
+            } catch is CommandError, is StaleState {
+                // Another replica may have appended what this answer depends on: read it, and decide again.
+                do { try await catchUp(now: now) } catch { return unreadable(verb, error) }
+                current = true
             } catch {
                 return notSaved(verb, error)
             }
         }
     }
+
+    /// An answer that writes nothing was about to be given on a fold that may lag the store.
+    private struct StaleState: Error {}
 
     /// Decides on the state as it is, appends, applies and hands the effects to delivery; throws a `.conflict`
     /// store error, having changed nothing, when another replica appended to the channel first.
@@ -116,7 +141,8 @@ actor ChannelRuntime {
         now: Date,
         delivery: String?,
         responseURL: String?,
-        actorName: String?
+        actorName: String?,
+        current: Bool
     ) async throws -> Answer {
         let verb = input.verb
         if let delivery, state.recentDeliveries.contains(delivery) {
@@ -130,6 +156,7 @@ actor ChannelRuntime {
         case .view(let shown): view = shown
         case .recordThenShow(let recorded, let shown): (records, view) = (recorded, shown)
         }
+        if records.isEmpty, !current { throw StaleState() }
         let markup = Platforms.markup(for: channel.platform)
         var messages: [OutboundMessage] = []
         if !records.isEmpty {
@@ -161,6 +188,18 @@ actor ChannelRuntime {
             confirmation: confirmation,
             records: records,
             messages: messages
+        )
+    }
+
+    /// The answer to a command on a shared store that could not be read first: nothing was decided.
+    private func unreadable(_ verb: String, _ error: StoreError) -> Answer {
+        dependencies.logger.error(
+            "could not read the channel before deciding",
+            metadata: ["channel": "\(channel)", "verb": "\(verb)", "error": "\(error)"]
+        )
+        return .failed(
+            verb,
+            "✗ \(error.told("Nothing done: this channel's latest events could not be read")). Try again in a moment; /readyz says when the store is back."
         )
     }
 

@@ -123,9 +123,6 @@ package final class IncidentService: ChannelTransactions {
         try await activity.running { () async throws(InvalidIdentifier) -> Answer in try await transactNow(input) }
     }
 
-    /// Whether this replica runs the timers: always on the data folder; on etcd, while it is the elected leader.
-    package let leadership = Atomic(true)
-
     /// Running transactions, which readers that can wait (the status page) let finish first.
     package let activity = CommandActivity()
 

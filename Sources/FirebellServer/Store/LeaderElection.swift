@@ -23,7 +23,6 @@ struct LeaderElection: Service {
         let identity = election.identity
         await election.run { leads in
             metrics.leader(leads)
-            service.leadership.store(leads, ordering: .relaxed)
             logger.info(leads ? "elected leader: running the timers" : "no longer leader: timers stopped", metadata: ["replica": "\(identity)"])
             let previous = timers.withLock { task in
                 defer { task = leads ? Task { await TimerLoop(service: service).run() } : nil }
@@ -32,6 +31,5 @@ struct LeaderElection: Service {
             previous?.cancel()
         }
         timers.withLock { $0?.cancel() }
-        service.leadership.store(false, ordering: .relaxed)
     }
 }
