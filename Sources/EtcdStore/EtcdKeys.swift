@@ -22,8 +22,33 @@ package struct EtcdKeys: Sendable {
 
     /// Every key of one channel's log starts with this.
     package func channelPrefix(_ channel: ChannelRef) -> Data {
-        let parts = [channel.platform.name, channel.workspace, channel.channel].map(DataLayout.percentEncoded)
-        return Data((prefix + "log/" + parts.joined(separator: "/") + "/").utf8)
+        Data((prefix + "log/" + Self.path(channel) + "/").utf8)
+    }
+
+    /// `<platform>/<workspace>/<channel>`, each percent-encoded.
+    package static func path(_ channel: ChannelRef) -> String {
+        [channel.platform.name, channel.workspace, channel.channel].map(DataLayout.percentEncoded).joined(separator: "/")
+    }
+
+    /// The channel a ``path(_:)`` names (its first three parts).
+    package static func channel(fromPath parts: [String]) -> ChannelRef? {
+        guard parts.count >= 3, let platform = DataLayout.percentDecoded(parts[0]), let workspace = DataLayout.percentDecoded(parts[1]),
+            let channel = DataLayout.percentDecoded(parts[2])
+        else { return nil }
+        return ChannelRef(platform: PlatformID(platform), workspace: workspace, channel: channel)
+    }
+
+    /// Delivery's baseline, shared by the replicas.
+    package var deliveryBaseline: Data { Data((prefix + "delivery/baseline").utf8) }
+    /// Every channel's compacted ledger line: `delivery/through/<path>`.
+    package var deliveryThrough: Data { Data((prefix + "delivery/through/").utf8) }
+    /// Every settlement line: `delivery/settled/<path>/<unique id>`.
+    package var deliverySettled: Data { Data((prefix + "delivery/settled/").utf8) }
+
+    /// The channel a key under `base` names in its next three parts.
+    package func channel(in key: Data, under base: Data) -> ChannelRef? {
+        guard key.starts(with: base), let rest = String(data: key.dropFirst(base.count), encoding: .utf8) else { return nil }
+        return Self.channel(fromPath: rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init))
     }
 
     package func logKey(_ channel: ChannelRef, _ sequence: Int) -> Data {
@@ -34,10 +59,8 @@ package struct EtcdKeys: Sendable {
     package func parseLogKey(_ key: Data) -> (ChannelRef, Int)? {
         guard let text = String(data: key, encoding: .utf8), text.hasPrefix(prefix + "log/") else { return nil }
         let parts = text.dropFirst(prefix.count + 4).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 4, let sequence = Int(parts[3]), let platform = DataLayout.percentDecoded(parts[0]),
-            let workspace = DataLayout.percentDecoded(parts[1]), let channel = DataLayout.percentDecoded(parts[2])
-        else { return nil }
-        return (ChannelRef(platform: PlatformID(platform), workspace: workspace, channel: channel), sequence)
+        guard parts.count == 4, let sequence = Int(parts[3]), let channel = Self.channel(fromPath: parts) else { return nil }
+        return (channel, sequence)
     }
 
     package func idKey(_ id: IncidentID) -> Data { yearPrefix(id.year) + Data(Self.padded(id.sequence, 10).utf8) }

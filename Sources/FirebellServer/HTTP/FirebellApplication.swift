@@ -83,6 +83,7 @@ package struct FirebellApplication: Sendable {
             pagerDuty: pagerDuty,
             tracker: tracker,
             policy: deliveryPolicy,
+            leaderOnly: store?.store is EtcdEventStore,
             logger: logger,
             report: { metrics.delivery($0) }
         )
@@ -98,7 +99,8 @@ package struct FirebellApplication: Sendable {
         )
         outbox.connect(TrackerBridge(service: service))
         outbox.connect(WarRoomBridge(service: service))
-        metrics.damagedLedgerLines(try outbox.prepare(lastSequences: service.lastSequencesAtStart))
+        // On a cluster delivery's bookkeeping is read from etcd each time this replica is elected.
+        if !(service.store is EtcdEventStore) { metrics.damagedLedgerLines(try outbox.prepare(lastSequences: service.lastSequencesAtStart)) }
         statusPage = StatusPageRoutes(service: service, settings: configuration.statusPage, engine: configuration.engine)
         insights = InsightsRoutes(
             service: service,
@@ -158,7 +160,17 @@ package struct FirebellApplication: Sendable {
         if let etcd = service.store as? EtcdEventStore {
             connections.append(StoreFollower(service: service, store: etcd, logger: logger))
             let election = EtcdElection(client: etcd.client, keys: etcd.keys, ttl: storeSettings.leaseTTL, identity: storeSettings.replicaName)
-            connections.append(LeaderElection(service: service, election: election, metrics: metrics, logger: logger))
+            connections.append(
+                LeaderElection(
+                    service: service,
+                    outbox: outbox,
+                    store: etcd,
+                    election: election,
+                    writer: EtcdLedgerWriter(client: etcd.client),
+                    metrics: metrics,
+                    logger: logger
+                )
+            )
         }
         return connections
     }

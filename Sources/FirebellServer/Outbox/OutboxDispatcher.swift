@@ -28,6 +28,11 @@ package final class OutboxDispatcher: DeliveryRecovery {
     /// Where each incident's headline post landed, per conversation (from every ledger).
     private let headlines = Mutex<[HeadlineKey: String]>([:])
     private let baseline = Mutex(DeliveryBaseline())
+    /// Where the baseline and the ledgers are kept: the data folder, or (on a cluster) etcd, loaded afresh each
+    /// time this replica is elected.
+    private let bookkeeping: Mutex<any DeliveryBookkeeping>
+    /// Whether this process delivers: always on the data folder; on a cluster, while it is the elected leader.
+    private let active: Atomic<Bool>
     /// Nothing sent before this process started can be closer than this to what it sends.
     private let started = ContinuousClock.now
 
@@ -35,16 +40,21 @@ package final class OutboxDispatcher: DeliveryRecovery {
     ///   - deliveries: how to deliver, by platform (`slack`, …); effects for other platforms are dropped.
     ///   - pagerDuty: how to deliver PagerDuty events, when configured.
     ///   - tracker: how to reach the team's tracker (Jira, Linear, GitHub), when configured.
+    ///   - leaderOnly: deliver only between ``activate(_:lastSequences:)`` and ``deactivate()`` (a replica on a
+    ///     cluster, while it is the elected leader).
     package init(
         dataDirectory: URL,
         deliveries: [PlatformID: any ChatDelivery],
         pagerDuty: (any ChatDelivery)? = nil,
         tracker: (any ChatDelivery)? = nil,
         policy: DeliveryPolicy = DeliveryPolicy(),
+        leaderOnly: Bool = false,
         logger: Logger,
         report: @escaping @Sendable (DeliveryReport) -> Void = { _ in }
     ) {
         layout = DataLayout(root: dataDirectory)
+        bookkeeping = Mutex(FolderBookkeeping(layout: layout))
+        active = Atomic(!leaderOnly)
         self.deliveries = deliveries
         self.pagerDuty = pagerDuty
         self.tracker = tracker
@@ -60,7 +70,8 @@ package final class OutboxDispatcher: DeliveryRecovery {
     /// Returns how many ledger lines were damaged.
     @discardableResult
     package func prepare(lastSequences: [ChannelRef: Int]) throws -> Int {
-        let stored = DeliveryBaseline.read(layout)
+        let bookkeeping = bookkeeping.withLock { $0 }
+        let stored = bookkeeping.baseline()
         var known = stored ?? DeliveryBaseline()
         for platform in deliveries.keys.sorted() where !known.platforms.contains(platform.name) {
             known.platforms.insert(platform.name)
@@ -70,17 +81,16 @@ package final class OutboxDispatcher: DeliveryRecovery {
             // The tracker is configured for the first time: the action items of the folder's history get no issues.
             known.tracker = Dictionary(uniqueKeysWithValues: lastSequences.map { ($0.key.description, $0.value) })
         }
-        if known != stored { try known.write(layout) }
+        if known != stored { try bookkeeping.saveBaseline(known) }
         baseline.withLock { $0 = known }
         var damaged = 0
-        for file in Self.ledgerFiles(under: layout.deliveredDirectory) {
-            guard let channel = layout.channel(forLogFile: file) else { continue }
-            let ledger = try DeliveryLedger(channel: channel, url: file)
+        for (channel, location) in bookkeeping.ledgers() {
+            let ledger = try DeliveryLedger(channel: channel, journal: bookkeeping.journal(for: channel))
             damaged += ledger.damagedLines
             if ledger.damagedLines > 0 {
                 logger.warning(
                     "skipped damaged lines of a delivery ledger; their effects may be delivered once more",
-                    metadata: ["file": "\(file.path)"]
+                    metadata: ["file": "\(location)"]
                 )
             }
             ledgers.withLock { $0[channel] = ledger }
@@ -131,16 +141,13 @@ package final class OutboxDispatcher: DeliveryRecovery {
         }
     }
 
-    static func ledgerFiles(under directory: URL) -> [URL] {
-        guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return [] }
-        return enumerator.compactMap { $0 as? URL }.filter { $0.pathExtension == "jsonl" }.sorted { $0.path < $1.path }
-    }
-
     // MARK: DeliveryRecovery
 
     /// Whether anything may be owed for `channel`: its platform is delivered to, or the tracker is configured (its
     /// requests come from any platform's channels).
-    package func delivers(to channel: ChannelRef) -> Bool { deliveries[channel.platform] != nil || tracker != nil }
+    package func delivers(to channel: ChannelRef) -> Bool {
+        active.load(ordering: .acquiring) && (deliveries[channel.platform] != nil || tracker != nil)
+    }
 
     package func trackerStart(of channel: ChannelRef) -> Int { baseline.withLock { $0.trackerStart(of: channel) } }
 
@@ -148,11 +155,14 @@ package final class OutboxDispatcher: DeliveryRecovery {
         max(ledger(for: channel)?.watermark ?? 0, baseline.withLock { $0.start(of: channel) })
     }
 
-    package func isSettled(_ id: EffectID) -> Bool { ledger(for: id.channel)?.isSettled(id) ?? false }
+    /// Whether the effect is settled, or already with delivery in this process (so not to be handed over again).
+    package func isSettled(_ id: EffectID) -> Bool { ledger(for: id.channel)?.isSettledOrPending(id) ?? false }
 
     // MARK: EffectSink
 
     package func accept(_ messages: [OutboundMessage], transactionEnd: Int, from channel: ChannelRef) {
+        // A replica that does not lead delivers nothing: the leader plans these from the log and delivers them.
+        guard active.load(ordering: .acquiring) else { return }
         // A message for a platform nothing delivers to is dropped here, in memory: it owes nothing, and no disk write
         // may stand in a channel's turn. (A restart plans it again and drops it again.)
         let deliverable = messages.compactMap { message in worker(for: message).map { (message, $0) } }
@@ -194,6 +204,32 @@ package final class OutboxDispatcher: DeliveryRecovery {
     /// Stops delivering at once, as a crash would: nothing is compacted.
     func halt() {
         for worker in workers.withLock({ Array($0.values) }) { worker.stop() }
+    }
+
+    // MARK: Leadership
+
+    /// This replica was elected: deliver from now on, with the baseline and ledgers as `bookkeeping` holds them now
+    /// (what the last leader settled). The service then hands over what the logs still owe. Returns how many ledger
+    /// lines were damaged.
+    @discardableResult
+    package func activate(_ bookkeeping: any DeliveryBookkeeping, lastSequences: [ChannelRef: Int]) throws -> Int {
+        self.bookkeeping.withLock { $0 = bookkeeping }
+        ledgers.withLock { $0 = [:] }
+        headlines.withLock { $0 = [:] }
+        let damaged = try prepare(lastSequences: lastSequences)
+        active.store(true, ordering: .releasing)
+        return damaged
+    }
+
+    /// This replica no longer leads: stop delivering at once and forget what is queued (the next leader delivers
+    /// it from the log and the shared ledgers).
+    package func deactivate() {
+        active.store(false, ordering: .releasing)
+        let stopped = workers.withLock { workers in
+            defer { workers = [:] }
+            return Array(workers.values)
+        }
+        for worker in stopped { worker.stop() }
     }
 
     private func settle(_ item: QueuedMessage, _ outcome: DeliveryOutcome, reference: String?) {
@@ -274,7 +310,7 @@ package final class OutboxDispatcher: DeliveryRecovery {
         ledgers.withLock { ledgers in
             if let existing = ledgers[channel] { return existing }
             do {
-                let opened = try DeliveryLedger(channel: channel, url: layout.deliveryLedger(for: channel))
+                let opened = try DeliveryLedger(channel: channel, journal: bookkeeping.withLock { $0 }.journal(for: channel))
                 ledgers[channel] = opened
                 return opened
             } catch {

@@ -4,6 +4,7 @@ import IncidentStore
 import Logging
 import Messaging
 import Platforms
+import Synchronization
 
 /// One channel's state and log. Commands and timers of the channel take turns: each one decides, writes, waits for
 /// its group commit and applies its events before the next one starts, so no command decides on events that are not
@@ -24,7 +25,9 @@ actor ChannelRuntime {
     /// Whether the snapshot on disk is the fold of the log as it is (nothing appended since it was written or read).
     private var snapshotIsCurrent: Bool
     /// Whether what the log still owed delivery at start-up has been handed to it (before any new transaction's).
-    private var deliveriesResumed = false
+    /// The delivery epoch in which what the log still owed delivery was last handed to it (nil: never). A new
+    /// epoch begins each time this replica is elected leader of a cluster; on the data folder there is one.
+    private var resumedEpoch: Int?
 
     /// How long a timer whose events could not be saved waits before it is tried again.
     static let retryAfterFailure: TimeInterval = 30
@@ -260,13 +263,24 @@ actor ChannelRuntime {
         }
     }
 
-    /// Applies records appended elsewhere, in order, stopping at the first that does not follow on.
+    /// Applies records appended elsewhere, whole transactions in order, stopping at the first that does not follow on;
+    /// while this replica delivers (it leads), their effects are planned and handed to delivery, as its own are.
     private func apply(_ newer: [EventRecord], now: Date) async {
+        await resumeDeliveriesIfNeeded()
+        let delivering = (dependencies.sink as? any DeliveryRecovery)?.delivers(to: channel) == true
         var applied: [EventRecord] = []
-        for record in newer where record.sequence == state.lastSequence + 1 {
-            state.apply(record)
-            applied.append(record)
-            if case .declared = record.event, let id = record.incident { dependencies.ids.observe(id) }
+        for transaction in EventRecord.transactions(in: newer) {
+            guard let first = transaction.first, first.sequence == state.lastSequence + 1 else { break }
+            let before = state
+            for record in transaction {
+                state.apply(record)
+                if case .declared = record.event, let id = record.incident { dependencies.ids.observe(id) }
+            }
+            applied += transaction
+            if delivering {
+                let messages = plannedMessages(Array(transaction), before: before, at: first.at, responseURL: nil)
+                dependencies.sink?.accept(messages, transactionEnd: state.lastSequence, from: channel)
+            }
         }
         guard !applied.isEmpty else { return }
         snapshotIsCurrent = false
@@ -349,12 +363,11 @@ actor ChannelRuntime {
 
     @discardableResult
     private func resumeDeliveriesIfNeeded() async -> Int {
-        guard !deliveriesResumed else { return 0 }
-        deliveriesResumed = true
-        // On a shared store the log holds other replicas' transactions, whose effects they delivered: this replica's
-        // ledger cannot tell which were. Each replica delivers what it commits, and resumes nothing from the log.
-        guard !storage.isShared else { return 0 }
+        let epoch = dependencies.deliveryEpoch.current
+        guard resumedEpoch != epoch else { return 0 }
+        // Not delivering now (a replica that does not lead): nothing is marked, so the epoch of its election resumes.
         guard let recovery = dependencies.sink as? any DeliveryRecovery, recovery.delivers(to: channel) else { return 0 }
+        resumedEpoch = epoch
         let watermark = recovery.watermark(of: channel)
         guard lastSequence > watermark else { return 0 }
         do {
@@ -387,7 +400,9 @@ actor ChannelRuntime {
     /// before anything new.
     func unsettledMessages(after watermark: Int, owes: (Effect, Int) -> Bool) async throws -> [(messages: [OutboundMessage], end: Int)] {
         guard lastSequence > watermark else { return [] }
-        let all = try await records()
+        // Only what this runtime has folded: records another replica appended since are planned when they are applied.
+        let folded = lastSequence
+        let all = try await records().filter { $0.sequence <= folded }
         var fold = ChannelState()
         var owed: [(messages: [OutboundMessage], end: Int)] = []
         for transaction in EventRecord.transactions(in: all) {
@@ -502,6 +517,8 @@ struct RuntimeDependencies: Sendable {
     let effectRenderer: EffectRenderer
     /// Hands out incident ids (unique among everyone who shares the store).
     let ids: any IncidentIDSource
+    /// Which election of this replica delivery belongs to (one, on the data folder).
+    let deliveryEpoch: DeliveryEpoch
     let views: ViewRenderer
     /// What the read-only views across channels read, kept current by each transaction.
     let readModel: ReadModel
@@ -519,4 +536,14 @@ extension ChannelRuntime {
         let warRoom = input.isTypedDeclaration ? dependencies.engine.configuration.warRooms.hint(for: records, in: channel) : nil
         return [input.hint, warRoom].compactMap { $0 }
     }
+}
+
+/// Counts this replica's elections as leader: each begins a delivery epoch, in which every channel hands delivery
+/// once what its log still owes.
+final class DeliveryEpoch: Sendable {
+    private let value = Atomic(0)
+
+    var current: Int { value.load(ordering: .acquiring) }
+
+    func begin() { value.add(1, ordering: .acquiringAndReleasing) }
 }

@@ -83,6 +83,7 @@ package final class IncidentService: ChannelTransactions {
             deadlinePlanner: DeadlinePlanner(configuration: engine),
             effectRenderer: EffectRenderer(renderer: renderer),
             ids: store.incidentIDs,
+            deliveryEpoch: DeliveryEpoch(),
             views: ViewRenderer(engine: engine, runbooks: configuration.runbooks),
             readModel: ReadModel(),
             deadlines: DeadlineIndex(),
@@ -314,9 +315,20 @@ package final class IncidentService: ChannelTransactions {
         await runtime(for: channel).follow(records, now: clock.now())
     }
 
+    /// This replica was elected leader of a cluster: a new delivery epoch begins, in which every channel hands
+    /// delivery, once, what its log still owes (call before the outbox is activated, then ``resumeDeliveries()``).
+    package func beginDeliveryEpoch() { dependencies.deliveryEpoch.begin() }
+
     /// Reads and folds a channel's records that this replica has not seen (after a watch could not say).
     package func catchUp(_ channel: ChannelRef) async {
         await runtime(for: channel).refresh(now: clock.now())
+    }
+
+    /// Every channel's last sequence as this replica knows it now.
+    package func lastSequences() async -> [ChannelRef: Int] {
+        var sequences: [ChannelRef: Int] = [:]
+        for (channel, runtime) in runtimes.withLock({ $0 }) { sequences[channel] = await runtime.lastSequence }
+        return sequences
     }
 
     /// The sequence of a channel's last record as this replica knows it (0 for a channel it has not seen).

@@ -47,9 +47,8 @@ package final class DeliveryLedger: @unchecked Sendable {
     }
 
     package let channel: ChannelRef
-    private let url: URL
+    private let journal: any LedgerJournal
     private let lock = NSLock()
-    private var file: AppendOnlyFile?
     /// Every effect of a transaction starting at or below this sequence is settled.
     private var through: Int
     private var settled: Set<Key> = []
@@ -73,14 +72,19 @@ package final class DeliveryLedger: @unchecked Sendable {
     /// How many headline references compaction keeps (the newest incidents').
     static let keptHeadlines = 400
 
-    /// Opens the ledger; a torn last line is cut, damaged lines are skipped.
-    package init(channel: ChannelRef, url: URL) throws(StoreError) {
+    /// Opens the ledger in its file; a torn last line is cut, damaged lines are skipped.
+    package convenience init(channel: ChannelRef, url: URL) throws(StoreError) {
+        try self.init(channel: channel, journal: FileLedgerJournal(url: url))
+    }
+
+    /// Opens the ledger kept in `journal`; a torn last line is cut, damaged lines are skipped.
+    package init(channel: ChannelRef, journal: any LedgerJournal) throws(StoreError) {
         self.channel = channel
-        self.url = url
+        self.journal = journal
         var through = 0
         var damaged = 0
         var goodLength = 0
-        let contents = (try? Data(contentsOf: url)) ?? Data()
+        let contents = journal.contents()
         let decoder = EventCodec.decoder()
         var start = contents.startIndex
         while start < contents.endIndex, let newline = contents[start...].firstIndex(of: 0x0A) {
@@ -102,11 +106,7 @@ package final class DeliveryLedger: @unchecked Sendable {
         damagedLines = damaged
         settled = settled.filter { $0.sequence > through }
         linesSinceCompaction = settled.count
-        if goodLength < contents.count {
-            let file = try AppendOnlyFile(url: url)
-            try file.cut(to: goodLength)
-            self.file = file
-        }
+        if goodLength < contents.count { try journal.cut(to: goodLength) }
     }
 
     /// Every effect of transactions starting at or below this sequence is settled (persisted, or known this run).
@@ -117,6 +117,14 @@ package final class DeliveryLedger: @unchecked Sendable {
     /// Whether the effect was settled before (by this process or an earlier one).
     package func isSettled(_ id: EffectID) -> Bool {
         lock.locked { id.sequence <= through || settled.contains(Key(sequence: id.sequence, index: id.index)) }
+    }
+
+    /// Whether the effect is settled, or handed to delivery by this process and not settled yet.
+    package func isSettledOrPending(_ id: EffectID) -> Bool {
+        lock.locked {
+            id.sequence <= through || settled.contains(Key(sequence: id.sequence, index: id.index))
+                || outstanding[id.sequence]?.contains(id.index) == true
+        }
     }
 
     /// The transaction ending at `lastSequence` was planned and its unsettled `effects` are being delivered.
@@ -150,7 +158,7 @@ package final class DeliveryLedger: @unchecked Sendable {
                 throw StoreError("Could not encode a delivery record: \(error)")
             }
             line.append(0x0A)
-            try openFile().append(line)
+            try journal.append(line)
             settled.insert(key)
             if let headline, let reference { headlines[headline] = reference }
             linesSinceCompaction += 1
@@ -181,19 +189,10 @@ package final class DeliveryLedger: @unchecked Sendable {
             throw StoreError("Could not encode a delivery record: \(error)")
         }
         data.append(0x0A)
-        file = nil
-        try FileIO.makeDirectory(url.deletingLastPathComponent())
-        try FileIO.replaceAtomically(url, with: data)
+        try journal.replace(with: data)
         through = sequence
         settled = settled.filter { $0.sequence > sequence }
         linesSinceCompaction = settled.count
-    }
-
-    private func openFile() throws(StoreError) -> AppendOnlyFile {
-        if let file { return file }
-        let opened = try AppendOnlyFile(url: url)
-        file = opened
-        return opened
     }
 }
 
