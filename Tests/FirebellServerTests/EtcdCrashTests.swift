@@ -81,38 +81,6 @@ struct EtcdCrashTests {
         !text.contains("Status Update:") && ["⏰", "👤", "⌛", "🚨", "📋", "📝"].contains(String(text.prefix(1)))
     }
 
-    /// One channel's responders typing at their moments: a declare until one is known to have landed, then updates.
-    static func type(
-        round: Int,
-        index: Int,
-        _ known: ServeCrashTests.Channel,
-        to port: Int,
-        http: HTTPClient,
-        from start: ContinuousClock.Instant,
-        at moments: [Duration]
-    ) async -> ServeCrashTests.Channel {
-        var channel = known
-        let id = "C\(index)"
-        for (turn, moment) in moments.enumerated() {
-            try? await Task.sleep(until: start + moment)
-            if !channel.declared {
-                if let reply = try? await ServeCrashTests.send("declare sev3 Crash drill \(index)", channel: id, port: port, http: http),
-                    reply.hasPrefix("✓") || reply.contains("is still active")
-                {
-                    channel.declared = true
-                } else {
-                    channel.unansweredDeclares += 1
-                }
-                continue
-            }
-            let update = "r\(round)-\(turn)-\(id) rolled back"
-            if let reply = try? await ServeCrashTests.send("update \(update)", channel: id, port: port, http: http), reply.hasPrefix("✓") {
-                channel.answeredUpdates.append(update)
-            }
-        }
-        return channel
-    }
-
     @Test func killingTheLeaderReplicaAtRandomMomentsLosesNoAnsweredCommand() async throws {
         let cluster = try EtcdCluster(size: 3, limit: 400)
         defer { cluster.stopAll() }
@@ -158,7 +126,7 @@ struct EtcdCrashTests {
                         await withTaskGroup(of: (Int, ServeCrashTests.Channel).self) { group in
                             for index in 0..<Self.channels {
                                 group.addTask {
-                                    let channel = await Self.type(
+                                    let channel = await ServeCrashTests.type(
                                         round: round,
                                         index: index,
                                         known[index],

@@ -35,11 +35,7 @@ struct EtcdStoreTests {
     }
 
     @Test func twoReplicasServeOneChannelAndEachCommandIsAppliedOnceOnTheCurrentState() async throws {
-        let cluster = try EtcdCluster()
-        defer { cluster.stopAll() }
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        try await withHTTPClient { http in
+        try await withEtcd { cluster, folder, http in
             let a = try await replica(cluster, http, folder)
             let b = try await replica(cluster, http, folder)
             let declared = await a.run("declare sev2 Checkout down", in: channel, as: "carol")
@@ -76,11 +72,7 @@ struct EtcdStoreTests {
     }
 
     @Test func incidentIDsStayUniqueAcrossReplicas() async throws {
-        let cluster = try EtcdCluster()
-        defer { cluster.stopAll() }
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        try await withHTTPClient { http in
+        try await withEtcd { cluster, folder, http in
             let a = try await replica(cluster, http, folder)
             let b = try await replica(cluster, http, folder)
             let answers = await withTaskGroup(of: Answer.self) { group in
@@ -102,11 +94,7 @@ struct EtcdStoreTests {
     }
 
     @Test func aReplicaFollowsWhatAnotherCommitsWithoutBeingAsked() async throws {
-        let cluster = try EtcdCluster()
-        defer { cluster.stopAll() }
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        try await withHTTPClient { http in
+        try await withEtcd { cluster, folder, http in
             let a = try await replica(cluster, http, folder)
             let client = EtcdClient(endpoints: cluster.endpoints, httpClient: http)
             let opened = try await EtcdEventStore.open(client: client, keys: EtcdKeys(prefix: "/t/"))
@@ -123,11 +111,7 @@ struct EtcdStoreTests {
     }
 
     @Test func withoutQuorumACommandIsNotSavedAndNothingIsHalfWritten() async throws {
-        let cluster = try EtcdCluster(size: 3)
-        defer { cluster.stopAll() }
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        try await withHTTPClient { http in
+        try await withEtcd(size: 3) { cluster, folder, http in
             let a = try await replica(cluster, http, folder, retryFor: .seconds(3))
             #expect(await a.run("declare sev2 Checkout down", in: channel, as: "carol").result == .accepted)
             cluster.kill(1)
@@ -138,11 +122,13 @@ struct EtcdStoreTests {
             #expect(definite || lost.text.contains("Not confirmed"), "\(lost.text)")
             #expect(lost.text.contains("no quorum"), "the responder learns why: \(lost.text)")
             #expect(await a.state(of: channel).lastSequence == 1, "nothing applied here")
+            #expect(await a.store.notReadyReason()?.contains("no quorum") == true, "/readyz says not ready")
 
             try cluster.restart(1)
             try cluster.restart(2)
             let again = await a.run("note pool exhausted", in: channel, as: "carol")
             #expect(again.result == .accepted, "service resumes with quorum: \(again.text)")
+            #expect(await a.store.notReadyReason() == nil, "and /readyz says ready")
             let records = try await a.records(of: channel)
             #expect(records.map(\.sequence) == Array(1...records.count), "no gap")
             let first = records.filter { if case .notePosted("checking the pool") = $0.event { true } else { false } }
@@ -151,6 +137,17 @@ struct EtcdStoreTests {
             #expect(first.count == (definite ? 0 : first.count), "an answer that said nothing was saved is true")
             #expect(first.count <= 1, "never applied twice, never half-written")
         }
+    }
+
+    @Test func migrateNamesAFolderOrEtcdMembers() {
+        #expect(StoreMigration.Location("data") == .folder(URL(fileURLWithPath: "data")))
+        #expect(
+            StoreMigration.Location("etcd://10.0.0.1:2379,10.0.0.2:2379", prefix: "/a/")
+                == .etcd(endpoints: ["http://10.0.0.1:2379", "http://10.0.0.2:2379"], prefix: "/a/")
+        )
+        #expect(StoreMigration.Location("etcd+https://h1:2379") == .etcd(endpoints: ["https://h1:2379"], prefix: "/firebell/"))
+        #expect(StoreMigration.Location("etcd://") == nil, "an etcd list names at least one member")
+        #expect(StoreMigration.Location("") == nil)
     }
 
     @Test func migrateCopiesEveryLogToEtcdAndBackByteForByte() async throws {
@@ -210,9 +207,7 @@ struct EtcdElectionTests {
     }
 
     @Test func oneLeaderAtATimeAndASuccessorWithinTheLeaseAfterItDies() async throws {
-        let cluster = try EtcdCluster()
-        defer { cluster.stopAll() }
-        try await withHTTPClient { http in
+        try await withEtcd { cluster, _, http in
             let keys = EtcdKeys(prefix: "/e/")
             let leaders = Leaders()
             // Each candidate has its own client, as replicas in their own processes would.
@@ -260,11 +255,7 @@ struct EtcdMemberFailureTests {
     let channel = ChannelRef(platform: .slack, workspace: "T1", channel: "C0INC")
 
     @Test func losingTheMemberAReplicaTalksToCostsNoCommandAndNoWatchedRecord() async throws {
-        let cluster = try EtcdCluster(size: 3)
-        defer { cluster.stopAll() }
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        try await withHTTPClient { http in
+        try await withEtcd(size: 3) { cluster, folder, http in
             func open(_ name: String) async throws -> (IncidentService, EtcdEventStore) {
                 let client = EtcdClient(endpoints: cluster.endpoints, httpClient: http, requestTimeout: .seconds(1))
                 let opened = try await EtcdEventStore.open(client: client, keys: EtcdKeys(prefix: "/f/"))
@@ -294,11 +285,7 @@ struct EtcdMemberFailureTests {
     }
 
     @Test func aWatchThatCannotResumeAfterCompactionReadsTheLogsAfresh() async throws {
-        let cluster = try EtcdCluster()
-        defer { cluster.stopAll() }
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        try await withHTTPClient { http in
+        try await withEtcd { cluster, folder, http in
             let client = EtcdClient(endpoints: cluster.endpoints, httpClient: http)
             let keys = EtcdKeys(prefix: "/c/")
             let openedB = try await EtcdEventStore.open(client: client, keys: keys)
@@ -323,4 +310,14 @@ struct EtcdMemberFailureTests {
             try await eventually("and watches again from there", within: .seconds(10)) { await b.state(of: channel).lastSequence == 3 }
         }
     }
+}
+
+/// Runs `body` with a real etcd of `size` members on loopback, a temporary folder and an HTTP client; the members are
+/// stopped by pid and the folder removed afterwards, whatever happens.
+func withEtcd(size: Int = 1, _ body: (EtcdCluster, TemporaryFolder, HTTPClient) async throws -> Void) async throws {
+    let cluster = try EtcdCluster(size: size)
+    defer { cluster.stopAll() }
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    try await withHTTPClient { http in try await body(cluster, folder, http) }
 }

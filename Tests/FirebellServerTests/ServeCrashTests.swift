@@ -189,39 +189,50 @@ struct ServeCrashTests {
         return Server(child: child, port: port)
     }
 
-    /// Every channel's responders at once, each typing at its two moments of the round: a declare until one is known to
-    /// have landed (a ✓, or "still active" after a declare whose answer was lost), then updates.
+    /// Every channel's responders at once, each typing at its two moments of the round (see ``type``).
     static func stream(round: Int, channels: [Channel], to port: Int, http: HTTPClient, at moments: [[Duration]]) async -> [Channel] {
         let start = ContinuousClock.now
         return await withTaskGroup(of: (Int, Channel).self) { group in
             for (index, known) in channels.enumerated() {
-                group.addTask {
-                    var channel = known
-                    let id = "C\(index)"
-                    for (turn, moment) in moments[index].enumerated() {
-                        try? await Task.sleep(until: start + moment)
-                        if !channel.declared {
-                            if let reply = try? await send("declare sev3 Crash drill \(index)", channel: id, port: port, http: http),
-                                reply.hasPrefix("✓") || reply.contains("is still active")
-                            {
-                                channel.declared = true
-                            } else {
-                                channel.unansweredDeclares += 1
-                            }
-                            continue
-                        }
-                        let update = "r\(round)-\(turn)-\(id) rolled back"
-                        if let reply = try? await send("update \(update)", channel: id, port: port, http: http), reply.hasPrefix("✓") {
-                            channel.answeredUpdates.append(update)
-                        }
-                    }
-                    return (index, channel)
-                }
+                group.addTask { (index, await type(round: round, index: index, known, to: port, http: http, from: start, at: moments[index])) }
             }
             var updated = channels
             for await (index, channel) in group { updated[index] = channel }
             return updated
         }
+    }
+
+    /// One channel's responders typing at their moments: a declare until one is known to have landed (a ✓, or
+    /// "still active" after a declare whose answer was lost), then updates.
+    static func type(
+        round: Int,
+        index: Int,
+        _ known: Channel,
+        to port: Int,
+        http: HTTPClient,
+        from start: ContinuousClock.Instant,
+        at moments: [Duration]
+    ) async -> Channel {
+        var channel = known
+        let id = "C\(index)"
+        for (turn, moment) in moments.enumerated() {
+            try? await Task.sleep(until: start + moment)
+            if !channel.declared {
+                if let reply = try? await send("declare sev3 Crash drill \(index)", channel: id, port: port, http: http),
+                    reply.hasPrefix("✓") || reply.contains("is still active")
+                {
+                    channel.declared = true
+                } else {
+                    channel.unansweredDeclares += 1
+                }
+                continue
+            }
+            let update = "r\(round)-\(turn)-\(id) rolled back"
+            if let reply = try? await send("update \(update)", channel: id, port: port, http: http), reply.hasPrefix("✓") {
+                channel.answeredUpdates.append(update)
+            }
+        }
+        return channel
     }
 
     static func send(_ text: String, channel: String, port: Int, http: HTTPClient) async throws -> String {
