@@ -153,6 +153,9 @@ struct SlackSocketModeTests {
         try await standIn.application().test(.live) { standInClient in
             await standIn.setPort(standInClient.port!)
             var settings = ServeSettings()
+            // The test client connects at once and first speaks after the five envelopes (20 s and more on a loaded
+            // machine): longer than the default 10 s for a request's head, after which the server rightly closes it.
+            settings.httpLimits.headerTimeout = .seconds(120)
             var slack = SlackSettings(
                 botToken: "xoxb-test-token",
                 appToken: "xapp-test-token",
