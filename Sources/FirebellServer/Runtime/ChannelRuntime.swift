@@ -9,22 +9,24 @@ import Synchronization
 /// One channel's state and log. Commands and timers of the channel take turns: each one decides, writes, waits for
 /// its group commit and applies its events before the next one starts, so no command decides on events that are not
 /// yet durable. Other channels run while one waits for the disk.
+///
+/// Its state is actor-isolated, so the members its extensions share (`ChannelRuntime+Following`) are internal to the
+/// actor rather than private: nothing outside the actor can change them.
 actor ChannelRuntime {
     let channel: ChannelRef
-    private var state: ChannelState
+    var state: ChannelState
     /// The snapshot the state is still encoded in, until the channel is first used.
-    private var unread: UnreadSnapshot?
+    var unread: UnreadSnapshot?
     /// The channel's log in the store (a file, or keys in etcd).
-    private let storage: any ChannelStorage
+    let storage: any ChannelStorage
     /// Why the channel's log cannot be used, as a responder may be told (no server paths).
-    private var unavailableReason: String?
-    private let dependencies: RuntimeDependencies
+    var unavailableReason: String?
+    let dependencies: RuntimeDependencies
     /// Whether a command or timer has the turn; the others wait in order.
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
     /// Whether the snapshot on disk is the fold of the log as it is (nothing appended since it was written or read).
-    private var snapshotIsCurrent: Bool
-    /// Whether what the log still owed delivery at start-up has been handed to it (before any new transaction's).
+    var snapshotIsCurrent: Bool
     /// The delivery epoch in which what the log still owed delivery was last handed to it (nil: never). A new
     /// epoch begins each time this replica is elected leader of a cluster; on the data folder there is one.
     private var resumedEpoch: Int?
@@ -67,7 +69,7 @@ actor ChannelRuntime {
         return state
     }
 
-    private func readSnapshotIfUnread(now: Date) {
+    func readSnapshotIfUnread(now: Date) {
         guard let snapshot = unread else { return }
         unread = nil
         do {
@@ -95,8 +97,8 @@ actor ChannelRuntime {
         }
         // On a store other replicas append to, this replica's fold may lag. A decision that writes needs no read
         // first: its append succeeds only at the channel's next free sequence, so a stale decision conflicts and is
-        // made again on what the others wrote. An answer that writes nothing (a view, a refusal, a duplicate) is
-        // given only after reading what is new.
+        // made again on what the others wrote. An answer that writes nothing (a view, a refusal) is given only after
+        // reading what is new. (A duplicate delivery needs no read: a fold that knows it is right, whatever it lags.)
         var current = !storage.isShared
         var conflicts = 0
         while true {
@@ -224,74 +226,6 @@ actor ChannelRuntime {
         )
     }
 
-    /// Folds what other writers appended to the channel since this runtime's last record (read from the store),
-    /// and tells the read model and the timers.
-    func catchUp(now: Date) async throws(StoreError) {
-        let newer = try await storage.records(after: state.lastSequence)
-        await apply(newer, now: now)
-    }
-
-    /// Folds records another replica committed (seen on the store's watch), in its turn; records it has already are
-    /// skipped, and a gap is filled from the store.
-    func follow(_ records: [EventRecord], now: Date) async {
-        await takeTurn()
-        defer { endTurn() }
-        readSnapshotIfUnread(now: now)
-        guard unavailableReason == nil else { return }
-        let fresh = records.filter { $0.sequence > state.lastSequence }
-        guard let first = fresh.first else { return }
-        if first.sequence == state.lastSequence + 1 {
-            await apply(fresh, now: now)
-        } else {
-            await catchUpOrLog(now: now)
-        }
-    }
-
-    /// Catches up with the store in its turn.
-    func refresh(now: Date) async {
-        await takeTurn()
-        defer { endTurn() }
-        readSnapshotIfUnread(now: now)
-        guard unavailableReason == nil else { return }
-        await catchUpOrLog(now: now)
-    }
-
-    /// Catches up; a store that cannot be read now is logged (the next append's conflict, or the next watch, retries).
-    private func catchUpOrLog(now: Date) async {
-        do { try await catchUp(now: now) } catch {
-            dependencies.logger.error("could not read a channel's new records", metadata: ["channel": "\(channel)", "error": "\(error)"])
-        }
-    }
-
-    /// Applies records appended elsewhere, whole transactions in order, stopping at the first that does not follow on;
-    /// while this replica delivers (it leads), their effects are planned and handed to delivery, as its own are.
-    private func apply(_ newer: [EventRecord], now: Date) async {
-        await resumeDeliveriesIfNeeded()
-        let delivering = (dependencies.sink as? any DeliveryRecovery)?.delivers(to: channel) == true
-        var applied: [EventRecord] = []
-        for transaction in EventRecord.transactions(in: newer) {
-            guard let first = transaction.first, first.sequence == state.lastSequence + 1 else { break }
-            let before = state
-            for record in transaction {
-                state.apply(record)
-                if case .declared = record.event, let id = record.incident { dependencies.ids.observe(id) }
-            }
-            applied += transaction
-            if delivering {
-                let messages = plannedMessages(Array(transaction), before: before, at: first.at, responseURL: nil)
-                dependencies.sink?.accept(messages, transactionEnd: state.lastSequence, from: channel)
-            }
-        }
-        guard !applied.isEmpty else { return }
-        snapshotIsCurrent = false
-        if dependencies.readModel.contains(channel) {
-            dependencies.readModel.apply(channel, state: state, committed: applied)
-        } else {
-            await publishWhole(now: now)
-        }
-        publishDeadline(now: now)
-    }
-
     /// Tells the read model what this transaction committed; a channel it does not hold yet is published whole (a
     /// new channel from these records alone, an older one from its log).
     /// The records are durable by now: a log that cannot be read back here costs the status page this channel
@@ -306,7 +240,7 @@ actor ChannelRuntime {
 
     /// Publishes the channel to the read model from its state and, when the status page could show one of its
     /// incidents, its log (`knownLog` when the caller has it whole); a log that cannot be read is logged.
-    private func publishWhole(now: Date, knownLog: [EventRecord]? = nil) async {
+    func publishWhole(now: Date, knownLog: [EventRecord]? = nil) async {
         let needsLog = ReadModel.needsLog(state, now: now)
         do {
             var log: [EventRecord] = []
@@ -329,7 +263,7 @@ actor ChannelRuntime {
     }
 
     /// The effects of a logged transaction, rendered from the state after it.
-    private func plannedMessages(_ records: [EventRecord], before: ChannelState, at now: Date, responseURL: String?) -> [OutboundMessage] {
+    func plannedMessages(_ records: [EventRecord], before: ChannelState, at now: Date, responseURL: String?) -> [OutboundMessage] {
         dependencies.planner.plan(records, before: before, after: state, in: channel).map { effect in
             var message = dependencies.effectRenderer.message(for: effect, state: state, plannedAt: now)
             message.failureNoticeURL = responseURL
@@ -362,7 +296,7 @@ actor ChannelRuntime {
     }
 
     @discardableResult
-    private func resumeDeliveriesIfNeeded() async -> Int {
+    func resumeDeliveriesIfNeeded() async -> Int {
         let epoch = dependencies.deliveryEpoch.current
         guard resumedEpoch != epoch else { return 0 }
         // Not delivering now (a replica that does not lead): nothing is marked, so the epoch of its election resumes.
@@ -424,7 +358,7 @@ actor ChannelRuntime {
     var lastSequence: Int { unread?.lastSequence ?? state.lastSequence }
 
     /// Recomputes this channel's earliest deadline and tells the index (and the sleeper, when it is sooner).
-    private func publishDeadline(now: Date, notBefore: Date? = nil) {
+    func publishDeadline(now: Date, notBefore: Date? = nil) {
         let earliest = dependencies.deadlinePlanner.earliest(in: state, now: now, channel: channel).map { max($0, notBefore ?? $0) }
         if dependencies.deadlines.set(channel, to: earliest) { dependencies.wake.signal() }
     }
@@ -488,7 +422,7 @@ actor ChannelRuntime {
         return true
     }
 
-    private func takeTurn() async {
+    func takeTurn() async {
         guard busy else {
             busy = true
             return
@@ -497,7 +431,7 @@ actor ChannelRuntime {
     }
 
     /// Hands the turn to the next waiter (which then holds it), or frees it.
-    private func endTurn() {
+    func endTurn() {
         if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
     }
 
