@@ -159,7 +159,7 @@ struct ClusterBenchmarks {
                 captureOutput: true
             )
             // The child says "leader" once elected (it is the only candidate then).
-            guard child.readLine() == "leader" else { throw BenchmarkError("the candidate process did not lead") }
+            guard await child.line() == "leader" else { throw BenchmarkError("the candidate process did not lead") }
             let leads = Mutex<ContinuousClock.Instant?>(nil)
             let election = EtcdElection(
                 client: EtcdClient(endpoints: cluster.endpoints, httpClient: http),
@@ -171,7 +171,7 @@ struct ClusterBenchmarks {
             try await Task.sleep(for: .milliseconds(500))
             let killed = ContinuousClock.now
             kill(child.pid, SIGKILL)
-            _ = child.finish()
+            _ = await child.finished()
             while leads.withLock({ $0 }) == nil, ContinuousClock.now - killed < .seconds(30) { try await Task.sleep(for: .milliseconds(20)) }
             guard let elected = leads.withLock({ $0 }) else { throw BenchmarkError("no new leader within 30 s") }
             times.append((elected - killed) / .seconds(1))

@@ -25,6 +25,7 @@ struct SaturationBenchmarks {
         var bareStatus: [Double] = []
         var p99Alone: [Double] = []
         var p99Stampede: [Double] = []
+        var p99SamePort: [Double] = []
         var failures = 0
     }
 
@@ -39,6 +40,7 @@ struct SaturationBenchmarks {
         let verifier = SlackRequestVerifier(signingSecret: HTTPBenchmarks.secret)!
         try await HTTPBenchmarks.withClient { client in
             let port = try freeLoopbackPort()
+            let statusPort = try freeLoopbackPort()
             var settings = ServeSettings()
             settings[SlackSettings.self] = SlackSettings(signingSecret: HTTPBenchmarks.secret)
             let firebell = try FirebellApplication(
@@ -47,7 +49,7 @@ struct SaturationBenchmarks {
                 httpClient: client,
                 logger: quietLogger()
             )
-            let app = firebell.application(port: port)
+            let app = firebell.application(port: port, statusPagePort: statusPort)
             let task = Task { try await app.runService() }
             defer { task.cancel() }
             try await HTTPBenchmarks.waitUntilUp(client, port: port, path: "/healthz")
@@ -91,44 +93,51 @@ struct SaturationBenchmarks {
                         return (timestamp, verifier.signature(body: Data(body.utf8), timestamp: timestamp), body)
                     }
                 )
-                let commands = try wrk.run("http://127.0.0.1:\(port)", connections: 16, seconds: seconds, signed: true)
-                let bareCommands = try wrk.run("http://127.0.0.1:\(barePort)", connections: 16, seconds: seconds, signed: true)
+                let commands = try await wrk.run("http://127.0.0.1:\(port)", connections: 16, seconds: seconds, signed: true)
+                let bareCommands = try await wrk.run("http://127.0.0.1:\(barePort)", connections: 16, seconds: seconds, signed: true)
                 figures.firebell.append(commands.requestsPerSecond)
                 figures.bare.append(bareCommands.requestsPerSecond)
                 figures.failures += commands.failures
                 if bolt != nil {
                     figures.bolt.append(
-                        try wrk.run("http://127.0.0.1:\(boltPort)", connections: 16, seconds: seconds, signed: true).requestsPerSecond
+                        try await wrk.run("http://127.0.0.1:\(boltPort)", connections: 16, seconds: seconds, signed: true).requestsPerSecond
                     )
                 }
                 figures.status.append(
-                    try wrk.run("http://127.0.0.1:\(port)/status", connections: 16, seconds: seconds, signed: false).requestsPerSecond
+                    try await wrk.run("http://127.0.0.1:\(port)/status", connections: 16, seconds: seconds, signed: false).requestsPerSecond
                 )
                 figures.bareStatus.append(
-                    try wrk.run("http://127.0.0.1:\(barePort)/status", connections: 16, seconds: seconds, signed: false).requestsPerSecond
+                    try await wrk.run("http://127.0.0.1:\(barePort)/status", connections: 16, seconds: seconds, signed: false).requestsPerSecond
                 )
                 // The commands come from a client in its own process, so their latency is the server's, not that of
                 // event loops shared with the server under test.
-                let alone = try openLoopInOwnProcess(port: port)
-                let stampede = try wrk.start("http://127.0.0.1:\(port)/status", connections: 64, seconds: seconds + 2)
+                let alone = try await openLoopInOwnProcess(port: port)
+                // The stampede on the status page's own listener (`status_page_port`, the deployment for a public
+                // page), then on the command port, which serves the page too.
+                let stampede = try wrk.start("http://127.0.0.1:\(statusPort)/status", connections: 64, seconds: seconds + 2)
                 try await Task.sleep(for: .seconds(1))
-                let during = try openLoopInOwnProcess(port: port)
-                stampede.finish()
+                let during = try await openLoopInOwnProcess(port: port)
+                _ = await stampede.finished()
+                let samePortStampede = try wrk.start("http://127.0.0.1:\(port)/status", connections: 64, seconds: seconds + 2)
+                try await Task.sleep(for: .seconds(1))
+                let samePort = try await openLoopInOwnProcess(port: port)
+                _ = await samePortStampede.finished()
                 figures.p99Alone.append(alone.p99)
                 figures.p99Stampede.append(during.p99)
-                figures.failures += alone.failures + during.failures
+                figures.p99SamePort.append(samePort.p99)
+                figures.failures += alone.failures + during.failures + samePort.failures
             }
             present(figures)
         }
     }
 
     /// `firebell-bench --only client`: signed notes at 200/s for `seconds`, from a fresh process.
-    private func openLoopInOwnProcess(port: Int) throws -> (p99: Double, failures: Int) {
+    private func openLoopInOwnProcess(port: Int) async throws -> (p99: Double, failures: Int) {
         let arguments = [
             "--only", "client", "--port", "\(port)", "--rate", "200", "--http-seconds", "\(seconds)", "--keep",
             "--dir", directory.appendingPathComponent("client").path,
         ]
-        let output = try Spawn(CommandLine.arguments[0], arguments, captureOutput: true).finish().output
+        let output = try await Spawn(CommandLine.arguments[0], arguments, captureOutput: true).finished().output
         let fields = output.split(whereSeparator: \.isWhitespace)
         guard let index = fields.firstIndex(of: "p99"), index + 3 < fields.count, let p99 = Double(fields[index + 1]),
             let failures = Int(fields[index + 3])
@@ -165,8 +174,10 @@ struct SaturationBenchmarks {
         report("saturation: bare /status /s", spread(figures.bareStatus, "%.0f"), "the same bytes, no work")
         report("  /status ÷ bare", spread(ratios(figures.status, figures.bareStatus), "%.2f"), "target ≥ 0.30")
         report("command p99 at 200/s, alone", spread(figures.p99Alone, "%.2f ms"), "")
-        report("command p99, 64-conn /status stampede", spread(figures.p99Stampede, "%.2f ms"), "")
+        report("command p99, 64-conn /status stampede", spread(figures.p99Stampede, "%.2f ms"), "on the status page's own port")
         report("  stampede ÷ alone", spread(ratios(figures.p99Stampede, figures.p99Alone), "%.2f×"), "target ≤ 3×")
+        report("command p99, stampede on the same port", spread(figures.p99SamePort, "%.2f ms"), "the page served on the command port")
+        report("  same port ÷ alone", spread(ratios(figures.p99SamePort, figures.p99Alone), "%.2f×"), "")
         report("saturation: failed requests", "\(figures.failures)", "non-2xx, socket errors and timeouts, all runs")
     }
 }

@@ -87,6 +87,23 @@ struct Spawn {
         return (String(decoding: bytes, as: UTF8.self), (status >> 8) & 0xFF)
     }
 
+    /// ``finish()`` on a thread of its own: a task waiting for a child must not hold one of the threads tasks and
+    /// servers run on (the event loops), or the server under test would lose one for as long as the child runs.
+    func finished() async -> (output: String, status: Int32) {
+        await Self.offThread { finish() }
+    }
+
+    /// ``readLine()`` on a thread of its own (as ``finished()``).
+    func line() async -> String? {
+        await Self.offThread { readLine() }
+    }
+
+    static func offThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: body()) }
+        }
+    }
+
     /// Stops the child with `signal` and waits for it (gunicorn's quick shutdown is SIGINT).
     func stop(with signal: Int32 = SIGINT) {
         kill(pid, signal)

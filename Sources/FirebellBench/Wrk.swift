@@ -23,11 +23,11 @@ struct Wrk {
     }
 
     /// Runs `wrk` against `url` for `seconds` with `connections` connections (2 threads); signed POSTs when `signed`.
-    func run(_ url: String, connections: Int, seconds: Int, signed: Bool) throws -> Result {
+    func run(_ url: String, connections: Int, seconds: Int, signed: Bool) async throws -> Result {
         let arguments =
             ["-t2", "-c\(connections)", "-d\(seconds)s", "--timeout", "10s"]
             + (signed ? ["-s", folder.appendingPathComponent("signed.lua").path] : []) + [url]
-        return Self.parse(try Spawn("/usr/bin/wrk", arguments, captureOutput: true).finish().output)
+        return Self.parse(try await Spawn("/usr/bin/wrk", arguments, captureOutput: true).finished().output)
     }
 
     /// Starts `wrk` in the background (a stampede beside a measurement); the caller waits for it with `finish()`.

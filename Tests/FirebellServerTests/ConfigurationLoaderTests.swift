@@ -237,6 +237,7 @@ struct ConfigurationLoaderTests {
                 "FIREBELL_HTTP_HOST": "0.0.0.0",
                 "FIREBELL_SLACK_API_URL": "http://127.0.0.1:9999/api",
                 "FIREBELL_LOG_LEVEL": "debug",
+                "FIREBELL_STATUS_PAGE_PORT": "9001",
             ]
         )
         #expect(configuration.engine.severities[.sev1].updateCadence == .minutes(10), "the environment wins over the file")
@@ -248,6 +249,9 @@ struct ConfigurationLoaderTests {
         #expect(configuration.httpHost == "0.0.0.0" && configuration.httpPort == 9000)
         let settings = try ServeSettings(configuration: configuration, environment: ["SLACK_SIGNING_SECRET": "s"])
         #expect(settings.host == "0.0.0.0" && settings.port == 9000 && settings[SlackSettings.self]?.apiURL == "http://127.0.0.1:9999/api/")
+        #expect(settings.statusPagePort == 9001, "the status page's own listener")
+        #expect(try ServeSettings(configuration: load(""), environment: [:]).statusPagePort == nil, "none unless asked for")
+        #expect(throws: ConfigurationError.self) { try load("status_page_port: 70000") }
         // A platform's own variable wins over the file key it shadows.
         let direct = try ServeSettings(
             configuration: configuration,

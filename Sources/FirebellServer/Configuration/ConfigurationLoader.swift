@@ -14,7 +14,8 @@ package struct ConfigurationLoader: Sendable {
     package static let topLevelKeys: Set<String> = coreKeys.union(platformKeys)
     static let coreKeys: Set<String> = Set(
         [
-            "data_dir", "templates_dir", "http_host", "http_port", "status_updates_in_thread", "pagerduty_url", "runbooks", "briefings",
+            "data_dir", "templates_dir", "http_host", "http_port", "status_page_port", "status_updates_in_thread", "pagerduty_url", "runbooks",
+            "briefings",
             "pin_reaction", "declare_from_message_severity",
         ]
             + ["severities", "permissions", "reminders", "oncall", "alerts", "business_hours", "war_room"] + FirebellConfiguration.audienceKeys
@@ -64,6 +65,12 @@ package struct ConfigurationLoader: Sendable {
                 throw ConfigurationError("\(name): http_port must be a port number (0 to 65535).")
             }
             configuration.httpPort = port
+        }
+        if let value = map["status_page_port"] {
+            guard let port = Int(try reader.string(value, at: "\(name): status_page_port")), (0...65535).contains(port) else {
+                throw ConfigurationError("\(name): status_page_port must be a port number (0 to 65535).")
+            }
+            configuration.statusPagePort = port
         }
         if let value = map["status_updates_in_thread"] {
             guard let flag = value as? Bool ?? (value as? String).flatMap(Bool.init) else {

@@ -11,7 +11,7 @@ enum EnvironmentOverlay {
     /// working folder, not the file's, so `ConfigurationLoader` applies them itself.
     static let topLevel: Set<String> = ConfigurationLoader.platformKeys.union(HTTPLimits.configurationKeys).union(StoreSettings.configurationKeys)
         .union([
-            "http_host", "http_port", "status_updates_in_thread",
+            "http_host", "http_port", "status_page_port", "status_updates_in_thread",
             "status_page_title", "status_page_severities", "status_page_history_days", "pagerduty_url", "runbooks", "briefings", "pin_reaction",
             "declare_from_message_severity",
         ])

@@ -14,6 +14,8 @@ package struct FirebellConfiguration: Sendable {
     /// Where `firebell serve` listens, when the file or environment says.
     package var httpHost: String?
     package var httpPort: Int?
+    /// The status page's own listener (``StatusListener``); nil: the status page is served on the command port only.
+    package var statusPagePort: Int?
     /// How many connections the HTTP server keeps and how long it waits for a request.
     package var httpLimits = HTTPLimits()
     /// Post Status Updates as replies in the incident's thread instead of new channel messages.

@@ -7,6 +7,9 @@ import Platforms
 package struct ServeSettings: Sendable {
     package var host = "127.0.0.1"
     package var port = 8080
+    /// A port of its own for the status page, served by a lower-priority thread (``StatusListener``); the command
+    /// port serves it too.
+    package var statusPagePort: Int?
     /// Connection limit and timeouts of the HTTP server.
     package var httpLimits = HTTPLimits()
     /// The bearer token Alertmanager sends (`http_config.authorization.credentials`); enables `/hooks/alertmanager`.
@@ -102,6 +105,7 @@ package struct ServeSettings: Sendable {
         try self.init(environment: environment, file: configuration.platformKeys)
         if let host = configuration.httpHost { self.host = host }
         if let port = configuration.httpPort { self.port = port }
+        statusPagePort = configuration.statusPagePort
         httpLimits = configuration.httpLimits
     }
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import EtcdStore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import IncidentKit
 import IncidentStore
 import Logging
@@ -26,6 +27,8 @@ package struct FirebellApplication: Sendable {
     let insights: InsightsRoutes
     let alertRoutes: AlertRoutes
     let logger: Logger
+    /// The `Server` header of every answer.
+    static let serverName = "firebell"
 
     /// Opens the data folder (or takes `store`, opened: etcd), starts each configured platform, and prepares delivery
     /// through `httpClient`.
@@ -125,8 +128,13 @@ package struct FirebellApplication: Sendable {
     }
 
     /// The Hummingbird application, with the timer loop, the outbox and the platforms' connections as services of
-    /// its lifecycle. `onListening` runs once the socket is bound, with the address it is bound to.
-    package func application(port: Int? = nil, onListening: @escaping @Sendable (String) async -> Void = { _ in }) -> some ApplicationProtocol {
+    /// its lifecycle; with a status page port (`statusPagePort` or the configured one), the ``StatusListener`` too.
+    /// `onListening` runs once the socket is bound, with the address it is bound to.
+    package func application(
+        port: Int? = nil,
+        statusPagePort: Int? = nil,
+        onListening: @escaping @Sendable (String) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         let router = FirebellRouter.build(
             service: service,
             outbox: outbox,
@@ -145,11 +153,27 @@ package struct FirebellApplication: Sendable {
         )
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuardHandler(connections)])),
-            configuration: .init(address: .hostname(settings.host, port: port ?? settings.port), serverName: "firebell"),
-            services: [BackgroundWork(service: service, outbox: outbox, connections: self.connections(), logger: logger)],
+            server: Self.http1(connections, statusPage),
+            configuration: .init(address: .hostname(settings.host, port: port ?? settings.port), serverName: Self.serverName),
+            services: [BackgroundWork(service: service, outbox: outbox, connections: self.connections(), logger: logger)]
+                + (statusListener(port: statusPagePort).map { [$0.application()] } ?? []),
             onServerRunning: { channel in await onListening(channel.localAddress.map { "\($0)" } ?? "") },
             logger: logger
+        )
+    }
+
+    /// The status page's own listener, on `port` or the configured one; nil when neither is set.
+    func statusListener(port: Int?) -> StatusListener? {
+        guard let port = port ?? settings.statusPagePort else { return nil }
+        return StatusListener(statusPage: statusPage, connections: httpConnections, host: settings.host, port: port, logger: logger)
+    }
+
+    /// HTTP/1.1 with the connection limits and timeouts, and a current status page answered from the event loop.
+    static func http1(_ connections: ConnectionGuard, _ statusPage: StatusPageRoutes) -> HTTPServerBuilder {
+        .http1(
+            configuration: .init(additionalChannelHandlers: [
+                ConnectionGuardHandler(connections), StatusPageFastPath(statusPage, serverName: serverName),
+            ])
         )
     }
 

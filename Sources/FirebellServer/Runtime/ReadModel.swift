@@ -6,7 +6,8 @@ import Synchronization
 /// What the read-only views that span channels read — the status page and the insights: every channel's incidents,
 /// the names its people go by, each incident's stakeholder-facing and update-clock events, and a digest of the rest.
 /// Kept current by the transactions themselves (each channel publishes what it committed, in its turn), so a view
-/// reads memory, never a log and never a channel's turn; ``version`` changes with every commit, for caches and `ETag`s.
+/// reads memory, never a log and never a channel's turn; ``version`` changes with every commit, for caches and `ETag`s,
+/// and ``statusVersion`` only with those that can change the status page.
 package final class ReadModel: Sendable {
     struct Channel: Sendable {
         var order: [IncidentID] = []
@@ -27,6 +28,7 @@ package final class ReadModel: Sendable {
     private struct State: Sendable {
         var channels: [ChannelRef: Channel] = [:]
         var version = 0
+        var statusVersion = 0
     }
 
     private let state = Mutex(State())
@@ -35,6 +37,11 @@ package final class ReadModel: Sendable {
 
     /// Changes with every commit that reached the model.
     package var version: Int { state.withLock { $0.version } }
+
+    /// Changes with every commit that can change the status page: one with a stakeholder-facing event, or that
+    /// changes what the page reads of an incident (``StatusPageBuilder/Face``), or the incidents a channel holds.
+    /// Notes, roles and action items leave it as it is, so the page's cache outlives the commands of a busy incident.
+    package var statusVersion: Int { state.withLock { $0.statusVersion } }
 
     /// Whether the channel is in the model (published once from its whole log).
     func contains(_ channel: ChannelRef) -> Bool { state.withLock { $0.channels[channel] != nil } }
@@ -46,6 +53,7 @@ package final class ReadModel: Sendable {
         state.withLock { state in
             state.channels[channel] = projected
             state.version += 1
+            state.statusVersion += 1
         }
     }
 
@@ -53,12 +61,18 @@ package final class ReadModel: Sendable {
     func apply(_ channel: ChannelRef, state channelState: ChannelState, committed records: [EventRecord]) {
         state.withLock { state in
             guard var projected = state.channels[channel] else { return }
+            var changesPage = projected.order != channelState.order || records.contains(where: Self.isStakeholderFacing)
             projected.order = channelState.order
-            for id in Set(records.compactMap(\.incident)) { projected.incidents[id] = channelState.incidents[id] }
+            for id in Set(records.compactMap(\.incident)) {
+                let before = projected.incidents[id]
+                projected.incidents[id] = channelState.incidents[id]
+                changesPage = changesPage || before.map(StatusPageBuilder.Face.init) != channelState.incidents[id].map(StatusPageBuilder.Face.init)
+            }
             projected.names = channelState.people
             for record in records { projected.add(record) }
             state.channels[channel] = projected
             state.version += 1
+            if changesPage { state.statusVersion += 1 }
         }
     }
 

@@ -5,20 +5,40 @@ import NIOCore
 
 /// One rendered representation of a cached view, with what conditional requests compare.
 struct RenderedView: Sendable {
-    let body: Data
+    let body: ByteBuffer
     let etag: String
     let lastModified: Date
+    /// `lastModified` as an HTTP date, formatted once.
+    let lastModifiedText: String
+
+    init(body: Data, etag: String, lastModified: Date) {
+        self.body = ByteBuffer(bytes: body)
+        self.etag = etag
+        self.lastModified = lastModified
+        lastModifiedText = HTTPDate.format(lastModified)
+    }
+
+    /// The status, headers and body of an answer (without `Date`, `Server` and `Content-Length`, which whoever
+    /// writes it adds).
+    struct Answer: Sendable {
+        let status: HTTPResponse.Status
+        let headers: HTTPFields
+        /// Nil for `304 Not Modified`.
+        let body: ByteBuffer?
+    }
 
     /// `200` with the body and its validators, or `304 Not Modified` when the client's copy is current.
+    func answer(to requestHeaders: HTTPFields, type: String, cacheControl: String) -> Answer {
+        var headers: HTTPFields = [.cacheControl: cacheControl, .eTag: etag, .lastModified: lastModifiedText]
+        if isFresh(for: requestHeaders) { return Answer(status: .notModified, headers: headers, body: nil) }
+        headers[.contentType] = type
+        return Answer(status: .ok, headers: headers, body: body)
+    }
+
+    /// ``answer(to:type:cacheControl:)`` as the router's response.
     func response(to request: Request, type: String, cacheControl: String) -> Response {
-        var headers: HTTPFields = [
-            .contentType: type, .cacheControl: cacheControl, .eTag: etag, .lastModified: HTTPDate.format(lastModified),
-        ]
-        if isFresh(for: request.headers) {
-            headers[.contentType] = nil
-            return Response(status: .notModified, headers: headers)
-        }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        let answer = answer(to: request.headers, type: type, cacheControl: cacheControl)
+        return Response(status: answer.status, headers: answer.headers, body: answer.body.map { .init(byteBuffer: $0) } ?? .init())
     }
 
     /// Whether the client's copy is current: `If-None-Match` names the ETag (or `*`), or, without it,

@@ -1,9 +1,11 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import IncidentKit
 import Messaging
 import NIOCore
 import Platforms
+import Synchronization
 
 /// The read-only status page for stakeholders: `/status` (HTML), `/status.json`, `/status/feed.atom` and
 /// `/status/incidents/<id>`. It shows only what stakeholders are told, and never a private incident.
@@ -28,10 +30,10 @@ struct StatusPageRoutes: Sendable {
 
     func register(on router: Router<FirebellRequestContext>) {
         router.get("/status") { request, _ in
-            await serve(request, "html", type: "text/html; charset=utf-8") { Data(renderer.html($0).utf8) }
+            await serve(request, .html) { Data(renderer.html($0).utf8) }
         }
         router.get("/status.json") { request, _ in
-            await serve(request, "json", type: "application/json; charset=utf-8") { page in
+            await serve(request, .json) { page in
                 let encoder = JSONEncoder()
                 encoder.dateEncodingStrategy = .iso8601
                 encoder.outputFormatting = [.sortedKeys]
@@ -39,11 +41,11 @@ struct StatusPageRoutes: Sendable {
             }
         }
         router.get("/status/feed.atom") { request, _ in
-            await serve(request, "atom", type: "application/atom+xml; charset=utf-8") { Data(renderer.atom($0).utf8) }
+            await serve(request, .atom) { Data(renderer.atom($0).utf8) }
         }
         router.get("/status/incidents/:id") { request, context in
             let id = context.parameters.get("id") ?? ""
-            return await serve(request, "incident/\(id)", type: "text/html; charset=utf-8") { page in
+            return await serve(request, .incident(id)) { page in
                 guard let incident = (page.active + page.resolved).first(where: { $0.id == id }) else { return nil }
                 return Data(renderer.html(incident, page: page).utf8)
             }
@@ -51,16 +53,29 @@ struct StatusPageRoutes: Sendable {
     }
 
     /// One representation, from the cache when nothing has changed; `304 Not Modified` when the client has it.
-    private func serve(_ request: Request, _ name: String, type: String, render: (StatusPage) -> Data?) async -> Response {
+    private func serve(_ request: Request, _ representation: StatusPageRepresentation, render: (StatusPage) -> Data?) async -> Response {
         // Responders first: a reader waits (without a thread) while commands are running, for at most 50 ms.
         await service.activity.yieldToCommands(atMost: Self.yieldLimit)
         await service.readModelReady()
         let now = service.clock.now()
-        let key = ViewCache<StatusPage>.Key(version: service.readModel.version, minute: Int(now.timeIntervalSince1970 / 60))
-        guard let rendered = cache.rendered(name, key: key, build: { service.readModel.statusPage(builder, now: now) }, render: render) else {
+        let build = { service.readModel.statusPage(builder, now: now) }
+        guard let rendered = cache.rendered(representation.cacheName, key: key(now: now), build: build, render: render) else {
             return .text("No such incident on the status page.", status: .notFound)
         }
-        return rendered.response(to: request, type: type, cacheControl: Self.cacheControl)
+        return rendered.response(to: request, type: representation.contentType, cacheControl: Self.cacheControl)
+    }
+
+    /// The answer to a `GET` of `representation` from the cache, when it is rendered and current; nil otherwise
+    /// (the route renders it). What ``StatusPageFastPath`` answers from the event loop.
+    func cachedAnswer(_ representation: StatusPageRepresentation, to headers: HTTPFields) -> RenderedView.Answer? {
+        cache.current(representation.cacheName, key: key(now: service.clock.now()))?
+            .answer(to: headers, type: representation.contentType, cacheControl: Self.cacheControl)
+    }
+
+    /// What the page as built at `now` depends on: the read model's status version (commits that can change the page)
+    /// and the minute (it shows when it was generated).
+    private func key(now: Date) -> ViewCache<StatusPage>.Key {
+        ViewCache<StatusPage>.Key(version: service.readModel.statusVersion, minute: Int(now.timeIntervalSince1970 / 60))
     }
 }
 
@@ -75,6 +90,17 @@ enum HTTPDate {
     )
 
     static func format(_ date: Date) -> String { date.formatted(format) }
+
+    private static let lastNow = Mutex<(second: Int, text: String)>((-1, ""))
+
+    /// The `Date` header's value for now, formatted at most once a second.
+    static func now() -> String {
+        let second = Int(Date().timeIntervalSince1970)
+        if let text = lastNow.withLock({ $0.second == second ? $0.text : nil }) { return text }
+        let text = format(Date(timeIntervalSince1970: TimeInterval(second)))
+        lastNow.withLock { $0 = (second, text) }
+        return text
+    }
 
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 

@@ -20,6 +20,11 @@ final class ViewCache<View: Sendable>: Sendable {
 
     private let entry = Mutex<Entry?>(nil)
 
+    /// The representation named `name` as rendered for `key`, if it has been since `key` became current.
+    func current(_ name: String, key: Key) -> RenderedView? {
+        entry.withLock { entry in entry?.key == key ? entry?.rendered[name] : nil }
+    }
+
     /// The representation named `name` (`html`, `json`, `atom`, `incident/<id>`) for `key`, built and rendered on
     /// the first request after a change; nil when `render` has nothing to show (an unknown incident).
     func rendered(
@@ -28,6 +33,7 @@ final class ViewCache<View: Sendable>: Sendable {
         build: () -> View,
         render: (View) -> Data?
     ) -> RenderedView? {
+        if let rendered = current(name, key: key) { return rendered }
         let cached: (view: View?, rendered: RenderedView?) = entry.withLock { entry in
             guard let entry, entry.key == key else { return (nil, nil) }
             return (entry.view, entry.rendered[name])

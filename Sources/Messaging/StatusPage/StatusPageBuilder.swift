@@ -65,6 +65,40 @@ package struct StatusPageBuilder: Sendable {
         )
     }
 
+    /// What the page reads of an incident (besides its stakeholder-facing events): a commit that leaves every
+    /// incident's face as it was and adds no stakeholder-facing event leaves the page as it was (a note, a role, an
+    /// action item), so a cached page stays valid.
+    package struct Face: Equatable, Sendable {
+        let title: String
+        let severity: Severity
+        let status: IncidentStatus
+        let impact: String?
+        let systems: [String]
+        let declaredAt: Date
+        let resolvedAt: Date?
+        let isPrivate: Bool
+        /// What the next update's due time is derived from.
+        let reminders: ReminderSetting
+        let updateClockStart: Date
+        let promisedNextUpdate: Date?
+        let cadenceChangedAt: Date?
+
+        package init(_ incident: Incident) {
+            title = incident.title
+            severity = incident.severity
+            status = incident.status
+            impact = incident.impact
+            systems = incident.systems
+            declaredAt = incident.declaredAt
+            resolvedAt = incident.resolvedAt
+            isPrivate = incident.isPrivate
+            reminders = incident.reminders
+            updateClockStart = incident.updateClockStart
+            promisedNextUpdate = incident.promisedNextUpdate
+            cadenceChangedAt = incident.cadenceChangedAt
+        }
+    }
+
     /// Whether an event can appear on the page (as one of an incident's updates).
     package static func isStakeholderFacing(_ event: IncidentEvent) -> Bool {
         switch event {
