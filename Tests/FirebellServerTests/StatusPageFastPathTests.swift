@@ -10,6 +10,7 @@ import NIOCore
 import NIOEmbedded
 import NIOHTTPTypes
 import Platforms
+import Synchronization
 import Testing
 
 @testable import FirebellServer
@@ -124,6 +125,54 @@ struct StatusPageFastPathTests {
             #expect(downgrade.result == .accepted, "\(downgrade.reply ?? "")")
             #expect(service.readModel.statusVersion > version + 1, "a severity change moves the page too")
         }
+    }
+
+    @Test func whileACommandRunsTheAnswerWaitsForItAtMostTheYieldLimit() async throws {
+        try await withRenderedPage { service, routes, page in
+            // A command holds the service until the gate opens.
+            let gate = AsyncStream<Void>.makeStream()
+            let command = Task { await service.activity.running { for await _ in gate.stream { break } } }
+            for _ in 0..<2000 where service.activity.runningCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
+            #expect(service.activity.runningCount == 1)
+
+            let channel = EmbeddedChannel(handler: StatusPageFastPath(routes, serverName: "firebell"))
+            try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).get()
+            try channel.writeInbound(HTTPRequestPart.head(get("/status")))
+            try channel.writeInbound(HTTPRequestPart.end(nil))
+            #expect(try channel.readInbound(as: HTTPRequestPart.self) == nil, "not handed to the router either")
+            #expect(try channel.readOutbound(as: HTTPResponsePart.self) == nil, "held while the command runs")
+            channel.embeddedEventLoop.advanceTime(by: .milliseconds(49))
+            #expect(try channel.readOutbound(as: HTTPResponsePart.self) == nil)
+            channel.embeddedEventLoop.advanceTime(by: .milliseconds(1))
+            guard case .head(let head) = try channel.readOutbound(as: HTTPResponsePart.self) else {
+                Issue.record("answered once the yield limit passed")
+                return
+            }
+            #expect(head.status == .ok && head.headerFields[.eTag] == page.etag)
+            _ = try? channel.finish()
+            gate.continuation.finish()
+            await command.value
+        }
+    }
+
+    @Test func aWaiterGoesOnOnceWhenTheLastCommandEndsOrItsDeadlineComes() async throws {
+        let activity = CommandActivity()
+        let calls = Mutex<[String]>([])
+        #expect(activity.whenIdle { calls.withLock { $0.append("idle") } } == nil, "nothing running: at once")
+        #expect(calls.withLock { $0 } == ["idle"])
+
+        let gate = AsyncStream<Void>.makeStream()
+        let command = Task { await activity.running { for await _ in gate.stream { break } } }
+        for _ in 0..<2000 where activity.runningCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        let ended = try #require(activity.whenIdle { calls.withLock { $0.append("ended") } })
+        let expired = try #require(activity.whenIdle { calls.withLock { $0.append("expired") } })
+        activity.expire(expired)
+        activity.expire(expired)
+        #expect(calls.withLock { $0 } == ["idle", "expired"], "its deadline lets it go on, once")
+        gate.continuation.finish()
+        await command.value
+        activity.expire(ended)
+        #expect(calls.withLock { $0 } == ["idle", "expired", "ended"], "the command's end lets the other go on, once")
     }
 
     @Test func theStatusPageHasAListenerOfItsOwn() async throws {

@@ -6,6 +6,10 @@ import NIOHTTPTypes
 /// loop that read the request: no task is started and nothing a command waits for is touched, so an outage's
 /// visitors pressing refresh cost the responders' commands as little as the bytes they are sent.
 ///
+/// While a command is running the answer waits for it to end (at most ``StatusPageRoutes/yieldLimit``), as the
+/// route's readers do: a stampede's clients each wait for their answer before asking again, so holding the answers
+/// while a responder's command runs takes the stampede off the CPU the command needs.
+///
 /// Placed after HTTP decoding, before the router. Anything else (another path or method, a query, a representation
 /// not rendered since the last commit or minute) goes on to the router, whose status page routes render it and fill
 /// the cache; the answers are the same bytes and headers either way, `304` included.
@@ -18,6 +22,8 @@ final class StatusPageFastPath: ChannelInboundHandler, RemovableChannelHandler {
     private let serverName: String
     /// The answer to the request being read, written once its end is read; nil while a request goes to the router.
     private var pending: (answer: RenderedView.Answer, close: Bool)?
+    /// Whether the handler has left the pipeline (the connection closed while an answer waited).
+    private var removed = false
 
     init(_ statusPage: StatusPageRoutes, serverName: String) {
         self.statusPage = statusPage
@@ -41,8 +47,25 @@ final class StatusPageFastPath: ChannelInboundHandler, RemovableChannelHandler {
         case .end:
             guard let (answer, close) = pending else { return context.fireChannelRead(data) }
             pending = nil
-            write(answer, close: close, context: context)
+            answerWhenNoCommandRuns(answer, close: close, context: context)
         }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { removed = true }
+
+    private func answerWhenNoCommandRuns(_ answer: RenderedView.Answer, close: Bool, context: ChannelHandlerContext) {
+        let activity = statusPage.service.activity
+        guard activity.runningCount > 0 else { return write(answer, close: close, context: context) }
+        let eventLoop = context.eventLoop
+        let waiting = NIOLoopBound((handler: self, context: context), eventLoop: eventLoop)
+        let id = activity.whenIdle {
+            eventLoop.execute {
+                let (handler, context) = waiting.value
+                if !handler.removed { handler.write(answer, close: close, context: context) }
+            }
+        }
+        guard let id else { return }
+        eventLoop.scheduleTask(in: .nanoseconds(Int64(StatusPageRoutes.yieldLimit / .nanoseconds(1)))) { activity.expire(id) }
     }
 
     private func write(_ answer: RenderedView.Answer, close: Bool, context: ChannelHandlerContext) {
