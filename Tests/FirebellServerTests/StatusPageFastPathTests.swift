@@ -213,6 +213,19 @@ struct StatusPageFastPathTests {
                 #expect(try await fetch("/slack/commands").status == 404, "only the status page and /healthz")
                 #expect(try await fetch("/metrics").status == 404)
                 #expect(try await fetch("/healthz").status == 200)
+                #if os(Linux)
+                // The listener's one thread asks for less CPU than the rest: nice 10 (field 19 of its stat line).
+                let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+                let nices = tasks.compactMap { task -> Int? in
+                    guard let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                        let afterName = stat.range(of: ") ", options: .backwards)
+                    else { return nil }
+                    let fields = stat[afterName.upperBound...].split(separator: " ")
+                    return fields.count > 16 ? Int(fields[16]) : nil
+                }
+                #expect(nices.contains(Int(StatusListener.niceness)), "a thread at nice \(StatusListener.niceness)")
+                #expect(nices.filter { $0 == Int(StatusListener.niceness) }.count == 1, "only the listener's")
+                #endif
             }
         }
     }
