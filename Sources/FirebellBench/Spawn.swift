@@ -87,8 +87,8 @@ struct Spawn {
         return (String(decoding: bytes, as: UTF8.self), (status >> 8) & 0xFF)
     }
 
-    /// ``finish()`` on a thread of its own: a task waiting for a child must not hold one of the threads tasks and
-    /// servers run on (the event loops), or the server under test would lose one for as long as the child runs.
+    /// ``finish()`` on a thread of its own: a task waiting for a child must not block one of the cooperative pool's
+    /// threads (two on two cores), or the server under test would run on one for as long as the child runs.
     func finished() async -> (output: String, status: Int32) {
         await Self.offThread { finish() }
     }

@@ -30,7 +30,7 @@ struct Wrk {
         return Self.parse(try await Spawn("/usr/bin/wrk", arguments, captureOutput: true).finished().output)
     }
 
-    /// Starts `wrk` in the background (a stampede beside a measurement); the caller waits for it with `finish()`.
+    /// Starts `wrk` in the background (a stampede beside a measurement); the caller waits for it with `finished()`.
     func start(_ url: String, connections: Int, seconds: Int) throws -> Spawn {
         try Spawn("/usr/bin/wrk", ["-t2", "-c\(connections)", "-d\(seconds)s", url])
     }

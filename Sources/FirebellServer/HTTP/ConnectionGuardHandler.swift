@@ -69,7 +69,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         disarm()
         let channel = context.channel
         let connections = connections
-        deadline = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout / .nanoseconds(1)))) {
+        deadline = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
             connections.close(channel, because: reason)
         }
     }

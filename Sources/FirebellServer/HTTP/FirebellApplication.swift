@@ -47,7 +47,7 @@ package struct FirebellApplication: Sendable {
         let context = PlatformContext(
             httpClient: httpClient,
             dataDirectory: configuration.dataDirectory,
-            requestTimeout: TimeAmount.milliseconds(Int64(deliveryPolicy.requestTimeout / .milliseconds(1))),
+            requestTimeout: TimeAmount(deliveryPolicy.requestTimeout),
             pinReaction: configuration.pinReaction,
             logger: logger
         )

@@ -65,7 +65,7 @@ final class StatusPageFastPath: ChannelInboundHandler, RemovableChannelHandler {
             }
         }
         guard let id else { return }
-        eventLoop.scheduleTask(in: .nanoseconds(Int64(StatusPageRoutes.yieldLimit / .nanoseconds(1)))) { activity.expire(id) }
+        eventLoop.scheduleTask(in: TimeAmount(StatusPageRoutes.yieldLimit)) { activity.expire(id) }
     }
 
     private func write(_ answer: RenderedView.Answer, close: Bool, context: ChannelHandlerContext) {
