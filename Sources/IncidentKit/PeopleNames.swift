@@ -19,7 +19,12 @@ package struct PeopleNames: Sendable, Equatable {
     /// A display name as given, made safe to keep: trimmed, on one line, at most 80 characters; nil when empty.
     package static func cleaned(_ name: String?) -> String? {
         guard let name else { return nil }
-        let oneLine = String(name.map { $0.isNewline ? " " : $0 }).trimmingCharacters(in: .whitespaces)
-        return oneLine.isEmpty ? nil : String(oneLine.prefix(80))
+        // Characters, not Foundation's NSString trimming: this runs for every command that names its sender.
+        var trimmed = Substring(name)
+        while trimmed.first?.isWhitespace == true { trimmed.removeFirst() }
+        while trimmed.last?.isWhitespace == true { trimmed.removeLast() }
+        guard !trimmed.isEmpty else { return nil }
+        let kept = trimmed.prefix(80)
+        return kept.contains(where: \.isNewline) ? String(kept.map { $0.isNewline ? " " : $0 }) : String(kept)
     }
 }

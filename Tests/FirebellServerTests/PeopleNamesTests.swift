@@ -66,6 +66,8 @@ struct PeopleNamesTests {
         #expect(!confirmation.contains("\n"), "a name is one line: \(confirmation)")
         #expect(PeopleNames.cleaned(String(repeating: "x", count: 500))?.count == 80)
         #expect(PeopleNames.cleaned("  \n ") == nil)
+        #expect(PeopleNames.cleaned("\t Eve\r\nAdams\u{2028}Jr \n") == "Eve Adams Jr", "edges trimmed, line breaks inside become spaces")
+        #expect(PeopleNames.cleaned("\u{00A0}Zoë\u{00A0}") == "Zoë", "a no-break space is whitespace too")
     }
 
     @Test func discordPingsOnlyThePeopleFirebellMentions() {

@@ -171,6 +171,17 @@ package final class OutboxDispatcher: DeliveryRecovery {
         for (message, worker) in deliverable { worker.enqueue([QueuedMessage(message: message)]) }
     }
 
+    /// Whether this replica delivers to `destination` now: it leads, and the destination's platform, PagerDuty or
+    /// the tracker is configured.
+    package func delivers(to destination: Destination) -> Bool {
+        guard active.load(ordering: .acquiring) else { return false }
+        switch destination {
+        case .chat(let channel): return deliveries[channel.platform] != nil
+        case .pagerDuty: return pagerDuty != nil
+        case .tracker: return tracker != nil
+        }
+    }
+
     package func reply(_ message: OutboundMessage) {
         worker(for: message)?.enqueue([QueuedMessage(message: message)])
     }

@@ -262,13 +262,15 @@ actor ChannelRuntime {
         await publishWhole(now: now)
     }
 
-    /// The effects of a logged transaction, rendered from the state after it.
+    /// The effects of a logged transaction that something delivers, rendered from the state after it.
     func plannedMessages(_ records: [EventRecord], before: ChannelState, at now: Date, responseURL: String?) -> [OutboundMessage] {
-        dependencies.planner.plan(records, before: before, after: state, in: channel).map { effect in
-            var message = dependencies.effectRenderer.message(for: effect, state: state, plannedAt: now)
-            message.failureNoticeURL = responseURL
-            return message
-        }
+        let sink = dependencies.sink
+        return dependencies.planner.plan(records, before: before, after: state, in: channel).filter { sink?.delivers(to: $0.destination) ?? true }
+            .map { effect in
+                var message = dependencies.effectRenderer.message(for: effect, state: state, plannedAt: now)
+                message.failureNoticeURL = responseURL
+                return message
+            }
     }
 
     /// Fires every timer of this channel that is due at `now`, one incident at a time, each as its own transaction.

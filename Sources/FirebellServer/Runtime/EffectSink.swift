@@ -9,6 +9,15 @@ package protocol EffectSink: Sendable {
     func accept(_ messages: [OutboundMessage], transactionEnd: Int, from channel: ChannelRef)
     /// An answer for one person, sent as a reply in the channel (kept nowhere: it is an answer, not an effect).
     func reply(_ message: OutboundMessage)
+    /// Whether anything delivers to `destination` now. A transaction renders only the effects that something
+    /// delivers: rendering a post costs more than deciding and logging a note, and one nobody delivers owes nothing
+    /// (a restart plans it again and drops it again).
+    func delivers(to destination: Destination) -> Bool
+}
+
+extension EffectSink {
+    /// Every destination, unless the sink says otherwise.
+    package func delivers(to destination: Destination) -> Bool { true }
 }
 
 /// What start-up asks delivery before it plans again what the logs still owe.

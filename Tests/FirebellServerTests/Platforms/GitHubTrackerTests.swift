@@ -145,7 +145,9 @@ struct GitHubTrackerTests {
             let port = gitHub.port!
             await standIn.setBase("http://127.0.0.1:\(port)")
             try await withHTTPClient { httpClient in
-                let firebell = try Self.firebell(folder, port: port, httpClient: httpClient, timeout: .milliseconds(500))
+                // Long enough that a 429 or a 500 is never taken for a timeout under a full test run's load (a
+                // timed-out create is looked for before it is repeated, which is what the hang is for).
+                let firebell = try Self.firebell(folder, port: port, httpClient: httpClient, timeout: .seconds(2))
                 try await firebell.application(port: 0).test(.live) { _ in
                     _ = await Self.run(firebell, "declare sev2 Checkout down")
                     _ = await Self.run(firebell, "action add Add a canary @bob due: 2026-12-15")

@@ -27,13 +27,12 @@ struct DescriptorLimitTests {
             ],
             limit: 100
         )
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = HTTPClient.shared  // never shut down: a failed expectation that throws cannot crash the run
         var up = false
         for _ in 0..<200 where !up {
             up = (try? await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(1)))?.status == .ok
             if !up { try await Task.sleep(for: .milliseconds(25)) }
         }
-        try await http.shutdown()
         #expect(up, "firebell serve answered /healthz")
         do { try await body(port, child.pid) } catch {
             await child.stopped(with: SIGTERM)
@@ -64,7 +63,7 @@ struct DescriptorLimitTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         try await withLimitedFirebell(folder) { port, pid in
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            let http = HTTPClient.shared  // never shut down: a failed expectation that throws cannot crash the run
             let answers = try await withThrowingTaskGroup(of: String.self) { group in
                 var answers: [String] = []
                 for number in 0..<400 {
@@ -75,7 +74,6 @@ struct DescriptorLimitTests {
                 return answers
             }
             let held = Self.openDescriptors(of: pid)
-            try await http.shutdown()
             #expect(answers.count == 400 && answers.allSatisfy { $0.contains("✓") }, "\(answers.first { !$0.contains("✓") } ?? "")")
             #expect(held < 128, "idle channels hold no descriptors: \(held) open")
         }
@@ -96,10 +94,9 @@ struct DescriptorLimitTests {
                 slow.append(connection)
             }
             for byte in "OST /slack/commands HTTP/1.1\r\n".prefix(4) { for connection in slow { connection.send(String(byte)) } }
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            let http = HTTPClient.shared  // never shut down: a failed expectation that throws cannot crash the run
             let answer = try await Self.command(http, port: port, "declare sev2 Checkout down", channel: "C0INCIDENT", timeout: .seconds(2))
             let health = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(2))
-            try await http.shutdown()
             #expect(answer.contains("✓"), "answered within 2 s among 300 slow clients: \(answer)")
             #expect(health.status == .ok)
             _ = slow

@@ -205,4 +205,25 @@ struct OutboxDispatcherTests {
         #expect(!outbox.delivers(to: channel))
         #expect(SyncCounter.syncs(under: folder.url.path) == 0, "nothing is written for a platform nothing delivers to")
     }
+
+    @Test func aTransactionRendersOnlyWhatSomethingDelivers() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let delivery = ScriptedDelivery()
+        let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: [.slack: delivery], policy: fastPolicy(), logger: quietLogger())
+        #expect(outbox.delivers(to: .chat(channel)))
+        #expect(!outbox.delivers(to: .chat(ChannelRef(platform: .discord, workspace: "G1", channel: "D1"))))
+        #expect(!outbox.delivers(to: .pagerDuty) && !outbox.delivers(to: .tracker), "neither is configured")
+        let service = try IncidentService(configuration: .inPlace(folder.url.appendingPathComponent("data")), logger: quietLogger(), sink: outbox)
+        let onSlack = await service.transactValid(.command(InboundCommand(channel: channel, actor: UserRef("U1"), arguments: "declare sev3 Both")))
+        #expect(onSlack.result == .accepted && !onSlack.messages.isEmpty, "the Initial Alert is rendered for Slack, which is delivered to")
+        let discord = ChannelRef(platform: .discord, workspace: "G1", channel: "D1")
+        let declared = await service.transactValid(.command(InboundCommand(channel: discord, actor: UserRef("U1"), arguments: "declare sev3 Both")))
+        let noted = await service.transactValid(.command(InboundCommand(channel: discord, actor: UserRef("U1"), arguments: "note logged only")))
+        #expect(declared.result == .accepted && noted.result == .accepted && !noted.records.isEmpty, "the events are logged as ever")
+        #expect(declared.messages.isEmpty && noted.messages.isEmpty, "nothing is rendered for a platform nothing delivers to")
+        outbox.deactivate()
+        let standby = await service.transactValid(.command(InboundCommand(channel: channel, actor: UserRef("U1"), arguments: "note on a standby")))
+        #expect(standby.result == .accepted && standby.messages.isEmpty, "a replica that does not lead renders nothing either")
+    }
 }

@@ -63,7 +63,7 @@ struct ServeProcessTests {
                 limit: 45
             )
 
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            let http = HTTPClient.shared  // never shut down: a failed expectation that throws cannot crash the run
             // Start-up is bounded: 200 tries, 25 ms apart.
             var up = false
             for _ in 0..<200 where !up {
@@ -80,7 +80,6 @@ struct ServeProcessTests {
             request.body = .bytes(ByteBuffer(string: body))
             let response = try await http.execute(request, timeout: .seconds(5))
             #expect(response.status == .ok)
-            try await http.shutdown()
 
             await child.stopped(with: SIGTERM)
             #expect(child.process.terminationReason == .exit && child.process.terminationStatus == 0, "a clean exit on SIGTERM")
