@@ -10,7 +10,11 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     typealias OutboundOut = HTTPResponsePart
 
     private let connections: ConnectionGuard
-    private var deadline: Scheduled<Void>?
+    /// When the connection is closed, and why, unless its request moves on first (nil: no deadline).
+    private var deadline: (at: NIODeadline, reason: ConnectionGuard.Reason)?
+    /// The one timer of the connection, due at or before `deadline`. Arming and disarming only set `deadline`: the
+    /// timer, when it fires, closes the connection or sets itself again, so a request costs no timer of its own.
+    private var check: (task: Scheduled<Void>, at: NIODeadline)?
     private var registered = false
     /// Whether the request being answered has been read to its end (a response may start before it is).
     private var requestEnded = true
@@ -34,12 +38,12 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        disarm()
+        stopChecking()
         connections.closed(context.channel)
         context.fireChannelInactive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { disarm() }
+    func handlerRemoved(context: ChannelHandlerContext) { stopChecking() }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -66,16 +70,40 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     private func arm(_ context: ChannelHandlerContext, after timeout: Duration, reason: ConnectionGuard.Reason) {
-        disarm()
-        let channel = context.channel
-        let connections = connections
-        deadline = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-            connections.close(channel, because: reason)
+        let at = context.eventLoop.now + TimeAmount(timeout)
+        deadline = (at, reason)
+        // A check due no later than the deadline looks again when it fires; only an earlier deadline needs a timer.
+        if let check, check.at <= at { return }
+        schedule(context, at: at)
+    }
+
+    private func disarm() { deadline = nil }
+
+    private func schedule(_ context: ChannelHandlerContext, at: NIODeadline) {
+        check?.task.cancel()
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        check = (context.eventLoop.scheduleTask(deadline: at) { handler.value.checkDeadline(bound.value) }, at)
+    }
+
+    /// The timer fired: closes the connection when its deadline has passed; otherwise looks again at the deadline or
+    /// after the shortest timeout, whichever is sooner, so that no deadline armed meanwhile is ever earlier than
+    /// the next look (every timeout is at least the shortest).
+    private func checkDeadline(_ context: ChannelHandlerContext) {
+        check = nil
+        guard let deadline else { return }
+        let now = context.eventLoop.now
+        if deadline.at <= now {
+            self.deadline = nil
+            connections.close(context.channel, because: deadline.reason)
+        } else {
+            schedule(context, at: min(deadline.at, now + TimeAmount(connections.limits.shortestTimeout)))
         }
     }
 
-    private func disarm() {
-        deadline?.cancel()
+    private func stopChecking() {
         deadline = nil
+        check?.task.cancel()
+        check = nil
     }
 }

@@ -20,6 +20,10 @@ package struct HTTPLimits: Sendable, Equatable {
 
     package init() {}
 
+    /// The shortest of the three timeouts (at least 10 ms): how long a connection's timer may wait before it looks
+    /// at its deadline again.
+    var shortestTimeout: Duration { max(min(headerTimeout, bodyTimeout, idleTimeout), .milliseconds(10)) }
+
     /// Descriptors kept back from connections for the data folder (appends in flight, snapshots, start-up reads),
     /// outbound HTTP, the platforms' sockets and the runtime itself.
     static let reservedDescriptors = 128
