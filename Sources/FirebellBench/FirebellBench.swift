@@ -50,7 +50,7 @@ enum FirebellBench {
             "Firebell benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB, scale \(scale), data in \(directory.path)"
         )
         let benchmarks = Benchmarks(scale: scale, directory: directory)
-        let http = HTTPBenchmarks(rate: rate, seconds: httpSeconds, channels: 1000, directory: directory, report: benchmarks.report)
+        let http = HTTPBenchmarks(runs: runs, rate: rate, seconds: httpSeconds, channels: 1000, directory: directory, report: benchmarks.report)
         let throughput = ThroughputBenchmarks(channels: 1000, commands: 50_000, inFlight: 256, directory: directory, report: benchmarks.report)
         let startup = StartupBenchmarks(channels: 10_000, eventsPerChannel: 100, directory: directory, report: benchmarks.report)
         let saturation = SaturationBenchmarks(runs: runs, seconds: httpSeconds / 2, channels: 100, directory: directory, report: benchmarks.report)

@@ -155,29 +155,22 @@ struct SaturationBenchmarks {
     }
 
     private func present(_ figures: Figures) {
-        func spread(_ values: [Double], _ format: String) -> String {
-            guard !values.isEmpty else { return "—" }
-            let sorted = values.sorted()
-            return String(format: format, Stopwatch.percentile(sorted, 50)) + " (" + String(format: format, sorted.first!) + "–"
-                + String(format: format, sorted.last!) + ")"
-        }
-        func ratios(_ numerator: [Double], _ denominator: [Double]) -> [Double] { zip(numerator, denominator).map { $0 / max($1, 0.001) } }
         let runsNote = "median (min–max) of \(runs) runs, 16 connections, \(channels) channels"
-        report("saturation: Firebell commands/s", spread(figures.firebell, "%.0f"), "signed, durable notes; \(runsNote)")
-        report("saturation: bare route /s", spread(figures.bare, "%.0f"), "same requests, no work")
-        report("  Firebell ÷ bare route", spread(ratios(figures.firebell, figures.bare), "%.2f"), "target ≥ 0.40 (and ≥ 8k/s)")
+        report("saturation: Firebell commands/s", Stopwatch.spread(figures.firebell, "%.0f"), "signed, durable notes; \(runsNote)")
+        report("saturation: bare route /s", Stopwatch.spread(figures.bare, "%.0f"), "same requests, no work")
+        report("  Firebell ÷ bare route", Stopwatch.spread(Stopwatch.ratios(figures.firebell, figures.bare), "%.2f"), "target ≥ 0.40 (and ≥ 8k/s)")
         if !figures.bolt.isEmpty {
-            report("saturation: Slack Bolt /s", spread(figures.bolt, "%.0f"), "Python slack_bolt + gunicorn, 2 workers, same work")
-            report("  Firebell ÷ Bolt", spread(ratios(figures.firebell, figures.bolt), "%.1f×"), "target ≥ 5×")
+            report("saturation: Slack Bolt /s", Stopwatch.spread(figures.bolt, "%.0f"), "Python slack_bolt + gunicorn, 2 workers, same work")
+            report("  Firebell ÷ Bolt", Stopwatch.spread(Stopwatch.ratios(figures.firebell, figures.bolt), "%.1f×"), "target ≥ 5×")
         }
-        report("saturation: /status /s", spread(figures.status, "%.0f"), "\(channels) active incidents")
-        report("saturation: bare /status /s", spread(figures.bareStatus, "%.0f"), "the same bytes, no work")
-        report("  /status ÷ bare", spread(ratios(figures.status, figures.bareStatus), "%.2f"), "target ≥ 0.30")
-        report("command p99 at 200/s, alone", spread(figures.p99Alone, "%.2f ms"), "")
-        report("command p99, 64-conn /status stampede", spread(figures.p99Stampede, "%.2f ms"), "on the status page's own port")
-        report("  stampede ÷ alone", spread(ratios(figures.p99Stampede, figures.p99Alone), "%.2f×"), "target ≤ 3×")
-        report("command p99, stampede on the same port", spread(figures.p99SamePort, "%.2f ms"), "the page served on the command port")
-        report("  same port ÷ alone", spread(ratios(figures.p99SamePort, figures.p99Alone), "%.2f×"), "")
+        report("saturation: /status /s", Stopwatch.spread(figures.status, "%.0f"), "\(channels) active incidents")
+        report("saturation: bare /status /s", Stopwatch.spread(figures.bareStatus, "%.0f"), "the same bytes, no work")
+        report("  /status ÷ bare", Stopwatch.spread(Stopwatch.ratios(figures.status, figures.bareStatus), "%.2f"), "target ≥ 0.30")
+        report("command p99 at 200/s, alone", Stopwatch.spread(figures.p99Alone, "%.2f ms"), "")
+        report("command p99, 64-conn /status stampede", Stopwatch.spread(figures.p99Stampede, "%.2f ms"), "on the status page's own port")
+        report("  stampede ÷ alone", Stopwatch.spread(Stopwatch.ratios(figures.p99Stampede, figures.p99Alone), "%.2f×"), "target ≤ 3×")
+        report("command p99, stampede on the same port", Stopwatch.spread(figures.p99SamePort, "%.2f ms"), "the page served on the command port")
+        report("  same port ÷ alone", Stopwatch.spread(Stopwatch.ratios(figures.p99SamePort, figures.p99Alone), "%.2f×"), "")
         report("saturation: failed requests", "\(figures.failures)", "non-2xx, socket errors and timeouts, all runs")
     }
 }

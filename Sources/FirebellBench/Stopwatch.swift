@@ -25,6 +25,17 @@ enum Stopwatch {
         return sorted[max(0, min(sorted.count - 1, rank))]
     }
 
+    /// `median (min–max)` of repeated figures, each printed with `format`; a dash when there are none.
+    static func spread(_ values: [Double], _ format: String) -> String {
+        guard !values.isEmpty else { return "—" }
+        let sorted = values.sorted()
+        return String(format: format, percentile(sorted, 50)) + " (" + String(format: format, sorted.first!) + "–"
+            + String(format: format, sorted.last!) + ")"
+    }
+
+    /// Each run's figure divided by the reference measured in the same run.
+    static func ratios(_ numerator: [Double], _ denominator: [Double]) -> [Double] { zip(numerator, denominator).map { $0 / max($1, 0.001) } }
+
     /// Resident memory of this process now, in bytes (Linux /proc).
     static func currentResidentBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
