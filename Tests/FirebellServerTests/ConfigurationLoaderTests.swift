@@ -252,6 +252,10 @@ struct ConfigurationLoaderTests {
         #expect(settings.statusPagePort == 9001, "the status page's own listener")
         #expect(try ServeSettings(configuration: load(""), environment: [:]).statusPagePort == nil, "none unless asked for")
         #expect(throws: ConfigurationError.self) { try load("status_page_port: 70000") }
+        for key in ["http_port", "status_page_port"] {
+            let refusal = #expect(throws: ConfigurationError.self) { try load("\(key): eighty") }
+            #expect(refusal?.description.contains("\(key) must be a port number (0 to 65535)") == true, "names the key and what it takes")
+        }
         // A platform's own variable wins over the file key it shadows.
         let direct = try ServeSettings(
             configuration: configuration,

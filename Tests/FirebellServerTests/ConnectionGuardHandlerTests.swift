@@ -28,13 +28,18 @@ struct ConnectionGuardHandlerTests {
 
     let post = HTTPRequest(method: .post, scheme: "http", authority: "127.0.0.1", path: "/slack/commands")
 
+    /// The connection is open a millisecond before `milliseconds` from now, and closed for `reason` at it.
+    func expectCutOff(_ channel: EmbeddedChannel, _ loop: EmbeddedEventLoop, after milliseconds: Int64, for reason: ConnectionGuard.Reason) {
+        loop.advanceTime(by: .milliseconds(milliseconds - 1))
+        #expect(channel.isActive, "open until its deadline")
+        loop.advanceTime(by: .milliseconds(1))
+        #expect(!channel.isActive, "closed at its deadline")
+        #expect(connections.closedConnections == [reason: 1])
+    }
+
     @Test func aHeadThatNeverComesIsCutOffAtTheHeaderTimeout() throws {
         let (channel, loop) = try connected()
-        loop.advanceTime(by: .milliseconds(9_999))
-        #expect(channel.isActive)
-        loop.advanceTime(by: .milliseconds(1))
-        #expect(!channel.isActive)
-        #expect(connections.closedConnections == [.headerTimeout: 1])
+        expectCutOff(channel, loop, after: 10_000, for: .headerTimeout)
     }
 
     @Test func eachPartOfAKeptAliveConnectionHasItsOwnDeadline() throws {
@@ -51,11 +56,7 @@ struct ConnectionGuardHandlerTests {
         // The answer at 534 s: the next head is due by 594 s.
         try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok)))
         try channel.writeOutbound(HTTPResponsePart.end(nil))
-        loop.advanceTime(by: .milliseconds(59_999))
-        #expect(channel.isActive)
-        loop.advanceTime(by: .milliseconds(1))
-        #expect(!channel.isActive)
-        #expect(connections.closedConnections == [.idleTimeout: 1])
+        expectCutOff(channel, loop, after: 60_000, for: .idleTimeout)
     }
 
     @Test func aBodyThatStallsIsCutOffAtTheBodyTimeoutEvenAfterManyQuickRequests() throws {
@@ -69,10 +70,6 @@ struct ConnectionGuardHandlerTests {
             loop.advanceTime(by: .milliseconds(7))
         }
         try channel.writeInbound(HTTPRequestPart.head(post))
-        loop.advanceTime(by: .milliseconds(29_999))
-        #expect(channel.isActive)
-        loop.advanceTime(by: .milliseconds(1))
-        #expect(!channel.isActive)
-        #expect(connections.closedConnections == [.bodyTimeout: 1])
+        expectCutOff(channel, loop, after: 30_000, for: .bodyTimeout)
     }
 }

@@ -52,6 +52,14 @@ package struct ConfigurationLoader: Sendable {
         return configuration
     }
 
+    /// A port number (0 to 65535), or an error that says so.
+    private func port(_ value: Any, key: String, in name: String, reader: ConfigurationReader) throws(ConfigurationError) -> Int {
+        guard let port = Int(try reader.string(value, at: "\(name): \(key)")), (0...65535).contains(port) else {
+            throw ConfigurationError("\(name): \(key) must be a port number (0 to 65535).")
+        }
+        return port
+    }
+
     private func apply(_ map: [String: Any], from name: String, base: URL, to configuration: inout FirebellConfiguration) throws(ConfigurationError) {
         let reader = ConfigurationReader()
         try reader.rejectUnknown(map, allowed: Self.topLevelKeys, at: name)
@@ -60,18 +68,8 @@ package struct ConfigurationLoader: Sendable {
             configuration.templatesDirectory = path(try reader.string(value, at: "\(name): templates_dir"), base: base)
         }
         if let value = map["http_host"] { configuration.httpHost = try reader.string(value, at: "\(name): http_host") }
-        if let value = map["http_port"] {
-            guard let port = Int(try reader.string(value, at: "\(name): http_port")), (0...65535).contains(port) else {
-                throw ConfigurationError("\(name): http_port must be a port number (0 to 65535).")
-            }
-            configuration.httpPort = port
-        }
-        if let value = map["status_page_port"] {
-            guard let port = Int(try reader.string(value, at: "\(name): status_page_port")), (0...65535).contains(port) else {
-                throw ConfigurationError("\(name): status_page_port must be a port number (0 to 65535).")
-            }
-            configuration.statusPagePort = port
-        }
+        if let value = map["http_port"] { configuration.httpPort = try port(value, key: "http_port", in: name, reader: reader) }
+        if let value = map["status_page_port"] { configuration.statusPagePort = try port(value, key: "status_page_port", in: name, reader: reader) }
         if let value = map["status_updates_in_thread"] {
             guard let flag = value as? Bool ?? (value as? String).flatMap(Bool.init) else {
                 throw ConfigurationError("\(name): status_updates_in_thread must be true or false.")

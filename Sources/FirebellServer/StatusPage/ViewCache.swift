@@ -33,7 +33,6 @@ final class ViewCache<View: Sendable>: Sendable {
         build: () -> View,
         render: (View) -> Data?
     ) -> RenderedView? {
-        if let rendered = current(name, key: key) { return rendered }
         let cached: (view: View?, rendered: RenderedView?) = entry.withLock { entry in
             guard let entry, entry.key == key else { return (nil, nil) }
             return (entry.view, entry.rendered[name])
