@@ -191,8 +191,9 @@ struct EtcdStoreTests {
     }
 }
 
-/// Leader election on a real etcd: one leader at a time, a successor within the lease's TTL when it dies, and at once
-/// when it resigns.
+/// Leader election on a real etcd: one leader at a time, a successor within the lease's TTL when it dies, and well
+/// before the lease would expire when it resigns. How fast a failover is, is the benchmark's figure (Benchmark.md);
+/// these bounds tell the behaviours apart (a 10 s lease), not speed, so a loaded machine does not fail them.
 @Suite(
     "etcd leader election",
     .timeLimit(.minutes(2)),
@@ -206,13 +207,21 @@ struct EtcdElectionTests {
         var leaders: [String] { state.withLock { $0.filter(\.value).map(\.key).sorted() } }
     }
 
+    /// The candidates' lease TTL, in seconds.
+    static let ttl = 10
+
     @Test func oneLeaderAtATimeAndASuccessorWithinTheLeaseAfterItDies() async throws {
         try await withEtcd { cluster, _, http in
             let keys = EtcdKeys(prefix: "/e/")
             let leaders = Leaders()
             // Each candidate has its own client, as replicas in their own processes would.
             func candidate(_ name: String) -> Task<Void, Never> {
-                let election = EtcdElection(client: EtcdClient(endpoints: cluster.endpoints, httpClient: http), keys: keys, ttl: 3, identity: name)
+                let election = EtcdElection(
+                    client: EtcdClient(endpoints: cluster.endpoints, httpClient: http),
+                    keys: keys,
+                    ttl: Self.ttl,
+                    identity: name
+                )
                 return Task { await election.run { leaders.set(name, $0) } }
             }
             var tasks = ["a": candidate("a"), "b": candidate("b"), "c": candidate("c")]
@@ -223,22 +232,24 @@ struct EtcdElectionTests {
             // The leader resigns (shutdown revokes its lease): another takes over at once.
             tasks[first]?.cancel()
             let resigned = ContinuousClock.now
-            try await eventually("another leads after a resignation", within: .seconds(5)) {
+            try await eventually("another leads after a resignation", within: .seconds(Self.ttl)) {
                 leaders.leaders.count == 1 && leaders.leaders[0] != first
             }
-            #expect(ContinuousClock.now - resigned < .seconds(2), "a resignation hands over without waiting for the lease")
+            #expect(ContinuousClock.now - resigned < .seconds(Self.ttl / 2), "a resignation hands over without waiting for the lease")
             let second = leaders.leaders[0]
             #expect(leaders.leaders == [second], "never two leaders")
 
             // The leader's lease is revoked behind its back (as when etcd expires a dead replica's lease): it stops
-            // leading, and another candidate leads within the TTL plus two seconds.
+            // leading at its next renewal (a third of the TTL), and another candidate leads within the TTL.
             let client = EtcdClient(endpoints: cluster.endpoints, httpClient: http)
             let held = try await client.rangeAll(prefix: Data("/e/leader/".utf8)).kvs
             let lease = try #require(held.min { ($0.create_revision?.value ?? 0) < ($1.create_revision?.value ?? 0) }?.lease)
             let killed = ContinuousClock.now
             let _: EtcdIgnored = try await client.call("/v3/lease/revoke", EtcdLeaseRequest(ID: lease))
-            try await eventually("a successor leads", within: .seconds(8)) { leaders.leaders.count == 1 && leaders.leaders[0] != second }
-            #expect(ContinuousClock.now - killed <= .seconds(5), "within the lease TTL (3 s) + 2 s")
+            try await eventually("a successor leads", within: .seconds(Self.ttl + 5)) {
+                leaders.leaders.count == 1 && leaders.leaders[0] != second
+            }
+            #expect(ContinuousClock.now - killed <= .seconds(Self.ttl), "within the lease TTL")
             tasks["d"] = candidate("d")
         }
     }

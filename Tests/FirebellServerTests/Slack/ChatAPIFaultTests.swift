@@ -15,6 +15,7 @@ import Testing
 struct ChatAPIFaultTests {
     static let channels = ["C1", "C2", "C3", "C4"]
     static let perChannel = 12
+    static let requestTimeout = Duration.seconds(5)
 
     func policy() -> DeliveryPolicy {
         var policy = DeliveryPolicy()
@@ -22,9 +23,10 @@ struct ChatAPIFaultTests {
         policy.backoffBase = .milliseconds(60)
         policy.backoffCap = .milliseconds(240)
         policy.retryAfterCap = .milliseconds(150)
-        // Generous next to the stand-in's normal answer, so a loaded CI machine does not time out on a call that the
-        // stand-in then counts as posted; the slow fault answers well after it.
-        policy.requestTimeout = .seconds(2)
+        // Generous next to the stand-in's normal answer, so a machine that stalls for seconds under a loaded test run
+        // does not time out on a call it then sees answered (a refusal taken for a passing failure is tried again);
+        // the slow fault answers a second after it.
+        policy.requestTimeout = Self.requestTimeout
         return policy
     }
 
@@ -34,7 +36,7 @@ struct ChatAPIFaultTests {
         defer { folder.remove() }
         let standIn = SlackStandIn(
             faultRate: rate,
-            choices: [.serverError, .rateLimited(retryAfter: 1), .slow(.seconds(3)), .dropped],
+            choices: [.serverError, .rateLimited(retryAfter: 1), .slow(Self.requestTimeout + .seconds(1)), .dropped],
             seed: seed,
             missingChannels: ["C0GONE"]
         )
@@ -45,7 +47,7 @@ struct ChatAPIFaultTests {
                     baseURL: "http://127.0.0.1:\(standInClient.port!)/api/",
                     token: "xoxb-test",
                     client: client,
-                    timeout: .seconds(2)
+                    timeout: .seconds(Self.requestTimeout.components.seconds)
                 )
                 let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: [.slack: api], policy: policy, logger: quietLogger())
                 for round in 1...Self.perChannel {
