@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import IncidentKit
 import Messaging
+import NIOCore
 import Platforms
 import Testing
 
@@ -47,7 +48,7 @@ struct ChatAPIFaultTests {
                     baseURL: "http://127.0.0.1:\(standInClient.port!)/api/",
                     token: "xoxb-test",
                     client: client,
-                    timeout: .seconds(Self.requestTimeout.components.seconds)
+                    timeout: TimeAmount(Self.requestTimeout)
                 )
                 let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: [.slack: api], policy: policy, logger: quietLogger())
                 for round in 1...Self.perChannel {
