@@ -20,11 +20,9 @@ package struct PeopleNames: Sendable, Equatable {
     package static func cleaned(_ name: String?) -> String? {
         guard let name else { return nil }
         // Characters, not Foundation's NSString trimming: this runs for every command that names its sender.
-        var trimmed = Substring(name)
-        while trimmed.first?.isWhitespace == true { trimmed.removeFirst() }
-        while trimmed.last?.isWhitespace == true { trimmed.removeLast() }
-        guard !trimmed.isEmpty else { return nil }
-        let kept = trimmed.prefix(80)
+        let leading = name.drop(while: \.isWhitespace)
+        guard let last = leading.lastIndex(where: { !$0.isWhitespace }) else { return nil }
+        let kept = leading[...last].prefix(80)
         return kept.contains(where: \.isNewline) ? String(kept.map { $0.isNewline ? " " : $0 }) : String(kept)
     }
 }

@@ -174,11 +174,15 @@ package final class OutboxDispatcher: DeliveryRecovery {
     /// Whether this replica delivers to `destination` now: it leads, and the destination's platform, PagerDuty or
     /// the tracker is configured.
     package func delivers(to destination: Destination) -> Bool {
-        guard active.load(ordering: .acquiring) else { return false }
+        active.load(ordering: .acquiring) && delivery(for: destination) != nil
+    }
+
+    /// What delivers to `destination`: the platform's delivery, PagerDuty or the tracker, when configured.
+    private func delivery(for destination: Destination) -> (any ChatDelivery)? {
         switch destination {
-        case .chat(let channel): return deliveries[channel.platform] != nil
-        case .pagerDuty: return pagerDuty != nil
-        case .tracker: return tracker != nil
+        case .chat(let channel): deliveries[channel.platform]
+        case .pagerDuty: pagerDuty
+        case .tracker: tracker
         }
     }
 
@@ -332,20 +336,13 @@ package final class OutboxDispatcher: DeliveryRecovery {
     }
 
     private func worker(for message: OutboundMessage) -> DestinationWorker? {
-        let destination: Destination
-        let delivery: (any ChatDelivery)?
-        switch message.kind {
-        case .pagerDuty:
-            destination = .pagerDuty
-            delivery = pagerDuty
-        case .tracker:
-            destination = .tracker
-            delivery = tracker
-        default:
-            destination = .chat(message.channel)
-            delivery = deliveries[message.channel.platform]
-        }
-        guard let delivery else { return nil }
+        let destination: Destination =
+            switch message.kind {
+            case .pagerDuty: .pagerDuty
+            case .tracker: .tracker
+            default: .chat(message.channel)
+            }
+        guard let delivery = delivery(for: destination) else { return nil }
         return workers.withLock { workers in
             if let existing = workers[destination] { return existing }
             let worker = DestinationWorker(
