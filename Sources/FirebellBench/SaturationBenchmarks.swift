@@ -21,6 +21,8 @@ struct SaturationBenchmarks {
         var firebell: [Double] = []
         var bare: [Double] = []
         var bolt: [Double] = []
+        var minimal: [Double] = []
+        var minimalUnsynced: [Double] = []
         var status: [Double] = []
         var bareStatus: [Double] = []
         var p99Alone: [Double] = []
@@ -69,6 +71,18 @@ struct SaturationBenchmarks {
             defer { bareTask.cancel() }
             try await HTTPBenchmarks.waitUntilUp(client, port: barePort, path: "/healthz")
 
+            // The least a durable command can cost here: no framework, no incident logic (and the same without the sync).
+            let minimal = try await MinimalCommandServer(
+                folder: folder.appendingPathComponent("minimal"),
+                secret: HTTPBenchmarks.secret,
+                durable: true
+            )
+            let unsynced = try await MinimalCommandServer(
+                folder: folder.appendingPathComponent("minimal-unsynced"),
+                secret: HTTPBenchmarks.secret,
+                durable: false
+            )
+
             progress("starting the Slack Bolt peer")
             let boltPort = try freeLoopbackPort()
             let peer = BoltPeer(port: boltPort, dataFolder: folder.appendingPathComponent("bolt"), secret: HTTPBenchmarks.secret)
@@ -95,9 +109,13 @@ struct SaturationBenchmarks {
                 )
                 let commands = try await wrk.run("http://127.0.0.1:\(port)", connections: 16, seconds: seconds, signed: true)
                 let bareCommands = try await wrk.run("http://127.0.0.1:\(barePort)", connections: 16, seconds: seconds, signed: true)
+                let minimalCommands = try await wrk.run("http://127.0.0.1:\(minimal.port)", connections: 16, seconds: seconds, signed: true)
+                let unsyncedCommands = try await wrk.run("http://127.0.0.1:\(unsynced.port)", connections: 16, seconds: seconds, signed: true)
                 figures.firebell.append(commands.requestsPerSecond)
                 figures.bare.append(bareCommands.requestsPerSecond)
-                figures.failures += commands.failures
+                figures.minimal.append(minimalCommands.requestsPerSecond)
+                figures.minimalUnsynced.append(unsyncedCommands.requestsPerSecond)
+                figures.failures += commands.failures + minimalCommands.failures + unsyncedCommands.failures
                 if bolt != nil {
                     figures.bolt.append(
                         try await wrk.run("http://127.0.0.1:\(boltPort)", connections: 16, seconds: seconds, signed: true).requestsPerSecond
@@ -127,7 +145,15 @@ struct SaturationBenchmarks {
                 figures.p99SamePort.append(samePort.p99)
                 figures.failures += alone.failures + during.failures + samePort.failures
             }
+            await minimal.stop()
+            await unsynced.stop()
+            let grouped = minimal.committer.statistics
             present(figures)
+            report(
+                "  minimal path: appends per sync",
+                String(format: "%.1f", Double(grouped.files) / Double(max(grouped.groups, 1))),
+                "(the store's GroupCommit, as Firebell uses it)"
+            )
         }
     }
 
@@ -159,9 +185,19 @@ struct SaturationBenchmarks {
         report("saturation: Firebell commands/s", Stopwatch.spread(figures.firebell, "%.0f"), "signed, durable notes; \(runsNote)")
         report("saturation: bare route /s", Stopwatch.spread(figures.bare, "%.0f"), "same requests, no work")
         report("  Firebell ÷ bare route", Stopwatch.spread(Stopwatch.ratios(figures.firebell, figures.bare), "%.2f"), "target ≥ 0.40 (and ≥ 8k/s)")
+        report("saturation: minimal durable path /s", Stopwatch.spread(figures.minimal, "%.0f"), "NIO only: verify, append, group commit, answer")
+        report("  minimal ÷ bare route", Stopwatch.spread(Stopwatch.ratios(figures.minimal, figures.bare), "%.2f"), "what any design could keep")
+        report("  Firebell ÷ minimal", Stopwatch.spread(Stopwatch.ratios(figures.firebell, figures.minimal), "%.2f"), "")
+        report("saturation: minimal path, no sync /s", Stopwatch.spread(figures.minimalUnsynced, "%.0f"), "the same, answered before the sync")
+        report(
+            "  minimal, no sync ÷ bare route",
+            Stopwatch.spread(Stopwatch.ratios(figures.minimalUnsynced, figures.bare), "%.2f"),
+            ""
+        )
         if !figures.bolt.isEmpty {
             report("saturation: Slack Bolt /s", Stopwatch.spread(figures.bolt, "%.0f"), "Python slack_bolt + gunicorn, 2 workers, same work")
             report("  Firebell ÷ Bolt", Stopwatch.spread(Stopwatch.ratios(figures.firebell, figures.bolt), "%.1f×"), "target ≥ 5×")
+            report("  minimal ÷ Bolt", Stopwatch.spread(Stopwatch.ratios(figures.minimal, figures.bolt), "%.1f×"), "")
         }
         report("saturation: /status /s", Stopwatch.spread(figures.status, "%.0f"), "\(channels) active incidents")
         report("saturation: bare /status /s", Stopwatch.spread(figures.bareStatus, "%.0f"), "the same bytes, no work")

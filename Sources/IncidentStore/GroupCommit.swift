@@ -22,11 +22,18 @@ package final class GroupCommit: Sendable {
         /// The file was created by this write: its directory entry must be made durable too, which a `syncfs` of
         /// the volume does and an `fsync` of the file alone does not.
         var isNew = false
+
+        /// - Parameter isNew: the file was created by this write (its folder entry is made durable too).
+        package init(fd: Int32, path: String, isNew: Bool = false) {
+            self.fd = fd
+            self.path = path
+            self.isNew = isNew
+        }
     }
 
     private struct Waiter {
         let targets: [Target]
-        let continuation: CheckedContinuation<StoreError?, Never>
+        let done: @Sendable (StoreError?) -> Void
     }
 
     private struct Queue {
@@ -72,14 +79,21 @@ package final class GroupCommit: Sendable {
     /// Returns once everything written to every one of `targets` before the call is on disk (one group).
     package func sync(_ targets: [Target]) async throws(StoreError) {
         let failure: StoreError? = await withCheckedContinuation { continuation in
-            let startDrain = queue.withLock { queue in
-                queue.waiting.append(Waiter(targets: targets, continuation: continuation))
-                defer { queue.draining = true }
-                return !queue.draining
-            }
-            if startDrain { worker.async { self.drain() } }
+            sync(targets) { continuation.resume(returning: $0) }
         }
         if let failure { throw failure }
+    }
+
+    /// Calls `done` on the sync thread once everything written to every one of `targets` before the call is on disk
+    /// (nil), or with the error of the first target that could not be synced. For callers that are not in a task
+    /// (an event loop answering from its own thread).
+    package func sync(_ targets: [Target], then done: @escaping @Sendable (StoreError?) -> Void) {
+        let startDrain = queue.withLock { queue in
+            queue.waiting.append(Waiter(targets: targets, done: done))
+            defer { queue.draining = true }
+            return !queue.draining
+        }
+        if startDrain { worker.async { self.drain() } }
     }
 
     /// Syncs groups until nobody is waiting; whoever arrives during a sync joins the next group.
@@ -94,7 +108,7 @@ package final class GroupCommit: Sendable {
             if group.isEmpty { return }
             let failures = commit(Set(group.flatMap(\.targets)))
             counters.withLock { $0 = ($0.groups + 1, $0.files + group.count) }
-            for waiter in group { waiter.continuation.resume(returning: waiter.targets.lazy.compactMap { failures[$0] }.first) }
+            for waiter in group { waiter.done(waiter.targets.lazy.compactMap { failures[$0] }.first) }
         }
     }
 

@@ -1,6 +1,7 @@
 import Dispatch
 import FirebellTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @testable import IncidentKit
@@ -41,6 +42,34 @@ struct GroupCommitTests {
         for (channel, url) in urls.enumerated() {
             #expect(try LogReader.recover(url).records == [note(1, in: channel)])
         }
+    }
+
+    @Test func aCallerOutsideATaskIsCalledBackOnceItsAppendIsDurableOrWithTheError() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let worker = DispatchQueue(label: "held")
+        worker.suspend()
+        let committer = try GroupCommit(volume: folder.url, worker: worker)
+        let url = folder.url.appendingPathComponent("c.jsonl")
+        let log = try ChannelLog(url: url)
+        let written = try log.write([note(1, in: 0)])
+        let answers = Mutex<[StoreError?]>([])
+        committer.sync([log.syncTarget]) { failure in answers.withLock { $0.append(failure) } }
+        #expect(committer.waitingCount == 1)
+        let early = answers.withLock(\.count)
+        #expect(early == 0, "called back before its sync ran")
+        worker.resume()
+        // The queue is serial: a block queued after the sync runs once its callbacks have been called.
+        await withCheckedContinuation { done in worker.async { done.resume() } }
+        let synced = answers.withLock { $0.map { $0 == nil } }
+        #expect(synced == [true])
+        log.confirm(written)
+        #expect(try LogReader.recover(url).records == [note(1, in: 0)])
+
+        committer.sync([GroupCommit.Target(fd: -1, path: "closed.jsonl")]) { failure in answers.withLock { $0.append(failure) } }
+        await withCheckedContinuation { done in worker.async { done.resume() } }
+        let both = answers.withLock { $0.map { $0 == nil } }
+        #expect(both == [true, false], "a file that cannot be synced is reported to its caller")
     }
 
     @Test func manyChannelsAppendingConcurrentlyLoseNothingAndKeepOrder() async throws {
