@@ -1,4 +1,6 @@
+import FirebellServer
 import Foundation
+import IncidentKit
 import IncidentStore
 import NIOCore
 import NIOHTTP1
@@ -11,18 +13,20 @@ import Glibc
 #endif
 
 /// The least a durable slash command can cost on this machine: SwiftNIO's HTTP/1 pipeline and nothing else between
-/// the socket and the disk. It verifies the Slack signature, reads `channel_id` and `text` from the form, appends one
-/// JSON line to the channel's file, makes it durable with Firebell's own `GroupCommit` (one file: `fsync`; several:
-/// one `syncfs`, on its sync thread), and answers from the event loop once the sync is done. No router, no task, no
-/// actor, no incident logic. Measured beside Firebell and the bare route, it says how much of the bare route's rate
-/// any design of the command path could keep (`durable: false` answers before the sync).
+/// the socket and the disk. It verifies the Slack signature and decodes the form with Firebell's own verifier and
+/// `FormDecoder`, appends one JSON line to the channel's file, makes it durable with Firebell's own `GroupCommit`
+/// (one file: `fsync`; several: one `syncfs`, on its sync thread), and answers from the event loop once the sync is
+/// done. No router, no task, no actor, no incident logic. Measured beside Firebell and the bare route, it says how
+/// much of the bare route's rate a lean design of the command path can keep (`durable: false` answers before the sync).
 final class MinimalCommandServer: Sendable {
     private let channel: any Channel
     /// The store's own group commit, called back on its sync thread.
     let committer: GroupCommit
     var port: Int { channel.localAddress?.port ?? 0 }
 
-    init(folder: URL, secret: String, durable: Bool) async throws {
+    /// - Parameter service: when given, each command is Firebell's transaction in that service (in a task) instead of
+    ///   the minimal append: Firebell's work behind the minimal front, without Hummingbird.
+    init(folder: URL, secret: String, durable: Bool, service: IncidentService? = nil) async throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let verifier = SlackRequestVerifier(signingSecret: secret)!
         let files = MinimalLogFiles(folder: folder)
@@ -35,7 +39,7 @@ final class MinimalCommandServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(
-                        MinimalCommandHandler(verifier: verifier, files: files, committer: durable ? committer : nil)
+                        MinimalCommandHandler(verifier: verifier, files: files, committer: durable ? committer : nil, service: service)
                     )
                 }
             }
@@ -51,6 +55,8 @@ final class MinimalLogFiles: Sendable {
     private let open = Mutex<[String: Int32]>([:])
 
     init(folder: URL) { self.folder = folder }
+
+    deinit { open.withLock { files in for fd in files.values { close(fd) } } }
 
     func descriptor(_ channel: String) -> Int32 {
         open.withLock { files in
@@ -73,8 +79,13 @@ final class MinimalCommandHandler: ChannelInboundHandler, RemovableChannelHandle
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
     private static let answer = ByteBuffer(string: #"{"response_type":"ephemeral","text":"✓ Noted."}"#)
+    private static let headers = HTTPHeaders([("content-type", "application/json"), ("content-length", "\(answer.readableBytes)")])
 
-    init(verifier: SlackRequestVerifier, files: MinimalLogFiles, committer: GroupCommit?) {
+    /// When set, the command runs as Firebell's transaction instead of the append (the minimal front, Firebell's work).
+    private let service: IncidentService?
+
+    init(verifier: SlackRequestVerifier, files: MinimalLogFiles, committer: GroupCommit?, service: IncidentService?) {
+        self.service = service
         self.verifier = verifier
         self.files = files
         self.committer = committer
@@ -100,17 +111,37 @@ final class MinimalCommandHandler: ChannelInboundHandler, RemovableChannelHandle
                 respond(context, head: head, status: .unauthorized)
                 return
             }
-            var fields: [String: String] = [:]
-            for pair in body.readableBytesView.split(separator: UInt8(ascii: "&")) {
-                guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { continue }
-                let value = String(decoding: pair[(equals + 1)...], as: UTF8.self).replacingOccurrences(of: "+", with: " ")
-                fields[String(decoding: pair[..<equals], as: UTF8.self)] = value.removingPercentEncoding ?? value
+            guard let fields = try? FormDecoder.fields(of: Array(body.readableBytesView)) else {
+                respond(context, head: head, status: .badRequest)
+                return
             }
             let channel = fields["channel_id", default: ""]
-            let line =
-                #"{"type":"note","channel":\#(Self.quoted(channel)),"text":\#(Self.quoted(fields["text", default: ""])),"at":\#(Int(Date().timeIntervalSince1970))}"#
+            if let service {
+                let input = ChannelInput(
+                    .text(fields["text", default: ""]),
+                    in: ChannelRef(platform: .slack, workspace: fields["team_id", default: ""], channel: channel),
+                    by: UserRef(fields["user_id", default: ""]),
+                    responseURL: fields["response_url"]
+                )
+                let bound = NIOLoopBound((self, context, head), eventLoop: context.eventLoop)
+                let loop = context.eventLoop
+                Task {
+                    // Anything but a recorded note is a failed request, so the figure counts durable notes only.
+                    let ok = (try? await service.transact(input))?.result == .accepted
+                    loop.execute {
+                        let (handler, context, head) = bound.value
+                        handler.respond(context, head: head, status: ok ? .ok : .internalServerError)
+                    }
+                }
+                return
+            }
+            var line: [UInt8] = Array(#"{"type":"note","text":""#.utf8)
+            line.reserveCapacity(256)
+            Self.appendJSONString(fields["text", default: ""], to: &line)
+            line += Array(#"","at":\#(time(nil))}"#.utf8)
+            line.append(UInt8(ascii: "\n"))
             let fd = files.descriptor(channel)
-            _ = (line + "\n").utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
+            _ = line.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count) }
             guard let committer else {
                 respond(context, head: head, status: .ok)
                 return
@@ -126,25 +157,19 @@ final class MinimalCommandHandler: ChannelInboundHandler, RemovableChannelHandle
         }
     }
 
-    /// A JSON string (quotes, backslashes and control characters escaped).
-    private static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
+    /// Appends the text as the inside of a JSON string (quotes, backslashes and control bytes escaped).
+    private static func appendJSONString(_ text: String, to line: inout [UInt8]) {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): line += [UInt8(ascii: "\\"), byte]
+            case 0..<0x20: line += Array(String(format: "\\u%04x", byte).utf8)
+            default: line.append(byte)
             }
         }
-        return result + "\""
     }
 
     private func respond(_ context: ChannelHandlerContext, head: HTTPRequestHead, status: HTTPResponseStatus) {
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "content-length", value: "\(Self.answer.readableBytes)")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: Self.headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(Self.answer))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }

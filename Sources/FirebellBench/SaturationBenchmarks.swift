@@ -22,6 +22,7 @@ struct SaturationBenchmarks {
         var bare: [Double] = []
         var bolt: [Double] = []
         var minimal: [Double] = []
+        var direct: [Double] = []
         var minimalUnsynced: [Double] = []
         var status: [Double] = []
         var bareStatus: [Double] = []
@@ -71,11 +72,18 @@ struct SaturationBenchmarks {
             defer { bareTask.cancel() }
             try await HTTPBenchmarks.waitUntilUp(client, port: barePort, path: "/healthz")
 
-            // The least a durable command can cost here: no framework, no incident logic (and the same without the sync).
+            // The least a durable command costs here: no framework, no incident logic (and the same without the sync).
             let minimal = try await MinimalCommandServer(
                 folder: folder.appendingPathComponent("minimal"),
                 secret: HTTPBenchmarks.secret,
                 durable: true
+            )
+            // Firebell's transaction behind that front: what the HTTP front costs, and what the transaction does.
+            let direct = try await MinimalCommandServer(
+                folder: folder.appendingPathComponent("direct"),
+                secret: HTTPBenchmarks.secret,
+                durable: true,
+                service: firebell.service
             )
             let unsynced = try await MinimalCommandServer(
                 folder: folder.appendingPathComponent("minimal-unsynced"),
@@ -110,6 +118,9 @@ struct SaturationBenchmarks {
                 let commands = try await wrk.run("http://127.0.0.1:\(port)", connections: 16, seconds: seconds, signed: true)
                 let bareCommands = try await wrk.run("http://127.0.0.1:\(barePort)", connections: 16, seconds: seconds, signed: true)
                 let minimalCommands = try await wrk.run("http://127.0.0.1:\(minimal.port)", connections: 16, seconds: seconds, signed: true)
+                let directCommands = try await wrk.run("http://127.0.0.1:\(direct.port)", connections: 16, seconds: seconds, signed: true)
+                figures.direct.append(directCommands.requestsPerSecond)
+                figures.failures += directCommands.failures
                 let unsyncedCommands = try await wrk.run("http://127.0.0.1:\(unsynced.port)", connections: 16, seconds: seconds, signed: true)
                 figures.firebell.append(commands.requestsPerSecond)
                 figures.bare.append(bareCommands.requestsPerSecond)
@@ -186,7 +197,9 @@ struct SaturationBenchmarks {
         report("saturation: bare route /s", Stopwatch.spread(figures.bare, "%.0f"), "same requests, no work")
         report("  Firebell ÷ bare route", Stopwatch.spread(Stopwatch.ratios(figures.firebell, figures.bare), "%.2f"), "target ≥ 0.40 (and ≥ 8k/s)")
         report("saturation: minimal durable path /s", Stopwatch.spread(figures.minimal, "%.0f"), "NIO only: verify, append, group commit, answer")
-        report("  minimal ÷ bare route", Stopwatch.spread(Stopwatch.ratios(figures.minimal, figures.bare), "%.2f"), "what any design could keep")
+        report("  minimal ÷ bare route", Stopwatch.spread(Stopwatch.ratios(figures.minimal, figures.bare), "%.2f"), "what a lean design can keep")
+        report("saturation: Firebell behind the minimal front /s", Stopwatch.spread(figures.direct, "%.0f"), "the same transaction, no Hummingbird")
+        report("  behind the minimal front ÷ bare route", Stopwatch.spread(Stopwatch.ratios(figures.direct, figures.bare), "%.2f"), "")
         report("  Firebell ÷ minimal", Stopwatch.spread(Stopwatch.ratios(figures.firebell, figures.minimal), "%.2f"), "")
         report("saturation: minimal path, no sync /s", Stopwatch.spread(figures.minimalUnsynced, "%.0f"), "the same, answered before the sync")
         report(

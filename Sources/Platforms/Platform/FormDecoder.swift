@@ -13,7 +13,7 @@ package struct FormDecoder: Sendable {
     }
 
     /// The form's fields; a malformed escape (`%` not followed by two hex digits) is an error.
-    static func fields(of body: [UInt8]) throws -> [String: String] {
+    package static func fields(of body: [UInt8]) throws -> [String: String] {
         var fields: [String: String] = [:]
         for pair in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let equals = pair.firstIndex(of: UInt8(ascii: "="))
