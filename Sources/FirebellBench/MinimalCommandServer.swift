@@ -116,6 +116,11 @@ final class MinimalCommandHandler: ChannelInboundHandler, RemovableChannelHandle
                 return
             }
             let channel = fields["channel_id", default: ""]
+            // The id names a file: letters and digits only (Slack's ids are), so no request reaches outside the folder.
+            guard !channel.isEmpty, channel.utf8.allSatisfy({ isalnum(Int32($0)) != 0 }) else {
+                respond(context, head: head, status: .badRequest)
+                return
+            }
             if let service {
                 let input = ChannelInput(
                     .text(fields["text", default: ""]),
