@@ -19,12 +19,22 @@ struct GroupCommitTests {
         )
     }
 
+    /// A group commit whose sync thread is held until the test resumes `worker`, so syncs queue up to be seen.
+    func heldCommitter(in folder: TemporaryFolder) throws -> (GroupCommit, DispatchQueue) {
+        let worker = DispatchQueue(label: "held")
+        worker.suspend()
+        return (try GroupCommit(volume: folder.url, worker: worker), worker)
+    }
+
+    /// Returns once everything queued on the serial `worker` so far has run (a sync and its callbacks included).
+    func drained(_ worker: DispatchQueue) async {
+        await withCheckedContinuation { done in worker.async { done.resume() } }
+    }
+
     @Test func appendsWaitingTogetherAreMadeDurableByOneSync() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let worker = DispatchQueue(label: "held")
-        worker.suspend()
-        let committer = try GroupCommit(volume: folder.url, worker: worker)
+        let (committer, worker) = try heldCommitter(in: folder)
         let urls = (0..<20).map { folder.url.appendingPathComponent("c\($0).jsonl") }
         let logs = try urls.map { try ChannelLog(url: $0) }
         let pending = try logs.enumerated().map { channel, log in try log.write([note(1, in: channel)]) }
@@ -47,9 +57,7 @@ struct GroupCommitTests {
     @Test func aCallerOutsideATaskIsCalledBackOnceItsAppendIsDurableOrWithTheError() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let worker = DispatchQueue(label: "held")
-        worker.suspend()
-        let committer = try GroupCommit(volume: folder.url, worker: worker)
+        let (committer, worker) = try heldCommitter(in: folder)
         let url = folder.url.appendingPathComponent("c.jsonl")
         let log = try ChannelLog(url: url)
         let written = try log.write([note(1, in: 0)])
@@ -59,15 +67,14 @@ struct GroupCommitTests {
         let early = answers.withLock(\.count)
         #expect(early == 0, "called back before its sync ran")
         worker.resume()
-        // The queue is serial: a block queued after the sync runs once its callbacks have been called.
-        await withCheckedContinuation { done in worker.async { done.resume() } }
+        await drained(worker)
         let synced = answers.withLock { $0.map { $0 == nil } }
         #expect(synced == [true])
         log.confirm(written)
         #expect(try LogReader.recover(url).records == [note(1, in: 0)])
 
         committer.sync([GroupCommit.Target(fd: -1, path: "closed.jsonl")]) { failure in answers.withLock { $0.append(failure) } }
-        await withCheckedContinuation { done in worker.async { done.resume() } }
+        await drained(worker)
         let both = answers.withLock { $0.map { $0 == nil } }
         #expect(both == [true, false], "a file that cannot be synced is reported to its caller")
     }
