@@ -35,7 +35,7 @@ struct ClusterBenchmarks {
         var bytesPerEvent: [Double] = []
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: EtcdClient.httpConfiguration)
         for run in 1...runs {
-            let cluster = try EtcdCluster(size: 3, limit: 600)
+            let cluster = try await EtcdCluster(size: 3, limit: 600)
             defer { cluster.stopAll() }
             let folder = directory.appendingPathComponent("cluster-\(run)")
             try? FileManager.default.removeItem(at: folder)

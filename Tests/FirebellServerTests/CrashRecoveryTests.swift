@@ -15,7 +15,7 @@ struct CrashRecoveryTests {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("firebell")
     }
 
-    @Test func noAnsweredCommandIsLostToKill9() throws {
+    @Test func noAnsweredCommandIsLostToKill9() async throws {
         let binary = Self.binary
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the firebell executable first (swift build)")
         let folder = try TemporaryFolder()
@@ -26,7 +26,10 @@ struct CrashRecoveryTests {
             let lines =
                 (round == 0 ? ["/incident declare sev1 Crash drill"] : [])
                 + (1...200).map { "/incident note r\(round)-n\($0)" }
-            let seen = try runAndKill(binary, data: folder.url, input: lines, killAfterNotes: killAfter, marker: "noted: r\(round)-n")
+            let data = folder.url
+            let seen = try await blocking {
+                try Self.runAndKill(binary, data: data, input: lines, killAfterNotes: killAfter, marker: "noted: r\(round)-n")
+            }
             #expect(seen.count >= killAfter)
             answeredNotes += seen
         }
@@ -47,8 +50,9 @@ struct CrashRecoveryTests {
     }
 
     /// Starts the console, feeds it `input`, and sends SIGKILL once `killAfterNotes` answers were printed.
-    /// Returns the notes whose answers were read (each one is durable by contract).
-    private func runAndKill(_ binary: URL, data: URL, input: [String], killAfterNotes: Int, marker: String) throws -> [String] {
+    /// Returns the notes whose answers were read (each one is durable by contract). It blocks on the child's output,
+    /// so it runs through `blocking`.
+    private static func runAndKill(_ binary: URL, data: URL, input: [String], killAfterNotes: Int, marker: String) throws -> [String] {
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = data.path
         environment["FIREBELL_WAR_ROOM_SEVERITIES"] = "none"

@@ -29,7 +29,7 @@ struct DeployTests {
         #expect(configuration.dataDirectory.path == "/data" && settings.host == "0.0.0.0" && settings.port == 8080)
     }
 
-    @Test func theSystemdUnitIsHardenedAndVerifies() throws {
+    @Test func theSystemdUnitIsHardenedAndVerifies() async throws {
         let unit = try text("systemd/firebell.service")
         for directive in [
             "DynamicUser=yes", "StateDirectory=firebell", "ProtectSystem=strict", "Restart=on-failure",
@@ -48,17 +48,20 @@ struct DeployTests {
             atomically: true,
             encoding: .utf8
         )
-        let process = Process()
-        process.executableURL = analyzer
-        process.arguments = ["verify", copy.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (status, report) = try await blocking {
+            let process = Process()
+            process.executableURL = analyzer
+            process.arguments = ["verify", copy.path]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, report)
+        }
         let aboutOurUnit = report.split(separator: "\n").filter { $0.contains("firebell.service") }
-        #expect(process.terminationStatus == 0 && aboutOurUnit.isEmpty, "systemd-analyze verify: \(report)")
+        #expect(status == 0 && aboutOurUnit.isEmpty, "systemd-analyze verify: \(report)")
     }
 
     @Test func theKubernetesManifestsRunOneReplicaWithAVolumeProbesAndSecrets() throws {

@@ -84,7 +84,7 @@ struct EtcdCrashTests {
     }
 
     @Test func killingTheLeaderReplicaAtRandomMomentsLosesNoAnsweredCommand() async throws {
-        let cluster = try EtcdCluster(size: 3, limit: 400)
+        let cluster = try await EtcdCluster(size: 3, limit: 400)
         defer { cluster.stopAll() }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -154,9 +154,9 @@ struct EtcdCrashTests {
                     }
                     failovers.append(ContinuousClock.now - killed)
                     // Once, an etcd member too, while commands are still arriving at the survivor.
-                    if round == Self.rounds / 2 { cluster.kill(2) }
+                    if round == Self.rounds / 2 { await cluster.kill(2) }
                     channels = await streaming.value
-                    if round == Self.rounds / 2 { try cluster.restart(2) }
+                    if round == Self.rounds / 2 { try await cluster.restart(2) }
                     replicas[leader].server = try await Self.start(replicas[leader].folder, cluster: cluster, slackPort: slack, http: http)
                 }
                 // Reminders off, so the logs stop growing; then the leader delivers what they still owe (one post a

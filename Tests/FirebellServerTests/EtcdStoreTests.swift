@@ -114,8 +114,8 @@ struct EtcdStoreTests {
         try await withEtcd(size: 3) { cluster, folder, http in
             let a = try await replica(cluster, http, folder, retryFor: .seconds(3))
             #expect(await a.run("declare sev2 Checkout down", in: channel, as: "carol").result == .accepted)
-            cluster.kill(1)
-            cluster.kill(2)
+            await cluster.kill(1)
+            await cluster.kill(2)
             let lost = await a.run("note checking the pool", in: channel, as: "carol")
             #expect(lost.result == .failed)
             let definite = ["Nothing done", "Not saved"].contains { lost.text.contains($0) }
@@ -124,8 +124,8 @@ struct EtcdStoreTests {
             #expect(await a.state(of: channel).lastSequence == 1, "nothing applied here")
             #expect(await a.store.notReadyReason()?.contains("no quorum") == true, "/readyz says not ready")
 
-            try cluster.restart(1)
-            try cluster.restart(2)
+            try await cluster.restart(1)
+            try await cluster.restart(2)
             let again = await a.run("note pool exhausted", in: channel, as: "carol")
             #expect(again.result == .accepted, "service resumes with quorum: \(again.text)")
             #expect(await a.store.notReadyReason() == nil, "and /readyz says ready")
@@ -151,7 +151,7 @@ struct EtcdStoreTests {
     }
 
     @Test func migrateCopiesEveryLogToEtcdAndBackByteForByte() async throws {
-        let cluster = try EtcdCluster()
+        let cluster = try await EtcdCluster()
         defer { cluster.stopAll() }
         let source = try TemporaryFolder()
         defer { source.remove() }
@@ -285,13 +285,13 @@ struct EtcdMemberFailureTests {
             try await eventually("B follows", within: .seconds(10)) { await b.state(of: channel).lastSequence == 1 }
 
             // Both replicas talk to the first member (it answered first); it dies.
-            cluster.kill(0)
+            await cluster.kill(0)
             let note = await a.run("note still failing", in: channel, as: "carol")
             #expect(note.result == .accepted, "the next member answers: \(note.text)")
             try await eventually("B's watch moves to a live member and sees the note", within: .seconds(15)) {
                 await b.state(of: channel).lastSequence == 2
             }
-            try cluster.restart(0)
+            try await cluster.restart(0)
         }
     }
 
@@ -326,7 +326,7 @@ struct EtcdMemberFailureTests {
 /// Runs `body` with a real etcd of `size` members on loopback, a temporary folder and an HTTP client; the members are
 /// stopped by pid and the folder removed afterwards, whatever happens.
 func withEtcd(size: Int = 1, _ body: (EtcdCluster, TemporaryFolder, HTTPClient) async throws -> Void) async throws {
-    let cluster = try EtcdCluster(size: size)
+    let cluster = try await EtcdCluster(size: size)
     defer { cluster.stopAll() }
     let folder = try TemporaryFolder()
     defer { folder.remove() }

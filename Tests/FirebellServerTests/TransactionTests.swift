@@ -68,7 +68,7 @@ struct TransactionTests {
 
         let up = ScriptedDelivery()
         let (_, secondOutbox) = try await start(folder, up)
-        #expect(await secondOutbox.flush(timeout: .seconds(10)))
+        #expect(await secondOutbox.flush(timeout: .seconds(30)))
         let own = up.messages.filter { $0.channel == channel }.map(\.text)
         let copies = up.messages.filter { $0.channel == status }.map(\.text)
         #expect(own.count == 2 && own[0].contains("Initial Alert") && own[1].contains("rolled back"), "planned again from the log, in order: \(own)")
@@ -79,7 +79,7 @@ struct TransactionTests {
 
         let again = ScriptedDelivery()
         let (_, thirdOutbox) = try await start(folder, again)
-        #expect(await thirdOutbox.flush(timeout: .seconds(5)))
+        #expect(await thirdOutbox.flush(timeout: .seconds(30)))
         #expect(again.attempts.isEmpty, "what was settled is never delivered again")
     }
 
@@ -103,7 +103,7 @@ struct TransactionTests {
         again.halt()
         let third = ScriptedDelivery()
         let (_, last) = try await start(folder, third)
-        #expect(await last.flush(timeout: .seconds(5)))
+        #expect(await last.flush(timeout: .seconds(30)))
         #expect(third.attempts.isEmpty)
     }
 
@@ -115,14 +115,14 @@ struct TransactionTests {
         #expect(await service.run("declare sev3 Long one", in: channel, as: "carol").result == .accepted)
         for number in 1...40 {
             #expect(await service.run("update step \(number)", in: channel, as: "carol").result == .accepted)
-            #expect(await outbox.flush(timeout: .seconds(5)), "step \(number) delivered")
+            #expect(await outbox.flush(timeout: .seconds(30)), "step \(number) delivered")
         }
         #expect(Set(delivery.messages.map(\.key)).count == 81)
         outbox.halt()
         let after = ScriptedDelivery()
         let (restarted, again) = try await start(folder, after)
         for number in 41...50 { #expect(await restarted.run("update step \(number)", in: channel, as: "carol").result == .accepted) }
-        #expect(await again.flush(timeout: .seconds(10)))
+        #expect(await again.flush(timeout: .seconds(30)))
         #expect(
             after.messages.count == 20 && after.messages.allSatisfy { !$0.mayHaveBeenSent },
             "after a restart, the next updates: \(after.messages.count)"
@@ -178,7 +178,7 @@ struct TransactionTests {
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
         let up = ScriptedDelivery()
         let (_, outbox) = try await start(folder, up)
-        #expect(await outbox.flush(timeout: .seconds(5)))
+        #expect(await outbox.flush(timeout: .seconds(30)))
         #expect(up.attempts == ["still owed"], "a damaged line never hides the messages after it")
         #expect(!FileManager.default.fileExists(atPath: file.path), "the old file is removed once it holds nothing")
     }

@@ -80,11 +80,15 @@ extension ChildProcess {
 
     /// Sends `signal` and waits for the end on a dispatch thread.
     public func stopped(with signal: Int32) async {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                self.stop(with: signal)
-                continuation.resume()
-            }
+        await blocking { self.stop(with: signal) }
+    }
+
+    /// Waits for the process to end on a dispatch thread, and returns its exit status.
+    public func exited() async -> Int32 {
+        await blocking {
+            self.process.waitUntilExit()
+            self.watchdog.cancel()
+            return self.process.terminationStatus
         }
     }
 }

@@ -30,7 +30,7 @@ public final class EtcdCluster: @unchecked Sendable {
     public var endpoints: [String] { members.map { "http://127.0.0.1:\($0.clientPort)" } }
 
     /// Starts `size` members and waits until the cluster answers (at most 30 s).
-    public init(size: Int = 1, limit: TimeInterval = 300) throws {
+    public init(size: Int = 1, limit: TimeInterval = 300) async throws {
         guard let binary = Self.binary else { throw CancellationError() }
         let folder = try TemporaryFolder()
         self.folder = folder
@@ -45,7 +45,7 @@ public final class EtcdCluster: @unchecked Sendable {
             )
         }
         for index in members.indices { try start(index, binary: binary) }
-        try waitUntilHealthy()
+        try await waitUntilHealthy()
     }
 
     deinit { stopAll() }
@@ -71,40 +71,41 @@ public final class EtcdCluster: @unchecked Sendable {
     }
 
     /// Kills member `index` (SIGKILL) and waits for it to end.
-    public func kill(_ index: Int) {
-        members[index].process?.stop(with: SIGKILL)
+    public func kill(_ index: Int) async {
+        await members[index].process?.stopped(with: SIGKILL)
         members[index].process = nil
     }
 
     /// Starts a killed member again, on its ports and data, and waits until the cluster answers.
-    public func restart(_ index: Int) throws {
+    public func restart(_ index: Int) async throws {
         guard let binary = Self.binary else { throw CancellationError() }
         try start(index, binary: binary)
-        try waitUntilHealthy(members: [index])
+        try await waitUntilHealthy(members: [index])
     }
 
-    /// Stops every member and removes their data.
+    /// Stops every member (SIGKILL, which ends a process at once) and removes their data. Synchronous, for `defer`.
     public func stopAll() {
-        for index in members.indices { kill(index) }
+        for index in members.indices {
+            members[index].process?.stop(with: SIGKILL)
+            members[index].process = nil
+        }
         folder.remove()
     }
 
     /// Waits (at most 30 s) until each listed member says it is healthy: it has a leader and answers a read.
-    public func waitUntilHealthy(members indexes: [Int]? = nil) throws {
+    public func waitUntilHealthy(members indexes: [Int]? = nil) async throws {
         guard let control = Self.control else { return }
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = ContinuousClock.now + .seconds(30)
         let chosen = (indexes ?? Array(members.indices)).map { endpoints[$0] }
-        while Date() < deadline {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: control)
-            process.arguments = ["--endpoints", chosen.joined(separator: ","), "--command-timeout", "2s", "endpoint", "health"]
-            process.environment = ["ETCDCTL_API": "3", "PATH": "/usr/bin:/bin"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            if process.terminationStatus == 0 { return }
-            usleep(200_000)
+        while ContinuousClock.now < deadline {
+            let (status, _) = await ChildProcess.output(
+                URL(fileURLWithPath: control),
+                arguments: ["--endpoints", chosen.joined(separator: ","), "--command-timeout", "2s", "endpoint", "health"],
+                environment: ["ETCDCTL_API": "3", "PATH": "/usr/bin:/bin"],
+                limit: 10
+            )
+            if status == 0 { return }
+            try await Task.sleep(for: .milliseconds(200))
         }
         throw CancellationError()
     }

@@ -36,8 +36,12 @@ public final class SlowClient: @unchecked Sendable {
     }
 
     /// Whether the server closed the connection (end of stream or reset) within `milliseconds`; whatever it
-    /// answered before closing is read and dropped.
-    public func isClosedByServer(within milliseconds: Int) -> Bool {
+    /// answered before closing is read and dropped. The waiting is done on a dispatch thread (see ``blocking(_:)``).
+    public func isClosedByServer(within milliseconds: Int) async -> Bool {
+        await blocking { self.waitForClose(within: milliseconds) }
+    }
+
+    private func waitForClose(within milliseconds: Int) -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(milliseconds)
         var buffer = [UInt8](repeating: 0, count: 4096)
         while ContinuousClock.now < deadline {

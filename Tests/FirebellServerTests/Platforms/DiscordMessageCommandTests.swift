@@ -102,7 +102,7 @@ struct DiscordWarRoomTests {
                 body: ByteBuffer(data: body)
             )
             #expect(response.status == .ok)
-            #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+            #expect(await firebell.outbox.flush(timeout: .seconds(30)))
             let calls = await standIn.calls
             let thread = try #require(calls.first { $0.method == "POST" && $0.path == "/api/v10/channels/c1/threads" })
             #expect(thread.json["name"] as? String == "inc-2026-0001-checkout-down" && thread.json["type"] as? Int == 11)

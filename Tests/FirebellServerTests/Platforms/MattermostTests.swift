@@ -126,7 +126,7 @@ struct MattermostTests {
                 headers: Self.headers(),
                 body: ByteBuffer(string: form("declare sev3 @channel @all @here look"))
             )
-            #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+            #expect(await firebell.outbox.flush(timeout: .seconds(30)))
             let message = try #require(await standIn.calls.last { $0.path == "/api/v4/posts" }?.json["message"] as? String)
             for name in ["channel", "all", "here"] {
                 #expect(message.contains("@\u{2060}\(name)") && !message.contains("@\(name) "), "\(message)")

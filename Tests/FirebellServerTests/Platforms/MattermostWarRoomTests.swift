@@ -66,7 +66,7 @@ struct MattermostWarRoomTests {
                         body: ByteBuffer(string: body)
                     )
                     #expect(String(buffer: answer.body).contains("it gets a channel of its own"))
-                    #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+                    #expect(await firebell.outbox.flush(timeout: .seconds(30)))
                     let room = ChannelRef(platform: .mattermost, workspace: "wx4zz8t4ttgmtxqiwfohijayzc", channel: "room1")
                     #expect(await firebell.service.state(of: room).activeIncident?.declaredBy == UserRef("carol"))
                 }

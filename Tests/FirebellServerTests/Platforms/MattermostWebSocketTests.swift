@@ -171,7 +171,7 @@ struct MattermostWebSocketTests {
                     for _ in 0..<200 where await firebell.service.state(of: channel).lastSequence < 4 {
                         try await Task.sleep(for: .milliseconds(20))
                     }
-                    #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+                    #expect(await firebell.outbox.flush(timeout: .seconds(30)))
                     for _ in 0..<200 where await standIn.posts.filter({ $0.path == "/api/v4/posts/ephemeral" }).count < 3 {
                         try await Task.sleep(for: .milliseconds(20))
                     }

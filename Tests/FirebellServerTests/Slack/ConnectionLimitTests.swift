@@ -47,9 +47,11 @@ extension SlackServeTests {
                 let health = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(2))
                 #expect(health.status == .ok)
 
-                // Every slow connection is closed: for room at once, or at its header deadline; none outlives 5 s.
+                // Every slow connection is closed: for room at once, or at its header deadline; none outlives 10 s.
                 for connection in slow { connection.send("X") }
-                #expect(slow.allSatisfy { $0.isClosedByServer(within: 5_000) }, "every slowloris connection was closed")
+                var open = 0
+                for connection in slow where await !connection.isClosedByServer(within: 10_000) { open += 1 }
+                #expect(open == 0, "every slowloris connection was closed")
 
                 // Below the limit (so nothing is closed for room): one whose head is whole but whose body never
                 // comes, and one kept alive after its answer. The stalled one carries a fresh timestamp and a
@@ -62,8 +64,8 @@ extension SlackServeTests {
                 )
                 let idle = try SlowClient(port: port)
                 idle.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                #expect(stalledBody.isClosedByServer(within: 5_000), "a body that never comes is cut off")
-                #expect(idle.isClosedByServer(within: 5_000), "an idle kept-alive connection is closed")
+                #expect(await stalledBody.isClosedByServer(within: 10_000), "a body that never comes is cut off")
+                #expect(await idle.isClosedByServer(within: 10_000), "an idle kept-alive connection is closed")
                 let closed = firebell.httpConnections.closedConnections
                 #expect((closed[.capacity] ?? 0) >= 40 - 16, "connections over the limit made room: \(closed)")
                 #expect((closed[.headerTimeout] ?? 0) >= 1, "\(closed)")

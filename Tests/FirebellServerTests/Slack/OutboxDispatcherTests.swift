@@ -115,7 +115,7 @@ struct OutboxDispatcherTests {
         let delivery = ScriptedDelivery()
         let outbox = OutboxDispatcher(dataDirectory: folder.url, deliveries: [.slack: delivery], policy: policy, logger: quietLogger())
         accept(outbox, ["first after the start"])
-        #expect(await outbox.flush(timeout: .seconds(5)))
+        #expect(await outbox.flush(timeout: .seconds(30)))
         #expect(
             delivery.instants[0] - started >= .milliseconds(295),
             "the first message after a start waits a whole interval: one sent just before the restart is never closer"
@@ -153,14 +153,14 @@ struct OutboxDispatcherTests {
         let first = ScriptedDelivery([.delivered(reference: "1700000000.000100")])
         let before = OutboxDispatcher(dataDirectory: folder.url, deliveries: [.slack: first], policy: fastPolicy(), logger: quietLogger())
         before.accept([message("alert v1", sequence: 1, kind: .post(.headline), incident: id)], transactionEnd: 1, from: channel)
-        #expect(await before.flush(timeout: .seconds(10)))
+        #expect(await before.flush(timeout: .seconds(30)))
         before.stop()
 
         let second = ScriptedDelivery()
         let after = OutboxDispatcher(dataDirectory: folder.url, deliveries: [.slack: second], policy: fastPolicy(), logger: quietLogger())
         try after.prepare(lastSequences: [channel: 1])
         after.accept([message("alert v2", sequence: 2, kind: .edit, incident: id)], transactionEnd: 2, from: channel)
-        #expect(await after.flush(timeout: .seconds(10)))
+        #expect(await after.flush(timeout: .seconds(30)))
         #expect(second.messages.map(\.replacing) == ["1700000000.000100"])
 
         // An incident whose Initial Alert never landed has nothing to edit: skipped, not retried.
@@ -170,7 +170,7 @@ struct OutboxDispatcherTests {
             transactionEnd: 3,
             from: channel
         )
-        #expect(await after.flush(timeout: .seconds(10)))
+        #expect(await after.flush(timeout: .seconds(30)))
         #expect(second.attempts == ["alert v2", "next"])
     }
 
@@ -189,7 +189,7 @@ struct OutboxDispatcherTests {
             transactionEnd: 1,
             from: channel
         )
-        #expect(await outbox.flush(timeout: .seconds(10)))
+        #expect(await outbox.flush(timeout: .seconds(30)))
         let parents = Dictionary(uniqueKeysWithValues: delivery.messages.map { ($0.text, $0.threadParent) })
         #expect(parents["alert"] == .some(nil))
         #expect(parents["reminder"] == "1700000000.000100")

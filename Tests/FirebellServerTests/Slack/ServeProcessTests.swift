@@ -35,10 +35,10 @@ struct ServeProcessTests {
                 stderr: try FileHandle(forWritingTo: logURL),
                 limit: 30
             )
-            child.process.waitUntilExit()
-            let log =
-                try String(contentsOf: logURL, encoding: .utf8) + String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            #expect(child.process.terminationStatus != 0, "a start that cannot bind fails")
+            let printed = await blocking { output.fileHandleForReading.readDataToEndOfFile() }
+            let status = await child.exited()
+            let log = try String(contentsOf: logURL, encoding: .utf8) + String(decoding: printed, as: UTF8.self)
+            #expect(status != 0, "a start that cannot bind fails")
             #expect(!log.contains("listening"), "never announced: \(log)")
             #expect(log.lowercased().contains("address already in use") || log.lowercased().contains("bind"), "the reason is said: \(log)")
         }

@@ -21,7 +21,7 @@ struct SlackEtcdServeTests {
     let slack = SlackServeTests()
 
     @Test func twoReplicasAnswerSignedCommandsOnOneIncidentAndPostEachOnce() async throws {
-        let cluster = try EtcdCluster()
+        let cluster = try await EtcdCluster()
         defer { cluster.stopAll() }
         let folders = (try TemporaryFolder(), try TemporaryFolder())
         defer {

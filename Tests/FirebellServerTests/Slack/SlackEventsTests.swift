@@ -74,7 +74,7 @@ struct SlackEventsTests {
                 _ = try await client.execute(uri: "/slack/events", method: .post, headers: jsonHeaders(raise), body: ByteBuffer(string: raise))
                 let typo = mention("resovle", eventID: "Ev003")
                 _ = try await client.execute(uri: "/slack/events", method: .post, headers: jsonHeaders(typo), body: ByteBuffer(string: typo))
-                #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+                #expect(await firebell.outbox.flush(timeout: .seconds(30)))
                 let channel = ChannelRef(platform: .slack, workspace: "T0TEAM", channel: "C0INCIDENT")
                 let state = await firebell.service.state(of: channel)
                 #expect(state.order.count == 1, "the redeliveries of Ev001 were ignored")
@@ -142,7 +142,7 @@ struct SlackPinTests {
                 #expect(try await send(reaction("pushpin", by: "UCAROL", on: top, eventID: "Ev7", added: false)) == .ok)
                 // A message that cannot be read: Slack is asked to deliver the event again.
                 #expect(try await send(reaction("pushpin", by: "UCAROL", on: "999.000001", eventID: "Ev8")) == .internalServerError)
-                #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+                #expect(await firebell.outbox.flush(timeout: .seconds(30)))
 
                 let channel = ChannelRef(platform: .slack, workspace: "T0TEAM", channel: "C0INCIDENT")
                 let records = try await firebell.service.records(of: channel)
@@ -159,7 +159,7 @@ struct SlackPinTests {
 
                 let timeline = events.mention("timeline", eventID: "Ev9")
                 #expect(try await send(timeline) == .ok)
-                #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+                #expect(await firebell.outbox.flush(timeout: .seconds(30)))
                 let shown = try #require(await standIn.calls.last { $0.method == "chat.postEphemeral" }?.json["text"])
                 #expect(shown.contains("@UCAROL pinned a message by @UBOB (posted"))
                 #expect(shown.contains("Error rate jumped at 10:58 after the deploy &lt;!channel&gt; https://acme.slack.com/archives/"), "escaped")

@@ -81,7 +81,7 @@ struct SlackInteractionsTests {
                     body: ByteBuffer(string: click(SlackBlocks.acknowledge, incident: id))
                 )
                 #expect(unsigned.status == .unauthorized)
-                #expect(await firebell.outbox.flush(timeout: .seconds(15)))
+                #expect(await firebell.outbox.flush(timeout: .seconds(30)))
             }
         }
         let calls = await standIn.calls
@@ -136,7 +136,7 @@ struct SlackMessageShortcutTests {
                         shortcut("firebell_pin", ts: "1796200060.000200", text: "DB failover done", author: "UDANA", responseURL: responses + "/2")
                     ) == .ok
                 )
-                #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+                #expect(await firebell.outbox.flush(timeout: .seconds(30)))
 
                 let incident = try #require(await firebell.service.state(of: interactions.channel).activeIncident)
                 #expect(incident.title == "Payments API returns 502 for EU cards" && incident.severity == .sev3)

@@ -218,7 +218,7 @@ struct SlackServeTests {
                 let body = form("declare sev2 Bot not invited", responseURL: "http://127.0.0.1:\(standInClient.port!)/response/1")
                 let response = try await client.execute(uri: "/slack/commands", method: .post, headers: signed(body), body: ByteBuffer(string: body))
                 #expect(try ephemeralText(response).hasPrefix("✓"))
-                #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+                #expect(await firebell.outbox.flush(timeout: .seconds(30)))
             }
         }
         let calls = await standIn.calls
@@ -277,7 +277,7 @@ struct SlackServeTests {
                 #expect(declared.hasPrefix("✓"))
                 let summary = try await run("summary")
                 #expect(summary.contains("&lt;!channel&gt; is down"), "user text is escaped in mrkdwn")
-                #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+                #expect(await firebell.outbox.flush(timeout: .seconds(30)))
             }
         }
         let posted = await standIn.posted

@@ -192,7 +192,7 @@ struct SlackSocketModeTests {
                 #expect(ready.status == .ok, "connected")
                 let state = await firebell.service.state(of: ChannelRef(platform: .slack, workspace: "T111", channel: "C111"))
                 #expect(state.order.count == 1, "one incident, though E1 came twice")
-                #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+                #expect(await firebell.outbox.flush(timeout: .seconds(30)))
             }
             try await httpClient.shutdown()
         }

@@ -52,7 +52,7 @@ struct SlackWarRoomTests {
                     )
                     #expect(response.status == .ok)
                 }
-                #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+                #expect(await firebell.outbox.flush(timeout: .seconds(30)))
                 let room = try #require(await standIn.channels.first { $0.creator == SlackStandIn.botUserID })
                 #expect(room.name == "inc-2026-0001-checkout-down-2", "the clash got a suffix")
                 #expect(room.members == [SlackStandIn.botUserID, "UCAROL"], "the declarer is invited")
@@ -87,7 +87,7 @@ struct SlackWarRoomTests {
                 // In the war room: the IC is brought in and named in the topic.
                 #expect(try await slash("role ic <@UALICE|alice>", in: room.id).hasPrefix("✓"))
                 #expect(try await slash("resolve root cause: expired certificate", in: room.id, as: "UALICE").hasPrefix("✓"))
-                #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+                #expect(await firebell.outbox.flush(timeout: .seconds(30)))
                 var now = await standIn.channels.first { $0.id == room.id }
                 #expect(now?.members.contains("UALICE") == true)
                 #expect(now?.topic == "SEV1 · Resolved · IC x · INC-2026-0001 Checkout down", "the IC by the name they go by (x in this form)")
@@ -96,11 +96,11 @@ struct SlackWarRoomTests {
                 // Seven days after resolution, on the manual clock: archived, once. (No request is signed from here on.)
                 clock.advance(by: 7 * 86400 - 60)
                 _ = await firebell.service.fireDueTimers(now: clock.now())
-                #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+                #expect(await firebell.outbox.flush(timeout: .seconds(30)))
                 #expect(await standIn.channels.first { $0.id == room.id }?.archived == false, "not a minute early")
                 clock.advance(by: 60)
                 _ = await firebell.service.fireDueTimers(now: clock.now())
-                #expect(await firebell.outbox.flush(timeout: .seconds(10)))
+                #expect(await firebell.outbox.flush(timeout: .seconds(30)))
                 now = await standIn.channels.first { $0.id == room.id }
                 #expect(now?.archived == true)
                 #expect(await standIn.calls.filter { $0.method == "conversations.archive" }.count == 1)
