@@ -14,6 +14,8 @@ import Darwin
 /// which the connection limit bounds. Opening a path costs microseconds; the fsync that follows costs a millisecond.
 final class AppendOnlyFile {
     let url: URL
+    /// `url.path`, worked out once: every append names the file.
+    let path: String
     /// Length of the file up to the end of the last durable append.
     private(set) var durableLength: Int
     /// Whether the file's directory entry is known to be durable; a file this process created is not until its
@@ -24,13 +26,14 @@ final class AppendOnlyFile {
 
     init(url: URL) throws(StoreError) {
         self.url = url
+        path = url.path
         try FileIO.makeDirectory(url.deletingLastPathComponent())
         var info = stat()
-        if stat(url.path, &info) == 0 {
+        if stat(path, &info) == 0 {
             entryIsDurable = true
             durableLength = Int(info.st_size)
         } else {
-            guard errno == ENOENT else { throw .posix("stat", url.path, errno) }
+            guard errno == ENOENT else { throw .posix("stat", path, errno) }
             entryIsDurable = false
             durableLength = 0
         }
@@ -40,17 +43,17 @@ final class AppendOnlyFile {
 
     func append(_ data: Data) throws(StoreError) {
         guard !data.isEmpty else { return }
-        let fd = try FileIO.openForAppend(url.path)
+        let fd = try FileIO.openForAppend(path)
         defer { close(fd) }
         do {
-            try FileIO.writeAll(fd, data, path: url.path)
-            try FileIO.sync(fd, path: url.path)
+            try FileIO.writeAll(fd, data, path: path)
+            try FileIO.sync(fd, path: path)
             if !entryIsDurable {
                 try FileIO.syncDirectory(url.deletingLastPathComponent())
                 entryIsDurable = true
             }
         } catch {
-            try? FileIO.truncate(fd, to: durableLength, path: url.path)
+            try? FileIO.truncate(fd, to: durableLength, path: path)
             throw error
         }
         durableLength += data.count
@@ -59,9 +62,9 @@ final class AppendOnlyFile {
     /// Writes `data` without syncing; the caller makes it durable through `syncTarget` and then calls
     /// `confirm` (or `abandon` when the sync failed). Nothing else may be written in between.
     func write(_ data: Data) throws(StoreError) -> PendingAppend {
-        let fd = try FileIO.openForAppend(url.path)
-        do { try FileIO.writeAll(fd, data, path: url.path) } catch {
-            try? FileIO.truncate(fd, to: durableLength, path: url.path)
+        let fd = try FileIO.openForAppend(path)
+        do { try FileIO.writeAll(fd, data, path: path) } catch {
+            try? FileIO.truncate(fd, to: durableLength, path: path)
             close(fd)
             throw error
         }
@@ -70,7 +73,7 @@ final class AppendOnlyFile {
     }
 
     /// What a group commit syncs for this file: the descriptor of the write in flight.
-    var syncTarget: GroupCommit.Target { GroupCommit.Target(fd: pendingDescriptor ?? -1, path: url.path, isNew: !entryIsDurable) }
+    var syncTarget: GroupCommit.Target { GroupCommit.Target(fd: pendingDescriptor ?? -1, path: path, isNew: !entryIsDurable) }
 
     /// The written bytes are durable: readers may see them.
     func confirm(_ pending: PendingAppend) {
@@ -81,7 +84,7 @@ final class AppendOnlyFile {
 
     /// The written bytes could not be made durable: cut them off so a later append does not follow them.
     func abandon(_ pending: PendingAppend) {
-        if let fd = pendingDescriptor { try? FileIO.truncate(fd, to: pending.start, path: url.path) }
+        if let fd = pendingDescriptor { try? FileIO.truncate(fd, to: pending.start, path: path) }
         closePending()
     }
 
@@ -92,10 +95,10 @@ final class AppendOnlyFile {
 
     /// Cuts the file back to `length` bytes, durably (a torn tail, or everything once it is settled).
     func cut(to length: Int) throws(StoreError) {
-        let fd = try FileIO.openForAppend(url.path)
+        let fd = try FileIO.openForAppend(path)
         defer { close(fd) }
-        try FileIO.truncate(fd, to: length, path: url.path)
-        try FileIO.sync(fd, path: url.path)
+        try FileIO.truncate(fd, to: length, path: path)
+        try FileIO.sync(fd, path: path)
         durableLength = length
         if !entryIsDurable {
             try FileIO.syncDirectory(url.deletingLastPathComponent())
@@ -107,7 +110,7 @@ final class AppendOnlyFile {
     func read() throws(StoreError) -> Data {
         guard entryIsDurable || durableLength > 0 else { return Data() }
         do { return try Data(contentsOf: url).prefix(durableLength) } catch {
-            throw StoreError("Could not read \(url.path): \(error.localizedDescription)")
+            throw StoreError("Could not read \(path): \(error.localizedDescription)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import IncidentStore
 import NIOCore
 
 extension Response {
@@ -10,6 +11,9 @@ extension Response {
         return encoder
     }()
 
+    /// The same bytes as `jsonEncoder` writes, without its generic machinery (an answer to every command).
+    private static let compactEncoder = CompactJSONEncoder()
+
     /// A plain-text answer (errors for callers that are not people).
     package static func text(_ text: String, status: HTTPResponse.Status) -> Response {
         Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
@@ -17,7 +21,12 @@ extension Response {
 
     /// A JSON answer of a Codable payload.
     package static func json(_ payload: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let json = (try? jsonEncoder.encode(payload)) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
+        let body: ByteBuffer
+        if let bytes = try? compactEncoder.encode(payload) {
+            body = ByteBuffer(bytes: bytes)
+        } else {
+            body = ByteBuffer(bytes: (try? jsonEncoder.encode(payload)) ?? Data("{}".utf8))
+        }
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
     }
 }
