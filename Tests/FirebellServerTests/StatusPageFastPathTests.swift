@@ -155,6 +155,62 @@ struct StatusPageFastPathTests {
         }
     }
 
+    /// A client that pipelines (asks again before its answer came) gets its answers in the order it asked: nothing is
+    /// answered from memory while the router owes an earlier answer, and a held answer goes out before the next one.
+    @Test func answersComeInTheOrderTheClientAsked() async throws {
+        try await withRenderedPage { service, routes, page in
+            let channel = EmbeddedChannel(handler: StatusPageFastPath(routes, serverName: "firebell"))
+            try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).get()
+            func ask(_ request: HTTPRequest) throws {
+                try channel.writeInbound(HTTPRequestPart.head(request))
+                try channel.writeInbound(HTTPRequestPart.end(nil))
+            }
+            func forwarded() throws -> [String] {
+                var paths: [String] = []
+                while let part = try channel.readInbound(as: HTTPRequestPart.self) {
+                    if case .head(let request) = part { paths.append(request.path ?? "") }
+                }
+                return paths
+            }
+            func answered() throws -> [HTTPResponse] {
+                var heads: [HTTPResponse] = []
+                while let part = try channel.readOutbound(as: HTTPResponsePart.self) {
+                    if case .head(let head) = part { heads.append(head) }
+                }
+                return heads
+            }
+            // A command, then the page, asked together: the page waits behind the command's answer.
+            try ask(HTTPRequest(method: .post, scheme: nil, authority: nil, path: "/slack/commands"))
+            try ask(get("/status"))
+            #expect(try forwarded() == ["/slack/commands", "/status"], "both go to the router, which answers in order")
+            #expect(try answered().isEmpty)
+            // The router answers both; after that the page is answered from memory again.
+            for _ in 0..<2 {
+                try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok)))
+                try channel.writeOutbound(HTTPResponsePart.end(nil))
+            }
+            #expect(try answered().count == 2)
+            try ask(get("/status"))
+            #expect(try forwarded().isEmpty)
+            #expect(try answered().first?.headerFields[.eTag] == page.etag)
+
+            // An answer held for a running command goes out before the router answers what was asked next.
+            let gate = AsyncStream<Void>.makeStream()
+            let command = Task { await service.activity.running { for await _ in gate.stream { break } } }
+            for _ in 0..<2000 where service.activity.runningCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
+            try ask(get("/status"))
+            #expect(try answered().isEmpty, "held while the command runs")
+            try ask(get("/status.json"))
+            #expect(try answered().first?.headerFields[.eTag] == page.etag, "the held answer first")
+            #expect(try forwarded() == ["/status.json"])
+            gate.continuation.finish()
+            await command.value
+            channel.embeddedEventLoop.run()
+            #expect(try answered().isEmpty, "and only once")
+            _ = try? channel.finish()
+        }
+    }
+
     @Test func aWaiterGoesOnOnceWhenTheLastCommandEndsOrItsDeadlineComes() async throws {
         let activity = CommandActivity()
         let calls = Mutex<[String]>([])
