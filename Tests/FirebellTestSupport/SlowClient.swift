@@ -41,7 +41,16 @@ public final class SlowClient: @unchecked Sendable {
         await blocking { self.waitForClose(within: milliseconds) }
     }
 
-    private func waitForClose(within milliseconds: Int) -> Bool {
+    /// Everything the server sends until it closes the connection, or until `milliseconds` have passed.
+    public func received(within milliseconds: Int) async -> String {
+        await blocking {
+            var text: [UInt8] = []
+            _ = self.waitForClose(within: milliseconds) { text.append(contentsOf: $0) }
+            return String(decoding: text, as: UTF8.self)
+        }
+    }
+
+    private func waitForClose(within milliseconds: Int, received: ([UInt8]) -> Void = { _ in }) -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(milliseconds)
         var buffer = [UInt8](repeating: 0, count: 4096)
         while ContinuousClock.now < deadline {
@@ -49,6 +58,7 @@ public final class SlowClient: @unchecked Sendable {
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             guard poll(&poller, 1, max(1, left)) == 1 else { continue }
             let read = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if read > 0 { received(Array(buffer[..<read])) }
             if read == 0 || (read < 0 && errno != EAGAIN && errno != EINTR) { return true }
         }
         return false

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import EtcdStore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import IncidentKit
@@ -151,9 +152,13 @@ package struct FirebellApplication: Sendable {
                 "idle_timeout": "\(connections.limits.idleTimeout)",
             ]
         )
+        let serverName = Self.serverName
+        let fastPaths = platforms.flatMap {
+            $0.connectionHandlers(transactions: service, commonHeaders: { [.date: HTTPDate.now(), .server: serverName] })
+        }
         return Application(
             router: router,
-            server: Self.http1(connections, statusPage),
+            server: Self.http1(connections, statusPage, fastPaths: fastPaths),
             configuration: .init(address: .hostname(settings.host, port: port ?? settings.port), serverName: Self.serverName),
             services: [BackgroundWork(service: service, outbox: outbox, connections: self.connections(), logger: logger)]
                 + (statusListener(port: statusPagePort).map { [$0.application()] } ?? []),
@@ -168,12 +173,18 @@ package struct FirebellApplication: Sendable {
         return StatusListener(statusPage: statusPage, connections: httpConnections, host: settings.host, port: port, logger: logger)
     }
 
-    /// HTTP/1.1 with the connection limits and timeouts, and a current status page answered from the event loop.
-    static func http1(_ connections: ConnectionGuard, _ statusPage: StatusPageRoutes) -> HTTPServerBuilder {
+    /// HTTP/1.1 with the connection limits and timeouts, a current status page answered from the event loop, and the
+    /// platforms' `fastPaths` (each makes one handler per connection) before the router.
+    static func http1(
+        _ connections: ConnectionGuard,
+        _ statusPage: StatusPageRoutes,
+        fastPaths: [@Sendable () -> any RemovableChannelHandler] = []
+    ) -> HTTPServerBuilder {
         .http1(
-            configuration: .init(additionalChannelHandlers: [
-                ConnectionGuardHandler(connections), StatusPageFastPath(statusPage, serverName: serverName),
-            ])
+            configuration: .init(
+                additionalChannelHandlers: [ConnectionGuardHandler(connections), StatusPageFastPath(statusPage, serverName: serverName)]
+                    + fastPaths.map { $0() }
+            )
         )
     }
 

@@ -1,6 +1,8 @@
+import HTTPTypes
 import Hummingbird
 import IncidentKit
 import Messaging
+import NIOCore
 import ServiceLifecycle
 
 /// A chat platform Firebell serves. Everything about one platform lives in its folder under `Sources/Platforms/`:
@@ -28,6 +30,14 @@ package protocol ChatPlatform: Sendable {
     /// Adds its inbound HTTP routes, each behind the platform's verification middleware. The default adds none.
     func addRoutes(to router: Router<FirebellRequestContext>, transactions: any ChannelTransactions)
 
+    /// Handlers for each HTTP connection's pipeline, placed before the router, for a route hot enough to be served
+    /// from the event loop; each is made once per connection, and passes on whatever it does not serve. `commonHeaders`
+    /// are the headers the router adds to every answer (`Date`, `Server`). The default has none.
+    func connectionHandlers(
+        transactions: any ChannelTransactions,
+        commonHeaders: @escaping @Sendable () -> HTTPFields
+    ) -> [@Sendable () -> any RemovableChannelHandler]
+
     /// Its long-lived connections (Socket Mode, a WebSocket, a `/sync` loop), each a service for the life of the server.
     /// The default has none.
     func connections(transactions: any ChannelTransactions) -> [any Service]
@@ -51,6 +61,10 @@ extension ChatPlatform {
     package static var settingsType: any PlatformSettings.Type { Settings.self }
 
     package func addRoutes(to router: Router<FirebellRequestContext>, transactions: any ChannelTransactions) {}
+    package func connectionHandlers(
+        transactions: any ChannelTransactions,
+        commonHeaders: @escaping @Sendable () -> HTTPFields
+    ) -> [@Sendable () -> any RemovableChannelHandler] { [] }
     package func connections(transactions: any ChannelTransactions) -> [any Service] { [] }
     package var notReadyReason: String? { nil }
     package static func commandRegistration(url: String?) -> String? { nil }

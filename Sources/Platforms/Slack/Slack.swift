@@ -1,6 +1,8 @@
+import HTTPTypes
 import Hummingbird
 import IncidentKit
 import Messaging
+import NIOCore
 import ServiceLifecycle
 
 /// Slack: slash commands, `@firebell` mentions (Events API) and interactivity over signed HTTP, or all three over
@@ -36,6 +38,16 @@ package struct Slack: ChatPlatform {
         guard let secret = settings.signingSecret, let verifier = SlackRequestVerifier(signingSecret: secret) else { return }
         let middleware = SlackSignatureMiddleware(verifier: verifier, transactions: transactions, logger: context.logger)
         router.addRoutes(SlackRoutes(handler: handler(transactions)).collection(behind: middleware), atPath: "/slack")
+    }
+
+    /// Slash commands served before the router (``SlackCommandFastPath``), when a signing secret is configured.
+    package func connectionHandlers(
+        transactions: any ChannelTransactions,
+        commonHeaders: @escaping @Sendable () -> HTTPFields
+    ) -> [@Sendable () -> any RemovableChannelHandler] {
+        guard let secret = settings.signingSecret, let verifier = SlackRequestVerifier(signingSecret: secret) else { return [] }
+        let handler = handler(transactions)
+        return [{ SlackCommandFastPath(verifier: verifier, handler: handler, commonHeaders: commonHeaders) }]
     }
 
     /// The Socket Mode connection, when an app token is configured.
