@@ -108,14 +108,6 @@ final class StatusPageFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         var headers = answer.headers
         headers[.date] = HTTPDate.now()
         headers[.server] = serverName
-        if close { headers[.connection] = "close" }
-        if let body = answer.body { headers[.contentLength] = String(body.readableBytes) }
-        context.write(wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: headers))), promise: nil)
-        if let body = answer.body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
-        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if close {
-            let channel = context.channel
-            written.whenComplete { _ in channel.close(promise: nil) }
-        }
+        context.writeAnswer(status: answer.status, headers: headers, body: answer.body, close: close)
     }
 }

@@ -103,8 +103,7 @@ final class SlackCommandFastPath: ChannelDuplexHandler, RemovableChannelHandler 
                 signature: head.headerFields[.slackSignature],
                 now: handler.transactions.now()
             )
-            guard String(validating: bytes, as: UTF8.self) != nil else { return replay(head, body, ended: true, context: context) }
-            command = try SlackRoutes.forms.decode(SlackSlashCommand.self, from: bytes)
+            command = try SlackSlashCommand(form: bytes)
         } catch {
             return replay(head, body, ended: true, context: context)
         }
@@ -141,18 +140,9 @@ final class SlackCommandFastPath: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     private func write(_ answer: SlackResponseMessage, close: Bool, context: ChannelHandlerContext) {
-        let body = ByteBuffer.json(answer)
         var headers = commonHeaders()
         headers[.contentType] = "application/json"
-        headers[.contentLength] = String(body.readableBytes)
-        if close { headers[.connection] = "close" }
-        context.write(wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(body)), promise: nil)
-        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if close {
-            let channel = context.channel
-            written.whenComplete { _ in channel.close(promise: nil) }
-        }
+        context.writeAnswer(status: .ok, headers: headers, body: .json(answer), close: close)
     }
 
     /// Hands a request this handler took on to the router, as it came.

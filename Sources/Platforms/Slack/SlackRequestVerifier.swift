@@ -13,7 +13,6 @@ package enum SlackVerificationFailure: Error, Equatable, Sendable {
 /// Checks Slack's `v0` request signature: HMAC-SHA256 of `v0:<timestamp>:<raw body>` with the signing
 /// secret, compared in constant time, within a 5-minute replay window. Runs before anything is parsed.
 package struct SlackRequestVerifier: Sendable {
-    private let key: SymmetricKey
     /// An HMAC that has taken in the key and nothing else: each request starts from a copy of it, so the key's
     /// blocks are hashed once, not per request.
     private let keyed: HMAC<SHA256>
@@ -22,8 +21,7 @@ package struct SlackRequestVerifier: Sendable {
     /// Nil for an empty secret: a verifier that accepts everything must not exist.
     package init?(signingSecret: String, replayWindow: TimeInterval = 300) {
         guard !signingSecret.isEmpty else { return nil }
-        key = SymmetricKey(data: Data(signingSecret.utf8))
-        keyed = HMAC<SHA256>(key: key)
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: Data(signingSecret.utf8)))
         self.replayWindow = replayWindow
     }
 
@@ -32,18 +30,20 @@ package struct SlackRequestVerifier: Sendable {
         guard timestamp.count <= 12, let seconds = Int(timestamp) else { throw .malformedTimestamp }
         guard abs(now.timeIntervalSince1970 - TimeInterval(seconds)) <= replayWindow else { throw .stale }
         guard signature.hasPrefix("v0="), let given = Hex.bytes(signature.dropFirst(3)), given.count == 32 else { throw .badSignature }
-        var mac = keyed
-        mac.update(data: Data("v0:\(timestamp):".utf8))
-        mac.update(data: body)
         // A code compared with bytes is compared in constant time.
-        guard mac.finalize() == given else { throw .badSignature }
+        guard code(body: body, timestamp: timestamp) == given else { throw .badSignature }
     }
 
     /// The `X-Slack-Signature` value for a body, as Slack computes it (for tests and stand-ins).
     package func signature(body: some DataProtocol, timestamp: String) -> String {
-        var message = Data("v0:\(timestamp):".utf8)
-        message.append(contentsOf: body)
-        let mac = HMAC<SHA256>.authenticationCode(for: message, using: key)
-        return "v0=" + mac.map { String(format: "%02x", $0) }.joined()
+        "v0=" + code(body: body, timestamp: timestamp).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// HMAC-SHA256 of `v0:<timestamp>:<body>`.
+    private func code(body: some DataProtocol, timestamp: String) -> HashedAuthenticationCode<SHA256> {
+        var mac = keyed
+        mac.update(data: Data("v0:\(timestamp):".utf8))
+        mac.update(data: body)
+        return mac.finalize()
     }
 }

@@ -22,9 +22,10 @@ struct SlackRoutes: Sendable {
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
             return .text("expected application/x-www-form-urlencoded", status: .unsupportedMediaType)
         }
-        guard String(validating: bytes, as: UTF8.self) != nil else { return .text("the form is not valid UTF-8", status: .badRequest) }
         let command: SlackSlashCommand
-        do { command = try Self.forms.decode(SlackSlashCommand.self, from: bytes) } catch {
+        do { command = try SlackSlashCommand(form: bytes) } catch .notUTF8 {
+            return .text("the form is not valid UTF-8", status: .badRequest)
+        } catch .notACommand {
             // Slack's periodic check of the URL has none of a command's fields: read it only then, off the hot path.
             if (try? Self.forms.decode(SlackSSLCheck.self, from: bytes))?.sslCheck == "1" { return Response(status: .ok) }
             return .text("missing or empty command, team_id, channel_id or user_id, or a malformed form", status: .badRequest)
@@ -62,6 +63,23 @@ struct SlackRoutes: Sendable {
         guard context.verified?.platform == .slack else { throw HTTPError(.unauthorized, message: "unverified request") }
         return Data(try await request.body.collect(upTo: VerifiedBody.maxBytes).readableBytesView)
     }
+}
+
+extension SlackSlashCommand {
+    /// Reads a slash command from its form body as Slack posts it: the one rule for the route and
+    /// ``SlackCommandFastPath``.
+    init(form bytes: some Collection<UInt8>) throws(SlackFormError) {
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw .notUTF8 }
+        guard let command = try? SlackRoutes.forms.decode(SlackSlashCommand.self, from: bytes) else { throw .notACommand }
+        self = command
+    }
+}
+
+/// Why a form body is not a slash command.
+enum SlackFormError: Error {
+    case notUTF8
+    /// A field is missing or empty (`command`, `team_id`, `channel_id`, `user_id`), or the form is malformed.
+    case notACommand
 }
 
 /// An interactivity request: one form field, `payload`, holding JSON.
