@@ -2,12 +2,17 @@ import CoreMetrics
 import Foundation
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The service's metrics, exposed in Prometheus text format on `/metrics`. Uses its own registry
 /// rather than a process-wide bootstrap, so several instances (tests) never collide.
 package final class FirebellMetrics: Sendable {
     package let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
+    /// The command counters made so far, by verb and outcome (both from closed sets), and the latency timer: made
+    /// once rather than per command, as making one looks it up in the registry under its lock.
+    private let commandCounters = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let commandDuration: Metrics.Timer
 
     package init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -17,12 +22,20 @@ package final class FirebellMetrics: Sendable {
             .seconds(1), .seconds(3),
         ]
         self.factory = factory
+        commandDuration = Metrics.Timer(label: "firebell_command_duration_seconds", dimensions: [], factory: factory)
     }
 
     /// One handled command: counted by verb and outcome, its latency in a histogram.
     func commandHandled(verb: String, outcome: String, latency: Duration) {
-        Counter(label: "firebell_commands_total", dimensions: [("verb", verb), ("outcome", outcome)], factory: factory).increment()
-        Metrics.Timer(label: "firebell_command_duration_seconds", dimensions: [], factory: factory).recordInterval(latency)
+        let counter = commandCounters.withLock { counters in
+            let key = verb + " " + outcome
+            if let counter = counters[key] { return counter }
+            let counter = Counter(label: "firebell_commands_total", dimensions: [("verb", verb), ("outcome", outcome)], factory: factory)
+            counters[key] = counter
+            return counter
+        }
+        counter.increment()
+        commandDuration.recordInterval(latency)
     }
 
     /// One settled or retried delivery.

@@ -15,7 +15,7 @@ import NIOHTTPTypes
 /// route answer it exactly as they always have: the same 401, 400, 413 or Slack URL check, logged the same way.
 ///
 /// HTTP/1.1 answers in the order asked: nothing is served here while the router owes this connection an answer, and
-/// while a command is being answered here, what the client sends next is held (and no more is read) until the answer
+/// while a command is being answered here, what the client sends next is held (and reading pauses) until the answer
 /// is written.
 final class SlackCommandFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
@@ -45,11 +45,17 @@ final class SlackCommandFastPath: ChannelDuplexHandler, RemovableChannelHandler 
     private var forwardedOutsideRead = false
     /// Whether the handler has left the pipeline (the connection closed while a command ran).
     private var removed = false
+    /// Runs each command's transaction on this connection's event loop (set when the handler is added).
+    private var executor: EventLoopTaskExecutor?
 
     init(verifier: SlackRequestVerifier, handler: SlackHandler, commonHeaders: @escaping @Sendable () -> HTTPFields) {
         self.verifier = verifier
         self.handler = handler
         self.commonHeaders = commonHeaders
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        executor = EventLoopTaskExecutor(context.eventLoop)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -112,13 +118,15 @@ final class SlackCommandFastPath: ChannelDuplexHandler, RemovableChannelHandler 
         let eventLoop = context.eventLoop
         let bound = NIOLoopBound((handler: self, context: context, head: head, body: body), eventLoop: eventLoop)
         let slack = handler
-        Task {
+        Task(executorPreference: executor) {
             // Nil when the transaction refused the command's identifiers: the router says why, as it always has.
             let text = try? await slack.slashCommand(command)
-            eventLoop.execute {
+            let answer: @Sendable () -> Void = {
                 let (handler, context, head, body) = bound.value
                 handler.finish(text, close: close, head: head, body: body, context: context)
             }
+            // The task runs on the loop (its preferred executor) unless the handler had left before it started.
+            if eventLoop.inEventLoop { answer() } else { eventLoop.execute(answer) }
         }
     }
 
@@ -164,9 +172,11 @@ final class SlackCommandFastPath: ChannelDuplexHandler, RemovableChannelHandler 
         context.write(data, promise: promise)
     }
 
-    /// Reads no more while a command is answered here (what was already read is held).
+    /// Reads no more once the client has sent more while a command is answered here (what was read is held, so a
+    /// pipelining client cannot make the held list grow). A client that waits for its answer is read as usual:
+    /// pausing would cost two `epoll_ctl` calls per command.
     func read(context: ChannelHandlerContext) {
-        if answering {
+        if answering, !held.isEmpty {
             readWaiting = true
         } else {
             context.read()
