@@ -125,7 +125,7 @@ final class SlackCommandFastPath: ChannelDuplexHandler, RemovableChannelHandler 
                 let (handler, context, head, body) = bound.value
                 handler.finish(text, close: close, head: head, body: body, context: context)
             }
-            // The task runs on the loop (its preferred executor) unless the handler had left before it started.
+            // On the loop, as the task prefers it; without an executor (never set) the answer is sent there.
             if eventLoop.inEventLoop { answer() } else { eventLoop.execute(answer) }
         }
     }
