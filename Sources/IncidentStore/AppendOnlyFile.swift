@@ -9,9 +9,9 @@ import Darwin
 /// A file that only grows, one durable append at a time: each append is one write followed by fsync,
 /// and a failed append is cut back so nothing half-written stays behind. One owner uses it at a time.
 ///
-/// The file is open while an append is in flight; between appends its descriptor is either closed or kept idle in
-/// ``WarmDescriptors`` (bounded), so a process with 100,000 channels holds no descriptor for most idle ones: the
-/// descriptors in use are bounded by the appends in flight, which the connection limit bounds, plus that cache.
+/// The file is open only while an append is in flight (open, write, sync, close), so a process with 100,000
+/// channels holds no descriptor for an idle one: the descriptors in use are bounded by the appends in flight,
+/// which the connection limit bounds. Opening a path costs microseconds; the fsync that follows costs a millisecond.
 final class AppendOnlyFile {
     let url: URL
     /// `url.path`, worked out once: every append names the file.
@@ -24,12 +24,8 @@ final class AppendOnlyFile {
     /// The descriptor of a write waiting for its group commit (`write` to `confirm` or `abandon`).
     private var pendingDescriptor: Int32?
 
-    /// Where this file's descriptor waits between appends.
-    private let descriptors: WarmDescriptors
-
-    init(url: URL, descriptors: WarmDescriptors = .shared) throws(StoreError) {
+    init(url: URL) throws(StoreError) {
         self.url = url
-        self.descriptors = descriptors
         path = url.path
         try FileIO.makeDirectory(url.deletingLastPathComponent())
         var info = stat()
@@ -43,25 +39,12 @@ final class AppendOnlyFile {
         }
     }
 
-    deinit {
-        if let pendingDescriptor { close(pendingDescriptor) }
-        descriptors.discard(for: ObjectIdentifier(self))
-    }
-
-    /// A descriptor open for appending: the one kept warm for this file, or a new one.
-    private func openDescriptor() throws(StoreError) -> Int32 {
-        if let fd = descriptors.take(for: ObjectIdentifier(self)) { return fd }
-        return try FileIO.openForAppend(path)
-    }
-
-    /// Done with `fd` after a settled append: kept warm (or closed, when there is no room).
-    private func release(_ fd: Int32) {
-        descriptors.keep(fd, for: ObjectIdentifier(self))
-    }
+    deinit { if let pendingDescriptor { close(pendingDescriptor) } }
 
     func append(_ data: Data) throws(StoreError) {
         guard !data.isEmpty else { return }
-        let fd = try openDescriptor()
+        let fd = try FileIO.openForAppend(path)
+        defer { close(fd) }
         do {
             try FileIO.writeAll(fd, data, path: path)
             try FileIO.sync(fd, path: path)
@@ -70,19 +53,16 @@ final class AppendOnlyFile {
                 entryIsDurable = true
             }
         } catch {
-            // A descriptor that failed is not kept: the next append opens the file again.
             try? FileIO.truncate(fd, to: durableLength, path: path)
-            close(fd)
             throw error
         }
-        release(fd)
         durableLength += data.count
     }
 
     /// Writes `data` without syncing; the caller makes it durable through `syncTarget` and then calls
     /// `confirm` (or `abandon` when the sync failed). Nothing else may be written in between.
     func write(_ data: Data) throws(StoreError) -> PendingAppend {
-        let fd = try openDescriptor()
+        let fd = try FileIO.openForAppend(path)
         do { try FileIO.writeAll(fd, data, path: path) } catch {
             try? FileIO.truncate(fd, to: durableLength, path: path)
             close(fd)
@@ -99,16 +79,17 @@ final class AppendOnlyFile {
     func confirm(_ pending: PendingAppend) {
         durableLength = pending.start + pending.length
         entryIsDurable = true
-        if let fd = pendingDescriptor { release(fd) }
-        pendingDescriptor = nil
+        closePending()
     }
 
     /// The written bytes could not be made durable: cut them off so a later append does not follow them.
     func abandon(_ pending: PendingAppend) {
-        if let fd = pendingDescriptor {
-            try? FileIO.truncate(fd, to: pending.start, path: path)
-            close(fd)
-        }
+        if let fd = pendingDescriptor { try? FileIO.truncate(fd, to: pending.start, path: path) }
+        closePending()
+    }
+
+    private func closePending() {
+        if let fd = pendingDescriptor { close(fd) }
         pendingDescriptor = nil
     }
 

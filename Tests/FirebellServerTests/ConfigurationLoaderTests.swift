@@ -152,14 +152,6 @@ struct ConfigurationLoaderTests {
         #expect(HTTPLimits.defaultMaxConnections(openFileLimit: 1024) == 896)
         #expect(HTTPLimits.defaultMaxConnections(openFileLimit: 64) == 16)
         #expect(HTTPLimits.defaultMaxConnections(openFileLimit: 1 << 20) == 10_000)
-        // Logs keep descriptors open between appends only with what the connections leave: none under systemd's
-        // default or a low limit, up to 1,024 under the shipped unit's 65,536.
-        let defaults = HTTPLimits()
-        #expect(defaults.warmDescriptors(openFileLimit: 256, maxConnections: 128) == 0)
-        #expect(defaults.warmDescriptors(openFileLimit: 1024, maxConnections: 896) == 0)
-        #expect(defaults.warmDescriptors(openFileLimit: 10_628, maxConnections: 10_000) == 500)
-        #expect(defaults.warmDescriptors(openFileLimit: 65_536, maxConnections: 10_000) == 1024)
-        #expect(limits.warmDescriptors(openFileLimit: 1024, maxConnections: 50) == 846)
         #expect(problem("http_max_connections: 0") == "firebell.yaml: http_max_connections must be a number of connections, at least 1.")
         #expect(problem("http_header_timeout: 2h") == "firebell.yaml: http_header_timeout must be from 1s to 1h.")
     }

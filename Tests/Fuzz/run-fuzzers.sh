@@ -21,7 +21,7 @@ build() {  # name, sources...
 }
 build parser Tests/Fuzz/ParserFuzzTarget.swift
 build log-reader Tests/Fuzz/LogReaderFuzzTarget.swift Sources/IncidentStore/EventCodec.swift Sources/IncidentStore/LogReader.swift \
-  Sources/IncidentStore/StoreError.swift Sources/IncidentStore/FileIO.swift Sources/IncidentStore/AppendOnlyFile.swift Sources/IncidentStore/WarmDescriptors.swift \
+  Sources/IncidentStore/StoreError.swift Sources/IncidentStore/FileIO.swift Sources/IncidentStore/AppendOnlyFile.swift \
   Sources/IncidentStore/GroupCommit.swift Sources/IncidentStore/SyncCounter.swift Sources/IncidentStore/CompactJSONEncoder.swift
 build slack-payloads Tests/Fuzz/SlackPayloadFuzzTarget.swift Sources/Platforms/Platform/JSONValue.swift Sources/Platforms/Slack/SlackEvent.swift \
   Sources/Platforms/Slack/SlackSlashCommand.swift Sources/Platforms/Slack/SlackInteraction.swift Sources/Platforms/Slack/SlackBlocks.swift \

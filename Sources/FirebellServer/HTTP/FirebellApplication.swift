@@ -144,16 +144,10 @@ package struct FirebellApplication: Sendable {
             metrics: metrics
         )
         let connections = httpConnections
-        let openFileLimit = HTTPLimits.openFileLimit()
-        WarmDescriptors.shared.capacity = connections.limits.warmDescriptors(
-            openFileLimit: openFileLimit,
-            maxConnections: connections.maxConnections
-        )
         logger.info(
             "HTTP limits",
             metadata: [
-                "max_connections": "\(connections.maxConnections)", "open_file_limit": "\(openFileLimit)",
-                "warm_log_descriptors": "\(WarmDescriptors.shared.capacity)",
+                "max_connections": "\(connections.maxConnections)", "open_file_limit": "\(HTTPLimits.openFileLimit())",
                 "header_timeout": "\(connections.limits.headerTimeout)", "body_timeout": "\(connections.limits.bodyTimeout)",
                 "idle_timeout": "\(connections.limits.idleTimeout)",
             ]

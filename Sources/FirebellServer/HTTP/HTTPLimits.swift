@@ -36,13 +36,6 @@ package struct HTTPLimits: Sendable, Equatable {
         min(10_000, max(16, openFileLimit - reservedDescriptors))
     }
 
-    /// How many log and ledger descriptors may stay open between appends (``WarmDescriptors``): what the open-file
-    /// limit leaves beyond the connections and the reserve, at most 1,024. Under a limit the connections use up (below
-    /// about 10,000 by default) it is 0 and every append opens and closes its file.
-    func warmDescriptors(openFileLimit: Int, maxConnections: Int) -> Int {
-        min(1024, max(0, openFileLimit - Self.reservedDescriptors - maxConnections))
-    }
-
     /// The process's soft limit on open files (`ulimit -n`).
     package static func openFileLimit() -> Int {
         var limit = rlimit()

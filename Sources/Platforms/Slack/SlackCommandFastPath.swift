@@ -45,17 +45,11 @@ final class SlackCommandFastPath: ChannelDuplexHandler, RemovableChannelHandler 
     private var forwardedOutsideRead = false
     /// Whether the handler has left the pipeline (the connection closed while a command ran).
     private var removed = false
-    /// Runs each command's transaction on this connection's event loop (set when the handler is added).
-    private var executor: EventLoopTaskExecutor?
 
     init(verifier: SlackRequestVerifier, handler: SlackHandler, commonHeaders: @escaping @Sendable () -> HTTPFields) {
         self.verifier = verifier
         self.handler = handler
         self.commonHeaders = commonHeaders
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        executor = EventLoopTaskExecutor(context.eventLoop)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -118,15 +112,15 @@ final class SlackCommandFastPath: ChannelDuplexHandler, RemovableChannelHandler 
         let eventLoop = context.eventLoop
         let bound = NIOLoopBound((handler: self, context: context, head: head, body: body), eventLoop: eventLoop)
         let slack = handler
-        Task(executorPreference: executor) {
+        // The transaction runs on Swift's pool, not on this loop: a long one (a big view, a channel's first read)
+        // would stall every other connection of the loop, and the etcd client's lease keep-alives with them.
+        Task {
             // Nil when the transaction refused the command's identifiers: the router says why, as it always has.
             let text = try? await slack.slashCommand(command)
-            let answer: @Sendable () -> Void = {
+            eventLoop.execute {
                 let (handler, context, head, body) = bound.value
                 handler.finish(text, close: close, head: head, body: body, context: context)
             }
-            // On the loop, as the task prefers it; without an executor (never set) the answer is sent there.
-            if eventLoop.inEventLoop { answer() } else { eventLoop.execute(answer) }
         }
     }
 
