@@ -16,7 +16,7 @@ struct MattermostRoutes: Sendable {
     func command(_ request: Request, _ context: FirebellRequestContext, verifier: MattermostTokenVerifier) async throws -> Response {
         guard context.verified?.platform == .mattermost else { throw HTTPError(.unauthorized, message: "unverified request") }
         let body = try await request.body.collect(upTo: VerifiedBody.maxBytes)
-        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
+        guard FormDecoder.isForm(request.headers[.contentType]) else {
             return .text("expected application/x-www-form-urlencoded", status: .unsupportedMediaType)
         }
         let command: MattermostSlashCommand

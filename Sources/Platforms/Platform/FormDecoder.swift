@@ -8,6 +8,11 @@ import Foundation
 package struct FormDecoder: Sendable {
     package init() {}
 
+    /// Whether a request's `Content-Type` says its body is such a form (the one check every form route makes).
+    package static func isForm(_ contentType: String?) -> Bool {
+        contentType?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true
+    }
+
     package func decode<T: Decodable>(_ type: T.Type, from body: some Sequence<UInt8>) throws -> T {
         try T(from: FormFieldsDecoder(fields: Self.fields(of: Array(body))))
     }

@@ -87,7 +87,7 @@ final class SlackCommandFastPath: ChannelDuplexHandler, RemovableChannelHandler 
     /// expects `100 Continue` goes to the router, which sends it).
     private static func isCommand(_ request: HTTPRequest) -> Bool {
         guard request.method == .post, request.path == path, request.headerFields[.expect] == nil,
-            request.headerFields[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true
+            FormDecoder.isForm(request.headerFields[.contentType])
         else { return false }
         guard let length = request.headerFields[.contentLength] else { return true }
         return Int(length).map { $0 <= VerifiedBody.maxBytes } ?? false

@@ -19,7 +19,7 @@ struct SlackRoutes: Sendable {
     /// `POST /slack/commands`: answered once the command's events are durable.
     func command(_ request: Request, _ context: FirebellRequestContext) async throws -> Response {
         let bytes = try await verifiedBody(request, context)
-        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
+        guard FormDecoder.isForm(request.headers[.contentType]) else {
             return .text("expected application/x-www-form-urlencoded", status: .unsupportedMediaType)
         }
         let command: SlackSlashCommand
@@ -63,23 +63,6 @@ struct SlackRoutes: Sendable {
         guard context.verified?.platform == .slack else { throw HTTPError(.unauthorized, message: "unverified request") }
         return Data(try await request.body.collect(upTo: VerifiedBody.maxBytes).readableBytesView)
     }
-}
-
-extension SlackSlashCommand {
-    /// Reads a slash command from its form body as Slack posts it: the one rule for the route and
-    /// ``SlackCommandFastPath``.
-    init(form bytes: some Collection<UInt8>) throws(SlackFormError) {
-        guard String(validating: bytes, as: UTF8.self) != nil else { throw .notUTF8 }
-        guard let command = try? SlackRoutes.forms.decode(SlackSlashCommand.self, from: bytes) else { throw .notACommand }
-        self = command
-    }
-}
-
-/// Why a form body is not a slash command.
-enum SlackFormError: Error {
-    case notUTF8
-    /// A field is missing or empty (`command`, `team_id`, `channel_id`, `user_id`), or the form is malformed.
-    case notACommand
 }
 
 /// An interactivity request: one form field, `payload`, holding JSON.
