@@ -24,6 +24,8 @@ struct SaturationBenchmarks {
         var minimal: [Double] = []
         var direct: [Double] = []
         var minimalUnsynced: [Double] = []
+        /// Firebell's appends per sync while it was saturated.
+        var firebellGrouping: [Double] = []
         var status: [Double] = []
         var bareStatus: [Double] = []
         var p99Alone: [Double] = []
@@ -115,7 +117,12 @@ struct SaturationBenchmarks {
                         return (timestamp, verifier.signature(body: Data(body.utf8), timestamp: timestamp), body)
                     }
                 )
+                let groupedBefore = firebell.service.commitStatistics
                 let commands = try await wrk.run("http://127.0.0.1:\(port)", connections: 16, seconds: seconds, signed: true)
+                let groupedAfter = firebell.service.commitStatistics
+                figures.firebellGrouping.append(
+                    Double(groupedAfter.files - groupedBefore.files) / Double(max(groupedAfter.groups - groupedBefore.groups, 1))
+                )
                 let bareCommands = try await wrk.run("http://127.0.0.1:\(barePort)", connections: 16, seconds: seconds, signed: true)
                 let minimalCommands = try await wrk.run("http://127.0.0.1:\(minimal.port)", connections: 16, seconds: seconds, signed: true)
                 let directCommands = try await wrk.run("http://127.0.0.1:\(direct.port)", connections: 16, seconds: seconds, signed: true)
@@ -196,6 +203,7 @@ struct SaturationBenchmarks {
         report("saturation: Firebell commands/s", Stopwatch.spread(figures.firebell, "%.0f"), "signed, durable notes; \(runsNote)")
         report("saturation: bare route /s", Stopwatch.spread(figures.bare, "%.0f"), "same requests, no work")
         report("  Firebell ÷ bare route", Stopwatch.spread(Stopwatch.ratios(figures.firebell, figures.bare), "%.2f"), "target ≥ 0.40 (and ≥ 8k/s)")
+        report("  Firebell: appends per sync", Stopwatch.spread(figures.firebellGrouping, "%.1f"), "while saturated (its GroupCommit)")
         report("saturation: minimal durable path /s", Stopwatch.spread(figures.minimal, "%.0f"), "NIO only: verify, append, group commit, answer")
         report("  minimal ÷ bare route", Stopwatch.spread(Stopwatch.ratios(figures.minimal, figures.bare), "%.2f"), "what a lean design can keep")
         report("saturation: Firebell behind the minimal front /s", Stopwatch.spread(figures.direct, "%.0f"), "the same transaction, no Hummingbird")

@@ -1,3 +1,4 @@
+import Dispatch
 import FirebellTestSupport
 import Foundation
 import IncidentKit
@@ -38,6 +39,42 @@ struct DeliveryLedgerTests {
         #expect(reopened.isSettled(id(1)) && reopened.isSettled(id(1, 1)) && reopened.isSettled(id(3)))
         #expect(!reopened.isSettled(id(4)))
         #expect(reopened.headlines[HeadlineKey(channel: channel, incident: IncidentID(year: 2026, sequence: 1))] == "1.1")
+    }
+
+    /// A journal whose appends wait until the test lets them go: a disk that is slow to sync.
+    final class SlowJournal: LedgerJournal, @unchecked Sendable {
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        func contents() -> Data { Data() }
+        func cut(to length: Int) throws(StoreError) {}
+        func append(_ line: Data) throws(StoreError) {
+            entered.signal()
+            release.wait()
+        }
+        func replace(with data: Data) throws(StoreError) {}
+    }
+
+    @Test func aTransactionHandingOverEffectsNeverWaitsForASettlementsDisk() async throws {
+        let journal = SlowJournal()
+        let ledger = try DeliveryLedger(channel: channel, journal: journal)
+        ledger.expect([id(1)], transactionEnd: 1)
+        let settling = Task.detached { try ledger.settle(id(1), outcome: .delivered, reference: nil, headline: nil, at: self.now) }
+        await blocking { journal.entered.wait() }
+        // The settlement's line is being synced: the next transaction's hand-over (in its channel's turn, maybe on
+        // an event loop) goes on at once, and what it hands over counts as owed.
+        let handedOver = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            ledger.expect([id(2)], transactionEnd: 2)
+            handedOver.signal()
+        }
+        let prompt = await blocking { handedOver.wait(timeout: .now() + 5) == .success }
+        #expect(prompt, "the hand-over waited for the settlement's sync")
+        if prompt { #expect(ledger.watermark == 0, "transaction 1 is not settled until its line is synced") }
+        journal.release.signal()
+        if !prompt { await blocking { handedOver.wait() } }
+        try await settling.value
+        #expect(ledger.isSettled(id(1)) && !ledger.isSettled(id(2)))
+        #expect(ledger.watermark == 1)
     }
 
     @Test func aDamagedLineCostsOnlyItselfAndATornTailIsCut() throws {

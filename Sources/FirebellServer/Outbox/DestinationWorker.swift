@@ -31,7 +31,7 @@ final class DestinationWorker: Sendable {
     private let headline: @Sendable (HeadlineKey) -> String?
     private let prepare: @Sendable (OutboundMessage) async -> OutboundMessage
     private let answered: @Sendable (OutboundMessage, DeliveryResult) async -> Bool
-    private let settle: @Sendable (QueuedMessage, DeliveryOutcome, String?) -> Void
+    private let settle: @Sendable (QueuedMessage, DeliveryOutcome, String?) async -> Void
     private let state: Mutex<State>
 
     /// - Parameters:
@@ -50,7 +50,7 @@ final class DestinationWorker: Sendable {
         headline: @escaping @Sendable (HeadlineKey) -> String?,
         prepare: @escaping @Sendable (OutboundMessage) async -> OutboundMessage = { $0 },
         answered: @escaping @Sendable (OutboundMessage, DeliveryResult) async -> Bool = { _, _ in true },
-        settle: @escaping @Sendable (QueuedMessage, DeliveryOutcome, String?) -> Void
+        settle: @escaping @Sendable (QueuedMessage, DeliveryOutcome, String?) async -> Void
     ) {
         self.destination = destination
         self.delivery = delivery
@@ -98,7 +98,7 @@ final class DestinationWorker: Sendable {
                 case .edit:
                     guard let reference = headline(key) else {
                         // The Initial Alert never landed (refused for good): there is nothing to edit.
-                        finish(item, .failed, detail: "no Initial Alert to edit")
+                        await finish(item, .failed, detail: "no Initial Alert to edit")
                         continue
                     }
                     item.message.replacing = reference
@@ -121,7 +121,7 @@ final class DestinationWorker: Sendable {
                 }
                 attempt = 0
                 state.withLock { $0.quietUntil = quietFor.map { .now + min(Duration.milliseconds(Int64($0 * 1000)), policy.retryAfterCap) } }
-                finish(item, .delivered, detail: reference)
+                await finish(item, .delivered, detail: reference)
             case .permanent(let reason):
                 attempt = 0
                 logger.error(
@@ -132,7 +132,7 @@ final class DestinationWorker: Sendable {
                     await retryUnrecorded(item, attempt: &attempt)
                     continue
                 }
-                finish(item, .failed, detail: reason)
+                await finish(item, .failed, detail: reason)
                 await delivery.noticeFailure(of: item.message, reason: reason)
             case .retryAfter(let seconds):
                 report(.rateLimited(destination))
@@ -169,8 +169,8 @@ final class DestinationWorker: Sendable {
     }
 
     /// Settles the first message and takes it off the queue.
-    private func finish(_ item: QueuedMessage, _ outcome: DeliveryOutcome, detail: String?) {
-        settle(item, outcome, outcome == .delivered ? detail : nil)
+    private func finish(_ item: QueuedMessage, _ outcome: DeliveryOutcome, detail: String?) async {
+        await settle(item, outcome, outcome == .delivered ? detail : nil)
         report(outcome == .delivered ? .delivered(destination) : .failed(destination, detail ?? ""))
         state.withLock { state in
             if state.queue.first?.message.key == item.message.key { state.queue.removeFirst() }

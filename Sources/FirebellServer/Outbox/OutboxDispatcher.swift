@@ -35,6 +35,8 @@ package final class OutboxDispatcher: DeliveryRecovery {
     private let active: Atomic<Bool>
     /// Nothing sent before this process started can be closer than this to what it sends.
     private let started = ContinuousClock.now
+    /// Where settlements are written (blocking file I/O, off Swift's pool); concurrent, as destinations are.
+    private let settlements = DispatchQueue(label: "firebell.settlements", attributes: .concurrent)
 
     /// - Parameters:
     ///   - deliveries: how to deliver, by platform (`slack`, …); effects for other platforms are dropped.
@@ -247,6 +249,18 @@ package final class OutboxDispatcher: DeliveryRecovery {
         for worker in stopped { worker.stop() }
     }
 
+    /// Settles on a thread of its own and waits for it without holding one: a settlement on the data folder is a
+    /// synced write, and Swift's pool has only as many threads as cores — two deliveries settling on a slow disk
+    /// would otherwise stop every command of a 2-core server until their syncs return.
+    private func settleOffThePool(_ item: QueuedMessage, _ outcome: DeliveryOutcome, reference: String?) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            settlements.async {
+                self.settle(item, outcome, reference: reference)
+                continuation.resume()
+            }
+        }
+    }
+
     private func settle(_ item: QueuedMessage, _ outcome: DeliveryOutcome, reference: String?) {
         if let legacy = item.legacy {
             legacy.outbox.settle(legacy.id)
@@ -359,7 +373,7 @@ package final class OutboxDispatcher: DeliveryRecovery {
                     if case .warRoom = message.kind { return await self.warRoomAnswered(message, result) }
                     return await self.trackerAnswered(message, result)
                 },
-                settle: { [weak self] item, outcome, reference in self?.settle(item, outcome, reference: reference) }
+                settle: { [weak self] item, outcome, reference in await self?.settleOffThePool(item, outcome, reference: reference) }
             )
             workers[destination] = worker
             return worker

@@ -48,7 +48,13 @@ package final class DeliveryLedger: @unchecked Sendable {
 
     package let channel: ChannelRef
     private let journal: any LedgerJournal
+    /// Guards the state below, briefly: never held across a write to the journal, because a transaction takes it
+    /// (``expect(_:transactionEnd:)``) in its channel's turn, possibly on an event loop.
     private let lock = NSLock()
+    /// Held across each write to the journal (a settlement's line and its sync, or a compaction), so lines go in
+    /// one at a time and a settlement is decided and written as one step. Readers that must not see a settlement
+    /// half-way (``isSettled(_:)``) take it too; the transaction's ``expect(_:transactionEnd:)`` does not.
+    private let writing = NSLock()
     /// Every effect of a transaction starting at or below this sequence is settled.
     private var through: Int
     private var settled: Set<Key> = []
@@ -116,14 +122,16 @@ package final class DeliveryLedger: @unchecked Sendable {
 
     /// Whether the effect was settled before (by this process or an earlier one).
     package func isSettled(_ id: EffectID) -> Bool {
-        lock.locked { id.sequence <= through || settled.contains(Key(sequence: id.sequence, index: id.index)) }
+        writing.locked { lock.locked { id.sequence <= through || settled.contains(Key(sequence: id.sequence, index: id.index)) } }
     }
 
     /// Whether the effect is settled, or handed to delivery by this process and not settled yet.
     package func isSettledOrPending(_ id: EffectID) -> Bool {
-        lock.locked {
-            id.sequence <= through || settled.contains(Key(sequence: id.sequence, index: id.index))
-                || outstanding[id.sequence]?.contains(id.index) == true
+        writing.locked {
+            lock.locked {
+                id.sequence <= through || settled.contains(Key(sequence: id.sequence, index: id.index))
+                    || outstanding[id.sequence]?.contains(id.index) == true
+            }
         }
     }
 
@@ -138,10 +146,13 @@ package final class DeliveryLedger: @unchecked Sendable {
     }
 
     /// Records durably that the effect is settled; a headline post also records where it landed.
+    /// The line is written and synced holding only the writing lock, so a transaction's ``expect(_:transactionEnd:)``
+    /// meanwhile waits for no disk; a compaction (once per ``compactAfterLines`` settlements) holds both.
     package func settle(_ id: EffectID, outcome: DeliveryOutcome, reference: String?, headline: HeadlineKey?, at now: Date) throws(StoreError) {
-        try lock.locked { () throws(StoreError) in
+        try writing.locked { () throws(StoreError) in
             let key = Key(sequence: id.sequence, index: id.index)
-            guard id.sequence > through, !settled.contains(key) else { return }
+            // `through` and `settled` change only under the writing lock, so this holds until the line is written.
+            guard lock.locked({ id.sequence > through && !settled.contains(key) }) else { return }
             var line: Data
             do {
                 line = try EventCodec.encoder().encode(
@@ -159,25 +170,31 @@ package final class DeliveryLedger: @unchecked Sendable {
             }
             line.append(0x0A)
             try journal.append(line)
-            settled.insert(key)
-            if let headline, let reference { headlines[headline] = reference }
-            linesSinceCompaction += 1
-            if var indexes = outstanding[id.sequence] {
-                indexes.remove(id.index)
-                outstanding[id.sequence] = indexes.isEmpty ? nil : indexes
+            try lock.locked { () throws(StoreError) in
+                settled.insert(key)
+                if let headline, let reference { headlines[headline] = reference }
+                linesSinceCompaction += 1
+                if var indexes = outstanding[id.sequence] {
+                    indexes.remove(id.index)
+                    outstanding[id.sequence] = indexes.isEmpty ? nil : indexes
+                }
+                // Holding both locks: no effect may become outstanding between the check and the rewrite.
+                if outstanding.isEmpty, linesSinceCompaction >= Self.compactAfterLines { try compact(through: lastPlanned) }
             }
-            if outstanding.isEmpty, linesSinceCompaction >= Self.compactAfterLines { try compact(through: lastPlanned) }
         }
     }
 
     /// Rewrites the file as one line: everything through `sequence` is settled, and where the headlines are.
     package func compact() throws(StoreError) {
-        try lock.locked { () throws(StoreError) in
-            guard outstanding.isEmpty, linesSinceCompaction > 0 || lastPlanned > through else { return }
-            try compact(through: lastPlanned)
+        try writing.locked { () throws(StoreError) in
+            try lock.locked { () throws(StoreError) in
+                guard outstanding.isEmpty, linesSinceCompaction > 0 || lastPlanned > through else { return }
+                try compact(through: lastPlanned)
+            }
         }
     }
 
+    /// Called holding both locks.
     private func compact(through sequence: Int) throws(StoreError) {
         let newest = headlines.sorted { $0.key.incident > $1.key.incident }.prefix(Self.keptHeadlines)
         var data: Data

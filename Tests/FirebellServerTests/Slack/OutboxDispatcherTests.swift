@@ -1,3 +1,5 @@
+import Dispatch
+import FirebellTestSupport
 import Foundation
 import IncidentStore
 import Messaging
@@ -225,5 +227,91 @@ struct OutboxDispatcherTests {
         outbox.deactivate()
         let standby = await service.transactValid(.command(InboundCommand(channel: channel, actor: UserRef("U1"), arguments: "note on a standby")))
         #expect(standby.result == .accepted && standby.messages.isEmpty, "a replica that does not lead renders nothing either")
+    }
+
+    /// Bookkeeping whose ledger lines wait until the test lets them go: a disk slow to sync.
+    final class HeldBookkeeping: DeliveryBookkeeping, @unchecked Sendable {
+        let entered = DispatchSemaphore(value: 0)
+        private let released = Mutex(false)
+        private let release = DispatchSemaphore(value: 0)
+
+        func baseline() -> DeliveryBaseline? { nil }
+        func saveBaseline(_ baseline: DeliveryBaseline) throws(StoreError) {}
+        func ledgers() -> [(channel: ChannelRef, location: String)] { [] }
+        func journal(for channel: ChannelRef) -> any LedgerJournal { Journal(self) }
+
+        /// Lets every held line go, now and from now on; returns whether this call did it.
+        @discardableResult
+        func releaseAll() -> Bool {
+            guard
+                !released.withLock({
+                    let was = $0
+                    $0 = true
+                    return was
+                })
+            else { return false }
+            for _ in 0..<64 { release.signal() }
+            return true
+        }
+
+        var isReleased: Bool { released.withLock { $0 } }
+
+        final class Journal: LedgerJournal, @unchecked Sendable {
+            let owner: HeldBookkeeping
+            init(_ owner: HeldBookkeeping) { self.owner = owner }
+            func contents() -> Data { Data() }
+            func cut(to length: Int) throws(StoreError) {}
+            func append(_ line: Data) throws(StoreError) {
+                owner.entered.signal()
+                if !owner.isReleased { owner.release.wait() }
+            }
+            func replace(with data: Data) throws(StoreError) {}
+        }
+    }
+
+    @Test func commandsGoOnWhileMoreSettlementsThanThePoolHasThreadsWaitForTheDisk() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let delivery = ScriptedDelivery()
+        let outbox = OutboxDispatcher(
+            dataDirectory: folder.url,
+            deliveries: [.slack: delivery],
+            policy: fastPolicy(),
+            leaderOnly: true,
+            logger: quietLogger()
+        )
+        let held = HeldBookkeeping()
+        // A safety valve, so a pool the settlements hold (the old way) frees itself and the test fails instead of
+        // hanging: nothing in the test can run on a pool whose every thread waits for the disk.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 10) { held.releaseAll() }
+        try outbox.activate(held, lastSequences: [:])
+        let service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder.url), logger: quietLogger(), sink: outbox)
+        // One delivered post per destination, more destinations than Swift's pool has threads: every settlement's line
+        // is being synced at once.
+        let destinations = ProcessInfo.processInfo.activeProcessorCount + 1
+        for number in 0..<destinations {
+            let destination = ChannelRef(platform: .slack, workspace: "T1", channel: "C\(number)")
+            let id = EffectID(channel: destination, sequence: 1, index: 0)
+            let post = OutboundMessage(
+                effect: id,
+                key: id.key,
+                channel: destination,
+                incident: nil,
+                text: "post \(number)",
+                kind: .post(.channel),
+                plannedAt: Date()
+            )
+            outbox.accept([post], transactionEnd: 1, from: destination)
+        }
+        let allHeld = await blocking { (0..<destinations).allSatisfy { _ in held.entered.wait(timeout: .now() + 20) == .success } }
+        #expect(allHeld, "every destination delivered and began to settle")
+        let answer = await service.run("declare sev2 Checkout down", in: channel, as: "carol")
+        let answeredWhileHeld = held.releaseAll()
+        #expect(answer.result == .accepted)
+        #expect(answeredWhileHeld, "the command waited for the settlements' disk")
+        #expect(await outbox.flush(timeout: .seconds(20)))
+        for number in 0..<destinations {
+            #expect(outbox.isSettled(EffectID(channel: ChannelRef(platform: .slack, workspace: "T1", channel: "C\(number)"), sequence: 1, index: 0)))
+        }
     }
 }
