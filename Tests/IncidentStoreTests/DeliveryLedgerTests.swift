@@ -60,8 +60,8 @@ struct DeliveryLedgerTests {
         ledger.expect([id(1)], transactionEnd: 1)
         let settling = Task.detached { try ledger.settle(id(1), outcome: .delivered, reference: nil, headline: nil, at: self.now) }
         await blocking { journal.entered.wait() }
-        // The settlement's line is being synced: the next transaction's hand-over (in its channel's turn, maybe on
-        // an event loop) goes on at once, and what it hands over counts as owed.
+        // The settlement's line is being synced: the next transaction's hand-over (in its channel's turn, which
+        // every command of the channel waits for) goes on at once, and what it hands over counts as owed.
         let handedOver = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
             ledger.expect([id(2)], transactionEnd: 2)

@@ -49,7 +49,7 @@ package final class DeliveryLedger: @unchecked Sendable {
     package let channel: ChannelRef
     private let journal: any LedgerJournal
     /// Guards the state below, briefly: never held across a write to the journal, because a transaction takes it
-    /// (``expect(_:transactionEnd:)``) in its channel's turn, possibly on an event loop.
+    /// (``expect(_:transactionEnd:)``) in its channel's turn, and every command of the channel waits for that.
     private let lock = NSLock()
     /// Held across each write to the journal (a settlement's line and its sync, or a compaction), so lines go in
     /// one at a time and a settlement is decided and written as one step. Readers that must not see a settlement

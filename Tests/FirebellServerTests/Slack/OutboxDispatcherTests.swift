@@ -39,8 +39,10 @@ struct OutboxDispatcherTests {
         sequence: Int,
         index: Int = 0,
         kind: OutboundMessage.Kind = .post(.channel),
-        incident: IncidentID? = nil
+        incident: IncidentID? = nil,
+        in channel: ChannelRef? = nil
     ) -> OutboundMessage {
+        let channel = channel ?? self.channel
         let id = EffectID(channel: channel, sequence: sequence, index: index)
         return OutboundMessage(effect: id, key: id.key, channel: channel, incident: incident, text: text, kind: kind, plannedAt: Date())
     }
@@ -291,17 +293,7 @@ struct OutboxDispatcherTests {
         let destinations = ProcessInfo.processInfo.activeProcessorCount + 1
         for number in 0..<destinations {
             let destination = ChannelRef(platform: .slack, workspace: "T1", channel: "C\(number)")
-            let id = EffectID(channel: destination, sequence: 1, index: 0)
-            let post = OutboundMessage(
-                effect: id,
-                key: id.key,
-                channel: destination,
-                incident: nil,
-                text: "post \(number)",
-                kind: .post(.channel),
-                plannedAt: Date()
-            )
-            outbox.accept([post], transactionEnd: 1, from: destination)
+            outbox.accept([message("post \(number)", sequence: 1, in: destination)], transactionEnd: 1, from: destination)
         }
         let allHeld = await blocking { (0..<destinations).allSatisfy { _ in held.entered.wait(timeout: .now() + 20) == .success } }
         #expect(allHeld, "every destination delivered and began to settle")
