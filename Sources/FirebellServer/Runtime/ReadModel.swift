@@ -23,6 +23,21 @@ package final class ReadModel: Sendable {
             if ReadModel.keeps(record.event) { entries[id, default: []].append(record) }
             digests[id, default: Insights.Digest()].add(record)
         }
+
+        /// Takes in what one transaction committed, given the channel's state after it; returns whether the status
+        /// page can show the change.
+        mutating func commit(_ records: [EventRecord], after channelState: ChannelState) -> Bool {
+            var changesPage = order != channelState.order || records.contains(where: ReadModel.isStakeholderFacing)
+            order = channelState.order
+            for id in Set(records.compactMap(\.incident)) {
+                let before = incidents[id]
+                incidents[id] = channelState.incidents[id]
+                changesPage = changesPage || before.map(StatusPageBuilder.Face.init) != channelState.incidents[id].map(StatusPageBuilder.Face.init)
+            }
+            names = channelState.people
+            for record in records { add(record) }
+            return changesPage
+        }
     }
 
     private struct State: Sendable {
@@ -60,17 +75,9 @@ package final class ReadModel: Sendable {
     /// Adds what one transaction committed; a channel not published yet is left to its first full publish.
     func apply(_ channel: ChannelRef, state channelState: ChannelState, committed records: [EventRecord]) {
         state.withLock { state in
-            guard var projected = state.channels[channel] else { return }
-            var changesPage = projected.order != channelState.order || records.contains(where: Self.isStakeholderFacing)
-            projected.order = channelState.order
-            for id in Set(records.compactMap(\.incident)) {
-                let before = projected.incidents[id]
-                projected.incidents[id] = channelState.incidents[id]
-                changesPage = changesPage || before.map(StatusPageBuilder.Face.init) != channelState.incidents[id].map(StatusPageBuilder.Face.init)
-            }
-            projected.names = channelState.people
-            for record in records { projected.add(record) }
-            state.channels[channel] = projected
+            // Changed where it is stored: a copy taken out and put back would copy the channel's tables (every
+            // incident it ever had) on each command, under the lock every channel's commits share.
+            guard let changesPage = state.channels[channel]?.commit(records, after: channelState) else { return }
             state.version += 1
             if changesPage { state.statusVersion += 1 }
         }
