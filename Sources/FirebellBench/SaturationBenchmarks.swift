@@ -120,9 +120,7 @@ struct SaturationBenchmarks {
                 let groupedBefore = firebell.service.commitStatistics
                 let commands = try await wrk.run("http://127.0.0.1:\(port)", connections: 16, seconds: seconds, signed: true)
                 let groupedAfter = firebell.service.commitStatistics
-                figures.firebellGrouping.append(
-                    Double(groupedAfter.files - groupedBefore.files) / Double(max(groupedAfter.groups - groupedBefore.groups, 1))
-                )
+                figures.firebellGrouping.append(Stopwatch.appendsPerSync(groupedAfter, since: groupedBefore))
                 let bareCommands = try await wrk.run("http://127.0.0.1:\(barePort)", connections: 16, seconds: seconds, signed: true)
                 let minimalCommands = try await wrk.run("http://127.0.0.1:\(minimal.port)", connections: 16, seconds: seconds, signed: true)
                 let directCommands = try await wrk.run("http://127.0.0.1:\(direct.port)", connections: 16, seconds: seconds, signed: true)
@@ -165,11 +163,10 @@ struct SaturationBenchmarks {
             }
             await minimal.stop()
             await unsynced.stop()
-            let grouped = minimal.committer.statistics
             present(figures)
             report(
                 "  minimal path: appends per sync",
-                String(format: "%.1f", Double(grouped.files) / Double(max(grouped.groups, 1))),
+                String(format: "%.1f", Stopwatch.appendsPerSync(minimal.committer.statistics)),
                 "(the store's GroupCommit, as Firebell uses it)"
             )
         }

@@ -33,6 +33,12 @@ enum Stopwatch {
             + String(format: format, sorted.last!) + ")"
     }
 
+    /// Appends made durable per sync between two readings of a group commit's statistics (since its start when
+    /// `earlier` is left out): how many commands shared each flush.
+    static func appendsPerSync(_ later: (groups: Int, files: Int), since earlier: (groups: Int, files: Int) = (0, 0)) -> Double {
+        Double(later.files - earlier.files) / Double(max(later.groups - earlier.groups, 1))
+    }
+
     /// Each run's figure divided by the reference measured in the same run.
     static func ratios(_ numerator: [Double], _ denominator: [Double]) -> [Double] { zip(numerator, denominator).map { $0 / max($1, 0.001) } }
 

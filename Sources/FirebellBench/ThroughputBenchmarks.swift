@@ -34,7 +34,7 @@ struct ThroughputBenchmarks {
         )
         report(
             "group commit: appends per sync",
-            String(format: "%.1f", Double(files) / Double(max(groups, 1))),
+            String(format: "%.1f", Stopwatch.appendsPerSync((groups, files))),
             "(\(groups) syncs for \(files) appends)"
         )
         report(
