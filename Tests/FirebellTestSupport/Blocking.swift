@@ -1,18 +1,22 @@
 import Foundation
 
-/// Runs blocking work (waiting for a process, polling a socket, reading a pipe) on a dispatch thread and waits for
-/// it without holding a thread. Swift concurrency runs every test *and* the server under test on as many threads as
-/// there are cores (two here); a test that blocks one of them for seconds halves the server's capacity, and two
-/// such tests at once stall every task in the process — answers are deferred, outboxes miss their deadlines.
+/// Runs blocking work (waiting for a process, polling a socket, reading a pipe) on a thread of its own and waits for
+/// it without holding a thread.
+///
+/// Not on Swift concurrency's threads: it runs every test *and* the server under test on as many threads as there
+/// are cores (two here); a test that blocks one of them for seconds halves the server's capacity. Not on Dispatch's
+/// global pool either: on Linux it grows by one thread a second once its threads wait, so a few hundred waits held
+/// there (slow clients, process waits) make everything else queued on it — Foundation's process monitoring, other
+/// tests' waits — wait for minutes.
 public func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }
 
 /// ``blocking(_:)`` for work that cannot fail.
 public func blocking<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(returning: work()) }
+        Thread { continuation.resume(returning: work()) }.start()
     }
 }

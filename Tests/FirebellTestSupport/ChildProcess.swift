@@ -46,7 +46,7 @@ public final class ChildProcess: @unchecked Sendable {
 
 extension ChildProcess {
     /// Runs a program to its end and returns its exit status and standard output. The waiting happens on a
-    /// dispatch thread, never on one of the few threads Swift concurrency runs tests on.
+    /// thread of its own (see ``blocking(_:)``), never on one of the few threads Swift concurrency runs tests on.
     public static func output(
         _ executable: URL,
         arguments: [String],
@@ -54,36 +54,33 @@ extension ChildProcess {
         limit: TimeInterval,
         workingDirectory: URL? = nil
     ) async -> (status: Int32, output: Data) {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let pipe = Pipe()
-                guard
-                    let child = try? ChildProcess(
-                        executable,
-                        arguments: arguments,
-                        environment: environment,
-                        stdout: pipe,
-                        limit: limit,
-                        workingDirectory: workingDirectory
-                    )
-                else {
-                    continuation.resume(returning: (127, Data("could not start \(executable.path)".utf8)))
-                    return
-                }
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                child.process.waitUntilExit()
-                child.watchdog.cancel()
-                continuation.resume(returning: (child.process.terminationStatus, data))
+        await blocking {
+            let pipe = Pipe()
+            guard
+                let child = try? ChildProcess(
+                    executable,
+                    arguments: arguments,
+                    environment: environment,
+                    stdout: pipe,
+                    limit: limit,
+                    workingDirectory: workingDirectory
+                )
+            else {
+                return (127, Data("could not start \(executable.path)".utf8))
             }
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            child.process.waitUntilExit()
+            child.watchdog.cancel()
+            return (child.process.terminationStatus, data)
         }
     }
 
-    /// Sends `signal` and waits for the end on a dispatch thread.
+    /// Sends `signal` and waits for the end on a thread of its own (see ``blocking(_:)``).
     public func stopped(with signal: Int32) async {
         await blocking { self.stop(with: signal) }
     }
 
-    /// Waits for the process to end on a dispatch thread, and returns its exit status.
+    /// Waits for the process to end on a thread of its own, and returns its exit status.
     public func exited() async -> Int32 {
         await blocking {
             self.process.waitUntilExit()

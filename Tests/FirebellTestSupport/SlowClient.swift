@@ -36,7 +36,7 @@ public final class SlowClient: @unchecked Sendable {
     }
 
     /// Whether the server closed the connection (end of stream or reset) within `milliseconds`; whatever it
-    /// answered before closing is read and dropped. The waiting is done on a dispatch thread (see ``blocking(_:)``).
+    /// answered before closing is read and dropped. The waiting is done on a thread of its own (see ``blocking(_:)``).
     public func isClosedByServer(within milliseconds: Int) async -> Bool {
         await blocking { self.waitForClose(within: milliseconds) }
     }

@@ -58,15 +58,16 @@ struct DeliveryLedgerTests {
         let journal = SlowJournal()
         let ledger = try DeliveryLedger(channel: channel, journal: journal)
         ledger.expect([id(1)], transactionEnd: 1)
-        let settling = Task.detached { try ledger.settle(id(1), outcome: .delivered, reference: nil, headline: nil, at: self.now) }
+        let now = self.now
+        let settling = Task { try await blocking { try ledger.settle(id(1), outcome: .delivered, reference: nil, headline: nil, at: now) } }
         await blocking { journal.entered.wait() }
         // The settlement's line is being synced: the next transaction's hand-over (in its channel's turn, which
         // every command of the channel waits for) goes on at once, and what it hands over counts as owed.
         let handedOver = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        Thread {
             ledger.expect([id(2)], transactionEnd: 2)
             handedOver.signal()
-        }
+        }.start()
         let prompt = await blocking { handedOver.wait(timeout: .now() + 5) == .success }
         #expect(prompt, "the hand-over waited for the settlement's sync")
         if prompt { #expect(ledger.watermark == 0, "transaction 1 is not settled until its line is synced") }

@@ -3,6 +3,7 @@ import IncidentKit
 import IncidentStore
 import Logging
 import Messaging
+import NIOPosix
 import Platforms
 import Synchronization
 
@@ -35,8 +36,13 @@ package final class OutboxDispatcher: DeliveryRecovery {
     private let active: Atomic<Bool>
     /// Nothing sent before this process started can be closer than this to what it sends.
     private let started = ContinuousClock.now
-    /// Where settlements are written (blocking file I/O, off Swift's pool); concurrent, as destinations are.
-    private let settlements = DispatchQueue(label: "firebell.settlements", attributes: .concurrent)
+    /// The threads settlements are written on (see ``settleOffThePool(_:_:reference:)``), started once for the
+    /// process; as many as settlements may wait for a slow disk at once before the next waits for a thread.
+    private static let settlementThreads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 8)
+        pool.start()
+        return pool
+    }()
 
     /// - Parameters:
     ///   - deliveries: how to deliver, by platform (`slack`, …); effects for other platforms are dropped.
@@ -249,12 +255,15 @@ package final class OutboxDispatcher: DeliveryRecovery {
         for worker in stopped { worker.stop() }
     }
 
-    /// Settles on a thread of its own and waits for it without holding one: a settlement on the data folder is a
-    /// synced write, and Swift's pool has only as many threads as cores — two deliveries settling on a slow disk
-    /// would otherwise stop every command of a 2-core server until their syncs return.
+    /// Settles on a thread of its own and waits for it without holding one. A settlement on the data folder is a
+    /// synced write: on Swift's pool (as many threads as cores) two deliveries settling on a slow disk would stop
+    /// every command of a 2-core server until their syncs return. Not on Dispatch's global pool either: on Linux it
+    /// grows by one thread a second once its threads wait, so a settlement would queue behind whatever else in the
+    /// process blocks there (a test suite's process waits did, for 20 s and more).
     private func settleOffThePool(_ item: QueuedMessage, _ outcome: DeliveryOutcome, reference: String?) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            settlements.async {
+            // The pool is never shut down, so the item always runs (`.active`); a settlement is never skipped.
+            Self.settlementThreads.submit { _ in
                 self.settle(item, outcome, reference: reference)
                 continuation.resume()
             }

@@ -274,29 +274,11 @@ struct OutboxDispatcherTests {
     @Test func commandsGoOnWhileMoreSettlementsThanThePoolHasThreadsWaitForTheDisk() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let delivery = ScriptedDelivery()
-        let outbox = OutboxDispatcher(
-            dataDirectory: folder.url,
-            deliveries: [.slack: delivery],
-            policy: fastPolicy(),
-            leaderOnly: true,
-            logger: quietLogger()
-        )
-        let held = HeldBookkeeping()
-        // A safety valve, so a pool the settlements hold (the old way) frees itself and the test fails instead of
-        // hanging: nothing in the test can run on a pool whose every thread waits for the disk.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 10) { held.releaseAll() }
-        try outbox.activate(held, lastSequences: [:])
-        let service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder.url), logger: quietLogger(), sink: outbox)
         // One delivered post per destination, more destinations than Swift's pool has threads: every settlement's line
         // is being synced at once.
         let destinations = ProcessInfo.processInfo.activeProcessorCount + 1
-        for number in 0..<destinations {
-            let destination = ChannelRef(platform: .slack, workspace: "T1", channel: "C\(number)")
-            outbox.accept([message("post \(number)", sequence: 1, in: destination)], transactionEnd: 1, from: destination)
-        }
-        let allHeld = await blocking { (0..<destinations).allSatisfy { _ in held.entered.wait(timeout: .now() + 20) == .success } }
-        #expect(allHeld, "every destination delivered and began to settle")
+        let (outbox, held) = try await settlementsWaitingForTheDisk(in: folder, destinations: destinations, settling: destinations)
+        let service = try IncidentService(configuration: FirebellConfiguration(dataDirectory: folder.url), logger: quietLogger(), sink: outbox)
         let answer = await service.run("declare sev2 Checkout down", in: channel, as: "carol")
         let answeredWhileHeld = held.releaseAll()
         #expect(answer.result == .accepted)
@@ -305,5 +287,57 @@ struct OutboxDispatcherTests {
         for number in 0..<destinations {
             #expect(outbox.isSettled(EffectID(channel: ChannelRef(platform: .slack, workspace: "T1", channel: "C\(number)"), sequence: 1, index: 0)))
         }
+    }
+
+    /// Settlements waiting for a slow disk hold none of the threads Swift's timers need. On Linux, `Task.sleep`
+    /// resumes through Dispatch's global pool, which grows by one thread a second once its threads wait: settlements
+    /// written there (as they were) delayed every timer of the process — reminders, delivery pacing and retries, the
+    /// etcd lease's keep-alive — by about a second per settlement waiting.
+    @Test func timersRunWhileManySettlementsWaitForTheDisk() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        // More settlements waiting for the disk than Dispatch would add threads for within the safety valve's time.
+        let (outbox, held) = try await settlementsWaitingForTheDisk(in: folder, destinations: 20, settling: 4)
+        try await Task.sleep(for: .milliseconds(10))
+        let sleptWhileHeld = held.releaseAll()
+        #expect(sleptWhileHeld, "a 10 ms timer waited for the settlements' disk")
+        #expect(await outbox.flush(timeout: .seconds(20)))
+    }
+
+    /// An outbox delivering one post to each of `destinations` channels, on a disk that holds every settlement's
+    /// line until released; returns once `settling` of them are waiting for it.
+    func settlementsWaitingForTheDisk(
+        in folder: TemporaryFolder,
+        destinations: Int,
+        settling: Int
+    ) async throws -> (OutboxDispatcher, HeldBookkeeping) {
+        let outbox = OutboxDispatcher(
+            dataDirectory: folder.url,
+            deliveries: [.slack: ScriptedDelivery()],
+            policy: fastPolicy(),
+            leaderOnly: true,
+            logger: quietLogger()
+        )
+        let held = HeldBookkeeping()
+        // So that what the settlements hold (threads the test needs, the old way) is freed and the test fails
+        // instead of hanging.
+        safetyValve(after: 10) { held.releaseAll() }
+        try outbox.activate(held, lastSequences: [:])
+        for number in 0..<destinations {
+            let destination = ChannelRef(platform: .slack, workspace: "T1", channel: "C\(number)")
+            outbox.accept([message("post \(number)", sequence: 1, in: destination)], transactionEnd: 1, from: destination)
+        }
+        let began = await blocking { (0..<settling).allSatisfy { _ in held.entered.wait(timeout: .now() + 20) == .success } }
+        #expect(began, "deliveries began to settle")
+        return (outbox, held)
+    }
+
+    /// Runs `release` after `seconds` on a thread of its own (not on Dispatch, whose pool the subject may hold), so a
+    /// test whose subject waits for what the test holds fails instead of hanging.
+    func safetyValve(after seconds: TimeInterval, _ release: @escaping @Sendable () -> Void) {
+        Thread {
+            Thread.sleep(forTimeInterval: seconds)
+            release()
+        }.start()
     }
 }
