@@ -257,9 +257,10 @@ package final class OutboxDispatcher: DeliveryRecovery {
 
     /// Settles on a thread of its own and waits for it without holding one. A settlement on the data folder is a
     /// synced write: on Swift's pool (as many threads as cores) two deliveries settling on a slow disk would stop
-    /// every command of a 2-core server until their syncs return. Not on Dispatch's global pool either: on Linux it
-    /// grows by one thread a second once its threads wait, so a settlement would queue behind whatever else in the
-    /// process blocks there (a test suite's process waits did, for 20 s and more).
+    /// every command of a 2-core server until their syncs return. Not on Dispatch's global pool either: on Linux
+    /// `Task.sleep` resumes through it, and it grows by one thread a second once its threads wait, so settlements
+    /// waiting there for a disk delayed every timer of the process (pacing, retries, the etcd lease's keep-alive)
+    /// and queued behind anything else that blocked there.
     private func settleOffThePool(_ item: QueuedMessage, _ outcome: DeliveryOutcome, reference: String?) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             // The pool is never shut down, so the item always runs (`.active`); a settlement is never skipped.
